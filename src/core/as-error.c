@@ -1,0 +1,3 @@
+#include "as-error.h"
+
+G_DEFINE_QUARK (attnscope-error-quark, as_error)

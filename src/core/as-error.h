@@ -1,0 +1,26 @@
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define AS_ERROR (as_error_quark ())
+
+/* Every failure that a person can cause: a broken model file, a sentence the
+ * model cannot read, a figure that cannot be written. The message always says
+ * what and where. */
+typedef enum
+{
+  AS_ERROR_FILE,          /* the file cannot be read or written */
+  AS_ERROR_JSON,          /* not JSON at all, or truncated */
+  AS_ERROR_FORMAT,        /* JSON, but not a valid AttnScope model */
+  AS_ERROR_UNSUPPORTED,   /* a newer format version or an unknown architecture */
+  AS_ERROR_EMPTY_INPUT,   /* the sentence has no tokens */
+  AS_ERROR_TOO_LONG,      /* the sentence has more tokens than the engine accepts */
+  AS_ERROR_UNKNOWN_WORDS, /* words the model does not know, and it has no unknown token */
+  AS_ERROR_INVALID,       /* an argument out of range (a token id, a step, a beam width) */
+} AsError;
+
+GQuark as_error_quark (void);
+
+G_END_DECLS

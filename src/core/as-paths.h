@@ -1,0 +1,16 @@
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define AS_DEFAULT_MODEL_FILE "en-zh-gru.json"
+
+/* The bundled models' folder: $ATTNSCOPE_MODELS_DIR when set, else the
+ * installed data directory when it holds the default model, else the source
+ * tree's data/models (a build run from its build tree). */
+const char *as_models_dir         (void);
+/* The full path of the default model (it may not exist). */
+char       *as_default_model_path (void);
+
+G_END_DECLS

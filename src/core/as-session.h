@@ -1,0 +1,101 @@
+#pragma once
+
+#include <glib.h>
+
+#include "as-model.h"
+
+G_BEGIN_DECLS
+
+#define AS_MAX_TOP            20     /* candidates kept per decoder step */
+#define AS_MAX_SOURCE_TOKENS  50000  /* a longer sentence is refused with AS_ERROR_TOO_LONG */
+#define AS_MAX_DECODE_LENGTH  1000
+
+/* One decoder step, as the viewer and the command line show it. */
+typedef struct
+{
+  int    input;                /* target id fed in (the start token at step 0) */
+  int    output;               /* target id that came out (chosen or forced) */
+  float  prob;                 /* the model's probability of @output */
+  float  logprob;              /* its log-probability */
+  gboolean chosen;             /* @output was forced or picked by a person, not the argmax */
+  guint  n_top;
+  int    top_ids[AS_MAX_TOP];  /* the most probable next tokens, best first */
+  float  top_probs[AS_MAX_TOP];
+  const float *attention;      /* (n_source) weights over the source tokens; they sum to 1 */
+} AsStep;
+
+typedef struct _AsSession AsSession;
+
+/* Tokenizes @sentence on the model's source side and runs the encoder.
+ * Fails with AS_ERROR_EMPTY_INPUT when there is no token, AS_ERROR_TOO_LONG
+ * past AS_MAX_SOURCE_TOKENS. Words the model does not know map to its unknown
+ * token; where it has none, the session is created (so that the words can be
+ * shown) but every decoding call fails with AS_ERROR_UNKNOWN_WORDS naming them. */
+AsSession     *as_session_new                (AsModel        *model,
+                                              const char     *sentence,
+                                              GError        **error);
+void           as_session_free               (AsSession      *self);
+
+AsModel       *as_session_get_model          (AsSession      *self);
+const char    *as_session_get_sentence       (AsSession      *self);
+
+/* Source tokens as the encoder reads them: the sentence's tokens and the end token. */
+guint          as_session_get_n_source       (AsSession      *self);
+const char    *as_session_get_source_token   (AsSession      *self,
+                                              guint           i);
+/* The token as typed (before mapping to the unknown token). */
+const char    *as_session_get_source_text    (AsSession      *self,
+                                              guint           i);
+int            as_session_get_source_id      (AsSession      *self,
+                                              guint           i);
+gboolean       as_session_source_is_unknown  (AsSession      *self,
+                                              guint           i);
+/* The distinct words the model does not know, in order of appearance (NULL-terminated). */
+const char * const *as_session_get_unknown_words (AsSession  *self);
+gboolean       as_session_can_decode         (AsSession      *self,
+                                              GError        **error);
+
+/* Steps at most (default: the model's max_length; 1..AS_MAX_DECODE_LENGTH). */
+guint          as_session_get_max_length     (AsSession      *self);
+void           as_session_set_max_length     (AsSession      *self,
+                                              guint           max_length);
+
+guint          as_session_get_n_steps        (AsSession      *self);
+const AsStep  *as_session_get_step           (AsSession      *self,
+                                              guint           t);
+const char    *as_session_get_target_token   (AsSession      *self,
+                                              int             id);
+/* The translation so far, as text (the end token left out). */
+char          *as_session_get_translation    (AsSession      *self);
+/* The end token came out, or max_length steps were taken. */
+gboolean       as_session_is_finished        (AsSession      *self);
+
+/* One decoder step. @token: -1 takes the argmax, otherwise that target id is
+ * the step's output (forced or picked by a person). */
+gboolean       as_session_step               (AsSession      *self,
+                                              int             token,
+                                              GError        **error);
+/* Forget the steps from @n_steps on (the decoder state goes back with them). */
+void           as_session_rewind             (AsSession      *self,
+                                              guint           n_steps);
+
+gboolean       as_session_decode_greedy      (AsSession      *self,
+                                              GError        **error);
+/* Teacher forcing: @target is tokenized on the target side and fed, then the end token. */
+gboolean       as_session_decode_forced      (AsSession      *self,
+                                              const char     *target,
+                                              GError        **error);
+/* Keep steps 0..@step-1, make @token the output of step @step, decode greedily on. */
+gboolean       as_session_decode_from        (AsSession      *self,
+                                              guint           step,
+                                              int             token,
+                                              GError        **error);
+/* Beam search of @width; the steps left are those of the best hypothesis
+ * (highest total log-probability among those that ended). */
+gboolean       as_session_decode_beam        (AsSession      *self,
+                                              guint           width,
+                                              GError        **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AsSession, as_session_free)
+
+G_END_DECLS

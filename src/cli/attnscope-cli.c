@@ -1,0 +1,431 @@
+/* attnscope-cli: the engine without a window.
+ *
+ *   attnscope-cli info [MODEL]
+ *   attnscope-cli translate [MODEL] SENTENCE [--target T] [--beam K] [--max-len N] [--top K] [--json]
+ *   attnscope-cli render [MODEL] SENTENCE -o FILE.svg|png|pdf [--step N] [--target T] [--colormap NAME]
+ *
+ * Without MODEL, the bundled default model is used. Every failure is one
+ * line on stderr and a non-zero exit; nothing is written on failure. */
+
+#include "config.h"
+
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+
+#include "as-error.h"
+#include "as-figure.h"
+#include "as-model.h"
+#include "as-paths.h"
+#include "as-session.h"
+
+#define EXIT_USAGE 2
+
+typedef struct
+{
+  char    *target;
+  int      beam;
+  int      max_len;
+  int      top;
+  gboolean json;
+  char    *output;
+  int      step;
+  char    *colormap;
+} Options;
+
+static void
+options_clear (Options *o)
+{
+  g_free (o->target);
+  g_free (o->output);
+  g_free (o->colormap);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
+
+static int
+usage_error (const char *message)
+{
+  g_printerr ("attnscope-cli: %s (see attnscope-cli --help)\n", message);
+  return EXIT_USAGE;
+}
+
+static int
+report (const GError *error)
+{
+  g_printerr ("attnscope-cli: %s\n", error->message);
+  return EXIT_FAILURE;
+}
+
+/* [MODEL] SENTENCE, or [MODEL] for info: loads the model named or the default one. */
+static AsModel *
+load_model (const char  *path,
+            GError     **error)
+{
+  g_autofree char *fallback = NULL;
+
+  if (path == NULL)
+    {
+      fallback = as_default_model_path ();
+      if (!g_file_test (fallback, G_FILE_TEST_EXISTS))
+        {
+          g_set_error (error, AS_ERROR, AS_ERROR_FILE,
+                       "no model named and the default model %s is missing", fallback);
+          return NULL;
+        }
+      path = fallback;
+    }
+  return as_model_new_from_file (path, error);
+}
+
+/* Tokenizes, runs the encoder and decodes as the options say. */
+static AsSession *
+run_session (AsModel        *model,
+             const char     *sentence,
+             const Options  *o,
+             GError        **error)
+{
+  g_autoptr (AsSession) session = NULL;
+  const char *invalid;
+
+  if (!g_utf8_validate (sentence, -1, &invalid))
+    {
+      g_set_error (error, AS_ERROR, AS_ERROR_INVALID,
+                   "the sentence is not valid UTF-8 (byte %ld)", (long) (invalid - sentence) + 1);
+      return NULL;
+    }
+  session = as_session_new (model, sentence, error);
+  if (session == NULL)
+    return NULL;
+  if (o->max_len > 0)
+    as_session_set_max_length (session, o->max_len);
+
+  if (o->target != NULL)
+    {
+      if (!g_utf8_validate (o->target, -1, NULL))
+        {
+          g_set_error_literal (error, AS_ERROR, AS_ERROR_INVALID, "the target is not valid UTF-8");
+          return NULL;
+        }
+      if (!as_session_decode_forced (session, o->target, error))
+        return NULL;
+    }
+  else if (o->beam > 1)
+    {
+      if (!as_session_decode_beam (session, o->beam, error))
+        return NULL;
+    }
+  else if (!as_session_decode_greedy (session, error))
+    return NULL;
+
+  return g_steal_pointer (&session);
+}
+
+static JsonNode *
+session_to_json (AsSession *session,
+                 guint      top)
+{
+  g_autoptr (JsonBuilder) b = json_builder_new_immutable ();
+  AsModel *model = as_session_get_model (session);
+  guint n_source = as_session_get_n_source (session);
+  guint n_steps = as_session_get_n_steps (session);
+  g_autofree char *translation = as_session_get_translation (session);
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "architecture");
+  json_builder_add_string_value (b, as_model_get_architecture_name (model));
+
+  json_builder_set_member_name (b, "source_tokens");
+  json_builder_begin_array (b);
+  for (guint i = 0; i < n_source; i++)
+    json_builder_add_string_value (b, as_session_get_source_token (session, i));
+  json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "unknown_words");
+  json_builder_begin_array (b);
+  for (const char * const *w = as_session_get_unknown_words (session); *w != NULL; w++)
+    json_builder_add_string_value (b, *w);
+  json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "target_tokens");
+  json_builder_begin_array (b);
+  for (guint t = 0; t < n_steps; t++)
+    json_builder_add_string_value (b, as_session_get_target_token (session, as_session_get_step (session, t)->output));
+  json_builder_end_array (b);
+
+  json_builder_set_member_name (b, "translation");
+  json_builder_add_string_value (b, translation);
+
+  json_builder_set_member_name (b, "steps");
+  json_builder_begin_array (b);
+  for (guint t = 0; t < n_steps; t++)
+    {
+      const AsStep *step = as_session_get_step (session, t);
+
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "input");
+      json_builder_add_string_value (b, as_session_get_target_token (session, step->input));
+      json_builder_set_member_name (b, "output");
+      json_builder_add_string_value (b, as_session_get_target_token (session, step->output));
+      json_builder_set_member_name (b, "prob");
+      json_builder_add_double_value (b, step->prob);
+      json_builder_set_member_name (b, "logprob");
+      json_builder_add_double_value (b, step->logprob);
+      json_builder_set_member_name (b, "top");
+      json_builder_begin_array (b);
+      for (guint k = 0; k < MIN (top, step->n_top); k++)
+        {
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "token");
+          json_builder_add_string_value (b, as_session_get_target_token (session, step->top_ids[k]));
+          json_builder_set_member_name (b, "prob");
+          json_builder_add_double_value (b, step->top_probs[k]);
+          json_builder_end_object (b);
+        }
+      json_builder_end_array (b);
+      json_builder_end_object (b);
+    }
+  json_builder_end_array (b);
+
+  /* attention [step][source]; cross_attention [layer][head][step][source] */
+  for (guint pass = 0; pass < 2; pass++)
+    {
+      json_builder_set_member_name (b, pass == 0 ? "attention" : "cross_attention");
+      if (pass == 1)
+        {
+          json_builder_begin_array (b);
+          json_builder_begin_array (b);
+        }
+      json_builder_begin_array (b);
+      for (guint t = 0; t < n_steps; t++)
+        {
+          const AsStep *step = as_session_get_step (session, t);
+          json_builder_begin_array (b);
+          for (guint i = 0; i < n_source; i++)
+            json_builder_add_double_value (b, step->attention[i]);
+          json_builder_end_array (b);
+        }
+      json_builder_end_array (b);
+      if (pass == 1)
+        {
+          json_builder_end_array (b);
+          json_builder_end_array (b);
+        }
+    }
+
+  json_builder_end_object (b);
+  return json_builder_get_root (b);
+}
+
+static void
+print_text (AsSession *session,
+            guint      top)
+{
+  g_autofree char *translation = as_session_get_translation (session);
+  guint n_source = as_session_get_n_source (session);
+  const char * const *unknown = as_session_get_unknown_words (session);
+
+  g_print ("%s\n", translation);
+  g_print ("\nsource:");
+  for (guint i = 0; i < n_source; i++)
+    g_print (" %s", as_session_get_source_token (session, i));
+  g_print ("\n");
+  if (unknown[0] != NULL)
+    {
+      g_autofree char *list = g_strjoinv (", ", (char **) unknown);
+      g_print ("unknown words: %s\n", list);
+    }
+  g_print ("\nstep  input -> output   prob    attends most to\n");
+  for (guint t = 0; t < as_session_get_n_steps (session); t++)
+    {
+      const AsStep *step = as_session_get_step (session, t);
+      guint best = 0;
+
+      for (guint i = 1; i < n_source; i++)
+        if (step->attention[i] > step->attention[best])
+          best = i;
+      g_print ("%4u  %s -> %s   %.4f  %s (%.3f)", t,
+               as_session_get_target_token (session, step->input),
+               as_session_get_target_token (session, step->output),
+               step->prob, as_session_get_source_token (session, best), step->attention[best]);
+      if (top > 0)
+        {
+          g_print ("   top:");
+          for (guint k = 0; k < MIN (top, step->n_top); k++)
+            g_print (" %s %.3f", as_session_get_target_token (session, step->top_ids[k]), step->top_probs[k]);
+        }
+      g_print ("\n");
+    }
+}
+
+/* Splits the positional arguments into MODEL and SENTENCE. */
+static gboolean
+positional (int          argc,
+            char       **argv,
+            gboolean     wants_sentence,
+            const char **model,
+            const char **sentence,
+            GError     **error)
+{
+  int expected_max = wants_sentence ? 2 : 1;
+  int n = argc - 2;
+
+  *model = NULL;
+  *sentence = NULL;
+  if (n > expected_max || (wants_sentence && n < 1))
+    {
+      g_set_error_literal (error, AS_ERROR, AS_ERROR_INVALID,
+                           wants_sentence ? "expected [MODEL] SENTENCE" : "expected [MODEL]");
+      return FALSE;
+    }
+  if (wants_sentence)
+    {
+      *sentence = argv[argc - 1];
+      if (n == 2)
+        *model = argv[2];
+    }
+  else if (n == 1)
+    *model = argv[2];
+  return TRUE;
+}
+
+static int
+run (int    argc,
+     char **argv)
+{
+  g_auto (Options) o = { .beam = 1, .top = 5, .step = -1 };
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AsModel) model = NULL;
+  g_autoptr (AsSession) session = NULL;
+  const char *command = argc > 1 ? argv[1] : NULL;
+  const char *model_path, *sentence;
+  gboolean is_info, is_translate, is_render;
+  GOptionEntry translate_entries[] = {
+    { "target", 't', 0, G_OPTION_ARG_STRING, &o.target, "Force this target translation (teacher forcing)", "TEXT" },
+    { "beam", 'b', 0, G_OPTION_ARG_INT, &o.beam, "Beam search of width K (default 1: greedy)", "K" },
+    { "max-len", 'm', 0, G_OPTION_ARG_INT, &o.max_len, "Decode at most N steps (default: the model's)", "N" },
+    { "top", 'k', 0, G_OPTION_ARG_INT, &o.top, "Report the K most probable tokens of each step (default 5)", "K" },
+    { "json", 'j', 0, G_OPTION_ARG_NONE, &o.json, "Print one JSON object", NULL },
+    { NULL }
+  };
+  GOptionEntry render_entries[] = {
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, "Write the figure here (.svg, .png or .pdf)", "FILE" },
+    { "step", 's', 0, G_OPTION_ARG_INT, &o.step, "Show the figure at decoder step N (default: all steps)", "N" },
+    { "target", 't', 0, G_OPTION_ARG_STRING, &o.target, "Force this target translation", "TEXT" },
+    { "beam", 'b', 0, G_OPTION_ARG_INT, &o.beam, "Beam search of width K", "K" },
+    { "max-len", 'm', 0, G_OPTION_ARG_INT, &o.max_len, "Decode at most N steps", "N" },
+    { "colormap", 'c', 0, G_OPTION_ARG_STRING, &o.colormap, "viridis (default), magma or greys", "NAME" },
+    { NULL }
+  };
+
+  is_info = g_strcmp0 (command, "info") == 0;
+  is_translate = g_strcmp0 (command, "translate") == 0;
+  is_render = g_strcmp0 (command, "render") == 0;
+
+  if (command == NULL || g_str_equal (command, "--help") || g_str_equal (command, "-h") || g_str_equal (command, "help"))
+    {
+      g_print ("Usage:\n"
+               "  attnscope-cli info [MODEL]\n"
+               "  attnscope-cli translate [MODEL] SENTENCE [--target T] [--beam K] [--max-len N] [--top K] [--json]\n"
+               "  attnscope-cli render [MODEL] SENTENCE -o FILE.svg|.png|.pdf [--step N] [--target T] [--colormap NAME]\n"
+               "\nWithout MODEL the bundled model is used (%s).\n"
+               "attnscope-cli COMMAND --help lists a command's options.\n", as_models_dir ());
+      return command == NULL ? EXIT_USAGE : EXIT_SUCCESS;
+    }
+  if (g_str_equal (command, "--version"))
+    {
+      g_print ("attnscope-cli %s\n", AS_VERSION);
+      return EXIT_SUCCESS;
+    }
+  if (!is_info && !is_translate && !is_render)
+    {
+      g_autofree char *message = g_strdup_printf ("unknown command \"%s\"", command);
+      return usage_error (message);
+    }
+
+  context = g_option_context_new (is_info ? "[MODEL]" : "[MODEL] SENTENCE");
+  if (is_translate)
+    g_option_context_add_main_entries (context, translate_entries, NULL);
+  else if (is_render)
+    g_option_context_add_main_entries (context, render_entries, NULL);
+  if (!g_option_context_parse (context, &argc, &argv, &error))
+    return usage_error (error->message);
+  if (!positional (argc, argv, !is_info, &model_path, &sentence, &error))
+    return usage_error (error->message);
+
+  if (o.beam < 1 || o.beam > 64)
+    return usage_error ("--beam must be between 1 and 64");
+  if (o.max_len < 0 || o.max_len > AS_MAX_DECODE_LENGTH)
+    return usage_error ("--max-len must be between 1 and 1000");
+  if (o.top < 0 || o.top > AS_MAX_TOP)
+    return usage_error ("--top must be between 0 and 20");
+  if (o.target != NULL && o.beam > 1)
+    return usage_error ("--target and --beam cannot be used together");
+
+  AsColormap colormap = AS_COLORMAP_VIRIDIS;
+  if (is_render)
+    {
+      if (o.output == NULL)
+        return usage_error ("render needs -o FILE.svg, FILE.png or FILE.pdf");
+      if (o.colormap != NULL && !as_colormap_from_name (o.colormap, &colormap))
+        return usage_error ("--colormap must be viridis, magma or greys");
+    }
+
+  model = load_model (model_path, &error);
+  if (model == NULL)
+    return report (error);
+
+  if (is_info)
+    {
+      g_autofree char *text = as_model_describe (model);
+      g_print ("%s", text);
+      return EXIT_SUCCESS;
+    }
+
+  session = run_session (model, sentence, &o, &error);
+  if (session == NULL)
+    return report (error);
+
+  if (is_translate)
+    {
+      if (o.json)
+        {
+          g_autoptr (JsonNode) root = session_to_json (session, o.top);
+          g_autofree char *text = json_to_string (root, FALSE);
+          g_print ("%s\n", text);
+        }
+      else
+        print_text (session, o.top);
+      return EXIT_SUCCESS;
+    }
+
+  /* render */
+  if (o.step >= (int) as_session_get_n_steps (session))
+    {
+      g_autofree char *message = g_strdup_printf ("--step %d is past the last step (%u)", o.step,
+                                                  as_session_get_n_steps (session) - 1);
+      return usage_error (message);
+    }
+  {
+    g_autoptr (AsFigure) figure = as_figure_new ();
+
+    as_figure_set_session (figure, session);
+    as_figure_set_colormap (figure, colormap);
+    as_figure_set_step (figure, o.step);
+    if (!as_figure_export (figure, o.output, &error))
+      return report (error);
+  }
+  return EXIT_SUCCESS;
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  setlocale (LC_ALL, "");
+  return run (argc, argv);
+}

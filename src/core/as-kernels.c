@@ -1,0 +1,122 @@
+#include <math.h>
+#include <string.h>
+
+#include <cblas.h>
+
+#include "as-kernels.h"
+
+void
+as_matvec (float       *out,
+           const float *w,
+           const float *x,
+           const float *b,
+           int          rows,
+           int          cols)
+{
+  if (b != NULL)
+    memcpy (out, b, rows * sizeof (float));
+  cblas_sgemv (CblasRowMajor, CblasNoTrans, rows, cols, 1.0f, w, cols, x, 1,
+               b != NULL ? 1.0f : 0.0f, out, 1);
+}
+
+void
+as_matmul_t (float       *out,
+             const float *x,
+             const float *w,
+             const float *b,
+             int          n,
+             int          rows,
+             int          cols)
+{
+  for (int i = 0; i < n; i++)
+    memcpy (out + (gsize) i * rows, b, rows * sizeof (float));
+  cblas_sgemm (CblasRowMajor, CblasNoTrans, CblasTrans, n, rows, cols,
+               1.0f, x, cols, w, cols, 1.0f, out, rows);
+}
+
+void
+as_softmax (float *x,
+            int    n)
+{
+  float max = x[0], sum = 0.0f;
+
+  for (int i = 1; i < n; i++)
+    if (x[i] > max)
+      max = x[i];
+  for (int i = 0; i < n; i++)
+    {
+      x[i] = expf (x[i] - max);
+      sum += x[i];
+    }
+  for (int i = 0; i < n; i++)
+    x[i] /= sum;
+}
+
+void
+as_log_softmax (float *x,
+                int    n)
+{
+  float max = x[0];
+  double sum = 0.0;
+  float log_sum;
+
+  for (int i = 1; i < n; i++)
+    if (x[i] > max)
+      max = x[i];
+  for (int i = 0; i < n; i++)
+    sum += exp ((double) (x[i] - max));
+  log_sum = (float) log (sum);
+  for (int i = 0; i < n; i++)
+    x[i] = x[i] - max - log_sum;
+}
+
+static inline float
+sigmoid (float x)
+{
+  return 1.0f / (1.0f + expf (-x));
+}
+
+void
+as_gru_gates (float       *h,
+              const float *gi,
+              const float *gh,
+              int          hidden)
+{
+  for (int j = 0; j < hidden; j++)
+    {
+      float r = sigmoid (gi[j] + gh[j]);
+      float z = sigmoid (gi[hidden + j] + gh[hidden + j]);
+      float n = tanhf (gi[2 * hidden + j] + r * gh[2 * hidden + j]);
+      h[j] = (1.0f - z) * n + z * h[j];
+    }
+}
+
+guint
+as_top_k (const float *x,
+          int          n,
+          guint        k,
+          int         *ids,
+          float       *values)
+{
+  guint count = 0;
+
+  if ((guint) n < k)
+    k = n;
+  for (int i = 0; i < n; i++)
+    {
+      guint pos;
+
+      if (count == k && !(x[i] > values[k - 1]))
+        continue;
+      pos = count < k ? count++ : k - 1;
+      while (pos > 0 && x[i] > values[pos - 1])
+        {
+          values[pos] = values[pos - 1];
+          ids[pos] = ids[pos - 1];
+          pos--;
+        }
+      values[pos] = x[i];
+      ids[pos] = i;
+    }
+  return count;
+}

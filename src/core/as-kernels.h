@@ -1,0 +1,44 @@
+#pragma once
+
+/* Small pure kernels on float arrays. The matrix products go to OpenBLAS;
+ * every matrix is row-major with the shape in the comment. */
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* out (rows) = W (rows, cols) @ x (cols) [+ b (rows), when b is not NULL] */
+void  as_matvec       (float       *out,
+                       const float *w,
+                       const float *x,
+                       const float *b,
+                       int          rows,
+                       int          cols);
+/* out (n, rows) = X (n, cols) @ W (rows, cols)^T + b (rows), broadcast over the n rows */
+void  as_matmul_t     (float       *out,
+                       const float *x,
+                       const float *w,
+                       const float *b,
+                       int          n,
+                       int          rows,
+                       int          cols);
+/* In place, numerically stable: x (n) becomes a probability distribution. */
+void  as_softmax      (float       *x,
+                       int          n);
+/* In place: x (n) becomes log_softmax (x). */
+void  as_log_softmax  (float       *x,
+                       int          n);
+/* A PyTorch GRU cell, gates (r, z, n):
+ * gi (3H) = W_ih x + b_ih, gh (3H) = W_hh h + b_hh, h (H) is updated in place. */
+void  as_gru_gates    (float       *h,
+                       const float *gi,
+                       const float *gh,
+                       int          hidden);
+/* The @k largest of x (n), best first, ties to the lower index; returns how many (min (k, n)). */
+guint as_top_k        (const float *x,
+                       int          n,
+                       guint        k,
+                       int         *ids,
+                       float       *values);
+
+G_END_DECLS

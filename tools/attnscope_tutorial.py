@@ -13,11 +13,14 @@ as the C engine gives it.
 Run with Debian's Python (/usr/bin/python3), which has python3-torch.
 """
 
-import unicodedata
+import os
+import sys
 
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 SOS_token = 0
 EOS_token = 1
@@ -118,69 +121,9 @@ class AttnDecoderRNN(nn.Module):
 
 
 # --------------------------------------------------------------------------
-# Tokenizers (docs/model-format.md, "Tokenizers")
-
-APOSTROPHES = ("'", "\u2019")
-
-
-def _is_punct_or_symbol(ch):
-    return unicodedata.category(ch)[0] in ("P", "S")
-
-
-def _is_letter_or_digit(ch):
-    # "letters or digits": Unicode general categories L* and N*.
-    return unicodedata.category(ch)[0] in ("L", "N")
-
-
-def tokenize_words(text):
-    tokens = []
-    word = []
-    n = len(text)
-    for i, ch in enumerate(text):
-        if ch.isspace():
-            if word:
-                tokens.append("".join(word))
-                word = []
-        elif (ch in APOSTROPHES and 0 < i < n - 1
-              and _is_letter_or_digit(text[i - 1]) and _is_letter_or_digit(text[i + 1])):
-            word.append(ch)
-        elif _is_punct_or_symbol(ch):
-            if word:
-                tokens.append("".join(word))
-                word = []
-            tokens.append(ch)
-        else:
-            word.append(ch)
-    if word:
-        tokens.append("".join(word))
-    return tokens
-
-
-def tokenize_characters(text):
-    return [ch for ch in text if not ch.isspace()]
-
-
-def default_lowercase(type):
-    return type == "words"
-
-
-def default_join(type):
-    return " " if type == "words" else ""
-
-
-def tokenize(text, type, lowercase=None):
-    """Cuts text into tokens as the side's tokenizer {"type": type,
-    "lowercase": lowercase} of the model format does (lowercase None means
-    the format's default for the type)."""
-    if lowercase is None:
-        lowercase = default_lowercase(type)
-    if lowercase:
-        text = text.lower()
-    if type == "words":
-        return tokenize_words(text)
-    if type == "characters":
-        return tokenize_characters(text)
-    raise ValueError("unknown tokenizer type %r (expected 'words' or 'characters')" % (type,))
+# Tokenizers (docs/model-format.md), kept in a module without torch so that
+# test tools can use them on any Python 3.
+from attnscope_tokenize import default_join, default_lowercase, tokenize  # noqa: E402,F401
 
 
 if __name__ == "__main__":

@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
 """Compare attnscope-cli's translations with PyTorch's (parity test).
 
-    python3 tests/parity/check_parity.py BUILD_CLI_PATH OUTDIR
+    python3 tests/parity/check_parity.py BUILD_CLI_PATH OUTDIR [MORE_DIRS_OR_REFERENCE_FILES...]
 
 OUTDIR holds the models and NAME.ref.json references written by
 make_models.py (which needs PyTorch; this checker needs only Python 3).
+tests/parity/data/ holds a committed copy. A reference file names its model
+relative to its own folder, so tests/golden/en-zh-gru.expected.json (written
+by golden.py) is checked the same way:
+    python3 tests/parity/check_parity.py build/src/cli/attnscope-cli tests/golden/en-zh-gru.expected.json
 For every reference case it runs
 
     attnscope-cli translate OUTDIR/NAME.json "sentence" --json [--target "forced target"]
@@ -120,23 +124,32 @@ def compare(case, out, unknown_token):
 
 
 def main(argv):
-    if len(argv) != 3:
-        print("usage: %s BUILD_CLI_PATH OUTDIR" % argv[0], file=sys.stderr)
+    if len(argv) < 3:
+        print("usage: %s BUILD_CLI_PATH OUTDIR [MORE_DIRS_OR_REFERENCE_FILES...]" % argv[0], file=sys.stderr)
         return 2
-    cli, outdir = argv[1], argv[2]
+    cli = argv[1]
     if not os.access(cli, os.X_OK):
         print("FAIL: %s is not an executable" % cli)
         return 2
-    refs = sorted(glob.glob(os.path.join(outdir, "*.ref.json")))
-    if not refs:
-        print("FAIL: no *.ref.json in %s (run make_models.py first)" % outdir)
-        return 2
+    refs = []
+    for where in argv[2:]:
+        if os.path.isdir(where):
+            found = sorted(glob.glob(os.path.join(where, "*.ref.json")))
+            if not found:
+                print("FAIL: no *.ref.json in %s (run make_models.py first)" % where)
+                return 2
+            refs.extend(found)
+        elif os.path.isfile(where):
+            refs.append(where)
+        else:
+            print("FAIL: %s does not exist" % where)
+            return 2
     n_ok = n_fail = 0
     for ref_path in refs:
         with open(ref_path, encoding="utf-8") as f:
             ref = json.load(f)
-        model = os.path.join(outdir, ref["model"])
-        name = ref["model"][:-len(".json")]
+        model = os.path.normpath(os.path.join(os.path.dirname(ref_path), ref["model"]))
+        name = os.path.basename(ref["model"])[:-len(".json")]
         with open(model, encoding="utf-8") as f:
             m = json.load(f)
         unk_id = m["source"]["special"].get("unknown")

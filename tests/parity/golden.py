@@ -1,0 +1,127 @@
+#!/usr/bin/python3
+"""Golden output of the shipped English -> Chinese model, by PyTorch.
+
+    /usr/bin/python3 tests/parity/golden.py [--model data/models/en-zh-gru.json]
+        [--out tests/golden/en-zh-gru.expected.json] [--checkpoint /tmp/en-zh-gru.pt]
+
+Loads the exported model file back into the tutorial's PyTorch modules
+(tools/attnscope_export.load_gru_attention, so the export round trip is part
+of what is tested), decodes a few fixed short sentences greedily step by step
+(forward_step, from the start token until the end token or max_length), and
+writes PyTorch's target tokens, probabilities and attention rows in the
+reference format of make_models.py. check_parity.py checks the C CLI
+against it:
+
+    python3 tests/parity/check_parity.py build/src/cli/attnscope-cli tests/golden/en-zh-gru.expected.json
+
+With --checkpoint (the training script's .pt), it also checks that the
+weights read back from the model file are bit-identical to the trained ones.
+"""
+
+import argparse
+import json
+import math
+import os
+import sys
+
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+from attnscope_export import load_gru_attention  # noqa: E402
+from attnscope_tokenize import tokenize  # noqa: E402
+
+SENTENCES = [
+    "I am hungry.",
+    "He is a teacher.",
+    "Where is the station?",
+    "I love you.",
+    "Thank you.",
+    "I don't know.",
+    "What is your name?",
+    "It's raining.",
+]
+TOP = 10
+TIE_MARGIN = 1e-3
+
+
+@torch.no_grad()
+def greedy(encoder, decoder, model, sentence):
+    src, tgt = model["source"], model["target"]
+    s_index = {w: i for i, w in enumerate(src["vocabulary"])}
+    toks = tokenize(sentence, src["tokenizer"]["type"], src["tokenizer"].get("lowercase"))
+    unk = src["special"].get("unknown")
+    if unk is None and any(t not in s_index for t in toks):
+        raise ValueError("%r: words unknown to the model" % sentence)
+    ids = [s_index.get(t, unk) for t in toks] + [src["special"]["end"]]
+    enc_out, hidden = encoder(torch.tensor([ids], dtype=torch.long))
+    inp = tgt["special"]["start"]
+    end = tgt["special"]["end"]
+    vocab = tgt["vocabulary"]
+    steps = []
+    min_margin = float("inf")
+    for _ in range(model.get("decoding", {}).get("max_length", 10)):
+        out, hidden, attn = decoder.forward_step(torch.tensor([[inp]], dtype=torch.long), hidden, enc_out)
+        logp32 = torch.log_softmax(out[0, 0], dim=-1)
+        logp = torch.log_softmax(out[0, 0].double(), dim=-1)
+        order = torch.argsort(logp32, descending=True).tolist()
+        choice = order[0]
+        min_margin = min(min_margin, float(logp32[order[0]] - logp32[order[1]]))
+        steps.append({"input": vocab[inp], "output": vocab[choice], "prob": math.exp(float(logp[choice])),
+                      "logprob": float(logp[choice]), "attention": [float(a) for a in attn[0, 0]],
+                      "top": [[vocab[j], float(logp[j])] for j in order[:TOP]]})
+        inp = choice
+        if choice == end:
+            break
+    case = {"kind": "greedy", "source": sentence,
+            "source_tokens": toks + [src["vocabulary"][src["special"]["end"]]],
+            "source_unknown": [t not in s_index for t in toks] + [False],
+            "target_tokens": [s["output"] for s in steps],
+            "text": tgt.get("join", "").join(s["output"] for s in steps if s["output"] != vocab[end]),
+            "steps": steps}
+    return case, min_margin
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--model", default=os.path.join(ROOT, "data", "models", "en-zh-gru.json"))
+    p.add_argument("--out", default=os.path.join(ROOT, "tests", "golden", "en-zh-gru.expected.json"))
+    p.add_argument("--checkpoint", help="training checkpoint to compare the file's weights with")
+    args = p.parse_args()
+    torch.set_num_threads(2)
+
+    encoder, decoder, model = load_gru_attention(args.model)
+    if args.checkpoint:
+        ck = torch.load(args.checkpoint, map_location="cpu")
+        for mod, key in ((encoder, "encoder_state"), (decoder, "decoder_state")):
+            for name, t in mod.state_dict().items():
+                if not torch.equal(t, ck[key][name].float()):
+                    raise SystemExit("round trip: %s differs from the checkpoint" % name)
+        print("round trip: the model file's weights equal the checkpoint's")
+
+    cases = []
+    for s in SENTENCES:
+        case, margin = greedy(encoder, decoder, model, s)
+        if margin < TIE_MARGIN:
+            print("warning: %r has a near tie (margin %.2g) at some step" % (s, margin), file=sys.stderr)
+        cases.append(case)
+        print("%-24s -> %s   (%s)" % (s, case["text"], " ".join("%.2f" % st["prob"] for st in case["steps"])))
+
+    out_dir = os.path.dirname(os.path.abspath(args.out))
+    os.makedirs(out_dir, exist_ok=True)
+    ref = {"model": os.path.relpath(os.path.abspath(args.model), out_dir),
+           "max_length": model.get("decoding", {}).get("max_length", 10),
+           "generated_by": "tests/parity/golden.py (PyTorch %s, greedy decoding of the model file loaded back)"
+                           % torch.__version__,
+           "cases": cases}
+    tmp = args.out + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as f:
+        json.dump(ref, f, ensure_ascii=False, indent=1)
+        f.write("\n")
+    os.replace(tmp, args.out)
+    print("wrote %s" % args.out)
+
+
+if __name__ == "__main__":
+    main()

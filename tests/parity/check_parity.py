@@ -64,6 +64,14 @@ def compare(case, out, unknown_token):
                 errs.append("source token %d %r, expected %r%s"
                             % (i, g, r, " (or %r)" % unknown_token if unk else ""))
 
+    if "unknown_words" in out:  # optional field of the CLI: checked when present
+        want = []
+        for t, u in zip(case["source_tokens"], case["source_unknown"]):
+            if u and t not in want:
+                want.append(t)
+        if out["unknown_words"] != want:
+            errs.append("unknown_words %r, expected %r" % (out["unknown_words"], want))
+
     tgt_ref = case["target_tokens"]
     if out.get("target_tokens") != tgt_ref:
         errs.append("target_tokens %r, expected %r" % (out.get("target_tokens"), tgt_ref))
@@ -90,6 +98,10 @@ def compare(case, out, unknown_token):
             errs.append("%s: prob %r is not a positive number" % (where, g.get("prob")))
         elif abs(lp - r["logprob"]) > LOGPROB_TOL:
             errs.append("%s: log prob %.6f, PyTorch %.6f (diff %.2g)" % (where, lp, r["logprob"], lp - r["logprob"]))
+        if "logprob" in g:  # optional field of the CLI: checked when present
+            glp = g["logprob"]
+            if not isinstance(glp, (int, float)) or isinstance(glp, bool) or abs(glp - r["logprob"]) > LOGPROB_TOL:
+                errs.append("%s: logprob %r, PyTorch %.6f" % (where, glp, r["logprob"]))
         top = g.get("top")
         if top is not None:
             ref_top = dict((t, l) for t, l in r["top"])

@@ -1,0 +1,217 @@
+#!/usr/bin/env python3
+"""The command line's behaviour: info, translate (text and --json), render,
+and its handling of bad arguments. Uses the hand-written tiny-hello model, so
+that it also runs quickly under valgrind (ATTNSCOPE_CLI_WRAPPER). Output: TAP."""
+
+import json
+import os
+import shlex
+import struct
+import subprocess
+import sys
+import tempfile
+
+CLI = sys.argv[1]
+MODELS = os.environ.get("ATTNSCOPE_MODELS_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "data", "models"))
+TINY = os.path.join(MODELS, "tiny-hello.json")
+WRAPPER = shlex.split(os.environ.get("ATTNSCOPE_CLI_WRAPPER", ""))
+
+results = []
+
+
+def cli(*args, cwd=None):
+    p = subprocess.run(WRAPPER + [CLI, *args], capture_output=True, cwd=cwd, timeout=600)
+    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
+
+
+def test(fn):
+    try:
+        fn()
+        results.append((fn.__name__, None))
+    except AssertionError as e:
+        results.append((fn.__name__, str(e) or "assertion failed"))
+    except Exception as e:  # noqa: BLE001 - a crash of the test is a failure too
+        results.append((fn.__name__, f"{type(e).__name__}: {e}"))
+    return fn
+
+
+def translate_json(*args):
+    rc, out, err = cli("translate", TINY, *args, "--json")
+    assert rc == 0, f"exit {rc}: {err}"
+    assert err == "", f"stderr: {err!r}"
+    return json.loads(out)
+
+
+@test
+def info_describes_the_model():
+    rc, out, err = cli("info", TINY)
+    assert rc == 0, err
+    assert "name: tiny-hello" in out, out
+    assert "architecture: gru-bahdanau" in out, out
+    assert "hidden size: 4" in out, out
+    assert "parameters: 411" in out, out
+    assert "source vocabulary: 6 tokens" in out, out
+    assert "license: CC0-1.0" in out, out
+
+
+@test
+def translate_prints_the_translation_first():
+    rc, out, err = cli("translate", TINY, "Hello world!")
+    assert rc == 0, err
+    assert out.splitlines()[0] == "bonjour monde !", out
+    assert "source: hello world ! EOS" in out, out
+
+
+@test
+def translate_json_has_the_documented_shape():
+    r = translate_json("hello world !")
+    assert r["architecture"] == "gru-bahdanau"
+    assert r["source_tokens"] == ["hello", "world", "!", "EOS"], r["source_tokens"]
+    assert r["target_tokens"] == ["bonjour", "monde", "!", "EOS"], r["target_tokens"]
+    assert [s["input"] for s in r["steps"]] == ["SOS", "bonjour", "monde", "!"]
+    assert [s["output"] for s in r["steps"]] == r["target_tokens"]
+    assert len(r["attention"]) == len(r["steps"]) == 4
+    for row in r["attention"]:
+        assert len(row) == 4
+        assert abs(sum(row) - 1) < 1e-5, row
+    assert r["cross_attention"] == [[r["attention"]]]
+    for s in r["steps"]:
+        assert s["prob"] > 0.99, s
+        assert len(s["top"]) == 5
+        assert s["top"][0]["token"] == s["output"]
+        probs = [t["prob"] for t in s["top"]]
+        assert probs == sorted(probs, reverse=True)
+
+
+@test
+def top_option_sets_the_number_of_candidates():
+    r = translate_json("hello", "--top", "2")
+    assert all(len(s["top"]) == 2 for s in r["steps"])
+
+
+@test
+def forced_target_reports_the_probability_of_each_forced_token():
+    r = translate_json("hello world !", "--target", "monde monde")
+    assert r["target_tokens"] == ["monde", "monde", "EOS"], r["target_tokens"]
+    assert r["steps"][0]["prob"] < 0.05, r["steps"][0]
+    free = translate_json("hello world !")
+    forced = translate_json("hello world !", "--target", "bonjour monde !")
+    for a, b in zip(free["steps"], forced["steps"]):
+        assert a["output"] == b["output"] and abs(a["prob"] - b["prob"]) < 1e-6
+
+
+@test
+def beam_search_is_at_least_as_probable_as_greedy():
+    import math
+    greedy = translate_json("world hello !")
+    beam = translate_json("world hello !", "--beam", "4")
+    lp = lambda r: sum(math.log(s["prob"]) for s in r["steps"])  # noqa: E731
+    assert lp(beam) >= lp(greedy) - 1e-6, (lp(beam), lp(greedy))
+    assert beam["target_tokens"][-1] == "EOS"
+
+
+@test
+def max_len_stops_the_decoder():
+    r = translate_json("hello world !", "--max-len", "2")
+    assert len(r["steps"]) == 2 and r["target_tokens"] == ["bonjour", "monde"]
+
+
+@test
+def unknown_words_map_to_the_unknown_token_and_are_listed():
+    r = translate_json("hello zebra")
+    assert r["source_tokens"] == ["hello", "<unk>", "EOS"], r["source_tokens"]
+    assert r["unknown_words"] == ["zebra"]
+
+
+def expect_failure(args, message, code=None):
+    rc, out, err = cli(*args)
+    assert rc != 0, f"exit 0 for {args}"
+    if code is not None:
+        assert rc == code, f"exit {rc}, expected {code}"
+    assert out == "", f"stdout: {out!r}"
+    lines = err.splitlines()
+    assert len(lines) == 1, f"expected one line, got {err!r}"
+    assert lines[0].startswith("attnscope-cli: "), lines[0]
+    assert message in lines[0], f"{message!r} not in {lines[0]!r}"
+
+
+@test
+def bad_arguments_give_one_line_and_a_usage_exit():
+    expect_failure(["frobnicate"], 'unknown command "frobnicate"', 2)
+    expect_failure(["translate", TINY, "a", "b"], "expected [MODEL] SENTENCE", 2)
+    expect_failure(["translate", TINY, "hello", "--beam", "0"], "--beam must be between 1 and 64", 2)
+    expect_failure(["translate", TINY, "hello", "--top", "99"], "--top must be between 0 and 20", 2)
+    expect_failure(["translate", TINY, "hello", "--nope"], "Unknown option --nope", 2)
+    expect_failure(["render", TINY, "hello"], "render needs -o", 2)
+    expect_failure(["render", TINY, "hello", "-o", "x.svg", "--colormap", "rainbow"], "--colormap must be", 2)
+
+
+@test
+def bad_inputs_give_one_clear_line():
+    expect_failure(["translate", TINY, ""], "The sentence has no words to translate", 1)
+    expect_failure(["translate", TINY, "   "], "The sentence has no words to translate", 1)
+    expect_failure(["info", "/nonexistent/model.json"], "/nonexistent/model.json", 1)
+    expect_failure(["info", os.path.dirname(TINY)], "is a folder, not a model file", 1)
+    expect_failure(["translate", TINY, "hello", "--target", "  "], "The target translation has no tokens", 1)
+
+
+@test
+def invalid_utf8_on_the_command_line_is_refused():
+    p = subprocess.run(WRAPPER + [CLI, "translate", TINY, b"hello \xff world"], capture_output=True, timeout=600)
+    assert p.returncode == 1
+    assert p.stderr.decode() == "attnscope-cli: the sentence is not valid UTF-8 (byte 7)\n", p.stderr
+
+
+def png_size_and_pixels(path):
+    data = open(path, "rb").read()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+@test
+def render_writes_svg_png_and_pdf():
+    with tempfile.TemporaryDirectory() as d:
+        for ext, magic in (("svg", b"<?xml"), ("png", b"\x89PNG"), ("pdf", b"%PDF")):
+            path = os.path.join(d, "figure." + ext)
+            rc, out, err = cli("render", TINY, "hello world !", "-o", path)
+            assert rc == 0, err
+            assert open(path, "rb").read(len(magic)) == magic, ext
+        svg = open(os.path.join(d, "figure.svg"), encoding="utf-8").read()
+        import xml.dom.minidom
+        xml.dom.minidom.parseString(svg)
+        w, h = png_size_and_pixels(os.path.join(d, "figure.png"))
+        assert w > 100 and h > 100, (w, h)
+        assert sorted(os.listdir(d)) == ["figure.pdf", "figure.png", "figure.svg"], os.listdir(d)
+
+
+@test
+def render_failures_leave_existing_files_alone():
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "figure.svg")
+        with open(path, "w") as f:
+            f.write("precious")
+        expect_failure(["render", TINY, "hello", "-o", os.path.join(d, "figure.bmp")], "figure.bmp", 1)
+        expect_failure(["render", TINY, "hello", "-o", os.path.join(d, "missing", "f.svg")], "f.svg", 1)
+        expect_failure(["render", TINY, "", "-o", path], "no words", 1)
+        assert open(path).read() == "precious"
+        assert os.listdir(d) == ["figure.svg"], os.listdir(d)
+
+
+@test
+def render_step_past_the_end_is_refused():
+    with tempfile.TemporaryDirectory() as d:
+        expect_failure(["render", TINY, "hello", "--step", "40", "-o", os.path.join(d, "a.svg")],
+                       "--step 40 is past the last step", 2)
+        assert os.listdir(d) == []
+
+
+print(f"1..{len(results)}")
+for i, (name, error) in enumerate(results, 1):
+    if error is None:
+        print(f"ok {i} {name}")
+    else:
+        print(f"not ok {i} {name}")
+        for line in error.splitlines():
+            print(f"# {line}")
+sys.exit(0)

@@ -6,6 +6,7 @@
  * can never ask for a large allocation. */
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
@@ -184,47 +185,459 @@ offset_to_line (const char *data,
           (*line)++;
           *column = 1;
         }
-      else
+      else if (((guchar) data[i] & 0xc0) != 0x80)  /* count characters, not bytes */
         (*column)++;
     }
 }
 
-/* json-glib parses recursively: refuse a nesting deeper than any model needs
- * before it sees the document. */
-static gboolean
-check_nesting (Loader     *ld,
-               const char *data,
-               gsize       length)
+/* ---- strict JSON --------------------------------------------------------
+ *
+ * json-glib is lenient where a model file must not be: it takes comments,
+ * single quotes, hexadecimal and leading-zero numbers, control characters and
+ * unknown escapes in strings, and keeps the last of two equal keys. It reads
+ * an integer beyond 64 bits wrong without a word (99999999999999999999 as -1,
+ * -99999999999999999999 as 1), and parses recursively, so that 100000 '['
+ * would overflow the stack. And its messages on a cut-short file point at
+ * the wrong place. So the text is first checked against RFC 8259 here, in one
+ * pass without recursion; json-glib only ever sees a valid document. */
+
+typedef struct
 {
-  guint depth = 0;
-  gboolean in_string = FALSE;
+  Loader     *ld;
+  const char *data;
+  gsize       length;
+  gsize       pos;
+} Scanner;
 
-  for (gsize i = 0; i < length; i++)
+typedef struct
+{
+  char        kind;   /* '[' or '{' */
+  GHashTable *keys;   /* the object's keys so far (raw text), made at the first */
+} Container;
+
+static gboolean G_GNUC_PRINTF (3, 4)
+json_fail (Scanner    *sc,
+           gsize       offset,
+           const char *format,
+           ...)
+{
+  g_autofree char *message = NULL;
+  guint line, column;
+  va_list args;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  offset_to_line (sc->data, offset, &line, &column);
+  g_set_error (sc->ld->error, AS_ERROR, AS_ERROR_JSON, "%s: not valid JSON: line %u, column %u: %s",
+               sc->ld->name, line, column, message);
+  return FALSE;
+}
+
+static gboolean
+json_fail_eof (Scanner    *sc,
+               const char *what)
+{
+  g_set_error (sc->ld->error, AS_ERROR, AS_ERROR_JSON,
+               "%s: not valid JSON: the file ends %s (is it cut short?)", sc->ld->name, what);
+  return FALSE;
+}
+
+/* The character at @offset, for a message: 'x', or U+XXXX for a control character. */
+static char *
+describe_char (Scanner *sc,
+               gsize    offset)
+{
+  gunichar c = g_utf8_get_char (sc->data + offset);
+  char utf8[8] = { 0 };
+
+  if (c < 0x20 || c == 0x7f)
+    return g_strdup_printf ("the control character U+%04X", c);
+  if (c == '\'')
+    return g_strdup ("a single quote");
+  if (c == 0xfeff)
+    return g_strdup ("a byte order mark (U+FEFF)");
+  g_unichar_to_utf8 (c, utf8);
+  return g_strdup_printf ("'%s'", utf8);
+}
+
+/* A word outside a string (TRUE, NaN, Infinity, undefined...), for a message. */
+static char *
+describe_token (Scanner *sc,
+                gsize    offset)
+{
+  gsize end = offset;
+
+  while (end < sc->length && end - offset < 24 &&
+         (g_ascii_isalnum (sc->data[end]) || sc->data[end] == '_' || sc->data[end] == '.' ||
+          sc->data[end] == '+' || sc->data[end] == '-'))
+    end++;
+  if (end == offset)
+    return describe_char (sc, offset);
+  return g_strdup_printf ("'%.*s'", (int) (end - offset), sc->data + offset);
+}
+
+static void
+skip_white_space (Scanner *sc)
+{
+  while (sc->pos < sc->length)
     {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (c == '\\')
-            i++;
-          else if (c == '"')
-            in_string = FALSE;
-        }
-      else if (c == '"')
-        in_string = TRUE;
-      else if (c == '[' || c == '{')
-        {
-          if (++depth > MAX_NESTING)
-            {
-              guint line, column;
-              offset_to_line (data, i, &line, &column);
-              return fail (ld, "line %u, column %u: nested more than %d levels deep", line, column, MAX_NESTING);
-            }
-        }
-      else if ((c == ']' || c == '}') && depth > 0)
-        depth--;
+      char c = sc->data[sc->pos];
+      if (c != ' ' && c != '\t' && c != '\n' && c != '\r')
+        break;
+      sc->pos++;
     }
+}
+
+static int
+hex_value (char c)
+{
+  if (c >= '0' && c <= '9')
+    return c - '0';
+  if (c >= 'a' && c <= 'f')
+    return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F')
+    return c - 'A' + 10;
+  return -1;
+}
+
+/* \uXXXX at sc->pos (on the backslash): its value, or -1. */
+static int
+scan_u_escape (Scanner *sc,
+               gsize    at)
+{
+  int value = 0;
+
+  if (at + 6 > sc->length || sc->data[at] != '\\' || sc->data[at + 1] != 'u')
+    return -1;
+  for (int i = 0; i < 4; i++)
+    {
+      int h = hex_value (sc->data[at + 2 + i]);
+      if (h < 0)
+        return -1;
+      value = value * 16 + h;
+    }
+  return value;
+}
+
+/* A string at sc->pos (on its opening quote); leaves sc->pos after it. */
+static gboolean
+scan_string (Scanner *sc)
+{
+  const gsize start = sc->pos;
+
+  sc->pos++;
+  for (;;)
+    {
+      guchar c;
+
+      if (sc->pos >= sc->length)
+        {
+          guint line, column;
+          g_autofree char *what = NULL;
+          offset_to_line (sc->data, start, &line, &column);
+          what = g_strdup_printf ("inside the string that starts at line %u, column %u", line, column);
+          return json_fail_eof (sc, what);
+        }
+      c = sc->data[sc->pos];
+      if (c == '"')
+        {
+          sc->pos++;
+          return TRUE;
+        }
+      if (c == '\n' || c == '\r')
+        return json_fail (sc, start, "the string is not closed at the end of its line");
+      if (c < 0x20)
+        return json_fail (sc, sc->pos, "the control character U+%04X must be written as an escape inside a string", c);
+      if (c != '\\')
+        {
+          sc->pos++;
+          continue;
+        }
+      if (sc->pos + 1 >= sc->length)
+        return json_fail_eof (sc, "inside a string");
+      switch (sc->data[sc->pos + 1])
+        {
+        case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+          sc->pos += 2;
+          break;
+        case 'u':
+          {
+            int value = scan_u_escape (sc, sc->pos);
+
+            if (value < 0)
+              return json_fail (sc, sc->pos, "\\u must be followed by four hexadecimal digits");
+            if (value == 0)
+              return json_fail (sc, sc->pos, "\\u0000 (a NUL character) is not allowed in a string");
+            if (value >= 0xdc00 && value <= 0xdfff)
+              return json_fail (sc, sc->pos, "\\u%04x is the second half of a UTF-16 surrogate pair without the first",
+                                value);
+            if (value >= 0xd800 && value <= 0xdbff)
+              {
+                int low = scan_u_escape (sc, sc->pos + 6);
+                if (low < 0xdc00 || low > 0xdfff)
+                  return json_fail (sc, sc->pos, "\\u%04x is the first half of a UTF-16 surrogate pair without the second",
+                                    value);
+                sc->pos += 6;
+              }
+            sc->pos += 6;
+          }
+          break;
+        default:
+          {
+            g_autofree char *what = describe_char (sc, sc->pos + 1);
+            return json_fail (sc, sc->pos, "\\ followed by %s is not an escape of JSON", what);
+          }
+        }
+    }
+}
+
+/* A number at sc->pos; leaves sc->pos after it. Also refuses an integer
+ * beyond 64 bits, which json-glib would read wrong. */
+static gboolean
+scan_number (Scanner *sc)
+{
+  const gsize start = sc->pos;
+  const char *d = sc->data;
+  gsize p = sc->pos, int_start, n_digits;
+  gboolean is_integer = TRUE;
+
+  if (p < sc->length && d[p] == '-')
+    p++;
+  int_start = p;
+  if (p < sc->length && d[p] == '0')
+    p++;
+  else if (p < sc->length && d[p] >= '1' && d[p] <= '9')
+    while (p < sc->length && g_ascii_isdigit (d[p]))
+      p++;
+  else
+    goto invalid;
+  n_digits = p - int_start;
+  if (p < sc->length && d[p] == '.')
+    {
+      is_integer = FALSE;
+      p++;
+      if (p >= sc->length || !g_ascii_isdigit (d[p]))
+        goto invalid;
+      while (p < sc->length && g_ascii_isdigit (d[p]))
+        p++;
+    }
+  if (p < sc->length && (d[p] == 'e' || d[p] == 'E'))
+    {
+      is_integer = FALSE;
+      p++;
+      if (p < sc->length && (d[p] == '+' || d[p] == '-'))
+        p++;
+      if (p >= sc->length || !g_ascii_isdigit (d[p]))
+        goto invalid;
+      while (p < sc->length && g_ascii_isdigit (d[p]))
+        p++;
+    }
+  if (p < sc->length && (g_ascii_isalnum (d[p]) || d[p] == '.' || d[p] == '_'))
+    goto invalid;  /* 0x10, 04, 1.5.2, 12abc */
+
+  if (is_integer && (n_digits > 19 || (n_digits == 19 && strncmp (d + int_start, "9223372036854775807", 19) > 0)))
+    {
+      guint line, column;
+      offset_to_line (d, start, &line, &column);
+      return fail (sc->ld, "line %u, column %u: the integer %.*s%s does not fit in 64 bits", line, column,
+                   (int) MIN (p - start, 24), d + start, p - start > 24 ? "..." : "");
+    }
+  sc->pos = p;
   return TRUE;
+
+invalid:
+  {
+    g_autofree char *what = describe_token (sc, start);
+    return json_fail (sc, start, "%s is not a JSON number", what);
+  }
+}
+
+static void
+container_clear (Container *c)
+{
+  g_clear_pointer (&c->keys, g_hash_table_unref);
+}
+
+static gboolean
+check_json_text (Loader     *ld,
+                 const char *data,
+                 gsize       length)
+{
+  /* a byte order mark is not JSON, but RFC 8259 lets a parser ignore it */
+  Scanner sc = { ld, data, length, length >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0 ? 3 : 0 };
+  Container stack[MAX_NESTING];
+  guint depth = 0;
+  gboolean ok = FALSE;
+  enum { VALUE, VALUE_OR_CLOSE, KEY, KEY_OR_CLOSE, AFTER_VALUE } state = VALUE;
+
+  skip_white_space (&sc);
+  if (sc.pos == length)
+    {
+      g_set_error (ld->error, AS_ERROR, AS_ERROR_JSON, "%s: not valid JSON: there is only white space", ld->name);
+      return FALSE;
+    }
+
+  for (;;)
+    {
+      char c;
+
+      skip_white_space (&sc);
+      if (sc.pos == length)
+        {
+          if (state == AFTER_VALUE && depth == 0)
+            {
+              ok = TRUE;
+              break;
+            }
+          if (depth > 0)
+            {
+              g_autofree char *what = g_strdup_printf ("with %u bracket%s still open", depth, depth == 1 ? "" : "s");
+              json_fail_eof (&sc, what);
+            }
+          else
+            json_fail_eof (&sc, "where a value is expected");
+          break;
+        }
+      c = data[sc.pos];
+
+      if (state == VALUE_OR_CLOSE && c == ']')
+        {
+          depth--;
+          sc.pos++;
+          state = AFTER_VALUE;
+          continue;
+        }
+      if (state == KEY_OR_CLOSE && c == '}')
+        {
+          container_clear (&stack[--depth]);
+          sc.pos++;
+          state = AFTER_VALUE;
+          continue;
+        }
+
+      if (state == VALUE || state == VALUE_OR_CLOSE)
+        {
+          if (c == '[' || c == '{')
+            {
+              if (depth == MAX_NESTING)
+                {
+                  guint line, column;
+                  offset_to_line (data, sc.pos, &line, &column);
+                  fail (ld, "line %u, column %u: nested more than %d levels deep", line, column, MAX_NESTING);
+                  break;
+                }
+              stack[depth++] = (Container) { c, NULL };
+              sc.pos++;
+              state = c == '[' ? VALUE_OR_CLOSE : KEY_OR_CLOSE;
+              continue;
+            }
+          if (c == '"')
+            {
+              if (!scan_string (&sc))
+                break;
+            }
+          else if (c == '-' || g_ascii_isdigit (c))
+            {
+              if (!scan_number (&sc))
+                break;
+            }
+          else if (strncmp (data + sc.pos, "true", MIN (4, length - sc.pos)) == 0 && length - sc.pos >= 4 &&
+                   (length - sc.pos == 4 || !g_ascii_isalnum (data[sc.pos + 4])))
+            sc.pos += 4;
+          else if (strncmp (data + sc.pos, "false", MIN (5, length - sc.pos)) == 0 && length - sc.pos >= 5 &&
+                   (length - sc.pos == 5 || !g_ascii_isalnum (data[sc.pos + 5])))
+            sc.pos += 5;
+          else if (strncmp (data + sc.pos, "null", MIN (4, length - sc.pos)) == 0 && length - sc.pos >= 4 &&
+                   (length - sc.pos == 4 || !g_ascii_isalnum (data[sc.pos + 4])))
+            sc.pos += 4;
+          else
+            {
+              g_autofree char *what = describe_token (&sc, sc.pos);
+              json_fail (&sc, sc.pos, "a value is expected, found %s", what);
+              break;
+            }
+          state = AFTER_VALUE;
+          continue;
+        }
+
+      if (state == KEY || state == KEY_OR_CLOSE)
+        {
+          Container *top = &stack[depth - 1];
+          gsize key_start = sc.pos;
+          char *key;
+
+          if (c != '"')
+            {
+              g_autofree char *what = describe_token (&sc, sc.pos);
+              json_fail (&sc, sc.pos, "a member name in double quotes is expected, found %s", what);
+              break;
+            }
+          if (!scan_string (&sc))
+            break;
+          if (top->keys == NULL)
+            top->keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+          key = g_strndup (data + key_start + 1, sc.pos - key_start - 2);
+          if (!g_hash_table_add (top->keys, key))
+            {
+              g_autofree char *shown = g_utf8_strlen (key, -1) > 60 ? g_utf8_substring (key, 0, 60) : NULL;
+              json_fail (&sc, key_start, "\"%s%s\" appears twice in the same object",
+                         shown != NULL ? shown : key, shown != NULL ? "..." : "");
+              break;
+            }
+          skip_white_space (&sc);
+          if (sc.pos == length)
+            {
+              json_fail_eof (&sc, "after a member name");
+              break;
+            }
+          if (data[sc.pos] != ':')
+            {
+              g_autofree char *what = describe_char (&sc, sc.pos);
+              json_fail (&sc, sc.pos, "':' is expected after the member name, found %s", what);
+              break;
+            }
+          sc.pos++;
+          state = VALUE;
+          continue;
+        }
+
+      /* AFTER_VALUE */
+      if (depth == 0)
+        {
+          g_autofree char *what = describe_token (&sc, sc.pos);
+          json_fail (&sc, sc.pos, "%s after the end of the document", what);
+          break;
+        }
+      if (c == ',')
+        {
+          gsize comma = sc.pos++;
+
+          state = stack[depth - 1].kind == '{' ? KEY : VALUE;
+          skip_white_space (&sc);
+          if (sc.pos < length && (data[sc.pos] == ']' || data[sc.pos] == '}'))
+            {
+              json_fail (&sc, comma, "a comma before the closing '%c' (JSON has no trailing commas)", data[sc.pos]);
+              break;
+            }
+          continue;
+        }
+      if ((c == ']' && stack[depth - 1].kind == '[') || (c == '}' && stack[depth - 1].kind == '{'))
+        {
+          container_clear (&stack[--depth]);
+          sc.pos++;
+          continue;
+        }
+      {
+        g_autofree char *what = describe_char (&sc, sc.pos);
+        json_fail (&sc, sc.pos, "',' or '%c' is expected, found %s", stack[depth - 1].kind == '[' ? ']' : '}', what);
+        break;
+      }
+    }
+
+  while (depth > 0)
+    container_clear (&stack[--depth]);
+  return ok;
 }
 
 /* ---- vocabularies -------------------------------------------------------- */
@@ -287,6 +700,8 @@ load_side (Loader     *ld,
       !check_keys (ld, tokenizer, tokenizer_where, tokenizer_keys))
     return FALSE;
   node = json_object_get_member (tokenizer, "type");
+  if (node == NULL)
+    return fail (ld, "%s.tokenizer: \"type\" is missing", where);
   if (!is_string (node))
     return fail (ld, "%s.tokenizer.type must be a string (\"words\" or \"characters\"), found %s", where, node_kind (node));
   if (!as_tokenizer_type_from_string (json_node_get_string (node), &vocab->tokenizer))
@@ -404,32 +819,48 @@ check_base64 (Loader     *ld,
   gsize len = strlen (text);
   gsize pad = 0;
 
-  if (len % 4 != 0)
-    return fail (ld, "tensor \"%s\": base64 data has %" G_GSIZE_FORMAT " characters, not a multiple of 4", name, len);
-  if (len > 0 && text[len - 1] == '=')
-    pad = (len > 1 && text[len - 2] == '=') ? 2 : 1;
-  for (gsize i = 0; i < len - pad; i++)
-    if (!is_base64_char (text[i]))
+  for (gsize i = 0; i < len; i++)
+    if (!is_base64_char (text[i]) && text[i] != '=')
       {
-        if (text[i] == '=')
-          return fail (ld, "tensor \"%s\": base64 padding '=' in the middle of the data (character %" G_GSIZE_FORMAT ")",
-                       name, i + 1);
-        return fail (ld, "tensor \"%s\": character %" G_GSIZE_FORMAT " of the base64 data is not in the base64 alphabet",
-                     name, i + 1);
+        gunichar c = g_utf8_get_char (text + i);
+        glong at = g_utf8_pointer_to_offset (text, text + i) + 1;
+        char utf8[8] = { 0 };
+
+        if (c < 0x20 || c == 0x7f)
+          return fail (ld, "tensor \"%s\": character %ld of the base64 data is the control character U+%04X "
+                       "(base64 data has no line breaks or spaces)", name, at, c);
+        g_unichar_to_utf8 (c, utf8);
+        return fail (ld, "tensor \"%s\": character %ld of the base64 data, '%s', is not in the base64 alphabet "
+                     "(A-Z, a-z, 0-9, +, /)", name, at, utf8);
       }
+  while (pad < len && text[len - 1 - pad] == '=')
+    pad++;
+  if (pad > 2)
+    return fail (ld, "tensor \"%s\": base64 data ends with %" G_GSIZE_FORMAT " '=', at most 2 can be padding", name, pad);
+  for (gsize i = 0; i < len - pad; i++)
+    if (text[i] == '=')
+      return fail (ld, "tensor \"%s\": base64 padding '=' in the middle of the data (character %" G_GSIZE_FORMAT ")",
+                   name, i + 1);
+  if (len % 4 != 0)
+    return fail (ld, "tensor \"%s\": base64 data has %" G_GSIZE_FORMAT " characters, not a multiple of 4%s",
+                 name, len, pad == 0 && len % 4 != 1 ? " (is the '=' padding missing?)" : "");
   *n_bytes = len / 4 * 3 - pad;
   return TRUE;
 }
 
-/* Counts the numbers of nested or flat @node against @dims and checks that
- * every leaf is a number. */
+/* Checks nested or flat array data against the shape @dims (@n_dims) of
+ * tensor @name: at each level either an array of arrays (one per entry of
+ * the dimension) or the flat numbers of every remaining dimension. @path
+ * ("data", "data[2]", ...) names the array being checked in messages. */
 static gboolean
 check_array_data (Loader       *ld,
                   const char   *name,
                   JsonNode     *node,
+                  const char   *shape,
                   const gint64 *dims,
                   guint         n_dims,
-                  guint64       n_elements)
+                  guint64       n_elements,
+                  GString      *path)
 {
   JsonArray *array = json_node_get_array (node);
   guint n = json_array_get_length (array);
@@ -437,29 +868,37 @@ check_array_data (Loader       *ld,
 
   if (first != NULL && JSON_NODE_HOLDS_ARRAY (first))
     {
+      gsize len = path->len;
+
       if (n_dims <= 1)
-        return fail (ld, "tensor \"%s\": data is nested deeper than its %u dimension%s", name, n_dims,
-                     n_dims == 1 ? "" : "s");
+        return fail (ld, "tensor \"%s\": %s[0] is an array, but the shape %s has no dimension left for it",
+                     name, path->str, shape);
       if (n != dims[0])
-        return fail (ld, "tensor \"%s\": data has %u rows, the shape needs %" G_GINT64_FORMAT, name, n, dims[0]);
+        return fail (ld, "tensor \"%s\": %s has %u rows, the shape %s needs %" G_GINT64_FORMAT,
+                     name, path->str, n, shape, dims[0]);
       for (guint i = 0; i < n; i++)
         {
           JsonNode *row = json_array_get_element (array, i);
+
+          g_string_append_printf (path, "[%u]", i);
           if (!JSON_NODE_HOLDS_ARRAY (row))
-            return fail (ld, "tensor \"%s\": data[%u] must be an array like data[0], found %s", name, i, node_kind (row));
-          if (!check_array_data (ld, name, row, dims + 1, n_dims - 1, n_elements / dims[0]))
+            return fail (ld, "tensor \"%s\": %s must be an array like the rows before it, found %s",
+                         name, path->str, node_kind (row));
+          if (!check_array_data (ld, name, row, shape, dims + 1, n_dims - 1, n_elements / dims[0], path))
             return FALSE;
+          g_string_truncate (path, len);
         }
       return TRUE;
     }
 
   if (n != n_elements)
-    return fail (ld, "tensor \"%s\": data has %u numbers, the shape needs %" G_GUINT64_FORMAT, name, n, n_elements);
+    return fail (ld, "tensor \"%s\": %s has %u numbers, the shape %s needs %" G_GUINT64_FORMAT,
+                 name, path->str, n, shape, n_elements);
   for (guint i = 0; i < n; i++)
     {
       JsonNode *item = json_array_get_element (array, i);
       if (!is_number (item))
-        return fail (ld, "tensor \"%s\": data contains %s where a number is expected", name, node_kind (item));
+        return fail (ld, "tensor \"%s\": %s[%u] must be a number, found %s", name, path->str, i, node_kind (item));
     }
   return TRUE;
 }
@@ -489,8 +928,10 @@ check_tensor (Loader     *ld,
     return FALSE;
 
   node = json_object_get_member (tensor, "dtype");
-  if (node != NULL && (!is_string (node) || g_strcmp0 (json_node_get_string (node), "float32") != 0))
-    return fail (ld, "%s: dtype must be \"float32\"", where);
+  if (node != NULL && !is_string (node))
+    return fail (ld, "%s: dtype must be the string \"float32\", found %s", where, node_kind (node));
+  if (node != NULL && strcmp (json_node_get_string (node), "float32") != 0)
+    return fail (ld, "%s: dtype \"%s\" is not supported (only \"float32\" is)", where, json_node_get_string (node));
 
   node = json_object_get_member (tensor, "shape");
   if (node == NULL)
@@ -509,13 +950,16 @@ check_tensor (Loader     *ld,
       dims[i] = json_node_get_int (dim);
       if (dims[i] < 1 || dims[i] > MAX_DIM)
         return fail (ld, "%s: shape[%u] is %" G_GINT64_FORMAT ", must be between 1 and %d", where, i, dims[i], MAX_DIM);
+    }
+  found = format_shape (dims, n_dims);
+  for (guint i = 0; i < n_dims; i++)
+    {
       /* both factors are at most 2^28 and 10^8 here: no overflow */
       n_elements *= (guint64) dims[i];
       if (n_elements > MAX_ELEMENTS)
-        return fail (ld, "%s: shape has more than %" G_GUINT64_FORMAT " elements", where, MAX_ELEMENTS);
+        return fail (ld, "%s: shape %s has more than %" G_GUINT64_FORMAT " (2^28) elements", where, found, MAX_ELEMENTS);
     }
 
-  found = format_shape (dims, n_dims);
   if (n_dims != e->n_dims || memcmp (dims, e->dims, n_dims * sizeof (gint64)) != 0)
     return fail (ld, "%s: shape %s expected (%s), %s found", where, expected, e->why, found);
 
@@ -530,11 +974,15 @@ check_tensor (Loader     *ld,
         return FALSE;
       if (n_bytes != n_elements * 4)
         return fail (ld, "%s: base64 data holds %" G_GSIZE_FORMAT " bytes, the shape %s needs %" G_GUINT64_FORMAT
-                     " float32 values (%" G_GUINT64_FORMAT " bytes)", where, n_bytes, found, n_elements, n_elements * 4);
+                     " float32 value%s (%" G_GUINT64_FORMAT " bytes)", where, n_bytes, found, n_elements,
+                     n_elements == 1 ? "" : "s", n_elements * 4);
       return TRUE;
     }
   if (JSON_NODE_HOLDS_ARRAY (e->data))
-    return check_array_data (ld, e->name, e->data, dims, n_dims, n_elements);
+    {
+      g_autoptr (GString) path = g_string_new ("data");
+      return check_array_data (ld, e->name, e->data, found, dims, n_dims, n_elements, path);
+    }
   return fail (ld, "%s: data must be an array of numbers or a base64 string, found %s", where, node_kind (e->data));
 }
 
@@ -580,8 +1028,13 @@ fill_tensor (Loader   *ld,
 
   for (guint64 i = 0; i < e->n_elements; i++)
     if (!isfinite (out[i]))
-      return fail (ld, "tensor \"%s\": value %" G_GUINT64_FORMAT " is %s", e->name, i,
-                   isnan (out[i]) ? "NaN" : "infinite (or too large for float32)");
+      {
+        const char *what = isnan (out[i]) ? "NaN" : "infinite (or too large for float32)";
+        if (e->n_dims == 2)
+          return fail (ld, "tensor \"%s\": the value at [%" G_GUINT64_FORMAT ", %" G_GUINT64_FORMAT "] is %s",
+                       e->name, i / e->dims[1], i % e->dims[1], what);
+        return fail (ld, "tensor \"%s\": the value at [%" G_GUINT64_FORMAT "] is %s", e->name, i, what);
+      }
   *e->dest = out;
   return TRUE;
 }
@@ -677,10 +1130,18 @@ load_document (Loader     *ld,
   gint64 version, value;
 
   node = json_object_get_member (root, "format");
-  if (!is_string (node) || strcmp (json_node_get_string (node), AS_MODEL_FORMAT_NAME) != 0)
-    return fail (ld, "not an AttnScope model (\"format\" must be \"%s\")", AS_MODEL_FORMAT_NAME);
+  if (node == NULL)
+    return fail (ld, "not an AttnScope model (no \"format\": \"%s\")", AS_MODEL_FORMAT_NAME);
+  if (!is_string (node))
+    return fail (ld, "not an AttnScope model (\"format\" must be \"%s\", found %s)", AS_MODEL_FORMAT_NAME,
+                 node_kind (node));
+  if (strcmp (json_node_get_string (node), AS_MODEL_FORMAT_NAME) != 0)
+    return fail (ld, "not an AttnScope model (\"format\" is \"%s\", must be \"%s\")",
+                 json_node_get_string (node), AS_MODEL_FORMAT_NAME);
 
   node = json_object_get_member (root, "format_version");
+  if (node == NULL)
+    return fail (ld, "\"format_version\" is missing");
   if (!is_integer (node))
     return fail (ld, "\"format_version\" must be an integer, found %s", node_kind (node));
   version = json_node_get_int (node);
@@ -788,17 +1249,32 @@ as_model_new_from_data (const char  *data,
         fail (&ld, "line %u, column %u: invalid UTF-8", line, column);
       return NULL;
     }
-  if (!check_nesting (&ld, data, length))
+  if (!check_json_text (&ld, data, length))
     return NULL;
 
   parser = json_parser_new_immutable ();
+  if (length >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
+    data += 3, length -= 3;
   if (!json_parser_load_from_data (parser, data, length, &local_error))
     {
-      g_set_error (error, AS_ERROR, AS_ERROR_JSON, "%s: not valid JSON: %s", name, local_error->message);
+      /* json-glib says "<data>:LINE:COLUMN: Parse error: WHAT" */
+      guint line, column;
+      int end = 0;
+
+      if (sscanf (local_error->message, "<data>:%u:%u: Parse error: %n", &line, &column, &end) == 2 && end > 0)
+        g_set_error (error, AS_ERROR, AS_ERROR_JSON, "%s: not valid JSON: line %u, column %u: %s",
+                     name, line, column, local_error->message + end);
+      else
+        g_set_error (error, AS_ERROR, AS_ERROR_JSON, "%s: not valid JSON: %s", name, local_error->message);
       return NULL;
     }
   root = json_parser_get_root (parser);
-  if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+  if (root == NULL)
+    {
+      g_set_error (error, AS_ERROR, AS_ERROR_JSON, "%s: not valid JSON: there is only white space", name);
+      return NULL;
+    }
+  if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       fail (&ld, "the document must be a JSON object, found %s", node_kind (root));
       return NULL;

@@ -1,0 +1,281 @@
+/* The "words" and "characters" tokenizers of docs/model-format.md. */
+
+#include <locale.h>
+#include <string.h>
+
+#include <glib.h>
+
+#include "as-tokenizer.h"
+
+/* Tokenizes @text and compares with @expected, tokens separated by '|'. */
+static void
+check (const char      *text,
+       AsTokenizerType  type,
+       gboolean         lowercase,
+       const char      *expected)
+{
+  g_auto (GStrv) tokens = as_tokenize (text, type, lowercase);
+  g_autofree char *joined = g_strjoinv ("|", tokens);
+
+  for (guint i = 0; tokens[i] != NULL; i++)
+    {
+      g_assert_cmpstr (tokens[i], !=, "");
+      g_assert_true (g_utf8_validate (tokens[i], -1, NULL));
+    }
+  if (g_strcmp0 (joined, expected) != 0)
+    g_test_message ("tokenizing \"%s\"", text);
+  g_assert_cmpstr (joined, ==, expected);
+}
+
+static void
+words (const char *text,
+       const char *expected)
+{
+  check (text, AS_TOKENIZER_WORDS, TRUE, expected);
+}
+
+static void
+characters (const char *text,
+            const char *expected)
+{
+  check (text, AS_TOKENIZER_CHARACTERS, FALSE, expected);
+}
+
+static void
+test_type_names (void)
+{
+  AsTokenizerType type = AS_TOKENIZER_CHARACTERS;
+
+  g_assert_true (as_tokenizer_type_from_string ("words", &type));
+  g_assert_cmpint (type, ==, AS_TOKENIZER_WORDS);
+  g_assert_true (as_tokenizer_type_from_string ("characters", &type));
+  g_assert_cmpint (type, ==, AS_TOKENIZER_CHARACTERS);
+  g_assert_false (as_tokenizer_type_from_string ("Words", &type));
+  g_assert_false (as_tokenizer_type_from_string ("bpe", &type));
+  g_assert_false (as_tokenizer_type_from_string ("", &type));
+  g_assert_false (as_tokenizer_type_from_string (NULL, &type));
+  g_assert_cmpstr (as_tokenizer_type_to_string (AS_TOKENIZER_WORDS), ==, "words");
+  g_assert_cmpstr (as_tokenizer_type_to_string (AS_TOKENIZER_CHARACTERS), ==, "characters");
+}
+
+static void
+test_words_document_examples (void)
+{
+  words ("Don't stop, Bob!", "don't|stop|,|bob|!");
+  characters ("我 饿了。", "我|饿|了|。");
+}
+
+static void
+test_words_punctuation (void)
+{
+  words ("hello,world", "hello|,|world");
+  words ("Wait... what?!", "wait|.|.|.|what|?|!");
+  words ("a--b", "a|-|-|b");
+  words ("(x) [y] {z}", "(|x|)|[|y|]|{|z|}");
+  words ("e-mail", "e|-|mail");
+  words ("snake_case", "snake|_|case");          /* Pc is punctuation */
+  words ("«Salut» „hallo“", "«|salut|»|„|hallo|“");
+  words ("hello…", "hello|…");
+  /* symbols: currency, math, modifier, other */
+  words ("$5 + 3€ = 8£", "$|5|+|3|€|=|8|£");
+  words ("a^b `c`", "a|^|b|`|c|`");
+  words ("©2024 ™", "©|2024|™");
+  words ("3.14", "3|.|14");
+  words ("!!!", "!|!|!");
+  words ("¿Qué?", "¿|qué|?");
+}
+
+static void
+test_words_apostrophes (void)
+{
+  words ("I'm here", "i'm|here");
+  words ("don’t", "don’t");                      /* U+2019 too */
+  words ("rock'n'roll", "rock'n'roll");
+  words ("the 80's", "the|80's");                /* between digits and letters */
+  words ("'quoted'", "'|quoted|'");              /* at the edges of a word */
+  words ("dogs' toys", "dogs|'|toys");
+  words ("o' clock", "o|'|clock");
+  words ("'", "'");
+  words ("a''b", "a|'|'|b");                     /* two: neither stands between letters */
+  words ("a'", "a|'");
+  words ("l'été", "l'été");
+  words ("x²'s", "x²'s");                        /* ² is a digit (No) */
+  words ("a‘b", "a|‘|b");                        /* U+2018 is not an apostrophe */
+}
+
+static void
+test_words_lowercase (void)
+{
+  words ("HELLO World", "hello|world");
+  check ("HELLO World", AS_TOKENIZER_WORDS, FALSE, "HELLO|World");
+  words ("ÉCOLE Ñandú", "école|ñandú");
+  words ("ΟΔΟΣ", "οδος");                        /* the final sigma */
+  words ("ΣΑΣ", "σας");
+  words ("Σ", "σ");                              /* alone: not final */
+  words ("ΑΣ.", "ας|.");
+  words ("İstanbul", "i̇stanbul");                /* U+0130 -> i + U+0307 */
+  words ("STRASSE Straße", "strasse|straße");
+  words ("Ⅻ", "ⅻ");                              /* Roman numerals lower-case too */
+  words ("Ⓐ", "ⓐ");
+  words ("ǅ", "ǆ");                              /* title case */
+  words ("ПРИВЕТ", "привет");
+}
+
+/* The lower-casing must not depend on the locale: in Turkish, GLib's
+ * g_utf8_strdown() makes "I" a dotless "ı". */
+static void
+test_words_lowercase_any_locale (void)
+{
+  const char *locales[] = { "tr_TR.UTF-8", "tr_TR.utf8", "az_AZ.UTF-8", "lt_LT.UTF-8", NULL };
+  g_autofree char *saved = g_strdup (setlocale (LC_ALL, NULL));
+  gboolean tried = FALSE;
+
+  for (guint i = 0; locales[i] != NULL; i++)
+    {
+      if (setlocale (LC_ALL, locales[i]) == NULL)
+        continue;
+      tried = TRUE;
+      words ("HI IŞIK İ", "hi|işik|i̇");
+    }
+  setlocale (LC_ALL, saved);
+  words ("HI IŞIK İ", "hi|işik|i̇");
+  if (!tried)
+    g_test_skip ("no Turkish, Azeri or Lithuanian locale installed (try LOCPATH with localedef)");
+}
+
+static void
+test_words_cjk (void)
+{
+  words ("我饿了。", "我饿了|。");                /* no spaces: one word */
+  words ("我 饿了。", "我|饿了|。");
+  words ("日本語、テスト", "日本語|、|テスト");
+  words ("안녕하세요!", "안녕하세요|!");
+  characters ("我饿了。", "我|饿|了|。");
+  characters ("東京タワー", "東|京|タ|ワ|ー");
+}
+
+static void
+test_white_space (void)
+{
+  words ("  hello \t world\n!\r\n", "hello|world|!");
+  words ("a\vb\fc", "a|b|c");                    /* vertical tab, form feed */
+  words ("a\xc2\xa0" "b", "a|b");                /* no-break space */
+  words ("a\xe3\x80\x80" "b", "a|b");            /* ideographic space */
+  words ("a\xe2\x80\xa8" "b\xe2\x80\xa9" "c", "a|b|c");  /* line and paragraph separators */
+  words ("a\xc2\x85" "b", "a|b");                /* NEL */
+  words ("a\x1c" "b\x1f" "c", "a|b|c");          /* information separators, as Python's isspace */
+  words ("a\xe2\x80\x8b" "b", "a\xe2\x80\x8b" "b");  /* zero-width space is not white space */
+  characters (" a \t b\n", "a|b");
+  characters ("a\xe3\x80\x80" "b", "a|b");
+  words ("", "");
+  words ("   \t\n\r ", "");
+  characters ("", "");
+  characters (" \n ", "");
+  check (NULL, AS_TOKENIZER_WORDS, TRUE, "");
+  check (NULL, AS_TOKENIZER_CHARACTERS, FALSE, "");
+}
+
+static void
+test_control_characters (void)
+{
+  /* neither white space nor punctuation: part of the word */
+  words ("a\x01" "b c", "a\x01" "b|c");
+  words ("\x07", "\x07");
+  characters ("a\x01", "a|\x01");
+}
+
+static void
+test_invalid_utf8 (void)
+{
+  /* each invalid byte becomes U+FFFD, a symbol (So): a token of its own */
+  words ("a\xff" "b", "a|\xef\xbf\xbd|b");
+  words ("caf\xc3", "caf|\xef\xbf\xbd");         /* cut in the middle of a character */
+  words ("\xc0\xaf", "\xef\xbf\xbd|\xef\xbf\xbd");  /* overlong '/' */
+  words ("\xed\xa0\x80", "\xef\xbf\xbd|\xef\xbf\xbd|\xef\xbf\xbd");  /* a surrogate */
+  characters ("a\xfe" "b", "a|\xef\xbf\xbd|b");
+}
+
+static void
+test_emoji (void)
+{
+  words ("hi😀!", "hi|😀|!");
+  words ("I ❤️ you", "i|❤|\xef\xb8\x8f|you");     /* the variation selector (Mn) is a word of its own */
+  words ("👍🏽", "👍|🏽");                        /* the skin tone is a modifier symbol (Sk) */
+  words ("👨\xe2\x80\x8d👩", "👨|\xe2\x80\x8d|👩");  /* ZWJ (Cf) */
+  words ("🇫🇷", "🇫|🇷");                         /* a flag is two regional indicators, each So */
+  characters ("a😀b", "a|😀|b");
+  characters ("👍🏽", "👍|🏽");
+}
+
+static void
+test_right_to_left (void)
+{
+  words ("שלום עולם!", "שלום|עולם|!");
+  words ("مرحبا، عالم؟", "مرحبا|،|عالم|؟");
+  words ("שָׁלוֹם", "שָׁלוֹם");                  /* points (Mn) stay in the word */
+  words ("\xe2\x80\x8fשלום\xe2\x80\x8e", "\xe2\x80\x8fשלום\xe2\x80\x8e");  /* RLM/LRM are Cf */
+  characters ("שלום", "ש|ל|ו|ם");
+}
+
+static void
+test_combining_marks (void)
+{
+  words ("e\xcc\x81t\xc3\xa9", "e\xcc\x81t\xc3\xa9");
+  characters ("e\xcc\x81", "e|\xcc\x81");         /* a token per character, not per grapheme */
+}
+
+static void
+test_characters_lowercase (void)
+{
+  characters ("AbC", "A|b|C");
+  check ("AbC", AS_TOKENIZER_CHARACTERS, TRUE, "a|b|c");
+  check ("İ", AS_TOKENIZER_CHARACTERS, TRUE, "i|\xcc\x87");
+}
+
+static void
+test_long_input (void)
+{
+  GString *s = g_string_new (NULL);
+  g_auto (GStrv) tokens = NULL;
+
+  for (int i = 0; i < 20000; i++)
+    g_string_append (s, "Word, ");
+  tokens = as_tokenize (s->str, AS_TOKENIZER_WORDS, TRUE);
+  g_assert_cmpuint (g_strv_length (tokens), ==, 40000);
+  g_assert_cmpstr (tokens[39998], ==, "word");
+  g_assert_cmpstr (tokens[39999], ==, ",");
+  g_string_free (s, TRUE);
+
+  {
+    g_autofree char *word = g_strnfill (100000, 'X');
+    g_auto (GStrv) one = as_tokenize (word, AS_TOKENIZER_WORDS, TRUE);
+    g_assert_cmpuint (g_strv_length (one), ==, 1);
+    g_assert_cmpuint (strlen (one[0]), ==, 100000);
+    g_assert_cmpint (one[0][99999], ==, 'x');
+  }
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/tokenizer/type-names", test_type_names);
+  g_test_add_func ("/tokenizer/document-examples", test_words_document_examples);
+  g_test_add_func ("/tokenizer/words/punctuation", test_words_punctuation);
+  g_test_add_func ("/tokenizer/words/apostrophes", test_words_apostrophes);
+  g_test_add_func ("/tokenizer/words/lowercase", test_words_lowercase);
+  g_test_add_func ("/tokenizer/words/lowercase-in-any-locale", test_words_lowercase_any_locale);
+  g_test_add_func ("/tokenizer/cjk", test_words_cjk);
+  g_test_add_func ("/tokenizer/white-space", test_white_space);
+  g_test_add_func ("/tokenizer/control-characters", test_control_characters);
+  g_test_add_func ("/tokenizer/invalid-utf8", test_invalid_utf8);
+  g_test_add_func ("/tokenizer/emoji", test_emoji);
+  g_test_add_func ("/tokenizer/right-to-left", test_right_to_left);
+  g_test_add_func ("/tokenizer/combining-marks", test_combining_marks);
+  g_test_add_func ("/tokenizer/characters/lowercase", test_characters_lowercase);
+  g_test_add_func ("/tokenizer/long-input", test_long_input);
+
+  return g_test_run ();
+}

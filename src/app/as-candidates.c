@@ -1,0 +1,239 @@
+/* The panel beside the heatmap: at the step shown, the translation so far,
+ * the token that came out, and the model's most probable next tokens as bars.
+ * Clicking one asks for the decoding to go on from that step with it
+ * ("candidate-activated"). */
+
+#include "config.h"
+
+#include "as-candidates.h"
+
+#define MAX_SHOWN 8
+
+struct _AsCandidates
+{
+  GtkWidget   parent_instance;
+
+  GtkLabel   *heading_label;
+  GtkLabel   *partial_label;
+  GtkLabel   *output_label;
+  GtkListBox *list;
+  GtkLabel   *hint_label;
+
+  int         step;
+  guint       n_items;
+  int         tokens[MAX_SHOWN];
+};
+
+enum {
+  CANDIDATE_ACTIVATED,
+  N_SIGNALS
+};
+
+G_DEFINE_FINAL_TYPE (AsCandidates, as_candidates, GTK_TYPE_WIDGET)
+
+static guint signals[N_SIGNALS];
+
+static void
+row_activated_cb (AsCandidates  *self,
+                  GtkListBoxRow *row,
+                  GtkListBox    *list)
+{
+  int index = gtk_list_box_row_get_index (row);
+
+  if (index >= 0)
+    as_candidates_activate (self, (guint) index);
+}
+
+static GtkWidget *
+make_row (const char *token,
+          float       prob,
+          gboolean    taken,
+          guint       step)
+{
+  GtkWidget *row = gtk_list_box_row_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
+  GtkWidget *label = gtk_label_new (token);
+  GtkWidget *bar = gtk_level_bar_new_for_interval (0.0, 1.0);
+  g_autofree char *percent = g_strdup_printf ("%.1f %%", prob * 100.0);
+  GtkWidget *value = gtk_label_new (percent);
+  g_autofree char *tooltip = NULL;
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0.0);
+  gtk_label_set_width_chars (GTK_LABEL (label), 7);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 12);
+  gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
+  gtk_widget_add_css_class (label, "candidate-token");
+
+  gtk_level_bar_set_value (GTK_LEVEL_BAR (bar), CLAMP (prob, 0.0, 1.0));
+  gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_LOW);
+  gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_HIGH);
+  gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_FULL);
+  gtk_widget_set_hexpand (bar, TRUE);
+  gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
+
+  gtk_label_set_xalign (GTK_LABEL (value), 1.0);
+  gtk_label_set_width_chars (GTK_LABEL (value), 7);
+  gtk_widget_add_css_class (value, "numeric");
+
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), bar);
+  gtk_box_append (GTK_BOX (box), value);
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+  gtk_widget_add_css_class (row, "candidate");
+  if (taken)
+    gtk_widget_add_css_class (row, "taken");
+
+  tooltip = taken
+            ? g_strdup_printf ("“%s” came out at step %u (%.1f %%)", token, step + 1, prob * 100.0)
+            : g_strdup_printf ("Continue the translation with “%s” at step %u", token, step + 1);
+  gtk_widget_set_tooltip_text (row, tooltip);
+
+  return row;
+}
+
+static void
+as_candidates_dispose (GObject *object)
+{
+  gtk_widget_dispose_template (GTK_WIDGET (object), AS_TYPE_CANDIDATES);
+
+  G_OBJECT_CLASS (as_candidates_parent_class)->dispose (object);
+}
+
+static void
+as_candidates_class_init (AsCandidatesClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = as_candidates_dispose;
+
+  /**
+   * AsCandidates::candidate-activated:
+   * @step: the step whose output is to be replaced
+   * @token: the target id picked
+   */
+  signals[CANDIDATE_ACTIVATED] =
+    g_signal_new ("candidate-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_INT);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/attnscope/AttnScope/as-candidates.ui");
+  gtk_widget_class_bind_template_child (widget_class, AsCandidates, heading_label);
+  gtk_widget_class_bind_template_child (widget_class, AsCandidates, partial_label);
+  gtk_widget_class_bind_template_child (widget_class, AsCandidates, output_label);
+  gtk_widget_class_bind_template_child (widget_class, AsCandidates, list);
+  gtk_widget_class_bind_template_child (widget_class, AsCandidates, hint_label);
+  gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
+
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BOX_LAYOUT);
+  gtk_widget_class_set_css_name (widget_class, "candidates");
+}
+
+static void
+as_candidates_init (AsCandidates *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
+                                  GTK_ORIENTATION_VERTICAL);
+  gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))), 6);
+  self->step = -1;
+  as_candidates_show_step (self, NULL, -1);
+}
+
+GtkWidget *
+as_candidates_new (void)
+{
+  return g_object_new (AS_TYPE_CANDIDATES, NULL);
+}
+
+void
+as_candidates_show_step (AsCandidates *self,
+                         AsSession    *session,
+                         int           step)
+{
+  GtkWidget *child;
+  const AsStep *s;
+  g_autofree int *previous = NULL;
+  g_autofree char *partial = NULL;
+  g_autofree char *heading = NULL;
+  g_autofree char *output = NULL;
+  gboolean output_listed = FALSE;
+
+  g_return_if_fail (AS_IS_CANDIDATES (self));
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
+    gtk_list_box_remove (self->list, child);
+  self->n_items = 0;
+  self->step = -1;
+
+  if (session == NULL || step < 0 || (guint) step >= as_session_get_n_steps (session))
+    {
+      gtk_label_set_text (self->heading_label, "Next token");
+      gtk_label_set_text (self->partial_label, "");
+      gtk_label_set_text (self->output_label, "No decoder step to show.");
+      gtk_widget_set_visible (GTK_WIDGET (self->hint_label), FALSE);
+      return;
+    }
+
+  self->step = step;
+  s = as_session_get_step (session, step);
+
+  previous = g_new0 (int, MAX (step, 1));
+  for (int t = 0; t < step; t++)
+    previous[t] = as_session_get_step (session, t)->output;
+  partial = as_vocab_join (as_model_get_target (as_session_get_model (session)), previous, step);
+
+  heading = g_strdup_printf ("Step %d of %u: next token", step + 1, as_session_get_n_steps (session));
+  gtk_label_set_text (self->heading_label, heading);
+  if (step == 0)
+    gtk_label_set_text (self->partial_label, "So far: (nothing yet)");
+  else
+    {
+      g_autofree char *text = g_strdup_printf ("So far: %s", partial);
+      gtk_label_set_text (self->partial_label, text);
+    }
+
+  for (guint i = 0; i < s->n_top && self->n_items < MAX_SHOWN; i++)
+    {
+      gboolean taken = s->top_ids[i] == s->output;
+
+      output_listed |= taken;
+      self->tokens[self->n_items++] = s->top_ids[i];
+      gtk_list_box_append (self->list,
+                           make_row (as_session_get_target_token (session, s->top_ids[i]),
+                                     s->top_probs[i], taken, step));
+    }
+
+  output = g_strdup_printf ("Came out: %s, probability %.3f%s%s",
+                            as_session_get_target_token (session, s->output), s->prob,
+                            s->chosen ? " (chosen, not the model's first choice)" : "",
+                            output_listed ? "" : " — not among the top candidates");
+  gtk_label_set_text (self->output_label, output);
+  gtk_widget_set_visible (GTK_WIDGET (self->hint_label), self->n_items > 0);
+}
+
+guint
+as_candidates_get_n_items (AsCandidates *self)
+{
+  g_return_val_if_fail (AS_IS_CANDIDATES (self), 0);
+
+  return self->n_items;
+}
+
+int
+as_candidates_get_token (AsCandidates *self,
+                         guint         index)
+{
+  g_return_val_if_fail (AS_IS_CANDIDATES (self), -1);
+
+  return index < self->n_items ? self->tokens[index] : -1;
+}
+
+void
+as_candidates_activate (AsCandidates *self,
+                        guint         index)
+{
+  g_return_if_fail (AS_IS_CANDIDATES (self));
+  g_return_if_fail (index < self->n_items);
+
+  g_signal_emit (self, signals[CANDIDATE_ACTIVATED], 0, (guint) self->step, self->tokens[index]);
+}

@@ -1,0 +1,22 @@
+#pragma once
+
+#include "as-window.h"
+#include "as-candidates.h"
+#include "as-heatmap.h"
+
+G_BEGIN_DECLS
+
+/* For the tests. */
+AsHeatmap    *as_window_get_heatmap         (AsWindow *self);
+AsCandidates *as_window_get_candidates      (AsWindow *self);
+AsSession    *as_window_get_session         (AsWindow *self);
+gboolean      as_window_is_loading          (AsWindow *self);
+/* The text of the message shown at the top, or NULL when none is. */
+const char   *as_window_get_message         (AsWindow *self);
+const char   *as_window_get_translation     (AsWindow *self);
+/* The note under the entries (unknown words, sentences it cannot read). */
+const char   *as_window_get_input_note      (AsWindow *self);
+/* Runs a pending (debounced) decoding now. */
+void          as_window_flush               (AsWindow *self);
+
+G_END_DECLS

@@ -1,0 +1,1367 @@
+/* The main window: a sentence (and optionally a translation of one's own)
+ * goes in; the translation, the attention heatmap, the decoder steps and the
+ * candidates at each step come out. Models are opened from a file chooser,
+ * the command line or a drop, reloaded when their file changes, and a model
+ * that fails to load never replaces the one in use. */
+
+#include "config.h"
+
+#include "as-window-private.h"
+
+#include "as-error.h"
+#include "as-figure.h"
+
+#define DECODE_DELAY_MS   40    /* re-decode this long after the last keystroke */
+#define RELOAD_DELAY_MS   300   /* reload this long after the model file last changed */
+#define PLAY_INTERVAL_MS  700
+#define INFO_TIMEOUT_S    6
+
+typedef enum
+{
+  MESSAGE_INFO,
+  MESSAGE_WARNING,
+  MESSAGE_ERROR,
+} MessageKind;
+
+typedef struct
+{
+  GFile    *file;
+  gboolean  reload;
+} LoadRequest;
+
+typedef struct
+{
+  char                    *path;
+  GApplicationCommandLine *command_line;
+} PendingExport;
+
+struct _AsWindow
+{
+  GtkApplicationWindow  parent_instance;
+
+  /* template children */
+  GtkRevealer          *message_revealer;
+  GtkWidget            *message_box;
+  GtkImage             *message_icon;
+  GtkLabel             *message_label;
+  GtkEntry             *source_entry;
+  GtkEntry             *target_entry;
+  GtkLabel             *translation_label;
+  GtkLabel             *input_note_label;
+  AsHeatmap            *heatmap;
+  AsCandidates         *candidates;
+  GtkScale             *step_scale;
+  GtkAdjustment        *step_adjustment;
+  GtkLabel             *step_label;
+  GtkButton            *play_button;
+  GtkDropDown          *colormap_dropdown;
+  GtkLabel             *model_label;
+
+  /* the model */
+  AsModel              *model;
+  GFile                *model_file;
+  GFileMonitor         *monitor;
+  guint                 reload_source;
+  guint                 n_loading;
+  GCancellable         *cancellable;
+  GPtrArray            *pending_exports;
+
+  /* the sentence */
+  AsSession            *session;
+  guint                 decode_source;
+  guint                 play_source;
+  guint                 message_source;
+  gboolean              message_shown;
+  gboolean              syncing;
+};
+
+G_DEFINE_FINAL_TYPE (AsWindow, as_window, GTK_TYPE_APPLICATION_WINDOW)
+
+static const char * const examples[] = {
+  "i am hungry .",
+  "he is a teacher .",
+  "we are friends .",
+  "hello world",
+  NULL
+};
+
+static void decode_now            (AsWindow *self);
+static void update_step_actions   (AsWindow *self);
+static void set_playing           (AsWindow *self,
+                                   gboolean  playing);
+
+static void
+load_request_free (LoadRequest *request)
+{
+  g_clear_object (&request->file);
+  g_free (request);
+}
+
+static void
+pending_export_free (PendingExport *pending)
+{
+  g_free (pending->path);
+  g_clear_object (&pending->command_line);
+  g_free (pending);
+}
+
+static char *
+file_display_name (GFile *file)
+{
+  g_autofree char *path = g_file_get_path (file);
+
+  return path != NULL ? g_filename_display_name (path) : g_file_get_uri (file);
+}
+
+/* Messages: one line at the top of the window. */
+
+static void
+hide_message (AsWindow *self)
+{
+  g_clear_handle_id (&self->message_source, g_source_remove);
+  gtk_revealer_set_reveal_child (self->message_revealer, FALSE);
+  self->message_shown = FALSE;
+}
+
+static gboolean
+message_timeout (gpointer data)
+{
+  AsWindow *self = data;
+
+  self->message_source = 0;
+  hide_message (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+show_message (AsWindow    *self,
+              MessageKind  kind,
+              const char  *text)
+{
+  static const char * const icons[] = {
+    [MESSAGE_INFO] = "dialog-information-symbolic",
+    [MESSAGE_WARNING] = "dialog-warning-symbolic",
+    [MESSAGE_ERROR] = "dialog-error-symbolic",
+  };
+
+  g_clear_handle_id (&self->message_source, g_source_remove);
+
+  gtk_label_set_text (self->message_label, text);
+  gtk_image_set_from_icon_name (self->message_icon, icons[kind]);
+  gtk_widget_remove_css_class (self->message_box, "info");
+  gtk_widget_remove_css_class (self->message_box, "error");
+  if (kind == MESSAGE_INFO)
+    gtk_widget_add_css_class (self->message_box, "info");
+  else if (kind == MESSAGE_ERROR)
+    gtk_widget_add_css_class (self->message_box, "error");
+
+  gtk_revealer_set_reveal_child (self->message_revealer, TRUE);
+  self->message_shown = TRUE;
+
+  if (kind == MESSAGE_INFO)
+    self->message_source = g_timeout_add_seconds (INFO_TIMEOUT_S, message_timeout, self);
+}
+
+/* The note under the entries */
+
+static void
+set_input_note (AsWindow   *self,
+                const char *text,
+                gboolean    error)
+{
+  gtk_label_set_text (self->input_note_label, text != NULL ? text : "");
+  gtk_widget_set_visible (GTK_WIDGET (self->input_note_label), text != NULL && *text != '\0');
+  if (error)
+    gtk_widget_add_css_class (GTK_WIDGET (self->input_note_label), "error");
+  else
+    gtk_widget_remove_css_class (GTK_WIDGET (self->input_note_label), "error");
+}
+
+static char *
+quoted_list (const char * const *words)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; words != NULL && words[i] != NULL; i++)
+    g_string_append_printf (text, "%s“%s”", i > 0 ? ", " : "", words[i]);
+
+  return g_string_free (text, FALSE);
+}
+
+/* Steps */
+
+static int
+current_step (AsWindow *self)
+{
+  return as_heatmap_get_step (self->heatmap);
+}
+
+static guint
+n_steps (AsWindow *self)
+{
+  return self->session != NULL ? as_session_get_n_steps (self->session) : 0;
+}
+
+static void
+set_step (AsWindow *self,
+          int       step)
+{
+  guint n = n_steps (self);
+  g_autofree char *label = NULL;
+
+  if (n == 0)
+    step = -1;
+  else
+    step = CLAMP (step, 0, (int) n - 1);
+
+  as_heatmap_set_step (self->heatmap, step);
+  as_candidates_show_step (self->candidates, self->session, step);
+
+  self->syncing = TRUE;
+  gtk_adjustment_configure (self->step_adjustment, step + 1, 1, MAX (n, 1), 1, 1, 0);
+  self->syncing = FALSE;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->step_scale), n > 1);
+
+  label = n > 0 ? g_strdup_printf ("Step %d of %u", step + 1, n) : g_strdup ("No steps");
+  gtk_label_set_text (self->step_label, label);
+
+  update_step_actions (self);
+}
+
+static void
+enable_action (AsWindow   *self,
+               const char *name,
+               gboolean    enabled)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), name);
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
+}
+
+static void
+update_step_actions (AsWindow *self)
+{
+  int step = current_step (self);
+  guint n = n_steps (self);
+
+  enable_action (self, "step-first", n > 0 && step > 0);
+  enable_action (self, "step-previous", n > 0 && step > 0);
+  enable_action (self, "step-next", n > 0 && step + 1 < (int) n);
+  enable_action (self, "step-last", n > 0 && step + 1 < (int) n);
+  enable_action (self, "play", n > 1);
+  enable_action (self, "export", as_figure_get_n_columns (as_heatmap_get_figure (self->heatmap)) > 0);
+}
+
+static gboolean
+play_tick (gpointer data)
+{
+  AsWindow *self = data;
+  int step = current_step (self);
+
+  if (step + 1 >= (int) n_steps (self))
+    {
+      self->play_source = 0;
+      set_playing (self, FALSE);
+      return G_SOURCE_REMOVE;
+    }
+
+  set_step (self, step + 1);
+  return G_SOURCE_CONTINUE;
+}
+
+static void
+set_playing (AsWindow *self,
+             gboolean  playing)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "play");
+
+  if (playing && n_steps (self) > 1)
+    {
+      if (self->play_source == 0)
+        {
+          if (current_step (self) + 1 >= (int) n_steps (self))
+            set_step (self, 0);
+          self->play_source = g_timeout_add (PLAY_INTERVAL_MS, play_tick, self);
+        }
+    }
+  else
+    {
+      playing = FALSE;
+      g_clear_handle_id (&self->play_source, g_source_remove);
+    }
+
+  g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_boolean (playing));
+  gtk_button_set_icon_name (self->play_button,
+                            playing ? "media-playback-pause-symbolic" : "media-playback-start-symbolic");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button),
+                               playing ? "Pause (Space)" : "Play the decoding step by step (Space)");
+}
+
+/* The session */
+
+static void
+show_session (AsWindow  *self,
+              AsSession *session,
+              int        step)
+{
+  g_autofree char *translation = NULL;
+
+  if (self->session != session)
+    {
+      g_clear_pointer (&self->session, as_session_free);
+      self->session = session;
+    }
+
+  as_heatmap_set_session (self->heatmap, self->session);
+
+  if (self->session != NULL && as_session_get_n_steps (self->session) > 0)
+    translation = as_session_get_translation (self->session);
+  gtk_label_set_text (self->translation_label, translation != NULL ? translation : "");
+
+  set_step (self, step < 0 ? (int) n_steps (self) - 1 : step);
+}
+
+static gboolean
+is_blank (const char *text)
+{
+  for (; text != NULL && *text != '\0'; text = g_utf8_next_char (text))
+    if (!g_unichar_isspace (g_utf8_get_char (text)))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+decode_now (AsWindow *self)
+{
+  const char *sentence = gtk_editable_get_text (GTK_EDITABLE (self->source_entry));
+  const char *target = gtk_editable_get_text (GTK_EDITABLE (self->target_entry));
+  g_autoptr (AsSession) session = NULL;
+  g_autoptr (GError) error = NULL;
+  const char * const *unknown;
+  gboolean decoded;
+
+  g_clear_handle_id (&self->decode_source, g_source_remove);
+  set_playing (self, FALSE);
+
+  if (self->model == NULL)
+    {
+      show_session (self, NULL, -1);
+      set_input_note (self, NULL, FALSE);
+      return;
+    }
+
+  if (is_blank (sentence))
+    {
+      show_session (self, NULL, -1);
+      set_input_note (self, NULL, FALSE);
+      return;
+    }
+
+  session = as_session_new (self->model, sentence, &error);
+  if (session == NULL)
+    {
+      show_session (self, NULL, -1);
+      set_input_note (self, error->message, TRUE);
+      return;
+    }
+
+  if (!is_blank (target))
+    decoded = as_session_decode_forced (session, target, &error);
+  else
+    decoded = as_session_decode_greedy (session, &error);
+
+  unknown = as_session_get_unknown_words (session);
+  if (!decoded)
+    {
+      set_input_note (self, error->message, TRUE);
+    }
+  else if (unknown != NULL && unknown[0] != NULL)
+    {
+      const AsVocab *source = as_model_get_source (self->model);
+      g_autofree char *words = quoted_list (unknown);
+      g_autofree char *note = g_strdup_printf ("Not in the model's vocabulary (marked ? in the heatmap): %s. "
+                                               "The model reads each as “%s” and cannot know what it means.",
+                                               words, source->tokens[source->unknown]);
+      set_input_note (self, note, FALSE);
+    }
+  else if (!is_blank (target))
+    set_input_note (self, "Showing your translation: each row gives the model's probability of your token.", FALSE);
+  else
+    set_input_note (self, NULL, FALSE);
+
+  show_session (self, g_steal_pointer (&session), -1);
+}
+
+static gboolean
+decode_timeout (gpointer data)
+{
+  AsWindow *self = data;
+
+  self->decode_source = 0;
+  decode_now (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+input_changed (AsWindow *self)
+{
+  g_clear_handle_id (&self->decode_source, g_source_remove);
+  self->decode_source = g_timeout_add (DECODE_DELAY_MS, decode_timeout, self);
+}
+
+static void
+candidate_activated (AsWindow *self,
+                     guint     step,
+                     int       token,
+                     gpointer  candidates)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (self->session == NULL)
+    return;
+
+  set_playing (self, FALSE);
+  if (!as_session_decode_from (self->session, step, token, &error))
+    {
+      show_message (self, MESSAGE_ERROR, error->message);
+      return;
+    }
+
+  show_session (self, self->session, (int) step);
+}
+
+static void
+heatmap_row_activated (AsWindow *self,
+                       int       row,
+                       gpointer  heatmap)
+{
+  set_playing (self, FALSE);
+  set_step (self, row);
+}
+
+static void
+step_adjustment_changed (AsWindow      *self,
+                         GtkAdjustment *adjustment)
+{
+  int step = (int) lround (gtk_adjustment_get_value (adjustment)) - 1;
+
+  if (self->syncing || step == current_step (self))
+    return;
+
+  set_step (self, step);
+}
+
+/* The model */
+
+static char *
+format_count (guint64 n)
+{
+  if (n >= 10000000)
+    return g_strdup_printf ("%.0f M", n / 1e6);
+  if (n >= 1000000)
+    return g_strdup_printf ("%.1f M", n / 1e6);
+  if (n >= 10000)
+    return g_strdup_printf ("%.0f k", n / 1e3);
+  return g_strdup_printf ("%" G_GUINT64_FORMAT, n);
+}
+
+static void
+update_model_label (AsWindow *self)
+{
+  g_autofree char *text = NULL;
+  g_autofree char *describe = NULL;
+  g_autofree char *parameters = NULL;
+  g_autofree char *file = NULL;
+  const char *name, *license;
+
+  if (self->model == NULL)
+    {
+      gtk_label_set_text (self->model_label, "No model loaded");
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->model_label), NULL);
+      return;
+    }
+
+  file = self->model_file != NULL ? g_file_get_basename (self->model_file) : NULL;
+  name = as_model_get_metadata (self->model, "name");
+  license = as_model_get_metadata (self->model, "license");
+  parameters = format_count (as_model_get_n_parameters (self->model));
+  text = g_strdup_printf ("Model: %s  ·  %s  ·  %s parameters  ·  vocabulary %u → %u  ·  licence %s",
+                          name != NULL ? name : (file != NULL ? file : "unnamed"),
+                          as_model_get_architecture_name (self->model),
+                          parameters,
+                          as_model_get_source (self->model)->size,
+                          as_model_get_target (self->model)->size,
+                          license != NULL ? license : "not stated");
+  gtk_label_set_text (self->model_label, text);
+
+  describe = as_model_describe (self->model);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->model_label), describe);
+}
+
+/* A sentence the model knows every word of, so that the first thing one sees
+ * is a real translation. */
+static char *
+choose_example (AsModel *model)
+{
+  const AsVocab *source = as_model_get_source (model);
+  GString *text;
+  guint n = 0;
+
+  for (guint i = 0; examples[i] != NULL; i++)
+    {
+      g_autoptr (AsSession) session = as_session_new (model, examples[i], NULL);
+      const char * const *unknown;
+
+      if (session == NULL)
+        continue;
+      unknown = as_session_get_unknown_words (session);
+      if (unknown == NULL || unknown[0] == NULL)
+        return g_strdup (examples[i]);
+    }
+
+  /* else the first few ordinary words of its vocabulary */
+  text = g_string_new (NULL);
+  for (guint id = 0; id < source->size && n < 3; id++)
+    {
+      if ((int) id == source->start || (int) id == source->end ||
+          (int) id == source->unknown || (int) id == source->padding)
+        continue;
+      if (n++ > 0)
+        g_string_append (text, source->tokenizer == AS_TOKENIZER_WORDS ? " " : "");
+      g_string_append (text, source->tokens[id]);
+    }
+
+  return g_string_free (text, FALSE);
+}
+
+static void reload_model (AsWindow *self);
+
+static gboolean
+reload_timeout (gpointer data)
+{
+  AsWindow *self = data;
+
+  self->reload_source = 0;
+  reload_model (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+model_file_changed (AsWindow          *self,
+                    GFile             *file,
+                    GFile             *other_file,
+                    GFileMonitorEvent  event,
+                    GFileMonitor      *monitor)
+{
+  gboolean ours = FALSE;
+
+  switch (event)
+    {
+    case G_FILE_MONITOR_EVENT_CHANGED:
+    case G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT:
+    case G_FILE_MONITOR_EVENT_CREATED:
+    case G_FILE_MONITOR_EVENT_MOVED_IN:
+      ours = g_file_equal (file, self->model_file);
+      break;
+    case G_FILE_MONITOR_EVENT_RENAMED:
+      /* a new version written elsewhere and renamed over ours */
+      ours = other_file != NULL && g_file_equal (other_file, self->model_file);
+      break;
+    default:
+      break;
+    }
+
+  if (!ours)
+    return;
+
+  g_clear_handle_id (&self->reload_source, g_source_remove);
+  self->reload_source = g_timeout_add (RELOAD_DELAY_MS, reload_timeout, self);
+}
+
+static void
+watch_model_file (AsWindow *self)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (self->monitor != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->monitor, model_file_changed, self);
+      g_file_monitor_cancel (self->monitor);
+      g_clear_object (&self->monitor);
+    }
+
+  if (self->model_file == NULL || !g_file_is_native (self->model_file))
+    return;
+
+  self->monitor = g_file_monitor_file (self->model_file, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
+  if (self->monitor == NULL)
+    {
+      g_debug ("Not watching the model file for changes: %s", error->message);
+      return;
+    }
+
+  g_signal_connect_object (self->monitor, "changed", G_CALLBACK (model_file_changed),
+                           self, G_CONNECT_SWAPPED);
+}
+
+static void
+run_pending_exports (AsWindow *self)
+{
+  g_autoptr (GPtrArray) pending = NULL;
+
+  if (self->n_loading > 0 || self->pending_exports->len == 0)
+    return;
+
+  pending = g_steal_pointer (&self->pending_exports);
+  self->pending_exports = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_export_free);
+
+  for (guint i = 0; i < pending->len; i++)
+    {
+      PendingExport *p = g_ptr_array_index (pending, i);
+
+      as_window_export_to (self, p->path, p->command_line);
+    }
+}
+
+static void
+set_model (AsWindow *self,
+           AsModel  *model,
+           GFile    *file)
+{
+  gboolean same_file = self->model_file != NULL && g_file_equal (file, self->model_file);
+
+  g_clear_pointer (&self->model, as_model_unref);
+  self->model = model;
+
+  if (!same_file)
+    {
+      g_set_object (&self->model_file, file);
+      watch_model_file (self);
+    }
+
+  update_model_label (self);
+
+  /* nothing typed is ever replaced: the example goes only into an empty entry */
+  if (is_blank (gtk_editable_get_text (GTK_EDITABLE (self->source_entry))))
+    {
+      g_autofree char *example = choose_example (model);
+
+      gtk_editable_set_text (GTK_EDITABLE (self->source_entry), example);
+    }
+
+  decode_now (self);
+}
+
+static void
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  LoadRequest *request = task_data;
+  g_autofree char *path = g_file_get_path (request->file);
+  GError *error = NULL;
+  AsModel *model;
+
+  if (path != NULL)
+    model = as_model_new_from_file (path, &error);
+  else
+    {
+      g_autofree char *contents = NULL;
+      g_autofree char *uri = g_file_get_uri (request->file);
+      gsize length;
+
+      if (g_file_load_contents (request->file, cancellable, &contents, &length, NULL, &error))
+        model = as_model_new_from_data (contents, length, uri, &error);
+      else
+        model = NULL;
+    }
+
+  if (model != NULL)
+    g_task_return_pointer (task, model, (GDestroyNotify) as_model_unref);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+load_done (GObject      *object,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  AsWindow *self = AS_WINDOW (object);
+  LoadRequest *request = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = file_display_name (request->file);
+  AsModel *model;
+
+  self->n_loading--;
+  model = g_task_propagate_pointer (G_TASK (result), &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+
+  if (model == NULL)
+    {
+      g_autofree char *text = NULL;
+
+      if (request->reload)
+        text = g_strdup_printf ("“%s” changed on disk and cannot be loaded: %s\n"
+                                "The version loaded before stays in use.", name, error->message);
+      else if (self->model != NULL)
+        text = g_strdup_printf ("Could not open “%s”: %s\nThe model already loaded stays in use.",
+                                name, error->message);
+      else
+        text = g_strdup_printf ("Could not open “%s”: %s\nOpen another model with the Open button.",
+                                name, error->message);
+      show_message (self, MESSAGE_ERROR, text);
+    }
+  else
+    {
+      g_autofree char *text = NULL;
+
+      set_model (self, model, request->file);
+      if (request->reload)
+        {
+          text = g_strdup_printf ("Reloaded “%s”, which changed on disk.", name);
+          show_message (self, MESSAGE_INFO, text);
+        }
+      else if (self->message_shown)
+        hide_message (self);
+    }
+
+  run_pending_exports (self);
+}
+
+static void
+load_model (AsWindow *self,
+            GFile    *file,
+            gboolean  reload)
+{
+  g_autoptr (GTask) task = NULL;
+  LoadRequest *request = g_new0 (LoadRequest, 1);
+
+  request->file = g_object_ref (file);
+  request->reload = reload;
+
+  task = g_task_new (self, self->cancellable, load_done, NULL);
+  g_task_set_source_tag (task, load_model);
+  g_task_set_task_data (task, request, (GDestroyNotify) load_request_free);
+  self->n_loading++;
+  g_task_run_in_thread (task, load_thread);
+}
+
+static void
+reload_model (AsWindow *self)
+{
+  if (self->model_file != NULL && g_file_query_exists (self->model_file, NULL))
+    load_model (self, self->model_file, TRUE);
+}
+
+/* Actions */
+
+static void
+open_response (AsWindow             *self,
+               int                   response,
+               GtkFileChooserNative *chooser)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      if (file != NULL)
+        as_window_open_model (self, file);
+    }
+
+  g_object_unref (chooser);
+}
+
+static void
+open_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  AsWindow *self = user_data;
+  GtkFileChooserNative *chooser;
+  GtkFileFilter *filter;
+
+  chooser = gtk_file_chooser_native_new ("Open a Model", GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, "_Open", "_Cancel");
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+
+  filter = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filter, "AttnScope models (JSON)");
+  gtk_file_filter_add_pattern (filter, "*.json");
+  gtk_file_filter_add_mime_type (filter, "application/json");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_object_unref (filter);
+
+  if (self->model_file != NULL)
+    {
+      g_autoptr (GFile) folder = g_file_get_parent (self->model_file);
+
+      if (folder != NULL)
+        gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
+    }
+
+  g_signal_connect_object (chooser, "response", G_CALLBACK (open_response), self, G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+export_response (AsWindow             *self,
+                 int                   response,
+                 GtkFileChooserNative *chooser)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+
+      if (path != NULL)
+        g_action_group_activate_action (G_ACTION_GROUP (self), "export-to", g_variant_new_string (path));
+      else if (file != NULL)
+        show_message (self, MESSAGE_ERROR, "Could not export: the figure can only be saved to a local folder.");
+    }
+
+  g_object_unref (chooser);
+}
+
+static void
+add_filter (GtkFileChooser *chooser,
+            const char     *name,
+            const char     *pattern,
+            const char     *mime_type)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, name);
+  gtk_file_filter_add_pattern (filter, pattern);
+  gtk_file_filter_add_mime_type (filter, mime_type);
+  gtk_file_chooser_add_filter (chooser, filter);
+  g_object_unref (filter);
+}
+
+static void
+export_activated (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  AsWindow *self = user_data;
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new ("Export the View", GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, "_Export", "_Cancel");
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "attention.svg");
+  add_filter (GTK_FILE_CHOOSER (chooser), "SVG image (.svg)", "*.svg", "image/svg+xml");
+  add_filter (GTK_FILE_CHOOSER (chooser), "PNG image (.png)", "*.png", "image/png");
+  add_filter (GTK_FILE_CHOOSER (chooser), "PDF document (.pdf)", "*.pdf", "application/pdf");
+
+  g_signal_connect_object (chooser, "response", G_CALLBACK (export_response), self, G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+export_to_activated (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  as_window_export_to (AS_WINDOW (user_data), g_variant_get_string (parameter, NULL), NULL);
+}
+
+static void
+step_first_activated (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  AsWindow *self = user_data;
+
+  set_playing (self, FALSE);
+  set_step (self, 0);
+}
+
+static void
+step_previous_activated (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  AsWindow *self = user_data;
+
+  set_playing (self, FALSE);
+  set_step (self, current_step (self) - 1);
+}
+
+static void
+step_next_activated (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  AsWindow *self = user_data;
+
+  set_playing (self, FALSE);
+  set_step (self, current_step (self) + 1);
+}
+
+static void
+step_last_activated (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  AsWindow *self = user_data;
+
+  set_playing (self, FALSE);
+  set_step (self, (int) n_steps (self) - 1);
+}
+
+static void
+play_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  AsWindow *self = user_data;
+  g_autoptr (GVariant) state = g_action_get_state (G_ACTION (action));
+
+  set_playing (self, !g_variant_get_boolean (state));
+}
+
+static void
+colormap_changed (GSimpleAction *action,
+                  GVariant      *value,
+                  gpointer       user_data)
+{
+  AsWindow *self = user_data;
+  AsColormap colormap;
+
+  if (!as_colormap_from_name (g_variant_get_string (value, NULL), &colormap))
+    return;
+
+  g_simple_action_set_state (action, g_variant_new_string (as_colormap_get_name (colormap)));
+  as_heatmap_set_colormap (self->heatmap, colormap);
+
+  if (gtk_drop_down_get_selected (self->colormap_dropdown) != (guint) colormap)
+    gtk_drop_down_set_selected (self->colormap_dropdown, colormap);
+}
+
+static void
+colormap_dropdown_changed (AsWindow    *self,
+                           GParamSpec  *pspec,
+                           GtkDropDown *dropdown)
+{
+  guint selected = gtk_drop_down_get_selected (dropdown);
+
+  if (selected < AS_N_COLORMAPS)
+    g_action_group_change_action_state (G_ACTION_GROUP (self), "colormap",
+                                        g_variant_new_string (as_colormap_get_name (selected)));
+}
+
+static void
+zoom_in_activated (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  AsWindow *self = user_data;
+
+  as_heatmap_set_zoom (self->heatmap, as_heatmap_get_zoom (self->heatmap) * 1.25);
+}
+
+static void
+zoom_out_activated (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  AsWindow *self = user_data;
+
+  as_heatmap_set_zoom (self->heatmap, as_heatmap_get_zoom (self->heatmap) / 1.25);
+}
+
+static void
+zoom_reset_activated (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  AsWindow *self = user_data;
+
+  as_heatmap_set_zoom (self->heatmap, 1.0);
+}
+
+static void
+focus_sentence_activated (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  AsWindow *self = user_data;
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->source_entry));
+}
+
+static const GActionEntry win_entries[] = {
+  { "open", open_activated },
+  { "export", export_activated },
+  { "export-to", export_to_activated, "s" },
+  { "step-first", step_first_activated },
+  { "step-previous", step_previous_activated },
+  { "step-next", step_next_activated },
+  { "step-last", step_last_activated },
+  { "play", play_activated, NULL, "false" },
+  { "colormap", NULL, "s", "'viridis'", colormap_changed },
+  { "zoom-in", zoom_in_activated },
+  { "zoom-out", zoom_out_activated },
+  { "zoom-reset", zoom_reset_activated },
+  { "focus-sentence", focus_sentence_activated },
+};
+
+/* Keys: Left, Right, Home, End and Space step through the decoder wherever
+ * they do not already mean something (in a text field they move the cursor;
+ * on a button Space presses it). */
+
+static gboolean
+focus_is_within (GtkWidget *focus,
+                 GType      type)
+{
+  for (GtkWidget *w = focus; w != NULL; w = gtk_widget_get_parent (w))
+    if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+key_pressed (AsWindow              *self,
+             guint                  keyval,
+             guint                  keycode,
+             GdkModifierType        state,
+             GtkEventControllerKey *controller)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  const char *action = NULL;
+
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK | GDK_SHIFT_MASK)) != 0)
+    return FALSE;
+
+  if (focus != NULL && focus_is_within (focus, GTK_TYPE_EDITABLE))
+    {
+      if (keyval == GDK_KEY_Escape &&
+          (focus_is_within (focus, GTK_TYPE_ENTRY)))
+        {
+          gtk_widget_grab_focus (GTK_WIDGET (self->heatmap));
+          return TRUE;
+        }
+      return FALSE;
+    }
+
+  switch (keyval)
+    {
+    case GDK_KEY_Left:
+    case GDK_KEY_KP_Left:
+      action = "step-previous";
+      break;
+    case GDK_KEY_Right:
+    case GDK_KEY_KP_Right:
+      action = "step-next";
+      break;
+    case GDK_KEY_Home:
+    case GDK_KEY_KP_Home:
+      action = "step-first";
+      break;
+    case GDK_KEY_End:
+    case GDK_KEY_KP_End:
+      action = "step-last";
+      break;
+    case GDK_KEY_space:
+    case GDK_KEY_KP_Space:
+      if (focus != NULL && (focus_is_within (focus, GTK_TYPE_BUTTON) ||
+                            focus_is_within (focus, GTK_TYPE_CHECK_BUTTON) ||
+                            focus_is_within (focus, GTK_TYPE_LIST_BOX_ROW) ||
+                            focus_is_within (focus, GTK_TYPE_DROP_DOWN)))
+        return FALSE;
+      action = "play";
+      break;
+    default:
+      return FALSE;
+    }
+
+  if (g_action_group_get_action_enabled (G_ACTION_GROUP (self), action))
+    g_action_group_activate_action (G_ACTION_GROUP (self), action, NULL);
+  return TRUE;
+}
+
+/* Drag and drop of a model file */
+
+static gboolean
+drop_cb (AsWindow      *self,
+         const GValue  *value,
+         double         x,
+         double         y,
+         GtkDropTarget *target)
+{
+  GSList *files;
+
+  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    return FALSE;
+
+  files = g_value_get_boxed (value);
+  if (files == NULL)
+    return FALSE;
+
+  as_window_open_model (self, files->data);
+  return TRUE;
+}
+
+/* GObject */
+
+static void
+as_window_dispose (GObject *object)
+{
+  AsWindow *self = AS_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->decode_source, g_source_remove);
+  g_clear_handle_id (&self->play_source, g_source_remove);
+  g_clear_handle_id (&self->reload_source, g_source_remove);
+  g_clear_handle_id (&self->message_source, g_source_remove);
+  if (self->monitor != NULL)
+    {
+      g_signal_handlers_disconnect_by_func (self->monitor, model_file_changed, self);
+      g_file_monitor_cancel (self->monitor);
+      g_clear_object (&self->monitor);
+    }
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), AS_TYPE_WINDOW);
+
+  G_OBJECT_CLASS (as_window_parent_class)->dispose (object);
+}
+
+static void
+as_window_finalize (GObject *object)
+{
+  AsWindow *self = AS_WINDOW (object);
+
+  g_clear_pointer (&self->session, as_session_free);
+  g_clear_pointer (&self->model, as_model_unref);
+  g_clear_object (&self->model_file);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->pending_exports, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (as_window_parent_class)->finalize (object);
+}
+
+static void
+as_window_class_init (AsWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = as_window_dispose;
+  object_class->finalize = as_window_finalize;
+
+  g_type_ensure (AS_TYPE_HEATMAP);
+  g_type_ensure (AS_TYPE_CANDIDATES);
+
+  gtk_widget_class_set_template_from_resource (widget_class, "/org/attnscope/AttnScope/as-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, AsWindow, message_revealer);
+  gtk_widget_class_bind_template_child (widget_class, AsWindow, message_box);
+  gtk_widget_class_bind_template_child (widget_class, AsWindow, message_icon);
+  gtk_widget_class_bind_template_child (widget_class, AsWindow, message_label);
+  gtk_widget_class_bind_template_child (widget_class, AsWindow, source_entry);
+  gtk_widget_class_bind_template_child (widget_class, AsWindow, target_entry);
+  gtk_widget_class_bind_template_child (widget_class, AsWindow, translation_label);
+  gtk_widget_class_bind_template_child (widget_class, AsWindow, input_note_label);
+  gtk_widget_class_bind_template_child (widget_class, AsWindow, heatmap);
+  gtk_widget_class_bind_template_child (widget_class, AsWindow, candidates);
+  gtk_widget_class_bind_template_child (widget_class, AsWindow, step_scale);
+  gtk_widget_class_bind_template_child (widget_class, AsWindow, step_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, AsWindow, step_label);
+  gtk_widget_class_bind_template_child (widget_class, AsWindow, play_button);
+  gtk_widget_class_bind_template_child (widget_class, AsWindow, colormap_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, AsWindow, model_label);
+  gtk_widget_class_bind_template_callback (widget_class, hide_message);
+  gtk_widget_class_bind_template_callback (widget_class, input_changed);
+  gtk_widget_class_bind_template_callback (widget_class, candidate_activated);
+  gtk_widget_class_bind_template_callback (widget_class, heatmap_row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, step_adjustment_changed);
+  gtk_widget_class_bind_template_callback (widget_class, colormap_dropdown_changed);
+}
+
+static void
+as_window_init (AsWindow *self)
+{
+  GtkEventController *keys;
+  GtkDropTarget *drop;
+
+  self->cancellable = g_cancellable_new ();
+  self->pending_exports = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_export_free);
+
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries, G_N_ELEMENTS (win_entries), self);
+
+  keys = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (keys, "key-pressed", G_CALLBACK (key_pressed), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+
+  drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect_object (drop, "drop", G_CALLBACK (drop_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+
+  update_model_label (self);
+  show_session (self, NULL, -1);
+  gtk_widget_grab_focus (GTK_WIDGET (self->source_entry));
+}
+
+/* Public API */
+
+AsWindow *
+as_window_new (GtkApplication *application)
+{
+  return g_object_new (AS_TYPE_WINDOW, "application", application, NULL);
+}
+
+void
+as_window_open_model (AsWindow *self,
+                      GFile    *file)
+{
+  g_return_if_fail (AS_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  load_model (self, file, FALSE);
+}
+
+AsModel *
+as_window_get_model (AsWindow *self)
+{
+  g_return_val_if_fail (AS_IS_WINDOW (self), NULL);
+
+  return self->model;
+}
+
+void
+as_window_set_sentence (AsWindow   *self,
+                        const char *sentence)
+{
+  g_return_if_fail (AS_IS_WINDOW (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->source_entry), sentence != NULL ? sentence : "");
+}
+
+void
+as_window_set_target (AsWindow   *self,
+                      const char *target)
+{
+  g_return_if_fail (AS_IS_WINDOW (self));
+
+  gtk_editable_set_text (GTK_EDITABLE (self->target_entry), target != NULL ? target : "");
+}
+
+void
+as_window_export_to (AsWindow                *self,
+                     const char              *path,
+                     GApplicationCommandLine *command_line)
+{
+  g_autoptr (GError) error = NULL;
+  AsFigure *figure;
+
+  g_return_if_fail (AS_IS_WINDOW (self));
+  g_return_if_fail (path != NULL);
+
+  if (self->n_loading > 0)
+    {
+      PendingExport *pending = g_new0 (PendingExport, 1);
+
+      pending->path = g_strdup (path);
+      pending->command_line = command_line != NULL ? g_object_ref (command_line) : NULL;
+      g_ptr_array_add (self->pending_exports, pending);
+      return;
+    }
+
+  if (self->decode_source != 0)
+    decode_now (self);
+
+  figure = as_heatmap_get_figure (self->heatmap);
+  if (as_figure_get_n_columns (figure) == 0)
+    g_set_error (&error, AS_ERROR, AS_ERROR_EMPTY_INPUT,
+                 "Nothing to export to “%s”: type a sentence first", path);
+  else
+    as_figure_export (figure, path, &error);
+
+  if (error != NULL)
+    {
+      g_autofree char *text = g_strdup_printf ("Export failed. %s", error->message);
+
+      show_message (self, MESSAGE_ERROR, text);
+      if (command_line != NULL)
+        {
+          g_application_command_line_printerr (command_line, "attnscope: %s\n", error->message);
+          g_application_command_line_set_exit_status (command_line, 1);
+        }
+    }
+  else
+    {
+      g_autofree char *name = g_filename_display_name (path);
+      g_autofree char *text = g_strdup_printf ("Saved “%s”.", name);
+
+      show_message (self, MESSAGE_INFO, text);
+      if (command_line != NULL)
+        g_application_command_line_set_exit_status (command_line, 0);
+    }
+}
+
+/* Private API */
+
+AsHeatmap *
+as_window_get_heatmap (AsWindow *self)
+{
+  g_return_val_if_fail (AS_IS_WINDOW (self), NULL);
+  return self->heatmap;
+}
+
+AsCandidates *
+as_window_get_candidates (AsWindow *self)
+{
+  g_return_val_if_fail (AS_IS_WINDOW (self), NULL);
+  return self->candidates;
+}
+
+AsSession *
+as_window_get_session (AsWindow *self)
+{
+  g_return_val_if_fail (AS_IS_WINDOW (self), NULL);
+  return self->session;
+}
+
+gboolean
+as_window_is_loading (AsWindow *self)
+{
+  g_return_val_if_fail (AS_IS_WINDOW (self), FALSE);
+  return self->n_loading > 0;
+}
+
+const char *
+as_window_get_message (AsWindow *self)
+{
+  g_return_val_if_fail (AS_IS_WINDOW (self), NULL);
+  return self->message_shown ? gtk_label_get_text (self->message_label) : NULL;
+}
+
+const char *
+as_window_get_translation (AsWindow *self)
+{
+  g_return_val_if_fail (AS_IS_WINDOW (self), NULL);
+  return gtk_label_get_text (self->translation_label);
+}
+
+const char *
+as_window_get_input_note (AsWindow *self)
+{
+  g_return_val_if_fail (AS_IS_WINDOW (self), NULL);
+  return gtk_widget_get_visible (GTK_WIDGET (self->input_note_label))
+         ? gtk_label_get_text (self->input_note_label) : NULL;
+}
+
+void
+as_window_flush (AsWindow *self)
+{
+  g_return_if_fail (AS_IS_WINDOW (self));
+
+  if (self->decode_source != 0)
+    decode_now (self);
+}

@@ -440,7 +440,8 @@ scan_number (Scanner *sc)
     {
       guint line, column;
       offset_to_line (d, start, &line, &column);
-      return fail (sc->ld, "line %u, column %u: the integer %.*s%s does not fit in 64 bits", line, column,
+      return fail (sc->ld, "line %u, column %u: the integer %.*s%s is out of range "
+                   "(-9223372036854775807 to 9223372036854775807)", line, column,
                    (int) MIN (p - start, 24), d + start, p - start > 24 ? "..." : "");
     }
   sc->pos = p;

@@ -230,7 +230,7 @@ def _(d):
     del d["format_version"]
 
 
-@fixture("format-version-huge", "line 3, column 21: the integer 99999999999999999999 does not fit in 64 bits")
+@fixture("format-version-huge", "line 3, column 21: the integer 99999999999999999999 is out of range (-9223372036854775807 to 9223372036854775807)")
 def _(d):
     d["format_version"] = Raw("99999999999999999999")
 
@@ -447,9 +447,15 @@ def _(d):
     d["source"]["special"]["end"] = 1.0
 
 
-@fixture("special-huge", "line 30, column 16: the integer 18446744073709551617 does not fit in 64 bits")
+@fixture("special-huge", "line 30, column 16: the integer 18446744073709551617 is out of range (-9223372036854775807 to 9223372036854775807)")
 def _(d):
     d["target"]["special"]["start"] = Raw("18446744073709551617")  # 2^64 + 1, which json-glib reads as 1
+
+
+@fixture("special-int64-min", "line 30, column 16: the integer -9223372036854775808 is out of range "
+         "(-9223372036854775807 to 9223372036854775807)")
+def _(d):
+    d["target"]["special"]["start"] = Raw("-9223372036854775808")  # json-glib negates it: signed overflow
 
 
 @fixture("target-start-null", "target.special.start is needed: the decoder starts from it")
@@ -597,13 +603,13 @@ def _(d):
     d[T][EMB]["shape"] = [100000000] * 4
 
 
-@fixture("shape-int64-overflow", "line 47, column 17: the integer 99999999999999999999 does not fit in 64 bits")
+@fixture("shape-int64-overflow", "line 47, column 17: the integer 99999999999999999999 is out of range (-9223372036854775807 to 9223372036854775807)")
 def _(d):
     d[T][EMB]["shape"] = [Raw("99999999999999999999"), 4]
 
 
 @fixture("shape-int64-overflow-negative",
-         "line 47, column 17: the integer -18446744073709551615 does not fit in 64 bits")
+         "line 47, column 17: the integer -18446744073709551615 is out of range (-9223372036854775807 to 9223372036854775807)")
 def _(d):
     d[T][EMB]["shape"] = [Raw("-18446744073709551615"), 4]  # json-glib would read 1
 

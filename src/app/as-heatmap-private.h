@@ -14,5 +14,8 @@ void   as_heatmap_pointer_left          (AsHeatmap *self);
 char  *as_heatmap_get_tooltip_text_at   (AsHeatmap *self,
                                          double     x,
                                          double     y);
+/* After changing the figure of as_heatmap_get_figure() directly (tests
+ * showing synthetic matrices). */
+void   as_heatmap_figure_changed        (AsHeatmap *self);
 
 G_END_DECLS

@@ -782,3 +782,15 @@ as_heatmap_get_tooltip_text_at (AsHeatmap *self,
   part = as_heatmap_cell_at (self, x, y, &row, &column);
   return as_figure_describe (self->figure, part, row, column);
 }
+
+void
+as_heatmap_figure_changed (AsHeatmap *self)
+{
+  g_return_if_fail (AS_IS_HEATMAP (self));
+
+  invalidate_figure (self);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+  update_hover (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_STEPS]);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STEP]);
+}

@@ -899,7 +899,9 @@ compute_layout (AsFigure *self,
   block_w = self->row_label_w + (self->n_rows > 0 ? GAP : 0.0) + view_w + bar_total_width (self);
   left = floor (MARGIN + MAX (0.0, (width - 2 * MARGIN - block_w) / 2.0));
 
-  l->row_area = (AsFigureRect) { left, top + column_h, self->row_label_w, view_h };
+  /* the row labels' strip runs up to the grid, gap included */
+  l->row_area = (AsFigureRect) { left, top + column_h,
+                                 self->row_label_w + (self->n_rows > 0 ? GAP : 0.0), view_h };
   l->grid = (AsFigureRect) { left + self->row_label_w + (self->n_rows > 0 ? GAP : 0.0),
                              top + column_h, view_w, view_h };
   l->column_area = (AsFigureRect) { l->grid.x, top, view_w, column_h };
@@ -1075,6 +1077,21 @@ as_figure_hit_test (AsFigure *self,
   return part;
 }
 
+/* Cell (@row, @column), with its edges computed exactly as the hit test
+ * computes them (origin + i * cell), so that x + width is the next cell's x. */
+static AsFigureRect
+span_rect (const Layout *l,
+           guint         row,
+           guint         column)
+{
+  double x0 = l->ox + column * l->cell;
+  double x1 = l->ox + (column + 1) * l->cell;
+  double y0 = l->oy + row * l->cell;
+  double y1 = l->oy + (row + 1) * l->cell;
+
+  return (AsFigureRect) { x0, y0, x1 - x0, y1 - y0 };
+}
+
 static gboolean
 intersect (const AsFigureRect *a,
            const AsFigureRect *b,
@@ -1109,7 +1126,7 @@ as_figure_get_cell_rect (AsFigure     *self,
     return FALSE;
 
   l = screen_layout (self, width, height);
-  *rect = (AsFigureRect) { l->ox + column * l->cell, l->oy + row * l->cell, l->cell, l->cell };
+  *rect = span_rect (l, row, column);
   return TRUE;
 }
 
@@ -1149,8 +1166,9 @@ as_figure_get_row_rect (AsFigure     *self,
     return FALSE;
 
   l = screen_layout (self, width, height);
-  band = (AsFigureRect) { l->row_area.x, l->oy + row * l->cell,
-                          l->grid.x + l->grid.width - l->row_area.x, l->cell };
+  band = span_rect (l, row, 0);
+  band.x = l->row_area.x;
+  band.width = l->grid.x + l->grid.width - l->row_area.x;
   visible = (AsFigureRect) { l->row_area.x, l->grid.y,
                              l->grid.x + l->grid.width - l->row_area.x, l->grid.height };
   return intersect (&band, &visible, rect);
@@ -1173,8 +1191,9 @@ as_figure_get_column_rect (AsFigure     *self,
     return FALSE;
 
   l = screen_layout (self, width, height);
-  band = (AsFigureRect) { l->ox + column * l->cell, l->column_area.y,
-                          l->cell, l->grid.y + l->grid.height - l->column_area.y };
+  band = span_rect (l, 0, column);
+  band.y = l->column_area.y;
+  band.height = l->grid.y + l->grid.height - l->column_area.y;
   visible = (AsFigureRect) { l->grid.x, l->column_area.y,
                              l->grid.width, l->grid.y + l->grid.height - l->column_area.y };
   return intersect (&band, &visible, rect);
@@ -1699,6 +1718,11 @@ describe_for_file (AsFigure *self)
     g_string_append_printf (text, "%s%u. %s → %s", r == 0 ? " " : "; ", r + 1,
                             self->row_inputs[r], self->row_outputs[r]);
   g_string_append (text, ".");
+  if (self->step >= 0 && self->n_rows > 0)
+    g_string_append_printf (text, "\nShown at step %d of %u: rows after it are dimmed.",
+                            self->step + 1, self->n_rows);
+  else if (self->n_rows > 0)
+    g_string_append_printf (text, "\nAll %u steps shown.", self->n_rows);
 
   return g_string_free (text, FALSE);
 }

@@ -413,8 +413,8 @@ as_session_decode_from (AsSession  *self,
 {
   if (step > self->n_steps)
     {
-      g_set_error (error, AS_ERROR, AS_ERROR_INVALID, "Step %u is past the %u steps decoded so far",
-                   step, self->n_steps);
+      g_set_error (error, AS_ERROR, AS_ERROR_INVALID, "Step %u is past the %u step%s decoded so far",
+                   step, self->n_steps, self->n_steps == 1 ? "" : "s");
       return FALSE;
     }
   as_session_rewind (self, step);

@@ -1,0 +1,535 @@
+/* The window with the bundled tiny-hello model: the example sentence, typing,
+ * unknown words, stepping, picking a candidate, a translation of one's own,
+ * a model that fails to load, a model file that changes on disk, exports that
+ * work and exports that fail. */
+
+#include "config.h"
+
+#include <signal.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#include <glib/gstdio.h>
+
+#include "as-paths.h"
+#include "as-resources.h"
+#include "as-window-private.h"
+
+typedef struct
+{
+  AsWindow *window;
+  char     *dir;
+  char     *model_path;
+} Fixture;
+
+/* Runs the main loop until @done, for 15 s at most. */
+static void
+wait_until (gboolean (*done) (Fixture *), Fixture *fixture)
+{
+  gint64 end = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+
+  while (!done (fixture))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+    }
+}
+
+static void
+settle (void)
+{
+  gint64 end = g_get_monotonic_time () + 150 * 1000;
+
+  while (g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (2000);
+}
+
+static gboolean
+loaded (Fixture *fixture)
+{
+  return !as_window_is_loading (fixture->window) && as_window_get_model (fixture->window) != NULL;
+}
+
+static gboolean
+not_loading (Fixture *fixture)
+{
+  return !as_window_is_loading (fixture->window);
+}
+
+static char *
+read_file (const char *path)
+{
+  g_autoptr (GError) error = NULL;
+  char *contents = NULL;
+
+  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  g_assert_no_error (error);
+  return contents;
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *bundled = g_build_filename (as_models_dir (), "tiny-hello.json", NULL);
+  g_autofree char *contents = read_file (bundled);
+  g_autoptr (GFile) file = NULL;
+  g_autoptr (GError) error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("attnscope-window-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->model_path = g_build_filename (fixture->dir, "model.json", NULL);
+  g_assert_true (g_file_set_contents (fixture->model_path, contents, -1, &error));
+
+  fixture->window = as_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+
+  file = g_file_new_for_path (fixture->model_path);
+  as_window_open_model (fixture->window, file);
+  wait_until (loaded, fixture);
+  settle ();
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  GDir *dir;
+  const char *name;
+
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  settle ();
+
+  dir = g_dir_open (fixture->dir, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+      g_unlink (path);
+    }
+  if (dir != NULL)
+    g_dir_close (dir);
+  g_rmdir (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->model_path);
+}
+
+static AsFigure *
+figure_of (Fixture *fixture)
+{
+  return as_heatmap_get_figure (as_window_get_heatmap (fixture->window));
+}
+
+static void
+type (Fixture    *fixture,
+      const char *sentence)
+{
+  as_window_set_sentence (fixture->window, sentence);
+  as_window_flush (fixture->window);
+}
+
+static void
+test_example (Fixture       *fixture,
+              gconstpointer  data)
+{
+  AsSession *session = as_window_get_session (fixture->window);
+  g_autofree char *translation = NULL;
+  AsHeatmap *heatmap = as_window_get_heatmap (fixture->window);
+
+  /* the first thing one sees is a translated sentence the model knows */
+  g_assert_nonnull (session);
+  g_assert_cmpstr (as_session_get_sentence (session), ==, "hello world");
+  g_assert_cmpuint (as_session_get_n_steps (session), >, 0);
+  translation = as_session_get_translation (session);
+  g_assert_cmpstr (as_window_get_translation (fixture->window), ==, translation);
+  g_assert_cmpuint (as_heatmap_get_n_steps (heatmap), ==, as_session_get_n_steps (session));
+  g_assert_cmpint (as_heatmap_get_step (heatmap), ==, (int) as_session_get_n_steps (session) - 1);
+  g_assert_null (as_window_get_message (fixture->window));
+  g_assert_null (as_window_get_input_note (fixture->window));
+}
+
+static void
+test_typing (Fixture       *fixture,
+             gconstpointer  data)
+{
+  AsFigure *figure = figure_of (fixture);
+  g_autofree char *translation = NULL;
+
+  type (fixture, "World hello !");
+  g_assert_cmpuint (as_figure_get_n_columns (figure), ==, 4);
+  g_assert_cmpstr (as_figure_get_column_label (figure, 0), ==, "world");
+  g_assert_cmpstr (as_figure_get_column_label (figure, 1), ==, "hello");
+  g_assert_cmpstr (as_figure_get_column_label (figure, 2), ==, "!");
+  g_assert_cmpstr (as_figure_get_column_label (figure, 3), ==, "EOS");
+  translation = as_session_get_translation (as_window_get_session (fixture->window));
+  g_assert_cmpstr (as_window_get_translation (fixture->window), ==, translation);
+
+  /* blank: nothing shown, nothing to export */
+  type (fixture, "   ");
+  g_assert_null (as_window_get_session (fixture->window));
+  g_assert_cmpuint (as_figure_get_n_columns (figure), ==, 0);
+  g_assert_cmpstr (as_window_get_translation (fixture->window), ==, "");
+}
+
+static void
+test_unknown_words (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  AsFigure *figure = figure_of (fixture);
+  const char *note;
+
+  type (fixture, "hello zyx world");
+  note = as_window_get_input_note (fixture->window);
+  g_assert_nonnull (note);
+  g_assert_nonnull (strstr (note, "“zyx”"));
+  g_assert_nonnull (strstr (note, "vocabulary"));
+  g_assert_nonnull (strstr (note, "<unk>"));
+  g_assert_false (as_figure_get_column_unknown (figure, 0));
+  g_assert_true (as_figure_get_column_unknown (figure, 1));
+  g_assert_cmpstr (as_figure_get_column_label (figure, 1), ==, "zyx");
+
+  type (fixture, "hello world");
+  g_assert_null (as_window_get_input_note (fixture->window));
+}
+
+static void
+activate (Fixture    *fixture,
+          const char *action)
+{
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), action));
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), action, NULL);
+}
+
+static void
+test_steps (Fixture       *fixture,
+            gconstpointer  data)
+{
+  AsHeatmap *heatmap = as_window_get_heatmap (fixture->window);
+  AsCandidates *candidates = as_window_get_candidates (fixture->window);
+  int last = (int) as_heatmap_get_n_steps (heatmap) - 1;
+  const AsStep *step;
+
+  g_assert_cmpint (last, >=, 2);
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "step-next"));
+
+  activate (fixture, "step-first");
+  g_assert_cmpint (as_heatmap_get_step (heatmap), ==, 0);
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "step-previous"));
+
+  /* the candidates are those of the step shown, best first */
+  step = as_session_get_step (as_window_get_session (fixture->window), 0);
+  g_assert_cmpuint (as_candidates_get_n_items (candidates), ==, MIN (step->n_top, 8));
+  g_assert_cmpint (as_candidates_get_token (candidates, 0), ==, step->top_ids[0]);
+
+  activate (fixture, "step-next");
+  g_assert_cmpint (as_heatmap_get_step (heatmap), ==, 1);
+  step = as_session_get_step (as_window_get_session (fixture->window), 1);
+  g_assert_cmpint (as_candidates_get_token (candidates, 0), ==, step->top_ids[0]);
+
+  activate (fixture, "step-last");
+  g_assert_cmpint (as_heatmap_get_step (heatmap), ==, last);
+  activate (fixture, "step-previous");
+  g_assert_cmpint (as_heatmap_get_step (heatmap), ==, last - 1);
+
+  /* playing runs to the end by itself */
+  activate (fixture, "step-first");
+  activate (fixture, "play");
+  {
+    gint64 end = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+
+    while (as_heatmap_get_step (heatmap) != last)
+      {
+        g_assert_cmpint (g_get_monotonic_time (), <, end);
+        g_main_context_iteration (NULL, TRUE);
+      }
+  }
+}
+
+static void
+test_candidate (Fixture       *fixture,
+                gconstpointer  data)
+{
+  AsHeatmap *heatmap = as_window_get_heatmap (fixture->window);
+  AsCandidates *candidates = as_window_get_candidates (fixture->window);
+  AsSession *session = as_window_get_session (fixture->window);
+  int original = as_session_get_step (session, 0)->output;
+  int picked = -1;
+  guint index;
+  const AsStep *step;
+
+  activate (fixture, "step-first");
+  for (index = 0; index < as_candidates_get_n_items (candidates); index++)
+    if (as_candidates_get_token (candidates, index) != original)
+      {
+        picked = as_candidates_get_token (candidates, index);
+        break;
+      }
+  g_assert_cmpint (picked, >=, 0);
+
+  as_candidates_activate (candidates, index);
+
+  /* step 0 now outputs the picked token and the rest was decoded again */
+  session = as_window_get_session (fixture->window);
+  step = as_session_get_step (session, 0);
+  g_assert_cmpint (step->output, ==, picked);
+  g_assert_true (step->chosen);
+  g_assert_cmpint (as_heatmap_get_step (heatmap), ==, 0);
+  g_assert_cmpstr (as_figure_get_row_output (figure_of (fixture), 0), ==,
+                   as_session_get_target_token (session, picked));
+  g_assert_cmpuint (as_heatmap_get_n_steps (heatmap), ==, as_session_get_n_steps (session));
+  /* the entry is left as typed */
+  g_assert_cmpstr (as_session_get_sentence (session), ==, "hello world");
+}
+
+static void
+test_forced (Fixture       *fixture,
+             gconstpointer  data)
+{
+  AsSession *session;
+  AsFigure *figure = figure_of (fixture);
+
+  as_window_set_target (fixture->window, "bonjour monde");
+  as_window_flush (fixture->window);
+
+  session = as_window_get_session (fixture->window);
+  g_assert_cmpuint (as_session_get_n_steps (session), ==, 3);
+  g_assert_cmpstr (as_figure_get_row_output (figure, 0), ==, "bonjour");
+  g_assert_cmpstr (as_figure_get_row_output (figure, 1), ==, "monde");
+  g_assert_cmpstr (as_figure_get_row_output (figure, 2), ==, "EOS");
+  g_assert_cmpstr (as_figure_get_row_input (figure, 1), ==, "bonjour");
+  g_assert_nonnull (strstr (as_window_get_input_note (fixture->window), "your translation"));
+
+  as_window_set_target (fixture->window, "");
+  as_window_flush (fixture->window);
+  g_assert_null (as_window_get_input_note (fixture->window));
+}
+
+static void
+test_bad_model (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autofree char *broken = g_build_filename (fixture->dir, "broken.json", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (broken);
+  AsModel *before = as_window_get_model (fixture->window);
+  g_autofree char *translation = g_strdup (as_window_get_translation (fixture->window));
+  const char *message;
+
+  type (fixture, "world hello");
+  g_free (translation);
+  translation = g_strdup (as_window_get_translation (fixture->window));
+
+  g_assert_true (g_file_set_contents (broken, "{ \"format\": \"attnscope-model\", ", -1, NULL));
+  as_window_open_model (fixture->window, file);
+  wait_until (not_loading, fixture);
+
+  message = as_window_get_message (fixture->window);
+  g_assert_nonnull (message);
+  g_assert_nonnull (strstr (message, "Could not open"));
+  g_assert_nonnull (strstr (message, "broken.json"));
+  g_assert_nonnull (strstr (message, "stays in use"));
+
+  /* the old model is still there and works; nothing typed is lost */
+  g_assert_true (as_window_get_model (fixture->window) == before);
+  g_assert_cmpstr (as_window_get_translation (fixture->window), ==, translation);
+  g_assert_cmpstr (as_session_get_sentence (as_window_get_session (fixture->window)), ==, "world hello");
+  type (fixture, "hello");
+  g_assert_cmpuint (as_session_get_n_steps (as_window_get_session (fixture->window)), >, 0);
+}
+
+static gboolean
+renamed_model_loaded (Fixture *fixture)
+{
+  AsModel *model = as_window_get_model (fixture->window);
+
+  return !as_window_is_loading (fixture->window) &&
+         g_strcmp0 (as_model_get_metadata (model, "name"), "tiny-hello-changed") == 0;
+}
+
+static gboolean
+reload_failed (Fixture *fixture)
+{
+  const char *message = as_window_get_message (fixture->window);
+
+  return message != NULL && strstr (message, "changed on disk and cannot be loaded") != NULL;
+}
+
+static void
+test_reload (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autofree char *contents = read_file (fixture->model_path);
+  g_autofree char *changed = NULL;
+  g_autoptr (GError) error = NULL;
+  GString *edit = g_string_new (contents);
+
+  type (fixture, "world hello !");
+
+  /* a new version is saved: it is loaded */
+  g_assert_cmpuint (g_string_replace (edit, "\"name\": \"tiny-hello\"", "\"name\": \"tiny-hello-changed\"", 1), ==, 1);
+  changed = g_string_free (edit, FALSE);
+  g_assert_true (g_file_set_contents (fixture->model_path, changed, -1, &error));
+  wait_until (renamed_model_loaded, fixture);
+  g_assert_nonnull (strstr (as_window_get_message (fixture->window), "Reloaded"));
+  g_assert_cmpstr (as_session_get_sentence (as_window_get_session (fixture->window)), ==, "world hello !");
+
+  /* a broken version is saved: the one before stays, with a message */
+  g_assert_true (g_file_set_contents (fixture->model_path, "{ \"format\": ", -1, &error));
+  wait_until (reload_failed, fixture);
+  g_assert_cmpstr (as_model_get_metadata (as_window_get_model (fixture->window), "name"), ==, "tiny-hello-changed");
+  g_assert_cmpstr (as_session_get_sentence (as_window_get_session (fixture->window)), ==, "world hello !");
+  type (fixture, "hello world");
+  g_assert_cmpuint (as_session_get_n_steps (as_window_get_session (fixture->window)), >, 0);
+}
+
+static void
+export_to (Fixture    *fixture,
+           const char *path)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "export-to", g_variant_new_string (path));
+}
+
+static void
+test_export (Fixture       *fixture,
+             gconstpointer  data)
+{
+  g_autofree char *svg = g_build_filename (fixture->dir, "view.svg", NULL);
+  g_autofree char *png = g_build_filename (fixture->dir, "view.png", NULL);
+  g_autofree char *contents = NULL;
+  cairo_surface_t *surface;
+  int width, height;
+
+  type (fixture, "hello world !");
+  activate (fixture, "step-first");
+  activate (fixture, "step-next");
+
+  export_to (fixture, svg);
+  g_assert_nonnull (strstr (as_window_get_message (fixture->window), "Saved"));
+  contents = read_file (svg);
+  g_assert_nonnull (strstr (contents, "<title>Attention: hello world ! →"));
+  g_assert_nonnull (strstr (contents, "Source tokens: hello world ! EOS"));
+  g_assert_nonnull (strstr (contents, "Shown at step 2 of"));
+
+  /* PNG: the size the figure asks for, as on screen */
+  export_to (fixture, png);
+  surface = cairo_image_surface_create_from_png (png);
+  g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
+  as_figure_get_natural_size (figure_of (fixture), &width, &height);
+  g_assert_cmpint (cairo_image_surface_get_width (surface), ==, width);
+  g_assert_cmpint (cairo_image_surface_get_height (surface), ==, height);
+  cairo_surface_destroy (surface);
+}
+
+static void
+test_export_fails (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *keep = g_build_filename (fixture->dir, "keep.svg", NULL);
+  g_autofree char *contents = NULL;
+  struct rlimit old_limit, limit;
+  void (*old_handler) (int);
+  const char *message;
+
+  /* a read-only place */
+  export_to (fixture, "/proc/attnscope-view.svg");
+  message = as_window_get_message (fixture->window);
+  g_assert_nonnull (strstr (message, "Export failed"));
+  g_assert_nonnull (strstr (message, "/proc/attnscope-view.svg"));
+
+  /* an unknown extension */
+  export_to (fixture, "/tmp/attnscope-view.jpeg");
+  g_assert_nonnull (strstr (as_window_get_message (fixture->window), ".svg, .png or .pdf"));
+  g_assert_false (g_file_test ("/tmp/attnscope-view.jpeg", G_FILE_TEST_EXISTS));
+
+  /* the disk fills up while writing: the existing file stays as it was */
+  g_assert_true (g_file_set_contents (keep, "KEEP", -1, NULL));
+  getrlimit (RLIMIT_FSIZE, &old_limit);
+  limit = old_limit;
+  limit.rlim_cur = 1000;
+  old_handler = signal (SIGXFSZ, SIG_IGN);
+  setrlimit (RLIMIT_FSIZE, &limit);
+  export_to (fixture, keep);
+  setrlimit (RLIMIT_FSIZE, &old_limit);
+  signal (SIGXFSZ, old_handler);
+
+  message = as_window_get_message (fixture->window);
+  g_assert_nonnull (strstr (message, "Export failed"));
+  g_assert_nonnull (strstr (message, keep));
+  contents = read_file (keep);
+  g_assert_cmpstr (contents, ==, "KEEP");
+
+  /* nothing typed is lost */
+  g_assert_cmpstr (as_session_get_sentence (as_window_get_session (fixture->window)), ==, "hello world");
+
+  /* with nothing to show there is nothing to export */
+  type (fixture, "");
+  export_to (fixture, keep);
+  g_assert_nonnull (strstr (as_window_get_message (fixture->window), "Nothing to export"));
+  g_free (contents);
+  contents = read_file (keep);
+  g_assert_cmpstr (contents, ==, "KEEP");
+}
+
+static void
+test_export_waits_for_model (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autofree char *svg = g_build_filename (fixture->dir, "later.svg", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (fixture->model_path);
+  g_autofree char *contents = NULL;
+
+  type (fixture, "world !");
+  as_window_open_model (fixture->window, file);
+  g_assert_true (as_window_is_loading (fixture->window));
+  export_to (fixture, svg);
+  g_assert_false (g_file_test (svg, G_FILE_TEST_EXISTS));
+
+  wait_until (not_loading, fixture);
+  contents = read_file (svg);
+  g_assert_nonnull (strstr (contents, "<title>Attention: world ! →"));
+}
+
+static void
+test_colormap (Fixture       *fixture,
+               gconstpointer  data)
+{
+  AsHeatmap *heatmap = as_window_get_heatmap (fixture->window);
+  g_autoptr (GVariant) state = NULL;
+
+  g_action_group_change_action_state (G_ACTION_GROUP (fixture->window), "colormap",
+                                      g_variant_new_string ("magma"));
+  g_assert_cmpint (as_heatmap_get_colormap (heatmap), ==, AS_COLORMAP_MAGMA);
+  g_action_group_change_action_state (G_ACTION_GROUP (fixture->window), "colormap",
+                                      g_variant_new_string ("greys"));
+  g_assert_cmpint (as_heatmap_get_colormap (heatmap), ==, AS_COLORMAP_GREYS);
+  state = g_action_group_get_action_state (G_ACTION_GROUP (fixture->window), "colormap");
+  g_assert_cmpstr (g_variant_get_string (state, NULL), ==, "greys");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  gtk_test_init (&argc, &argv, NULL);
+  as_register_resource ();
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/window/example", test_example);
+  ADD ("/window/typing", test_typing);
+  ADD ("/window/unknown-words", test_unknown_words);
+  ADD ("/window/steps", test_steps);
+  ADD ("/window/candidate", test_candidate);
+  ADD ("/window/forced", test_forced);
+  ADD ("/window/bad-model", test_bad_model);
+  ADD ("/window/reload", test_reload);
+  ADD ("/window/export", test_export);
+  ADD ("/window/export-fails", test_export_fails);
+  ADD ("/window/export-waits-for-model", test_export_waits_for_model);
+  ADD ("/window/colormap", test_colormap);
+
+#undef ADD
+
+  return g_test_run ();
+}

@@ -1,0 +1,114 @@
+#!/bin/bash
+# End to end, the real binary under Xvfb (run inside dbus-run-session and
+# xvfb-run by meson): start attnscope, type a sentence with xdotool, step
+# with the keys, hover a cell, export through the window's own "export-to"
+# action (a second `attnscope --export-to=FILE` is forwarded to the running
+# instance, which runs win.export-to), and check the file and screenshots.
+# Nothing critical or warning may be printed.
+#
+# usage: e2e-viewer.sh ATTNSCOPE SCREENSHOT-PROBE
+
+set -u
+
+bin=$1
+probe=$2
+models=${ATTNSCOPE_MODELS_DIR:?}
+
+if [ -f "$models/en-zh-gru.json" ]; then
+  model=$models/en-zh-gru.json
+  sentence="i am hungry ."
+else
+  model=$models/tiny-hello.json
+  sentence="hello world !"
+fi
+
+tmp=$(mktemp -d)
+pid=
+cleanup () {
+  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; fi
+  # E2E_KEEP=DIR keeps the screenshots and the export, to look at
+  if [ -n "${E2E_KEEP:-}" ]; then cp "$tmp"/*.png "$tmp"/*.svg "$E2E_KEEP"/ 2>/dev/null; fi
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+n=0
+ok () { n=$((n + 1)); echo "ok $n - $*"; }
+fail () {
+  echo "not ok - $*"
+  [ -s "$tmp/stderr" ] && sed 's/^/# app: /' "$tmp/stderr"
+  exit 1
+}
+
+export G_DEBUG=fatal-criticals
+
+"$bin" "$model" >"$tmp/stdout" 2>"$tmp/stderr" &
+pid=$!
+
+wid=
+for _ in $(seq 150); do
+  wid=$(xdotool search --onlyvisible --name '^AttnScope$' 2>/dev/null | head -n 1)
+  [ -n "$wid" ] && break
+  sleep 0.1
+done
+[ -n "$wid" ] || fail "the window did not open"
+xdotool windowmove "$wid" 0 0
+xdotool windowfocus --sync "$wid"
+sleep 2   # the model loads in a thread, the example sentence is translated
+ok "the window opened with $(basename "$model")"
+
+# The sentence entry has the focus: replace the example with the sentence.
+xdotool key --clearmodifiers ctrl+a
+xdotool type --delay 40 "$sentence"
+sleep 0.6
+# Escape leaves the entry for the heatmap; Home is step 1, Right Right step 3.
+xdotool key Escape Home Right Right
+sleep 0.5
+
+import -window root "$tmp/before.png" || fail "no screenshot"
+read -r x y w h count < <("$probe" heatmap "$tmp/before.png") || fail "no heatmap cells on screen"
+[ "$count" -gt 400 ] || fail "the heatmap area is nearly blank ($count colour-map pixels)"
+ok "the heatmap is on screen: ${w}x${h} at $x,$y, $count colour-map pixels"
+
+# Hover the middle of the cells: highlight and tooltip.
+xdotool mousemove $((x + w / 2)) $((y + h / 2))
+sleep 1.5
+import -window root "$tmp/hover.png" || fail "no screenshot"
+changed=$("$probe" diff "$tmp/before.png" "$tmp/hover.png" $((x - 250)) $((y - 150)) $((w + 500)) $((h + 300)))
+[ "$changed" -gt 100 ] || fail "hovering a cell changed nothing on screen ($changed pixels)"
+ok "hovering a cell highlights it ($changed pixels changed)"
+
+# Export the view through the running window's action.
+"$bin" --export-to="$tmp/view.svg" || fail "attnscope --export-to failed"
+[ -s "$tmp/view.svg" ] || fail "no SVG written"
+rsvg-convert --format=png --output="$tmp/view.png" "$tmp/view.svg" || fail "the SVG does not render"
+read -r _ _ _ _ rendered < <("$probe" heatmap "$tmp/view.png") || fail "the rendered SVG has no cells"
+[ "$rendered" -gt 400 ] || fail "the rendered SVG has few cells ($rendered pixels)"
+ok "the exported SVG renders, $rendered colour-map pixels"
+
+for word in $sentence; do
+  grep -qF -- " $word" "$tmp/view.svg" || fail "“$word” is not in the SVG"
+done
+grep -qF "<title>Attention: $sentence →" "$tmp/view.svg" || fail "the SVG's title is not the typed sentence"
+grep -qF "Shown at step 3 of" "$tmp/view.svg" || fail "the SVG is not at step 3"
+ok "the SVG has the typed tokens and is at step 3"
+
+# Export to a place that cannot be written: an error, and the app stays up.
+if "$bin" --export-to=/proc/attnscope-e2e.svg 2>"$tmp/export-error"; then
+  fail "exporting to /proc succeeded"
+fi
+grep -qF "/proc/attnscope-e2e.svg" "$tmp/export-error" || fail "the export error does not name the file"
+kill -0 "$pid" || fail "the viewer died"
+ok "a failed export reports its error"
+
+xdotool key --clearmodifiers ctrl+q
+for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+wait "$pid"
+status=$?
+pid=
+[ "$status" -eq 0 ] || fail "attnscope exited with $status"
+if grep -E "CRITICAL|WARNING|Gtk-|GLib-" "$tmp/stderr"; then
+  fail "attnscope printed criticals or warnings"
+fi
+ok "quit cleanly, nothing critical or warning printed"
+echo "1..$n"

@@ -140,7 +140,7 @@ sync_colors (AsHeatmap *self)
     }
   if (lookup_color (context, "accent_color", "theme_selected_bg_color", &rgba))
     color_from_rgba (&accent, &rgba);
-  if (lookup_color (context, "error_color", "warning_color", &rgba))
+  if (lookup_color (context, "warning_color", "error_color", &rgba))
     color_from_rgba (&warning, &rgba);
 
   if (!same_color (&fg, &old_fg) || !same_color (&bg, &old_bg) ||

@@ -872,7 +872,7 @@ compute_layout (AsFigure *self,
     {
       double fit, cell;
 
-      column_h = rotated ? self->column_label_w + 4.0 : self->line_h + 4.0;
+      column_h = rotated ? self->column_label_w + 8.0 : self->line_h + 4.0;
       avail_h = MAX (height - top - column_h - MARGIN, 1.0);
 
       fit = avail_w / self->n_columns;
@@ -968,7 +968,7 @@ as_figure_get_natural_size (AsFigure *self,
 
   n = MAX (MAX (self->n_rows, self->n_columns), 1);
   cell = floor (CLAMP (NATURAL_GRID / n, NATURAL_MIN, NATURAL_CELL));
-  column_h = self->column_label_w + 4.0 <= cell ? self->line_h + 4.0 : self->column_label_w + 4.0;
+  column_h = self->column_label_w + 4.0 <= cell ? self->line_h + 4.0 : self->column_label_w + 8.0;
 
   w = 2 * MARGIN + self->row_label_w + (self->n_rows > 0 ? GAP : 0.0) +
       cell * self->n_columns + bar_total_width (self);
@@ -1450,8 +1450,9 @@ draw_column_labels (AsFigure     *self,
   visible_range (l->ox, l->cell, l->grid.x, l->grid.width, self->n_columns, &c0, &c1);
 
   cairo_save (cr);
-  cairo_rectangle (cr, l->column_area.x - (l->rotate_columns ? 0 : LABEL_MAX / 2),
-                   l->column_area.y - 2, l->column_area.width + (l->rotate_columns ? 0 : LABEL_MAX),
+  cairo_rectangle (cr, l->column_area.x - (l->rotate_columns ? self->line_h : LABEL_MAX / 2),
+                   l->column_area.y - 2,
+                   l->column_area.width + (l->rotate_columns ? 2 * self->line_h : LABEL_MAX),
                    l->column_area.height + 2);
   cairo_clip (cr);
 
@@ -1504,6 +1505,33 @@ draw_column_labels (AsFigure     *self,
   cairo_restore (cr);
 }
 
+/* The next row whose label is drawn after @r when there is no room for
+ * all: every row_every-th, and always the current step's, which pushes its
+ * neighbours aside. */
+static guint
+next_row_label (AsFigure     *self,
+                const Layout *l,
+                guint         r)
+{
+  guint every = l->row_every;
+  guint next;
+
+  if (every == 1)
+    return r + 1;
+
+  next = r - r % every + every;
+  if (self->step >= 0)
+    {
+      guint step = (guint) self->step;
+
+      if (r < step && next + every > step)
+        return step;                    /* the step comes before the next one */
+      if (r == step && next < step + every)
+        next += every;                  /* too close after the step */
+    }
+  return next;
+}
+
 static void
 draw_row_labels (AsFigure     *self,
                  cairo_t      *cr,
@@ -1524,7 +1552,7 @@ draw_row_labels (AsFigure     *self,
                    l->row_area.height + 2 * self->line_h);
   cairo_clip (cr);
 
-  for (guint r = r0 - r0 % l->row_every; r < r1; r += l->row_every)
+  for (guint r = r0 - r0 % l->row_every; r < r1; r = next_row_label (self, l, r))
     {
       g_autoptr (PangoLayout) index = NULL;
       g_autoptr (PangoLayout) input = NULL;

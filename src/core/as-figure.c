@@ -1800,6 +1800,20 @@ add_svg_description (AsFigure   *self,
   }
 }
 
+/* The cells of a large matrix are one embedded image, one pixel per cell:
+ * ask SVG renderers to scale it without smoothing, as the screen does. */
+static void
+keep_svg_images_crisp (GByteArray *svg)
+{
+  GString *text = g_string_new_len ((const char *) svg->data, svg->len);
+
+  g_string_replace (text, "<image ",
+                    "<image image-rendering=\"optimizeSpeed\" style=\"image-rendering:pixelated\" ", 0);
+  g_byte_array_set_size (svg, 0);
+  g_byte_array_append (svg, (const guint8 *) text->str, text->len);
+  g_string_free (text, TRUE);
+}
+
 static gboolean
 render_to_bytes (AsFigure    *self,
                  Format       format,
@@ -1858,7 +1872,10 @@ render_to_bytes (AsFigure    *self,
     }
 
   if (format == FORMAT_SVG)
-    add_svg_description (self, bytes);
+    {
+      add_svg_description (self, bytes);
+      keep_svg_images_crisp (bytes);
+    }
 
   return TRUE;
 }

@@ -25,7 +25,7 @@
 #define TITLE_PX        15
 #define LABEL_MAX       140.0  /* a longer token is elided (its tooltip has it whole) */
 #define ROW_TOKEN_MAX   110.0
-#define MAX_CELL        48.0   /* cells never grow beyond this at zoom 1 */
+#define MAX_CELL        64.0   /* cells never grow beyond this at zoom 1 */
 #define SNAP_CELL       4.0    /* from this size on, cells are whole pixels */
 #define BAR_WIDTH       14.0
 #define BAR_MIN_HEIGHT  120.0

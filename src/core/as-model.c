@@ -1219,11 +1219,11 @@ load_document (Loader     *ld,
   return load_gru_tensors (ld, root, self);
 }
 
-AsModel *
-as_model_new_from_data (const char  *data,
-                        gsize        length,
-                        const char  *where,
-                        GError     **error)
+static AsModel *
+load_from_data (const char  *data,
+                gsize        length,
+                const char  *where,
+                GError     **error)
 {
   g_autoptr (AsModel) self = NULL;
   g_autoptr (JsonParser) parser = NULL;
@@ -1292,9 +1292,9 @@ as_model_new_from_data (const char  *data,
   return g_steal_pointer (&self);
 }
 
-AsModel *
-as_model_new_from_file (const char  *path,
-                        GError     **error)
+static AsModel *
+load_from_file (const char  *path,
+                GError     **error)
 {
   g_autoptr (GMappedFile) file = NULL;
   g_autoptr (GError) local_error = NULL;
@@ -1319,8 +1319,74 @@ as_model_new_from_file (const char  *path,
       g_set_error (error, AS_ERROR, AS_ERROR_FILE, "%s: the file is larger than 1 GiB", name);
       return NULL;
     }
-  return as_model_new_from_data (g_mapped_file_get_contents (file),
-                                 g_mapped_file_get_length (file), path, error);
+  return load_from_data (g_mapped_file_get_contents (file),
+                         g_mapped_file_get_length (file), path, error);
+}
+
+/* Control characters written as escapes (\n, \t, \u001B...), and invalid
+ * UTF-8 as U+FFFD: a file name, a key or a token from a model file goes into
+ * a message or a description as one line that cannot drive the terminal. */
+static char *
+escape_controls (const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+  GString *out = g_string_sized_new (strlen (valid));
+
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c == '\n')
+        g_string_append (out, "\\n");
+      else if (c == '\r')
+        g_string_append (out, "\\r");
+      else if (c == '\t')
+        g_string_append (out, "\\t");
+      else if (c < 0x20 || (c >= 0x7f && c <= 0x9f))
+        g_string_append_printf (out, "\\u%04X", c);
+      else
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
+    }
+  return g_string_free (out, FALSE);
+}
+
+static AsModel *
+finish (AsModel  *model,
+        GError   *local_error,
+        GError  **error)
+{
+  if (local_error != NULL)
+    {
+      char *message = escape_controls (local_error->message);
+      g_free (local_error->message);
+      local_error->message = message;
+      g_propagate_error (error, local_error);
+    }
+  return model;
+}
+
+AsModel *
+as_model_new_from_data (const char  *data,
+                        gsize        length,
+                        const char  *where,
+                        GError     **error)
+{
+  GError *local_error = NULL;
+  AsModel *model = load_from_data (data, length, where, &local_error);
+
+  return finish (model, local_error, error);
+}
+
+AsModel *
+as_model_new_from_file (const char  *path,
+                        GError     **error)
+{
+  GError *local_error = NULL;
+  AsModel *model;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  model = load_from_file (path, &local_error);
+  return finish (model, local_error, error);
 }
 
 AsModel *
@@ -1424,9 +1490,13 @@ as_model_describe (const AsModel *self)
   GString *s = g_string_new (NULL);
   g_auto (GStrv) keys = as_model_list_metadata (self);
   const char *name = as_model_get_metadata (self, "name");
+  g_autofree char *shown_name = escape_controls (name != NULL ? name : "(unnamed)");
+  g_autofree char *shown_path = escape_controls (self->path);
+  g_autofree char *shown_unknown = escape_controls (self->source.unknown >= 0
+                                                    ? self->source.tokens[self->source.unknown] : "(none)");
 
-  g_string_append_printf (s, "name: %s\n", name != NULL ? name : "(unnamed)");
-  g_string_append_printf (s, "file: %s\n", self->path);
+  g_string_append_printf (s, "name: %s\n", shown_name);
+  g_string_append_printf (s, "file: %s\n", shown_path);
   g_string_append_printf (s, "architecture: %s\n", as_model_get_architecture_name (self));
   g_string_append_printf (s, "hidden size: %d\n", self->config.hidden);
   g_string_append_printf (s, "parameters: %" G_GUINT64_FORMAT "\n", self->n_parameters);
@@ -1436,12 +1506,16 @@ as_model_describe (const AsModel *self)
   g_string_append_printf (s, "target vocabulary: %u tokens (%s%s)\n", self->target.size,
                           as_tokenizer_type_to_string (self->target.tokenizer),
                           self->target.lowercase ? ", lower-cased" : "");
-  g_string_append_printf (s, "unknown token: %s\n",
-                          self->source.unknown >= 0 ? self->source.tokens[self->source.unknown] : "(none)");
+  g_string_append_printf (s, "unknown token: %s\n", shown_unknown);
   g_string_append_printf (s, "max target length: %d\n", self->config.max_length);
   for (guint i = 0; keys[i] != NULL; i++)
     if (strcmp (keys[i], "name") != 0)
-      g_string_append_printf (s, "%s: %s\n", keys[i], as_model_get_metadata (self, keys[i]));
+      {
+        /* metadata comes from the file: one line each, no terminal escapes */
+        g_autofree char *key = escape_controls (keys[i]);
+        g_autofree char *value = escape_controls (as_model_get_metadata (self, keys[i]));
+        g_string_append_printf (s, "%s: %s\n", key, value);
+      }
   return g_string_free (s, FALSE);
 }
 

@@ -34,6 +34,32 @@ struct _AsSession
   float      *hidden;          /* (capacity + 1, H): the decoder state before each step */
 };
 
+/* Words go into messages quoted, one line, with control characters as
+ * escapes (\u001B...): a sentence cannot drive the terminal through them. */
+static char *
+quote_words (char **words)
+{
+  GString *out = g_string_new (NULL);
+
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      if (i > 0)
+        g_string_append (out, ", ");
+      g_string_append_c (out, '"');
+      for (const char *p = words[i]; *p != '\0'; p = g_utf8_next_char (p))
+        {
+          gunichar c = g_utf8_get_char (p);
+
+          if (c < 0x20 || (c >= 0x7f && c <= 0x9f))
+            g_string_append_printf (out, "\\u%04X", c);
+          else
+            g_string_append_len (out, p, g_utf8_next_char (p) - p);
+        }
+      g_string_append_c (out, '"');
+    }
+  return g_string_free (out, FALSE);
+}
+
 static void
 reserve_steps (AsSession *self,
                guint      needed)
@@ -214,9 +240,9 @@ as_session_can_decode (AsSession  *self,
 
   if (n_unknown > 0 && as_model_get_source (self->model)->unknown < 0)
     {
-      g_autofree char *list = g_strjoinv ("\", \"", (char **) self->unknown_words->pdata);
+      g_autofree char *list = quote_words ((char **) self->unknown_words->pdata);
       g_set_error (error, AS_ERROR, AS_ERROR_UNKNOWN_WORDS,
-                   "The model does not know %s \"%s\" and has no unknown token to stand in",
+                   "The model does not know %s %s and has no unknown token to stand in",
                    n_unknown == 1 ? "the word" : "the words", list);
       return FALSE;
     }
@@ -392,9 +418,9 @@ as_session_decode_forced (AsSession   *self,
     {
       g_autofree char *list = NULL;
       g_ptr_array_add (unknown, NULL);
-      list = g_strjoinv ("\", \"", (char **) unknown->pdata);
+      list = quote_words ((char **) unknown->pdata);
       g_set_error (error, AS_ERROR, AS_ERROR_UNKNOWN_WORDS,
-                   "The target vocabulary has no \"%s\" and no unknown token", list);
+                   "The target vocabulary has no %s and no unknown token", list);
       return FALSE;
     }
 

@@ -454,6 +454,32 @@ edit_limits (JsonObject *root)
   json_object_set_string_member (metadata, "version", "");
 }
 
+/* metadata comes from the file: describe writes it one line each, and no
+ * control character reaches the terminal */
+static void
+edit_hostile_metadata (JsonObject *root)
+{
+  JsonObject *metadata = json_object_get_object_member (root, "metadata");
+
+  json_object_set_string_member (metadata, "name", "tiny\nfake: line");
+  json_object_set_string_member (metadata, "description", "\x1b]0;title\x07\x1b[2J\tend\xc2\x9b");
+  json_object_set_string_member (metadata, "la\rbel", "é");
+}
+
+static void
+test_describe_escapes (void)
+{
+  g_autoptr (AsModel) model = load_edited_ok (edit_hostile_metadata);
+  g_autofree char *text = as_model_describe (model);
+
+  g_assert_cmpstr (as_model_get_metadata (model, "name"), ==, "tiny\nfake: line");
+  g_assert_true (g_str_has_prefix (text, "name: tiny\\nfake: line\n"));
+  g_assert_nonnull (strstr (text, "\ndescription: \\u001B]0;title\\u0007\\u001B[2J\\tend\\u009B\n"));
+  g_assert_nonnull (strstr (text, "\nla\\rbel: é\n"));
+  for (const char *p = text; *p != '\0'; p++)
+    g_assert_true (*p == '\n' || (guchar) *p >= 0x20);
+}
+
 static void
 test_limits_and_free_metadata (void)
 {
@@ -562,6 +588,7 @@ main (int    argc,
   g_test_add_func ("/model/encodings/base64-keeps-the-bits", test_base64_bits);
   g_test_add_func ("/model/defaults", test_defaults);
   g_test_add_func ("/model/limits-and-free-metadata", test_limits_and_free_metadata);
+  g_test_add_func ("/model/describe-escapes", test_describe_escapes);
   g_test_add_func ("/model/json/strict-but-unusual", test_unusual_json);
   g_test_add_func ("/model/from-data/names", test_from_data_names);
   g_test_add_func ("/model/from-data/length", test_length_is_honoured);

@@ -340,6 +340,12 @@ def _(d):
     d["source"]["tokenizer"]["type"] = None
 
 
+@fixture("tokenizer-type-control-characters", 'target.tokenizer.type "bp\\ne\\u001B[31m" is unknown '
+         '(expected "words" or "characters")')
+def _(d):
+    d["target"]["tokenizer"]["type"] = "bp\ne\x1b[31m"  # a message is one line and drives no terminal
+
+
 @fixture("tokenizer-lowercase-string", "source.tokenizer.lowercase must be true or false, found a string")
 def _(d):
     d["source"]["tokenizer"]["lowercase"] = "yes"
@@ -378,6 +384,12 @@ def _(d):
 @fixture("vocabulary-duplicate", 'target.vocabulary[5]: duplicate token "monde" (also at 4)')
 def _(d):
     d["target"]["vocabulary"][5] = "monde"
+
+
+@fixture("vocabulary-duplicate-control", 'source.vocabulary[5]: duplicate token "\\t\\u0085" (also at 4)')
+def _(d):
+    d["source"]["vocabulary"][4] = "\t\x85"
+    d["source"]["vocabulary"][5] = "\t\x85"
 
 
 @fixture("vocabulary-empty-token", "source.vocabulary[4] is an empty string")
@@ -522,6 +534,12 @@ def _(d):
          "(not part of a gru-bahdanau model)")
 def _(d):
     d[T]["decoder.attn_combine.weight"] = {"shape": [4, 8], "data": [0.0] * 32}
+
+
+@fixture("tensor-unexpected-newline", 'tensors: unexpected tensor "decoder.out.weight\\n" '
+         "(not part of a gru-bahdanau model)")
+def _(d):
+    d[T]["decoder.out.weight\n"] = d[T]["decoder.out.weight"]
 
 
 @fixture("tensor-array", 'tensor "decoder.out.bias" must be an object with "shape" and "data", found an array')

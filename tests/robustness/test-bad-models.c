@@ -180,6 +180,26 @@ test_huge_file (void)
   g_rmdir (dir);
 }
 
+/* A file name is part of every message: it is written on one line, without
+ * control characters, and as UTF-8 even when it is not. */
+static void
+test_odd_file_name (void)
+{
+  g_autofree char *dir = g_dir_make_tmp ("attnscope-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "bad\nname\x1b[2J\xff.json", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AsModel) model = NULL;
+
+  g_assert_true (g_file_set_contents (path, "[]", 2, NULL));
+  model = as_model_new_from_file (path, &error);
+  g_assert_null (model);
+  g_assert_error (error, AS_ERROR, AS_ERROR_FORMAT);
+  g_assert_cmpstr (error->message, ==, "bad\\nname\\u001B[2J\xef\xbf\xbd.json: the document must be a JSON object, "
+                   "found an array");
+  g_unlink (path);
+  g_rmdir (dir);
+}
+
 /* Much deeper than the committed fixtures: 10 million '[' in memory. */
 static void
 test_very_deep_nesting (void)
@@ -258,6 +278,7 @@ main (int    argc,
   g_test_add_func ("/file/missing", test_missing_file);
   g_test_add_func ("/file/folder", test_folder);
   g_test_add_func ("/file/larger-than-1-GiB", test_huge_file);
+  g_test_add_func ("/file/odd-name", test_odd_file_name);
   g_test_add_func ("/json/ten-million-brackets", test_very_deep_nesting);
   g_test_add_func ("/json/every-prefix-of-tiny-hello", test_every_prefix);
 

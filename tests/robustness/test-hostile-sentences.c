@@ -139,7 +139,9 @@ test_case (gconstpointer data)
           g_assert_error (error, AS_ERROR, AS_ERROR_UNKNOWN_WORDS);
           g_assert_true (g_str_has_prefix (error->message, "The model does not know the word"));
           g_assert_true (g_utf8_validate (error->message, -1, NULL));
-          g_assert_null (strchr (error->message, '\n'));
+          /* one line, and no control character from the sentence reaches the terminal */
+          for (const char *p = error->message; *p != '\0'; p++)
+            g_assert_cmpint ((guchar) *p, >=, 0x20);
           continue;
         }
       decode_every_way (session);

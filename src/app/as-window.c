@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "as-window-private.h"
 
 #include "as-error.h"
@@ -113,6 +115,17 @@ file_display_name (GFile *file)
   return path != NULL ? g_filename_display_name (path) : g_file_get_uri (file);
 }
 
+/* @message, ending with a full stop. */
+static char *
+as_sentence (const char *message)
+{
+  gsize length = strlen (message);
+
+  if (length > 0 && strchr (".!?", message[length - 1]) != NULL)
+    return g_strdup (message);
+  return g_strconcat (message, ".", NULL);
+}
+
 /* Messages: one line at the top of the window. */
 
 static void
@@ -144,9 +157,12 @@ show_message (AsWindow    *self,
     [MESSAGE_ERROR] = "dialog-error-symbolic",
   };
 
+  g_autofree char *line = g_strdelimit (g_strdup (text), "\n", ' ');
+
   g_clear_handle_id (&self->message_source, g_source_remove);
 
-  gtk_label_set_text (self->message_label, text);
+  /* one paragraph: GTK 4.8 mismeasures wrapped labels with line breaks */
+  gtk_label_set_text (self->message_label, line);
   gtk_image_set_from_icon_name (self->message_icon, icons[kind]);
   gtk_widget_remove_css_class (self->message_box, "info");
   gtk_widget_remove_css_class (self->message_box, "error");
@@ -169,7 +185,9 @@ set_input_note (AsWindow   *self,
                 const char *text,
                 gboolean    error)
 {
-  gtk_label_set_text (self->input_note_label, text != NULL ? text : "");
+  g_autofree char *line = g_strdelimit (g_strdup (text != NULL ? text : ""), "\n", ' ');
+
+  gtk_label_set_text (self->input_note_label, line);
   gtk_widget_set_visible (GTK_WIDGET (self->input_note_label), text != NULL && *text != '\0');
   if (error)
     gtk_widget_add_css_class (GTK_WIDGET (self->input_note_label), "error");
@@ -704,15 +722,23 @@ load_done (GObject      *object,
     {
       g_autofree char *text = NULL;
 
-      if (request->reload)
-        text = g_strdup_printf ("“%s” changed on disk and cannot be loaded: %s\n"
-                                "The version loaded before stays in use.", name, error->message);
-      else if (self->model != NULL)
-        text = g_strdup_printf ("Could not open “%s”: %s\nThe model already loaded stays in use.",
-                                name, error->message);
+      g_autofree char *reason = NULL;
+
+      if (!g_file_query_exists (request->file, NULL))
+        reason = g_strdup ("there is no such file.");
       else
-        text = g_strdup_printf ("Could not open “%s”: %s\nOpen another model with the Open button.",
-                                name, error->message);
+        reason = as_sentence (error->message);
+
+      if (request->reload)
+        text = g_strdup_printf ("“%s” changed on disk and cannot be loaded: %s "
+                                "The version loaded before stays in use.", name, reason);
+      else if (self->model != NULL)
+        text = g_strdup_printf ("Could not open “%s”: %s The model already loaded stays in use.",
+                                name, reason);
+      else
+        text = g_strdup_printf ("Could not open the model “%s”: %s "
+                                "Open one with the Open button, or drop one on this window.",
+                                name, reason);
       show_message (self, MESSAGE_ERROR, text);
     }
   else
@@ -1285,7 +1311,8 @@ as_window_export_to (AsWindow                *self,
 
   if (error != NULL)
     {
-      g_autofree char *text = g_strdup_printf ("Export failed. %s", error->message);
+      g_autofree char *reason = as_sentence (error->message);
+      g_autofree char *text = g_strdup_printf ("Export failed. %s", reason);
 
       show_message (self, MESSAGE_ERROR, text);
       if (command_line != NULL)

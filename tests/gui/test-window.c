@@ -337,6 +337,27 @@ test_bad_model (Fixture       *fixture,
   g_assert_cmpuint (as_session_get_n_steps (as_window_get_session (fixture->window)), >, 0);
 }
 
+static void
+test_missing_model (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autofree char *missing = g_build_filename (fixture->dir, "no-such-model.json", NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (missing);
+  AsModel *before = as_window_get_model (fixture->window);
+  const char *message;
+
+  as_window_open_model (fixture->window, file);
+  wait_until (not_loading, fixture);
+  settle ();
+
+  message = as_window_get_message (fixture->window);
+  g_assert_nonnull (message);
+  g_assert_nonnull (strstr (message, "no-such-model.json"));
+  g_assert_nonnull (strstr (message, "there is no such file"));
+  g_assert_nonnull (strstr (message, "stays in use"));
+  g_assert_true (as_window_get_model (fixture->window) == before);
+}
+
 static gboolean
 renamed_model_loaded (Fixture *fixture)
 {
@@ -523,6 +544,7 @@ main (int   argc,
   ADD ("/window/candidate", test_candidate);
   ADD ("/window/forced", test_forced);
   ADD ("/window/bad-model", test_bad_model);
+  ADD ("/window/missing-model", test_missing_model);
   ADD ("/window/reload", test_reload);
   ADD ("/window/export", test_export);
   ADD ("/window/export-fails", test_export_fails);

@@ -42,16 +42,40 @@ fail () {
 
 export G_DEBUG=fatal-criticals
 
+find_window () {
+  wid=
+  for _ in $(seq 150); do
+    wid=$(xdotool search --onlyvisible --name '^AttnScope$' 2>/dev/null | head -n 1)
+    [ -n "$wid" ] && break
+    sleep 0.1
+  done
+  [ -n "$wid" ] || fail "the window did not open"
+}
+
+quit () {
+  xdotool windowfocus --sync "$wid"
+  xdotool key --clearmodifiers ctrl+q
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  wait "$pid"
+  status=$?
+  pid=
+  [ "$status" -eq 0 ] || fail "attnscope exited with $status"
+  if grep -E "CRITICAL|WARNING|Gtk-|GLib-" "$tmp/stderr"; then
+    fail "attnscope printed criticals or warnings"
+  fi
+}
+
+# Without its default model, the window opens and says so.
+ATTNSCOPE_MODELS_DIR=$tmp/no-models "$bin" >"$tmp/stdout" 2>"$tmp/stderr" &
+pid=$!
+find_window
+sleep 1.5
+quit
+ok "without the default model the window opens, nothing critical printed"
+
 "$bin" "$model" >"$tmp/stdout" 2>"$tmp/stderr" &
 pid=$!
-
-wid=
-for _ in $(seq 150); do
-  wid=$(xdotool search --onlyvisible --name '^AttnScope$' 2>/dev/null | head -n 1)
-  [ -n "$wid" ] && break
-  sleep 0.1
-done
-[ -n "$wid" ] || fail "the window did not open"
+find_window
 xdotool windowmove "$wid" 0 0
 xdotool windowfocus --sync "$wid"
 sleep 2   # the model loads in a thread, the example sentence is translated
@@ -101,14 +125,6 @@ grep -qF "/proc/attnscope-e2e.svg" "$tmp/export-error" || fail "the export error
 kill -0 "$pid" || fail "the viewer died"
 ok "a failed export reports its error"
 
-xdotool key --clearmodifiers ctrl+q
-for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-wait "$pid"
-status=$?
-pid=
-[ "$status" -eq 0 ] || fail "attnscope exited with $status"
-if grep -E "CRITICAL|WARNING|Gtk-|GLib-" "$tmp/stderr"; then
-  fail "attnscope printed criticals or warnings"
-fi
+quit
 ok "quit cleanly, nothing critical or warning printed"
 echo "1..$n"

@@ -842,6 +842,24 @@ export_response (AsWindow             *self,
     {
       g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
       g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+      GtkFileFilter *filter = gtk_file_chooser_get_filter (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *base = path != NULL ? g_path_get_basename (path) : NULL;
+
+      /* a name without an extension takes the chosen file type's */
+      if (path != NULL && strchr (base, '.') == NULL)
+        {
+          const char *name = filter != NULL ? gtk_file_filter_get_name (filter) : NULL;
+          const char *extension = ".svg";
+          char *with_extension;
+
+          if (name != NULL && g_str_has_prefix (name, "PNG"))
+            extension = ".png";
+          else if (name != NULL && g_str_has_prefix (name, "PDF"))
+            extension = ".pdf";
+          with_extension = g_strconcat (path, extension, NULL);
+          g_free (path);
+          path = with_extension;
+        }
 
       if (path != NULL)
         g_action_group_activate_action (G_ACTION_GROUP (self), "export-to", g_variant_new_string (path));

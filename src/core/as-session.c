@@ -34,15 +34,24 @@ struct _AsSession
   float      *hidden;          /* (capacity + 1, H): the decoder state before each step */
 };
 
+#define MAX_WORDS_NAMED 20
+
 /* Words go into messages quoted, one line, with control characters as
- * escapes (\u001B...): a sentence cannot drive the terminal through them. */
+ * escapes (\u001B...): a sentence cannot drive the terminal through them.
+ * Past MAX_WORDS_NAMED, the message says how many more there are. */
 static char *
 quote_words (char **words)
 {
   GString *out = g_string_new (NULL);
+  guint n = g_strv_length (words);
 
   for (guint i = 0; words[i] != NULL; i++)
     {
+      if (i == MAX_WORDS_NAMED)
+        {
+          g_string_append_printf (out, " (and %u more)", n - i);
+          break;
+        }
       if (i > 0)
         g_string_append (out, ", ");
       g_string_append_c (out, '"');
@@ -89,6 +98,7 @@ as_session_new (AsModel     *model,
   const AsVocab *src;
   g_auto (GStrv) words = NULL;
   g_autoptr (AsSession) self = NULL;
+  g_autoptr (GHashTable) seen = NULL;
   guint n_words;
 
   g_return_val_if_fail (model != NULL, NULL);
@@ -121,6 +131,7 @@ as_session_new (AsModel     *model,
   self->n_target = as_model_get_config (model)->tgt_vocab;
   self->max_length = as_model_get_config (model)->max_length;
 
+  seen = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < n_words; i++)
     {
       int id = as_vocab_lookup (src, words[i]);
@@ -128,10 +139,8 @@ as_session_new (AsModel     *model,
       self->source_text[i] = g_strdup (words[i]);
       if (id < 0)
         {
-          gboolean seen = FALSE;
-          for (guint j = 0; j < self->unknown_words->len && !seen; j++)
-            seen = strcmp (self->unknown_words->pdata[j], words[i]) == 0;
-          if (!seen)
+          /* a set, not a search of the list: 50,000 different words would take seconds */
+          if (g_hash_table_add (seen, words[i]))
             g_ptr_array_add (self->unknown_words, g_strdup (words[i]));
           id = src->unknown;
         }

@@ -640,6 +640,17 @@ test_unknown_words_without_unknown_token (void)
     g_clear_error (&error);
   }
 
+  /* many words: the first twenty are named */
+  {
+    g_autoptr (AsSession) many = new_session (model, "a b c d e f g h i j k l m n o p q r s t u v w x y z");
+    g_assert_false (as_session_decode_greedy (many, &error));
+    g_assert_cmpstr (error->message, ==,
+                     "The model does not know the words \"a\", \"b\", \"c\", \"d\", \"e\", \"f\", \"g\", "
+                     "\"h\", \"i\", \"j\", \"k\", \"l\", \"m\", \"n\", \"o\", \"p\", \"q\", \"r\", \"s\", "
+                     "\"t\" and 6 more and has no unknown token to stand in");
+    g_clear_error (&error);
+  }
+
   /* known words decode as with tiny-hello */
   known = new_session (model, "hello world !");
   g_assert_true (as_session_decode_greedy (known, &error));

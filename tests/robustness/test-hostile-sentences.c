@@ -152,6 +152,17 @@ test_case (gconstpointer data)
   float_sum_seen = FALSE;
 }
 
+/* @n different words */
+static char *
+distinct_words (guint n)
+{
+  GString *s = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (s, "w%x ", i);
+  return g_string_free (s, FALSE);
+}
+
 static char *
 repeat (const char *piece,
         guint       n)
@@ -185,6 +196,7 @@ main (int    argc,
     { "only-unknown-words", g_strdup ("zebra yak gnu"),                          { D, D, U } },
     { "ten-thousand-words", repeat ("hello world ! zebra ", 2500),              { D, D, U } },
     { "ten-thousand-known", repeat ("hello world ! ", 3334),                    { D, D, D } },
+    { "distinct-unknown-words", distinct_words (AS_MAX_SOURCE_TOKENS - 1),  { D, TOO_LONG, U } },
     { "one-long-word",      repeat ("x", 100000),                                { D, TOO_LONG, U } },
     { "longest",            repeat ("!", 49999),                                 { D, D, D } },
     { "too-long",           repeat ("! ", 50000),                                { TOO_LONG, TOO_LONG, TOO_LONG } },

@@ -647,7 +647,7 @@ test_unknown_words_without_unknown_token (void)
     g_assert_cmpstr (error->message, ==,
                      "The model does not know the words \"a\", \"b\", \"c\", \"d\", \"e\", \"f\", \"g\", "
                      "\"h\", \"i\", \"j\", \"k\", \"l\", \"m\", \"n\", \"o\", \"p\", \"q\", \"r\", \"s\", "
-                     "\"t\" and 6 more and has no unknown token to stand in");
+                     "\"t\" (and 6 more) and has no unknown token to stand in");
     g_clear_error (&error);
   }
 

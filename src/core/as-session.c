@@ -11,6 +11,9 @@
 #include "as-kernels.h"
 #include "as-session.h"
 
+/* 2^28 floats (1 GiB) for the encoder's buffers of one sentence */
+#define MAX_ENCODER_FLOATS (G_GUINT64_CONSTANT (1) << 28)
+
 struct _AsSession
 {
   AsModel    *model;
@@ -119,6 +122,22 @@ as_session_new (AsModel     *model,
                    n_words, AS_MAX_SOURCE_TOKENS - 1);
       return NULL;
     }
+  /* the encoder keeps about 6 floats per token and hidden unit (outputs,
+   * keys, energies, 3 input projections): a wide model and a long sentence
+   * would ask for gigabytes, and g_new() aborts rather than fail */
+  {
+    const guint64 hidden = as_model_get_config (model)->hidden;
+    const guint64 most = MAX_ENCODER_FLOATS / (6 * hidden);
+
+    if ((guint64) n_words + 1 > most)
+      {
+        g_set_error (error, AS_ERROR, AS_ERROR_TOO_LONG,
+                     "The sentence has %u tokens; with this model (hidden size %" G_GUINT64_FORMAT
+                     ") AttnScope translates at most %" G_GUINT64_FORMAT,
+                     n_words, hidden, most - 1);
+        return NULL;
+      }
+  }
 
   self = g_new0 (AsSession, 1);
   self->model = as_model_ref (model);

@@ -39,6 +39,22 @@ struct _AsSession
 
 #define MAX_WORDS_NAMED 20
 
+/* @text (valid UTF-8) with its control characters as escapes */
+static void
+append_escaped (GString    *out,
+                const char *text)
+{
+  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c < 0x20 || (c >= 0x7f && c <= 0x9f))
+        g_string_append_printf (out, "\\u%04X", c);
+      else
+        g_string_append_len (out, p, g_utf8_next_char (p) - p);
+    }
+}
+
 /* Words go into messages quoted, one line, with control characters as
  * escapes (\u001B...): a sentence cannot drive the terminal through them.
  * Past MAX_WORDS_NAMED, the message says how many more there are. */
@@ -58,18 +74,46 @@ quote_words (char **words)
       if (i > 0)
         g_string_append (out, ", ");
       g_string_append_c (out, '"');
-      for (const char *p = words[i]; *p != '\0'; p = g_utf8_next_char (p))
-        {
-          gunichar c = g_utf8_get_char (p);
-
-          if (c < 0x20 || (c >= 0x7f && c <= 0x9f))
-            g_string_append_printf (out, "\\u%04X", c);
-          else
-            g_string_append_len (out, p, g_utf8_next_char (p) - p);
-        }
+      append_escaped (out, words[i]);
       g_string_append_c (out, '"');
     }
   return g_string_free (out, FALSE);
+}
+
+/* A model whose weights are finite but huge overflows float arithmetic: the
+ * attention and the log-probabilities become NaN or infinite. Such a step is
+ * refused rather than shown (and written into JSON as "nan"). */
+static gboolean
+all_finite (const float *x,
+            gsize        n)
+{
+  for (gsize i = 0; i < n; i++)
+    if (!isfinite (x[i]))
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+check_finite (AsSession   *self,
+              const float *attention,
+              guint        t,
+              GError     **error)
+{
+  g_autofree char *base = NULL;
+  g_autofree char *valid = NULL;
+  g_autoptr (GString) name = NULL;
+
+  if (all_finite (attention, self->n_source) && all_finite (self->logprobs, self->n_target))
+    return TRUE;
+  /* named as the loader names the model: its file's base name */
+  base = g_path_get_basename (as_model_get_path (self->model));
+  valid = g_utf8_make_valid (base, -1);
+  name = g_string_new (NULL);
+  append_escaped (name, valid);
+  g_set_error (error, AS_ERROR, AS_ERROR_FORMAT,
+               "%s: the decoder's numbers overflow at step %u (NaN or infinity): the model's weights are too large",
+               name->str, t);
+  return FALSE;
 }
 
 static void
@@ -369,6 +413,8 @@ as_session_step (AsSession  *self,
   memcpy (hidden, self->hidden + t * H, H * sizeof (float));
   as_gru_decode_step (self->model, self->state, step->input, hidden,
                       (float *) step->attention, self->logprobs);
+  if (!check_finite (self, step->attention, t, error))
+    return FALSE;
 
   step->n_top = as_top_k (self->logprobs, self->n_target, AS_MAX_TOP, step->top_ids, step->top_probs);
   for (guint k = 0; k < step->n_top; k++)
@@ -547,6 +593,8 @@ as_session_decode_beam (AsSession  *self,
 
           memcpy (stepped + b * H, hidden + b * H, H * sizeof (float));
           as_gru_decode_step (self->model, self->state, input, stepped + b * H, attention, self->logprobs);
+          if (!check_finite (self, attention, t, error))
+            return FALSE;
           n_top = as_top_k (self->logprobs, self->n_target, width, top_ids, top_values);
           for (guint k = 0; k < n_top; k++)
             candidates[n_candidates++] = (Candidate) { scores[b] + top_values[k], b, top_ids[k] };

@@ -776,6 +776,42 @@ test_max_length_without_end (void)
   }
 }
 
+/* Finite weights so large that float arithmetic overflows: every way of
+ * decoding refuses with one line, rather than show NaN. */
+static void
+test_overflowing_weights (void)
+{
+  /* the attention scores overflow: decoder.attention.Va.weight */
+  g_autoptr (AsModel) model = load_tiny_with ("[2.154, -1.486, -2.433, -1.037]", "[3e38, 3e38, 3e38, 3e38]");
+  /* the log-probabilities overflow: decoder.out.bias */
+  g_autoptr (AsModel) wide = load_tiny_with ("[-1.572, 0.065", "[3e38, -3e38");
+  const char *message = "tiny-hello.json: the decoder's numbers overflow at step 0 (NaN or infinity): "
+                        "the model's weights are too large";
+  AsModel *models[] = { model, wide };
+
+  for (guint m = 0; m < G_N_ELEMENTS (models); m++)
+    {
+      g_autoptr (AsSession) session = new_session (models[m], "hello world !");
+      g_autoptr (GError) error = NULL;
+
+      g_assert_false (as_session_decode_greedy (session, &error));
+      g_assert_error (error, AS_ERROR, AS_ERROR_FORMAT);
+      if (m == 0)
+        g_assert_cmpstr (error->message, ==, message);
+      g_clear_error (&error);
+      g_assert_cmpuint (as_session_get_n_steps (session), ==, 0);
+      g_assert_false (as_session_decode_beam (session, 3, &error));
+      g_assert_error (error, AS_ERROR, AS_ERROR_FORMAT);
+      g_clear_error (&error);
+      g_assert_false (as_session_decode_forced (session, "bonjour", &error));
+      g_assert_error (error, AS_ERROR, AS_ERROR_FORMAT);
+      g_clear_error (&error);
+      g_assert_false (as_session_step (session, -1, &error));
+      g_assert_error (error, AS_ERROR, AS_ERROR_FORMAT);
+      g_assert_cmpuint (as_session_get_n_steps (session), ==, 0);
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -800,6 +836,7 @@ main (int    argc,
   g_test_add_func ("/session/too-long", test_too_long);
   g_test_add_func ("/session/max-length", test_max_length);
   g_test_add_func ("/session/max-length-without-end", test_max_length_without_end);
+  g_test_add_func ("/session/overflowing-weights", test_overflowing_weights);
 
   return g_test_run ();
 }

@@ -28,6 +28,9 @@ with open(TINY, encoding="utf-8") as f:
 STRICT = os.path.join(_tmp.name, "strict.json")
 with open(STRICT, "w", encoding="utf-8") as f:
     f.write(_text.replace('"unknown": 2', '"unknown": null', 1))
+HUGE = os.path.join(_tmp.name, "huge.json")  # finite weights that overflow float arithmetic
+with open(HUGE, "w", encoding="utf-8") as f:
+    f.write(_text.replace("[2.154, -1.486, -2.433, -1.037]", "[3e38, 3e38, 3e38, 3e38]", 1))
 CHARS = os.path.join(_tmp.name, "chars.json")
 with open(CHARS, "w", encoding="utf-8") as f:
     f.write(_text.replace('"type": "words"', '"type": "characters"', 1))
@@ -222,6 +225,16 @@ def right_to_left():
     doc = translate_json(sentence)
     assert doc["unknown_words"][:2] == ["שלום", "مرحبا"], doc["unknown_words"]
     return decode_every_way(sentence) or check_document(doc)
+
+
+@tap.test
+def overflowing_model():
+    message = "huge.json: the decoder's numbers overflow at step 0 (NaN or infinity): the model's weights are too large"
+    for extra in ([], ["--json"], ["--beam", "5"], ["--target", "bonjour"]):
+        expect_message(["translate", HUGE, "hello world !", *extra], message)
+    with tempfile.TemporaryDirectory() as d:
+        expect_message(["render", HUGE, "hello world !", "-o", os.path.join(d, "out.svg")], message)
+        assert os.listdir(d) == []
 
 
 @tap.test

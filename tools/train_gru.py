@@ -179,9 +179,11 @@ def char_ngrams(chars, n):
 
 
 def chrf(hyps, refs, max_n=6, beta=2.0):
-    """Corpus-level chrF (Popovic 2015, as sacrebleu computes it): character
-    n-gram precision and recall summed over the corpus for n = 1..max_n,
-    averaged over n, combined as F-beta. Returns 0..100."""
+    """Corpus-level chrF (Popovic 2015): character n-gram precision and
+    recall with counts summed over the corpus for n = 1..max_n, precision and
+    recall each averaged over n, then combined as F-beta (beta 2). White space
+    is ignored. (sacrebleu 2.x averages the per-n F scores instead, which
+    gives slightly different numbers.) Returns 0..100."""
     match = [0] * max_n
     hyp_total = [0] * max_n
     ref_total = [0] * max_n

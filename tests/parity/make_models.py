@@ -52,6 +52,13 @@ TOP = 10
 # sentences are written with capitals, the tokenizer lower-cases them).
 WORDY = ["don't", "i’m", "naïve", "straße", "café", "x2"]
 PUNCT = [",", ".", "?", "!", "$", "«", "»"]
+TRICKY = [
+    "İstanbul, DŽungla!",
+    "W1\u00a0w2\u3000w3\u2028w4\tw5",
+    "É'x x’y 3'4 ''a don't'",
+    "ΣΑΣ ǅx Straße",
+    "ﬁ'x ½'3 ⅷ'a w1\u200bw2",
+]
 CJK = [chr(0x4E00 + 7 * i) for i in range(400)]          # target "characters"
 LETTERS = [chr(c) for c in range(ord("a"), ord("z") + 1)] + ["é", "ß", "ø", "3", "7", "?", ","]
 
@@ -214,6 +221,22 @@ def make_cases(enc, dec, spec, src_vocab, tgt_vocab, rng):
         n_greedy += 1
     if n_greedy < 4:
         raise RuntimeError("%s: could not find 4 sentences without near ties" % spec["name"])
+    if spec["unk"] is not None and spec["src_tok"] == "words":
+        # Sentences where tokenizers commonly differ: full Unicode lower-casing
+        # (İ -> i + combining dot, final sigma), white space beyond ASCII,
+        # apostrophes next to marks, numbers and ligatures. Unknown words map
+        # to the unknown id, so the whole decoding is compared too.
+        for text in TRICKY:
+            toks = tokenize(text, "words")
+            ids = [src_index.get(t, spec["unk"]) for t in toks] + [spec["eos"]]
+            greedy = run(enc, dec, spec, ids, src_vocab, tgt_vocab)
+            if min(s["_margin"] for s in greedy) < TIE_MARGIN:
+                continue
+            for s in greedy:
+                del s["_margin"]
+            cases.append({"kind": "greedy", "source": text, "source_tokens": toks + [src_vocab[spec["eos"]]],
+                          "source_unknown": [t not in src_index for t in toks] + [False],
+                          "target_tokens": [s["output"] for s in greedy], "steps": greedy})
     if spec["unk"] is None and spec["src_tok"] == "words":
         words = [src_vocab[rng.choice(src_plain)] for _ in range(3)]
         words.insert(1, "qqqzz")

@@ -10,6 +10,7 @@
 #   4. the libFuzzer targets, FUZZ_SECONDS (default 60) each (./build-fuzz, clang).
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+root=$PWD
 
 passed=0
 failed=0
@@ -52,6 +53,27 @@ rm -f build/meson-logs/testlog.json
 dbus-run-session -- xvfb-run -a -s "-screen 0 1600x1200x24" \
   meson test -C build --print-errorlogs --num-processes 2
 count build
+
+section "meson install: an installed build works from any folder"
+# its own build, installed into a temporary prefix; run from / with no hint
+# where the models are, it must find the installed ones
+install_log=build-install/meson-logs/testlog.json
+prefix=$(mktemp -d)
+rm -rf build-install
+if meson setup build-install --prefix "$prefix" >/dev/null && ninja -C build-install install >/dev/null; then
+  (cd / && env -u ATTNSCOPE_MODELS_DIR bash "$root/tests/install-check.sh" "$prefix") > build-install/install-check.tap
+  /usr/bin/python3 - build-install/install-check.tap "$install_log" <<'PY'
+import json, sys
+out = open(sys.argv[1]).read()
+json.dump({"name": "install-check", "stdout": out, "result": "OK" if "not ok" not in out else "FAIL"}, open(sys.argv[2], "w"))
+PY
+  cat build-install/install-check.tap
+  count build-install
+else
+  echo "meson install failed" >&2
+  failed=$((failed + 1))
+fi
+rm -rf "$prefix"
 
 section "AddressSanitizer + UndefinedBehaviorSanitizer: core and robustness"
 if [ ! -f build-asan/build.ninja ]; then

@@ -76,7 +76,10 @@ def expect_message(args, message):
 
 def decode_every_way(sentence, n_source=None, model=TINY):
     todo = None
-    for extra in ([], ["--beam", "4"], ["--target", "bonjour monde"], ["--max-len", "3"]):
+    ways = ([], ["--beam", "4"], ["--target", "bonjour monde"], ["--max-len", "3"])
+    if clitap.WRAPPED:
+        ways = ways[:2]  # under valgrind a run takes a second or more: greedy and beam
+    for extra in ways:
         doc = translate_json(sentence, *extra, model=model)
         todo = check_document(doc, n_source) or todo
     # the text output too

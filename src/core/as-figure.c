@@ -697,6 +697,7 @@ measuring_context (AsFigure *self)
   return self->pango;
 }
 
+/* The logical width of @text. */
 static double
 text_width (AsFigure   *self,
             const char *text,
@@ -711,13 +712,13 @@ text_width (AsFigure   *self,
   return logical.width;
 }
 
+/* The height of a line of text: Latin ascenders and descenders and a CJK glyph. */
 static double
 text_height (AsFigure   *self,
-             const char *text,
              int         px,
              PangoWeight weight)
 {
-  g_autoptr (PangoLayout) layout = make_layout (self, measuring_context (self), text, px,
+  g_autoptr (PangoLayout) layout = make_layout (self, measuring_context (self), "Ag我", px,
                                                 weight, PANGO_STYLE_NORMAL);
   PangoRectangle logical;
 
@@ -747,8 +748,8 @@ ensure_metrics (AsFigure *self)
   if (self->metrics_valid)
     return;
 
-  self->line_h = ceil (text_height (self, "Ag我", LABEL_PX, PANGO_WEIGHT_NORMAL));
-  self->title_h = ceil (text_height (self, "Ag我", TITLE_PX, PANGO_WEIGHT_BOLD));
+  self->line_h = ceil (text_height (self, LABEL_PX, PANGO_WEIGHT_NORMAL));
+  self->title_h = ceil (text_height (self, TITLE_PX, PANGO_WEIGHT_BOLD));
   self->subtitle_h = self->line_h;
 
   self->column_label_w = 0.0;

@@ -5,7 +5,10 @@
  *   attnscope-cli render [MODEL] SENTENCE -o FILE.svg|png|pdf [--step N] [--target T] [--colormap NAME]
  *
  * Without MODEL, the bundled default model is used. Every failure is one
- * line on stderr and a non-zero exit; nothing is written on failure. */
+ * line on stderr and a non-zero exit; nothing is written on failure.
+ * Text is taken and printed as UTF-8 whatever the locale (GOption would
+ * convert --target from the locale's character set, g_print() to it), so
+ * --target is read as raw bytes and checked here. */
 
 #include "config.h"
 
@@ -49,14 +52,14 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
 static int
 usage_error (const char *message)
 {
-  g_printerr ("attnscope-cli: %s (see attnscope-cli --help)\n", message);
+  fprintf (stderr, "attnscope-cli: %s (see attnscope-cli --help)\n", message);
   return EXIT_USAGE;
 }
 
 static int
 report (const GError *error)
 {
-  g_printerr ("attnscope-cli: %s\n", error->message);
+  fprintf (stderr, "attnscope-cli: %s\n", error->message);
   return EXIT_FAILURE;
 }
 
@@ -228,17 +231,17 @@ print_text (AsSession *session,
   guint n_source = as_session_get_n_source (session);
   const char * const *unknown = as_session_get_unknown_words (session);
 
-  g_print ("%s\n", translation);
-  g_print ("\nsource:");
+  printf ("%s\n", translation);
+  printf ("\nsource:");
   for (guint i = 0; i < n_source; i++)
-    g_print (" %s", as_session_get_source_token (session, i));
-  g_print ("\n");
+    printf (" %s", as_session_get_source_token (session, i));
+  printf ("\n");
   if (unknown[0] != NULL)
     {
       g_autofree char *list = g_strjoinv (", ", (char **) unknown);
-      g_print ("unknown words: %s\n", list);
+      printf ("unknown words: %s\n", list);
     }
-  g_print ("\nstep  input -> output   prob    attends most to\n");
+  printf ("\nstep  input -> output   prob    attends most to\n");
   for (guint t = 0; t < as_session_get_n_steps (session); t++)
     {
       const AsStep *step = as_session_get_step (session, t);
@@ -247,17 +250,17 @@ print_text (AsSession *session,
       for (guint i = 1; i < n_source; i++)
         if (step->attention[i] > step->attention[best])
           best = i;
-      g_print ("%4u  %s -> %s   %.4f  %s (%.3f)", t,
+      printf ("%4u  %s -> %s   %.4f  %s (%.3f)", t,
                as_session_get_target_token (session, step->input),
                as_session_get_target_token (session, step->output),
                step->prob, as_session_get_source_token (session, best), step->attention[best]);
       if (top > 0)
         {
-          g_print ("   top:");
+          printf ("   top:");
           for (guint k = 0; k < MIN (top, step->n_top); k++)
-            g_print (" %s %.3f", as_session_get_target_token (session, step->top_ids[k]), step->top_probs[k]);
+            printf (" %s %.3f", as_session_get_target_token (session, step->top_ids[k]), step->top_probs[k]);
         }
-      g_print ("\n");
+      printf ("\n");
     }
 }
 
@@ -305,7 +308,7 @@ run (int    argc,
   const char *model_path, *sentence;
   gboolean is_info, is_translate, is_render;
   GOptionEntry translate_entries[] = {
-    { "target", 't', 0, G_OPTION_ARG_STRING, &o.target, "Force this target translation (teacher forcing)", "TEXT" },
+    { "target", 't', 0, G_OPTION_ARG_FILENAME, &o.target, "Force this target translation (teacher forcing)", "TEXT" },
     { "beam", 'b', 0, G_OPTION_ARG_INT, &o.beam, "Beam search of width K (default 1: greedy)", "K" },
     { "max-len", 'm', 0, G_OPTION_ARG_INT, &o.max_len, "Decode at most N steps (default: the model's)", "N" },
     { "top", 'k', 0, G_OPTION_ARG_INT, &o.top, "Report the K most probable tokens of each step (default 5)", "K" },
@@ -315,7 +318,7 @@ run (int    argc,
   GOptionEntry render_entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, "Write the figure here (.svg, .png or .pdf)", "FILE" },
     { "step", 's', 0, G_OPTION_ARG_INT, &o.step, "Show the figure at decoder step N (default: all steps)", "N" },
-    { "target", 't', 0, G_OPTION_ARG_STRING, &o.target, "Force this target translation", "TEXT" },
+    { "target", 't', 0, G_OPTION_ARG_FILENAME, &o.target, "Force this target translation", "TEXT" },
     { "beam", 'b', 0, G_OPTION_ARG_INT, &o.beam, "Beam search of width K", "K" },
     { "max-len", 'm', 0, G_OPTION_ARG_INT, &o.max_len, "Decode at most N steps", "N" },
     { "colormap", 'c', 0, G_OPTION_ARG_STRING, &o.colormap, "viridis (default), magma or greys", "NAME" },
@@ -328,7 +331,7 @@ run (int    argc,
 
   if (command == NULL || g_str_equal (command, "--help") || g_str_equal (command, "-h") || g_str_equal (command, "help"))
     {
-      g_print ("Usage:\n"
+      printf ("Usage:\n"
                "  attnscope-cli info [MODEL]\n"
                "  attnscope-cli translate [MODEL] SENTENCE [--target T] [--beam K] [--max-len N] [--top K] [--json]\n"
                "  attnscope-cli render [MODEL] SENTENCE -o FILE.svg|.png|.pdf [--step N] [--target T] [--colormap NAME]\n"
@@ -338,7 +341,7 @@ run (int    argc,
     }
   if (g_str_equal (command, "--version"))
     {
-      g_print ("attnscope-cli %s\n", AS_VERSION);
+      printf ("attnscope-cli %s\n", AS_VERSION);
       return EXIT_SUCCESS;
     }
   if (!is_info && !is_translate && !is_render)
@@ -382,7 +385,7 @@ run (int    argc,
   if (is_info)
     {
       g_autofree char *text = as_model_describe (model);
-      g_print ("%s", text);
+      printf ("%s", text);
       return EXIT_SUCCESS;
     }
 
@@ -396,7 +399,7 @@ run (int    argc,
         {
           g_autoptr (JsonNode) root = session_to_json (session, o.top);
           g_autofree char *text = json_to_string (root, FALSE);
-          g_print ("%s\n", text);
+          printf ("%s\n", text);
         }
       else
         print_text (session, o.top);

@@ -38,18 +38,22 @@ void
 as_softmax (float *x,
             int    n)
 {
-  float max = x[0], sum = 0.0f;
+  float max = x[0];
+  double sum = 0.0, scale;
 
   for (int i = 1; i < n; i++)
     if (x[i] > max)
       max = x[i];
+  /* summed in double: over tens of thousands of positions a float sum drifts
+   * far enough that the row no longer adds up to 1 */
   for (int i = 0; i < n; i++)
     {
       x[i] = expf (x[i] - max);
       sum += x[i];
     }
+  scale = 1.0 / sum;
   for (int i = 0; i < n; i++)
-    x[i] /= sum;
+    x[i] = (float) (x[i] * scale);
 }
 
 void

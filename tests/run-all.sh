@@ -4,7 +4,7 @@
 #
 #   1. the main build's whole suite (core, cli, parity against PyTorch, gui,
 #      robustness), under a private D-Bus session and X server (Xvfb);
-#   2. the core and robustness suites again under AddressSanitizer and
+#   2. the core, figure (gui suite without GTK) and robustness suites again under AddressSanitizer and
 #      UndefinedBehaviorSanitizer (./build-asan);
 #   3. the command-line suite under valgrind (no leak, no invalid access);
 #   4. the libFuzzer targets, FUZZ_SECONDS (default 60) each (./build-fuzz, clang).
@@ -75,13 +75,14 @@ else
 fi
 rm -rf "$prefix"
 
-section "AddressSanitizer + UndefinedBehaviorSanitizer: core and robustness"
+section "AddressSanitizer + UndefinedBehaviorSanitizer: core, figure and robustness"
 if [ ! -f build-asan/build.ninja ]; then
   meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false -Dgui=false >/dev/null
 fi
 rm -f build-asan/meson-logs/testlog.json
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-  meson test -C build-asan --print-errorlogs --suite core --suite robustness
+  LSAN_OPTIONS=suppressions=$root/tests/lsan.supp:print_suppressions=0 \
+  meson test -C build-asan --print-errorlogs --suite core --suite robustness --suite gui
 count build-asan
 
 section "valgrind: the command line"

@@ -556,6 +556,7 @@ test_export_svg (void)
   g_autofree char *path = g_build_filename (dir, "figure.svg", NULL);
   g_autofree char *rendered = g_build_filename (dir, "rendered.png", NULL);
   g_autofree char *contents = NULL;
+  g_autofree char *rsvg_convert = g_find_program_in_path ("rsvg-convert");
   g_autoptr (GError) error = NULL;
   g_autoptr (GMarkupParseContext) context = NULL;
   SvgCheck check = { 0 };
@@ -587,7 +588,7 @@ test_export_svg (void)
   g_assert_null (strstr (contents, "<image"));
 
   /* it renders, to the same colours */
-  if (!g_find_program_in_path ("rsvg-convert"))
+  if (rsvg_convert == NULL)
     {
       g_test_skip ("rsvg-convert is not installed");
       remove_tree (dir);

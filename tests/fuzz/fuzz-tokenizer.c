@@ -78,8 +78,7 @@ check_session (const char *sentence)
 
       for (guint i = 0; i < as_session_get_n_source (session); i++)
         sum += step->attention[i];
-      /* 1e-3: as_softmax() adds up in a float, see tests/test-session.c */
-      if (!(fabs (sum - 1.0) < 1e-3))
+      if (!(fabs (sum - 1.0) < 1e-5))
         abort ();
     }
   for (const char * const *w = as_session_get_unknown_words (session); *w != NULL; w++)

@@ -223,6 +223,18 @@ session_to_json (AsSession *session,
   return json_builder_get_root (b);
 }
 
+/* Prints @text as one safe line fragment: tokens come from the sentence and
+ * the model file, and their control characters must not reach the terminal. */
+static void
+print_escaped (const char *before,
+               const char *text,
+               const char *after)
+{
+  g_autofree char *escaped = as_escape_controls (text);
+
+  printf ("%s%s%s", before, escaped, after);
+}
+
 static void
 print_text (AsSession *session,
             guint      top)
@@ -231,15 +243,17 @@ print_text (AsSession *session,
   guint n_source = as_session_get_n_source (session);
   const char * const *unknown = as_session_get_unknown_words (session);
 
-  printf ("%s\n", translation);
+  print_escaped ("", translation, "\n");
   printf ("\nsource:");
   for (guint i = 0; i < n_source; i++)
-    printf (" %s", as_session_get_source_token (session, i));
+    print_escaped (" ", as_session_get_source_token (session, i), "");
   printf ("\n");
   if (unknown[0] != NULL)
     {
-      g_autofree char *list = g_strjoinv (", ", (char **) unknown);
-      printf ("unknown words: %s\n", list);
+      printf ("unknown words:");
+      for (guint i = 0; unknown[i] != NULL; i++)
+        print_escaped (i == 0 ? " " : ", ", unknown[i], "");
+      printf ("\n");
     }
   printf ("\nstep  input -> output   prob    attends most to\n");
   for (guint t = 0; t < as_session_get_n_steps (session); t++)
@@ -250,15 +264,20 @@ print_text (AsSession *session,
       for (guint i = 1; i < n_source; i++)
         if (step->attention[i] > step->attention[best])
           best = i;
-      printf ("%4u  %s -> %s   %.4f  %s (%.3f)", t,
-               as_session_get_target_token (session, step->input),
-               as_session_get_target_token (session, step->output),
-               step->prob, as_session_get_source_token (session, best), step->attention[best]);
+      printf ("%4u  ", t);
+      print_escaped ("", as_session_get_target_token (session, step->input), " -> ");
+      print_escaped ("", as_session_get_target_token (session, step->output), "");
+      printf ("   %.4f  ", step->prob);
+      print_escaped ("", as_session_get_source_token (session, best), "");
+      printf (" (%.3f)", step->attention[best]);
       if (top > 0)
         {
           printf ("   top:");
           for (guint k = 0; k < MIN (top, step->n_top); k++)
-            printf (" %s %.3f", as_session_get_target_token (session, step->top_ids[k]), step->top_probs[k]);
+            {
+              print_escaped (" ", as_session_get_target_token (session, step->top_ids[k]), "");
+              printf (" %.3f", step->top_probs[k]);
+            }
         }
       printf ("\n");
     }

@@ -21,6 +21,10 @@ typedef enum
   AS_ERROR_INVALID,       /* an argument out of range (a token id, a step, a beam width) */
 } AsError;
 
-GQuark as_error_quark (void);
+GQuark as_error_quark     (void);
+
+/* @text as one safe line for a message or a terminal: invalid UTF-8 becomes
+ * U+FFFD, \n \r \t and every other control character an escape (\u001B). */
+char  *as_escape_controls (const char *text);
 
 G_END_DECLS

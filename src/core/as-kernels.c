@@ -106,6 +106,8 @@ as_top_k (const float *x,
 
   if ((guint) n < k)
     k = n;
+  if (k == 0)
+    return 0;
   for (int i = 0; i < n; i++)
     {
       guint pos;

@@ -1323,33 +1323,6 @@ load_from_file (const char  *path,
                          g_mapped_file_get_length (file), path, error);
 }
 
-/* Control characters written as escapes (\n, \t, \u001B...), and invalid
- * UTF-8 as U+FFFD: a file name, a key or a token from a model file goes into
- * a message or a description as one line that cannot drive the terminal. */
-static char *
-escape_controls (const char *text)
-{
-  g_autofree char *valid = g_utf8_make_valid (text, -1);
-  GString *out = g_string_sized_new (strlen (valid));
-
-  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (c == '\n')
-        g_string_append (out, "\\n");
-      else if (c == '\r')
-        g_string_append (out, "\\r");
-      else if (c == '\t')
-        g_string_append (out, "\\t");
-      else if (c < 0x20 || (c >= 0x7f && c <= 0x9f))
-        g_string_append_printf (out, "\\u%04X", c);
-      else
-        g_string_append_len (out, p, g_utf8_next_char (p) - p);
-    }
-  return g_string_free (out, FALSE);
-}
-
 static AsModel *
 finish (AsModel  *model,
         GError   *local_error,
@@ -1357,7 +1330,7 @@ finish (AsModel  *model,
 {
   if (local_error != NULL)
     {
-      char *message = escape_controls (local_error->message);
+      char *message = as_escape_controls (local_error->message);
       g_free (local_error->message);
       local_error->message = message;
       g_propagate_error (error, local_error);
@@ -1490,9 +1463,9 @@ as_model_describe (const AsModel *self)
   GString *s = g_string_new (NULL);
   g_auto (GStrv) keys = as_model_list_metadata (self);
   const char *name = as_model_get_metadata (self, "name");
-  g_autofree char *shown_name = escape_controls (name != NULL ? name : "(unnamed)");
-  g_autofree char *shown_path = escape_controls (self->path);
-  g_autofree char *shown_unknown = escape_controls (self->source.unknown >= 0
+  g_autofree char *shown_name = as_escape_controls (name != NULL ? name : "(unnamed)");
+  g_autofree char *shown_path = as_escape_controls (self->path);
+  g_autofree char *shown_unknown = as_escape_controls (self->source.unknown >= 0
                                                     ? self->source.tokens[self->source.unknown] : "(none)");
 
   g_string_append_printf (s, "name: %s\n", shown_name);
@@ -1512,8 +1485,8 @@ as_model_describe (const AsModel *self)
     if (strcmp (keys[i], "name") != 0)
       {
         /* metadata comes from the file: one line each, no terminal escapes */
-        g_autofree char *key = escape_controls (keys[i]);
-        g_autofree char *value = escape_controls (as_model_get_metadata (self, keys[i]));
+        g_autofree char *key = as_escape_controls (keys[i]);
+        g_autofree char *value = as_escape_controls (as_model_get_metadata (self, keys[i]));
         g_string_append_printf (s, "%s: %s\n", key, value);
       }
   return g_string_free (s, FALSE);

@@ -39,22 +39,6 @@ struct _AsSession
 
 #define MAX_WORDS_NAMED 20
 
-/* @text (valid UTF-8) with its control characters as escapes */
-static void
-append_escaped (GString    *out,
-                const char *text)
-{
-  for (const char *p = text; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-
-      if (c < 0x20 || (c >= 0x7f && c <= 0x9f))
-        g_string_append_printf (out, "\\u%04X", c);
-      else
-        g_string_append_len (out, p, g_utf8_next_char (p) - p);
-    }
-}
-
 /* Words go into messages quoted, one line, with control characters as
  * escapes (\u001B...): a sentence cannot drive the terminal through them.
  * Past MAX_WORDS_NAMED, the message says how many more there are. */
@@ -73,9 +57,8 @@ quote_words (char **words)
         }
       if (i > 0)
         g_string_append (out, ", ");
-      g_string_append_c (out, '"');
-      append_escaped (out, words[i]);
-      g_string_append_c (out, '"');
+      g_autofree char *word = as_escape_controls (words[i]);
+      g_string_append_printf (out, "\"%s\"", word);
     }
   return g_string_free (out, FALSE);
 }
@@ -100,19 +83,16 @@ check_finite (AsSession   *self,
               GError     **error)
 {
   g_autofree char *base = NULL;
-  g_autofree char *valid = NULL;
-  g_autoptr (GString) name = NULL;
+  g_autofree char *name = NULL;
 
   if (all_finite (attention, self->n_source) && all_finite (self->logprobs, self->n_target))
     return TRUE;
   /* named as the loader names the model: its file's base name */
   base = g_path_get_basename (as_model_get_path (self->model));
-  valid = g_utf8_make_valid (base, -1);
-  name = g_string_new (NULL);
-  append_escaped (name, valid);
+  name = as_escape_controls (base);
   g_set_error (error, AS_ERROR, AS_ERROR_FORMAT,
                "%s: the decoder's numbers overflow at step %u (NaN or infinity): the model's weights are too large",
-               name->str, t);
+               name, t);
   return FALSE;
 }
 

@@ -156,6 +156,14 @@ def bad_inputs_give_one_clear_line():
 
 
 @test
+def text_output_escapes_control_characters():
+    rc, out, err = cli("translate", TINY, "hello \x1b]0;pwned\x07 world")
+    assert rc == 0, err
+    assert "\x1b" not in out and "\x07" not in out, repr(out)
+    assert "unknown words: \\u001B, ], 0, ;, pwned\\u0007" in out, out
+
+
+@test
 def invalid_utf8_on_the_command_line_is_refused():
     p = subprocess.run(WRAPPER + [CLI, "translate", TINY, b"hello \xff world"], capture_output=True, timeout=600)
     assert p.returncode == 1

@@ -774,7 +774,8 @@ test_export_unwritable (void)
   remove_tree (dir);
 }
 
-/* Speed: a 1000 x 1000 matrix draws fast (the cells are one cached image). */
+/* A 1000 x 1000 matrix draws at every step and its corner cell is hit
+ * exactly (its speed is measured in tests/bench/bench-figure.c, not here). */
 static void
 test_large_matrix (void)
 {
@@ -782,7 +783,6 @@ test_large_matrix (void)
   g_autofree float *weights = g_new (float, 1000 * 1000);
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 900, 700);
   cairo_t *cr = cairo_create (surface);
-  gint64 start, elapsed;
   int row, column;
   AsFigureRect grid;
 
@@ -791,15 +791,13 @@ test_large_matrix (void)
   as_figure_set_matrix (figure, 1000, 1000, weights);
 
   as_figure_draw (figure, cr, 900, 700);   /* builds the caches */
-  start = g_get_monotonic_time ();
   for (int i = 0; i < 10; i++)
     {
       as_figure_set_step (figure, i * 50);
+      g_assert_cmpint (as_figure_get_step (figure), ==, i * 50);
       as_figure_draw (figure, cr, 900, 700);
+      g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
     }
-  elapsed = (g_get_monotonic_time () - start) / 10;
-  g_test_message ("1000 x 1000: %" G_GINT64_FORMAT " µs per drawing", elapsed);
-  g_assert_cmpint (elapsed, <, 100000);
 
   g_assert_true (as_figure_get_grid_rect (figure, 900, 700, &grid));
   g_assert_cmpint (as_figure_hit_test (figure, 900, 700, grid.x + grid.width - 0.5,

@@ -444,7 +444,6 @@ test_large (Fixture       *fixture,
   cairo_surface_t *surface;
   AsFigureRect grid;
   guint draws;
-  gint64 start, per_frame;
   int row, column;
 
   for (guint i = 0; i < 1000 * 1000; i++)
@@ -459,7 +458,6 @@ test_large (Fixture       *fixture,
   g_assert_true (as_figure_get_grid_rect (figure, gtk_widget_get_width (GTK_WIDGET (heatmap)),
                                           gtk_widget_get_height (GTK_WIDGET (heatmap)), &grid));
 
-  start = g_get_monotonic_time ();
   for (int i = 0; i < 30; i++)
     {
       double x = grid.x + grid.width * (i + 0.5) / 30.0;
@@ -470,11 +468,9 @@ test_large (Fixture       *fixture,
       surface = render (heatmap);
       cairo_surface_destroy (surface);
     }
-  per_frame = (g_get_monotonic_time () - start) / 30;
-  g_test_message ("1000 x 1000 hover: %" G_GINT64_FORMAT " µs per frame", per_frame);
 
+  /* hovering redrew only the highlight: the figure itself was drawn once */
   g_assert_cmpuint (as_heatmap_get_figure_draw_count (heatmap), ==, draws);
-  g_assert_cmpint (per_frame, <, 100000);
 }
 
 int

@@ -19,7 +19,7 @@ build_packages=(
 )
 test_packages=(
   python3 python3-torch python3-numpy
-  xvfb xauth xdotool dbus dbus-x11 imagemagick librsvg2-bin
+  xvfb xauth xdotool dbus dbus-daemon dbus-x11 imagemagick librsvg2-bin
   desktop-file-utils appstream
   clang libclang-rt-14-dev valgrind
 )

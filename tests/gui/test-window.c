@@ -1,6 +1,7 @@
 /* The window with the bundled tiny-hello model: the example sentence, typing,
  * unknown words, stepping, picking a candidate, a translation of one's own,
- * a model that fails to load, a model file that changes on disk, exports that
+ * a model that fails to load, a model file dropped on the window, a model
+ * file that changes on disk, exports that
  * work and exports that fail. */
 
 #include "config.h"
@@ -337,6 +338,62 @@ test_bad_model (Fixture       *fixture,
   g_assert_cmpuint (as_session_get_n_steps (as_window_get_session (fixture->window)), >, 0);
 }
 
+/* Drops @path on the window through its own drop target, as a drag from a
+ * file manager does; returns whether the window accepted the drop. */
+static gboolean
+drop_file (Fixture    *fixture,
+           const char *path)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (fixture->window));
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  GtkDropTarget *target = NULL;
+  GFile *files[] = { file };
+  GValue value = G_VALUE_INIT;
+  gboolean accepted = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers) && target == NULL; i++)
+    {
+      g_autoptr (GObject) controller = g_list_model_get_item (controllers, i);
+      if (GTK_IS_DROP_TARGET (controller))
+        target = GTK_DROP_TARGET (controller);
+    }
+  g_assert_nonnull (target);
+
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, gdk_file_list_new_from_array (files, 1));
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &accepted);
+  g_value_unset (&value);
+  return accepted;
+}
+
+static void
+test_drop (Fixture       *fixture,
+           gconstpointer  data)
+{
+  g_autofree char *other = g_build_filename (fixture->dir, "dropped.json", NULL);
+  g_autofree char *broken = g_build_filename (fixture->dir, "dropped-broken.json", NULL);
+  g_autofree char *contents = read_file (fixture->model_path);
+  AsModel *model;
+
+  g_assert_true (g_file_set_contents (other, contents, -1, NULL));
+  g_assert_true (g_file_set_contents (broken, "[1, 2", -1, NULL));
+  type (fixture, "world hello");
+
+  /* a model file dropped on the window is opened */
+  g_assert_true (drop_file (fixture, other));
+  wait_until (loaded, fixture);
+  model = as_window_get_model (fixture->window);
+  g_assert_cmpstr (as_model_get_path (model), ==, other);
+  g_assert_cmpstr (as_session_get_sentence (as_window_get_session (fixture->window)), ==, "world hello");
+
+  /* a broken one is refused with the loader's message; the dropped model stays */
+  g_assert_true (drop_file (fixture, broken));
+  wait_until (not_loading, fixture);
+  g_assert_nonnull (strstr (as_window_get_message (fixture->window), "dropped-broken.json"));
+  g_assert_true (as_window_get_model (fixture->window) == model);
+  g_assert_cmpstr (as_session_get_sentence (as_window_get_session (fixture->window)), ==, "world hello");
+}
+
 static void
 test_missing_model (Fixture       *fixture,
                     gconstpointer  data)
@@ -545,6 +602,7 @@ main (int   argc,
   ADD ("/window/forced", test_forced);
   ADD ("/window/bad-model", test_bad_model);
   ADD ("/window/missing-model", test_missing_model);
+  ADD ("/window/drop", test_drop);
   ADD ("/window/reload", test_reload);
   ADD ("/window/export", test_export);
   ADD ("/window/export-fails", test_export_fails);

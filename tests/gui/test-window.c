@@ -1,8 +1,7 @@
 /* The window with the bundled tiny-hello model: the example sentence, typing,
  * unknown words, stepping, picking a candidate, a translation of one's own,
  * a model that fails to load, a model file dropped on the window, a model
- * file that changes on disk, exports that
- * work and exports that fail. */
+ * file that changes on disk, exports that work and exports that fail. */
 
 #include "config.h"
 

@@ -14,6 +14,7 @@
 struct _AsApplication
 {
   GtkApplication parent_instance;
+  GSettings     *interface;   /* org.gnome.desktop.interface, where it exists */
 };
 
 G_DEFINE_FINAL_TYPE (AsApplication, as_application, GTK_TYPE_APPLICATION)
@@ -191,24 +192,33 @@ static const GActionEntry app_entries[] = {
   { "dark-style", NULL, NULL, "false", dark_style_changed },
 };
 
-/* Follow the desktop's colour scheme where it says one. */
-static gboolean
-desktop_prefers_dark (void)
+/* Follow the desktop's colour scheme where it says one, also when it changes
+ * while the application runs. */
+static void
+color_scheme_changed (AsApplication *self)
+{
+  g_autofree char *scheme = g_settings_get_string (self->interface, "color-scheme");
+
+  g_action_group_change_action_state (G_ACTION_GROUP (self), "dark-style",
+                                      g_variant_new_boolean (g_strcmp0 (scheme, "prefer-dark") == 0));
+}
+
+static void
+follow_desktop_color_scheme (AsApplication *self)
 {
   GSettingsSchemaSource *source = g_settings_schema_source_get_default ();
   g_autoptr (GSettingsSchema) schema = NULL;
-  g_autoptr (GSettings) settings = NULL;
-  g_autofree char *scheme = NULL;
 
   if (source == NULL)
-    return FALSE;
+    return;
   schema = g_settings_schema_source_lookup (source, "org.gnome.desktop.interface", TRUE);
   if (schema == NULL || !g_settings_schema_has_key (schema, "color-scheme"))
-    return FALSE;
+    return;
 
-  settings = g_settings_new ("org.gnome.desktop.interface");
-  scheme = g_settings_get_string (settings, "color-scheme");
-  return g_strcmp0 (scheme, "prefer-dark") == 0;
+  self->interface = g_settings_new ("org.gnome.desktop.interface");
+  g_signal_connect_object (self->interface, "changed::color-scheme",
+                           G_CALLBACK (color_scheme_changed), self, G_CONNECT_SWAPPED);
+  color_scheme_changed (self);
 }
 
 static void
@@ -249,15 +259,26 @@ as_application_startup (GApplication *application)
                                     "/org/attnscope/AttnScope/icons");
   gtk_window_set_default_icon_name (AS_APP_ID);
 
-  if (desktop_prefers_dark ())
-    g_action_group_change_action_state (G_ACTION_GROUP (application), "dark-style",
-                                        g_variant_new_boolean (TRUE));
+  follow_desktop_color_scheme (AS_APPLICATION (application));
+}
+
+static void
+as_application_dispose (GObject *object)
+{
+  AsApplication *self = AS_APPLICATION (object);
+
+  g_clear_object (&self->interface);
+
+  G_OBJECT_CLASS (as_application_parent_class)->dispose (object);
 }
 
 static void
 as_application_class_init (AsApplicationClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
+
+  object_class->dispose = as_application_dispose;
 
   app_class->activate = as_application_activate;
   app_class->startup = as_application_startup;

@@ -19,6 +19,7 @@
 #include "as-model.h"
 #include "as-paths.h"
 #include "as-session.h"
+#include "test-util.h"
 
 /* A 3 x 4 matrix whose every weight is different. */
 static const float small_weights[3 * 4] = {
@@ -372,30 +373,6 @@ load_png (const char *path)
 }
 
 static void
-pixel_at (cairo_surface_t *surface,
-          double           x,
-          double           y,
-          int             *r,
-          int             *g,
-          int             *b)
-{
-  guchar *data = cairo_image_surface_get_data (surface);
-  int stride = cairo_image_surface_get_stride (surface);
-  guint32 pixel;
-
-  g_assert_cmpint (x, >=, 0);
-  g_assert_cmpint (y, >=, 0);
-  g_assert_cmpint (x, <, cairo_image_surface_get_width (surface));
-  g_assert_cmpint (y, <, cairo_image_surface_get_height (surface));
-
-  cairo_surface_flush (surface);
-  pixel = *(guint32 *) (gpointer) (data + (int) y * stride + (int) x * 4);
-  *r = (pixel >> 16) & 0xff;
-  *g = (pixel >> 8) & 0xff;
-  *b = pixel & 0xff;
-}
-
-static void
 assert_pixel (cairo_surface_t *surface,
               double           x,
               double           y,
@@ -406,7 +383,7 @@ assert_pixel (cairo_surface_t *surface,
 {
   int pr, pg, pb;
 
-  pixel_at (surface, x, y, &pr, &pg, &pb);
+  test_pixel_at (surface, x, y, &pr, &pg, &pb);
   if (ABS (pr - (int) lround (r * 255)) > tolerance ||
       ABS (pg - (int) lround (g * 255)) > tolerance ||
       ABS (pb - (int) lround (b * 255)) > tolerance)

@@ -10,6 +10,7 @@
 
 #include "as-heatmap-private.h"
 #include "as-resources.h"
+#include "test-util.h"
 
 static const float weights[3 * 4] = {
   0.70f, 0.10f, 0.15f, 0.05f,
@@ -43,19 +44,6 @@ is_ready (gpointer data)
   return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 100;
 }
 
-/* Lets a few frames pass (layout and drawing run on the frame clock). */
-static void
-settle (void)
-{
-  gint64 end = g_get_monotonic_time () + 150 * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
-}
-
 static void
 show_small_matrix (AsHeatmap *heatmap)
 {
@@ -84,7 +72,7 @@ fixture_set_up (Fixture       *fixture,
   show_small_matrix (fixture->heatmap);
   gtk_window_present (fixture->window);
   wait_for (is_ready, fixture->heatmap);
-  settle ();
+  test_settle ();
 }
 
 static void
@@ -92,7 +80,7 @@ fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   gtk_window_destroy (fixture->window);
-  settle ();
+  test_settle ();
 }
 
 /* Renders the widget as it is on screen, offscreen, with the window's renderer. */
@@ -121,24 +109,6 @@ render (AsHeatmap *heatmap)
   return surface;
 }
 
-static void
-pixel_at (cairo_surface_t *surface,
-          double           x,
-          double           y,
-          int             *r,
-          int             *g,
-          int             *b)
-{
-  guint32 pixel;
-
-  cairo_surface_flush (surface);
-  pixel = *(guint32 *) (gpointer) (cairo_image_surface_get_data (surface) +
-                                   (int) y * cairo_image_surface_get_stride (surface) + (int) x * 4);
-  *r = (pixel >> 16) & 0xff;
-  *g = (pixel >> 8) & 0xff;
-  *b = pixel & 0xff;
-}
-
 static gboolean
 pixel_is (cairo_surface_t *surface,
           double           x,
@@ -150,7 +120,7 @@ pixel_is (cairo_surface_t *surface,
 {
   int pr, pg, pb;
 
-  pixel_at (surface, x, y, &pr, &pg, &pb);
+  test_pixel_at (surface, x, y, &pr, &pg, &pb);
   return ABS (pr - (int) lround (r * 255)) <= tolerance &&
          ABS (pg - (int) lround (g * 255)) <= tolerance &&
          ABS (pb - (int) lround (b * 255)) <= tolerance;
@@ -211,7 +181,7 @@ assert_cells (AsHeatmap       *heatmap,
           {
             int pr, pg, pb;
 
-            pixel_at (surface, x, y, &pr, &pg, &pb);
+            test_pixel_at (surface, x, y, &pr, &pg, &pb);
             g_error ("cell (%u, %u) at step %d is (%d, %d, %d), (%ld, %ld, %ld) expected",
                      r, c, as_heatmap_get_step (heatmap), pr, pg, pb,
                      lround (red * 255), lround (green * 255), lround (blue * 255));
@@ -407,19 +377,19 @@ test_zoom_scroll (Fixture       *fixture,
   gtk_window_set_child (fixture->window, scroller);
   g_object_unref (heatmap);
   wait_for (is_ready, heatmap);
-  settle ();
+  test_settle ();
 
   hadjustment = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (scroller));
   g_assert_cmpfloat (gtk_adjustment_get_upper (hadjustment), <=, gtk_adjustment_get_page_size (hadjustment));
 
   as_heatmap_set_zoom (heatmap, 8.0);
-  settle ();
+  test_settle ();
   upper = gtk_adjustment_get_upper (hadjustment);
   g_assert_cmpfloat (upper, >, gtk_adjustment_get_page_size (hadjustment));
 
   /* scrolled to the end, the last column is at the grid's right edge */
   gtk_adjustment_set_value (hadjustment, upper);
-  settle ();
+  test_settle ();
   g_assert_true (as_figure_get_grid_rect (as_heatmap_get_figure (heatmap),
                                           gtk_widget_get_width (GTK_WIDGET (heatmap)),
                                           gtk_widget_get_height (GTK_WIDGET (heatmap)), &grid));
@@ -428,7 +398,7 @@ test_zoom_scroll (Fixture       *fixture,
   g_assert_cmpint (column, ==, 3);
 
   as_heatmap_set_zoom (heatmap, 1.0);
-  settle ();
+  test_settle ();
   g_assert_cmpfloat (gtk_adjustment_get_upper (hadjustment), <=, gtk_adjustment_get_page_size (hadjustment));
 }
 
@@ -450,7 +420,7 @@ test_large (Fixture       *fixture,
     large[i] = (float) ((i * 2654435761u) % 1000) / 1000.0f;
   as_figure_set_matrix (figure, 1000, 1000, large);
   as_heatmap_figure_changed (heatmap);
-  settle ();
+  test_settle ();
 
   surface = render (heatmap);
   cairo_surface_destroy (surface);

@@ -14,6 +14,7 @@
 #include "as-paths.h"
 #include "as-resources.h"
 #include "as-window-private.h"
+#include "test-util.h"
 
 typedef struct
 {
@@ -34,16 +35,6 @@ wait_until (gboolean (*done) (Fixture *), Fixture *fixture)
       if (!g_main_context_iteration (NULL, FALSE))
         g_usleep (2000);
     }
-}
-
-static void
-settle (void)
-{
-  gint64 end = g_get_monotonic_time () + 150 * 1000;
-
-  while (g_get_monotonic_time () < end)
-    if (!g_main_context_iteration (NULL, FALSE))
-      g_usleep (2000);
 }
 
 static gboolean
@@ -89,7 +80,7 @@ fixture_set_up (Fixture       *fixture,
   file = g_file_new_for_path (fixture->model_path);
   as_window_open_model (fixture->window, file);
   wait_until (loaded, fixture);
-  settle ();
+  test_settle ();
 }
 
 static void
@@ -100,7 +91,7 @@ fixture_tear_down (Fixture       *fixture,
   const char *name;
 
   gtk_window_destroy (GTK_WINDOW (fixture->window));
-  settle ();
+  test_settle ();
 
   dir = g_dir_open (fixture->dir, 0, NULL);
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
@@ -404,7 +395,7 @@ test_missing_model (Fixture       *fixture,
 
   as_window_open_model (fixture->window, file);
   wait_until (not_loading, fixture);
-  settle ();
+  test_settle ();
 
   message = as_window_get_message (fixture->window);
   g_assert_nonnull (message);

@@ -35,6 +35,7 @@
 #define NATURAL_CELL    36.0   /* ...with cells at most this... */
 #define NATURAL_MIN     3.0    /* ...and at least this */
 #define DIM_ALPHA       0.78   /* how much of the background covers a row after the step */
+#define FONT_FAMILY     "Sans" /* fontconfig falls back per glyph (CJK, emoji, RTL) */
 
 typedef struct
 {
@@ -69,7 +70,6 @@ struct _AsFigure
   gboolean      *row_chosen;      /* n_rows */
   char          *sentence;
   char          *translation;
-  char          *title;
 
   /* how it is shown */
   AsColormap     colormap;
@@ -79,7 +79,6 @@ struct _AsFigure
   AsFigureColor  bg;
   AsFigureColor  accent;
   AsFigureColor  warning;
-  char          *font_family;
   double         min_cell;
   double         zoom;
   double         scroll_x;
@@ -159,7 +158,6 @@ as_figure_new (void)
   self->bg = light_bg;
   self->accent = light_accent;
   self->warning = light_warning;
-  self->font_family = g_strdup ("Sans");
   self->zoom = 1.0;
 
   return self;
@@ -175,8 +173,6 @@ as_figure_free (AsFigure *self)
   g_clear_object (&self->pango);
   g_free (self->sentence);
   g_free (self->translation);
-  g_free (self->title);
-  g_free (self->font_family);
   g_free (self);
 }
 
@@ -458,16 +454,6 @@ as_figure_get_step (AsFigure *self)
 }
 
 void
-as_figure_set_title (AsFigure   *self,
-                     const char *title)
-{
-  g_return_if_fail (self != NULL);
-
-  g_free (self->title);
-  self->title = g_strdup (title);
-}
-
-void
 as_figure_set_colors (AsFigure            *self,
                       const AsFigureColor *foreground,
                       const AsFigureColor *background,
@@ -503,22 +489,6 @@ as_figure_get_colors (AsFigure      *self,
     *accent = self->accent;
   if (warning != NULL)
     *warning = self->warning;
-}
-
-void
-as_figure_set_font_family (AsFigure   *self,
-                           const char *family)
-{
-  g_return_if_fail (self != NULL);
-
-  if (family == NULL || *family == '\0')
-    family = "Sans";
-  if (g_strcmp0 (self->font_family, family) == 0)
-    return;
-
-  g_free (self->font_family);
-  self->font_family = g_strdup (family);
-  invalidate_metrics (self);
 }
 
 void
@@ -667,7 +637,7 @@ make_layout (AsFigure     *self,
   PangoLayout *layout = pango_layout_new (context);
   PangoFontDescription *font = pango_font_description_new ();
 
-  pango_font_description_set_family (font, self->font_family);
+  pango_font_description_set_family (font, FONT_FAMILY);
   pango_font_description_set_absolute_size (font, px * PANGO_SCALE);
   pango_font_description_set_weight (font, weight);
   pango_font_description_set_style (font, style);
@@ -793,12 +763,10 @@ ensure_metrics (AsFigure *self)
   self->metrics_valid = TRUE;
 }
 
-/* The first line: the given title, or "sentence → translation". */
+/* The first line: "sentence → translation". */
 static char *
 title_text (AsFigure *self)
 {
-  if (self->title != NULL)
-    return g_strdup (self->title);
   if (self->sentence != NULL)
     return g_strdup_printf ("%s  →  %s", self->sentence,
                             self->translation != NULL ? self->translation : "");
@@ -1759,8 +1727,6 @@ describe_for_file (AsFigure *self)
 static char *
 title_for_file (AsFigure *self)
 {
-  if (self->title != NULL)
-    return g_strdup (self->title);
   if (self->sentence != NULL)
     return g_strdup_printf ("Attention: %s → %s", self->sentence,
                             self->translation != NULL ? self->translation : "");

@@ -78,9 +78,6 @@ AsColormap  as_figure_get_colormap    (AsFigure   *self);
 void        as_figure_set_step        (AsFigure   *self,
                                        int         step);
 int         as_figure_get_step        (AsFigure   *self);
-/* The first line of the title; NULL: "sentence → translation". */
-void        as_figure_set_title       (AsFigure   *self,
-                                       const char *title);
 void        as_figure_set_scale       (AsFigure     *self,
                                        AsFigureScale scale);
 
@@ -139,9 +136,6 @@ void        as_figure_get_colors      (AsFigure            *self,
                                        AsFigureColor       *background,
                                        AsFigureColor       *accent,
                                        AsFigureColor       *warning);
-/* Pango font family for every text of the figure (default "Sans"). */
-void        as_figure_set_font_family (AsFigure   *self,
-                                       const char *family);
 
 /* On screen: cells are never smaller than @min_cell (pixels) and are
  * @zoom (>= 1) times the size that fits; what does not fit is scrolled

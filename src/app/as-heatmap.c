@@ -213,14 +213,18 @@ motion_cb (AsHeatmap                *self,
            double                    y,
            GtkEventControllerMotion *controller)
 {
-  as_heatmap_pointer_moved (self, x, y);
+  self->pointer_inside = TRUE;
+  self->pointer_x = x;
+  self->pointer_y = y;
+  update_hover (self);
 }
 
 static void
 leave_cb (AsHeatmap                *self,
           GtkEventControllerMotion *controller)
 {
-  as_heatmap_pointer_left (self);
+  self->pointer_inside = FALSE;
+  update_hover (self);
 }
 
 static void
@@ -745,42 +749,6 @@ as_heatmap_get_figure_draw_count (AsHeatmap *self)
   g_return_val_if_fail (AS_IS_HEATMAP (self), 0);
 
   return self->draw_count;
-}
-
-void
-as_heatmap_pointer_moved (AsHeatmap *self,
-                          double     x,
-                          double     y)
-{
-  g_return_if_fail (AS_IS_HEATMAP (self));
-
-  self->pointer_inside = TRUE;
-  self->pointer_x = x;
-  self->pointer_y = y;
-  update_hover (self);
-}
-
-void
-as_heatmap_pointer_left (AsHeatmap *self)
-{
-  g_return_if_fail (AS_IS_HEATMAP (self));
-
-  self->pointer_inside = FALSE;
-  update_hover (self);
-}
-
-char *
-as_heatmap_get_tooltip_text_at (AsHeatmap *self,
-                                double     x,
-                                double     y)
-{
-  AsFigurePart part;
-  int row, column;
-
-  g_return_val_if_fail (AS_IS_HEATMAP (self), NULL);
-
-  part = as_heatmap_cell_at (self, x, y, &row, &column);
-  return as_figure_describe (self->figure, part, row, column);
 }
 
 void

@@ -14,6 +14,10 @@ gboolean      as_window_is_loading          (AsWindow *self);
 /* The text of the message shown at the top, or NULL when none is. */
 const char   *as_window_get_message         (AsWindow *self);
 const char   *as_window_get_translation     (AsWindow *self);
+/* The text of the label beside the step slider ("Step 2 of 5"). */
+const char   *as_window_get_step_text       (AsWindow *self);
+/* The step slider, to be moved as a person moves it. */
+GtkRange     *as_window_get_step_scale      (AsWindow *self);
 /* The note under the entries (unknown words, sentences it cannot read). */
 const char   *as_window_get_input_note      (AsWindow *self);
 /* Runs a pending (debounced) decoding now. */

@@ -1395,6 +1395,20 @@ as_window_get_translation (AsWindow *self)
 }
 
 const char *
+as_window_get_step_text (AsWindow *self)
+{
+  g_return_val_if_fail (AS_IS_WINDOW (self), NULL);
+  return gtk_label_get_text (self->step_label);
+}
+
+GtkRange *
+as_window_get_step_scale (AsWindow *self)
+{
+  g_return_val_if_fail (AS_IS_WINDOW (self), NULL);
+  return GTK_RANGE (self->step_scale);
+}
+
+const char *
 as_window_get_input_note (AsWindow *self)
 {
   g_return_val_if_fail (AS_IS_WINDOW (self), NULL);

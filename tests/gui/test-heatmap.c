@@ -1,7 +1,9 @@
-/* The heatmap widget in a real (Xvfb) window: hit test at cell borders, the
- * tooltip of a known cell, the colours of rendered cells, the rows a step
- * dims, a hover that redraws only the highlight, zoom and scrolling, and
- * hovering a 1000 x 1000 matrix. */
+/* The heatmap widget in a real (Xvfb) window, driven by the X server's own
+ * pointer (xdotool): hit test at cell borders, the tooltip GTK shows over a
+ * cell and a label, clicks that pick a row, the colours of rendered cells
+ * against the colour maps' known values, the rows a step dims, a hover that
+ * redraws only the highlight, zoom and scrolling, and hovering a
+ * 1000 x 1000 matrix without drawing the figure again. */
 
 #include "config.h"
 
@@ -10,12 +12,41 @@
 
 #include "as-heatmap-private.h"
 #include "as-resources.h"
-#include "test-util.h"
+#include "test-input.h"
+
+/* Weights at the points where the colour maps' values are known (0,
+ * 128/255 and 1), so that the expected colours come from matplotlib's
+ * tables, not from the code under test. */
+#define HALF (128.0f / 255.0f)
 
 static const float weights[3 * 4] = {
-  0.70f, 0.10f, 0.15f, 0.05f,
-  0.05f, 0.25f, 0.60f, 0.10f,
-  0.00f, 0.05f, 0.15f, 0.80f,
+  1.0f, 0.0f, 0.0f, 0.0f,
+  0.0f, 0.0f, HALF, HALF,
+  0.0f, HALF, 0.0f, 1.0f,
+};
+
+/* A faint matrix, no weight above 128/255: on the fixed 0..1 scale its
+ * largest weight is the colour map's middle, not its top. */
+static const float faint[3 * 4] = {
+  HALF, 0.0f, 0.0f, 0.0f,
+  0.0f, 0.0f, HALF, 0.0f,
+  0.0f, HALF, 0.0f, HALF,
+};
+
+/* the matrix the heatmap shows */
+static const float *shown = weights;
+
+/* matplotlib's viridis, magma and Greys at 0, 128/255 and 1 */
+static const double known_colors[AS_N_COLORMAPS][3][3] = {
+  [AS_COLORMAP_VIRIDIS] = { { 0.267004, 0.004874, 0.329415 },
+                            { 0.127568, 0.566949, 0.550556 },
+                            { 0.993248, 0.906157, 0.143936 } },
+  [AS_COLORMAP_MAGMA]   = { { 0.001462, 0.000466, 0.013866 },
+                            { 0.716387, 0.214982, 0.475290 },
+                            { 0.987053, 0.991438, 0.749504 } },
+  [AS_COLORMAP_GREYS]   = { { 1.0, 1.0, 1.0 },
+                            { 0.588235, 0.588235, 0.588235 },
+                            { 0.0, 0.0, 0.0 } },
 };
 
 typedef struct
@@ -23,18 +54,6 @@ typedef struct
   GtkWindow *window;
   AsHeatmap *heatmap;
 } Fixture;
-
-static void
-wait_for (gboolean (*done) (gpointer), gpointer data)
-{
-  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
-
-  while (!done (data))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, end);
-      g_main_context_iteration (NULL, TRUE);
-    }
-}
 
 static gboolean
 is_ready (gpointer data)
@@ -53,6 +72,7 @@ show_small_matrix (AsHeatmap *heatmap)
   const char *outputs[] = { "我", "饿", "EOS" };
   const float probs[] = { 0.9f, 0.8f, 0.7f };
 
+  shown = weights;
   as_figure_set_matrix (figure, 3, 4, weights);
   as_figure_set_column_labels (figure, columns, NULL);
   as_figure_set_row_labels (figure, inputs, outputs, probs, NULL);
@@ -71,7 +91,7 @@ fixture_set_up (Fixture       *fixture,
   gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->heatmap));
   show_small_matrix (fixture->heatmap);
   gtk_window_present (fixture->window);
-  wait_for (is_ready, fixture->heatmap);
+  test_wait_for (is_ready, fixture->heatmap);
   test_settle ();
 }
 
@@ -143,7 +163,22 @@ cell_centre (AsHeatmap *heatmap,
   *y = rect.y + rect.height / 2;
 }
 
-/* The colour a cell must have on screen: its weight's, dimmed when after the step. */
+/* The known colour of @weight (one of 0, 128/255, 1) in @map. */
+static const double *
+known_color (AsColormap map,
+             float      weight)
+{
+  if (weight == 0.0f)
+    return known_colors[map][0];
+  if (weight == HALF)
+    return known_colors[map][1];
+  g_assert_cmpfloat (weight, ==, 1.0f);
+  return known_colors[map][2];
+}
+
+/* The colour a cell must have on screen: its weight's in the colour map on
+ * the fixed 0..1 scale, dimmed when after the step (the theme's background
+ * over it at 78 %). */
 static void
 expected_color (AsHeatmap *heatmap,
                 guint      row,
@@ -154,9 +189,12 @@ expected_color (AsHeatmap *heatmap,
 {
   AsFigure *figure = as_heatmap_get_figure (heatmap);
   int step = as_heatmap_get_step (heatmap);
+  const double *known = known_color (as_heatmap_get_colormap (heatmap), shown[row * 4 + column]);
   AsFigureColor bg;
 
-  as_figure_weight_color (figure, as_figure_get_weight (figure, row, column), r, g, b);
+  *r = known[0];
+  *g = known[1];
+  *b = known[2];
   if (step >= 0 && (int) row > step)
     {
       as_figure_get_colors (figure, NULL, &bg, NULL, NULL);
@@ -222,24 +260,157 @@ test_hit_test (Fixture       *fixture,
   g_assert_cmpint (as_heatmap_cell_at (heatmap, a.x + 1, 2, &row, &column), ==, AS_FIGURE_PART_NONE);
 }
 
+/* The middle of the label of @row (or of @column when @row < 0): the part of
+ * the row's (column's) rectangle outside the grid of cells. */
+static void
+label_centre (AsHeatmap *heatmap,
+              int        row,
+              int        column,
+              double    *x,
+              double    *y)
+{
+  AsFigure *figure = as_heatmap_get_figure (heatmap);
+  double width = gtk_widget_get_width (GTK_WIDGET (heatmap));
+  double height = gtk_widget_get_height (GTK_WIDGET (heatmap));
+  AsFigureRect grid, rect;
+
+  g_assert_true (as_figure_get_grid_rect (figure, width, height, &grid));
+  if (row >= 0)
+    {
+      g_assert_true (as_figure_get_row_rect (figure, width, height, row, &rect));
+      *y = rect.y + rect.height / 2;
+      *x = rect.x < grid.x ? (rect.x + grid.x) / 2
+                           : (grid.x + grid.width + rect.x + rect.width) / 2;
+    }
+  else
+    {
+      g_assert_true (as_figure_get_column_rect (figure, width, height, column, &rect));
+      *x = rect.x + rect.width / 2;
+      *y = rect.y < grid.y ? (rect.y + grid.y) / 2
+                           : (grid.y + grid.height + rect.y + rect.height) / 2;
+    }
+}
+
+/* Moves the real pointer over a part of the heatmap that has no tooltip and
+ * waits until none is shown, so that the next tooltip is a new one. */
+static gboolean
+no_tooltip (gpointer data)
+{
+  g_autofree char *text = test_tooltip_text (data);
+
+  return text == NULL;
+}
+
+static void
+hover_nothing (AsHeatmap *heatmap)
+{
+  test_pointer_move (GTK_WIDGET (heatmap), 1, 1);
+  test_wait_for (no_tooltip, gtk_widget_get_root (GTK_WIDGET (heatmap)));
+}
+
 static void
 test_tooltip (Fixture       *fixture,
               gconstpointer  data)
 {
+  GtkWidget *widget = GTK_WIDGET (fixture->heatmap);
   double x, y;
-  g_autofree char *text = NULL;
-  g_autofree char *nothing = NULL;
+  char *text;
 
+  /* the tooltip GTK shows (query-tooltip), over cell (row 1, column 2) */
+  hover_nothing (fixture->heatmap);
   cell_centre (fixture->heatmap, 1, 2, &x, &y);
-  text = as_heatmap_get_tooltip_text_at (fixture->heatmap, x, y);
+  text = test_hover_tooltip (widget, x, y);
   g_assert_cmpstr (text, ==,
                    "Source: hungry\n"
                    "Target: 饿 (fed in: 我)\n"
-                   "Weight: 0.600\n"
+                   "Weight: 0.502\n"
                    "Step 2 of 3");
+  g_free (text);
 
-  nothing = as_heatmap_get_tooltip_text_at (fixture->heatmap, 1, 1);
-  g_assert_null (nothing);
+  /* over cell (row 2, column 3) */
+  hover_nothing (fixture->heatmap);
+  cell_centre (fixture->heatmap, 2, 3, &x, &y);
+  text = test_hover_tooltip (widget, x, y);
+  g_assert_cmpstr (text, ==,
+                   "Source: EOS\n"
+                   "Target: EOS (fed in: 饿)\n"
+                   "Weight: 1.000\n"
+                   "Step 3 of 3");
+  g_free (text);
+
+  /* over a column label: the source token and the step that attends to it most */
+  hover_nothing (fixture->heatmap);
+  label_centre (fixture->heatmap, -1, 2, &x, &y);
+  text = test_hover_tooltip (widget, x, y);
+  g_assert_cmpstr (text, ==,
+                   "Source token 3 of 4: hungry\n"
+                   "Most attended at step 2 (饿, 0.502)");
+  g_free (text);
+}
+
+typedef struct
+{
+  int count;
+  int row;
+} Activation;
+
+static void
+row_activated (AsHeatmap  *heatmap,
+               int         row,
+               Activation *activation)
+{
+  activation->count++;
+  activation->row = row;
+}
+
+static gboolean
+activated (gpointer data)
+{
+  return ((Activation *) data)->count > 0;
+}
+
+/* A real click on a cell or a row label activates that row; elsewhere nothing. */
+static void
+test_click (Fixture       *fixture,
+            gconstpointer  data)
+{
+  AsHeatmap *heatmap = fixture->heatmap;
+  GtkWidget *widget = GTK_WIDGET (heatmap);
+  Activation activation = { 0, -1 };
+  double x, y;
+
+  g_signal_connect (heatmap, "row-activated", G_CALLBACK (row_activated), &activation);
+
+  for (int row = 2; row >= 0; row--)
+    {
+      activation.count = 0;
+      cell_centre (heatmap, row, (guint) row, &x, &y);
+      test_pointer_move (widget, x, y);
+      test_pointer_click ();
+      test_wait_for (activated, &activation);
+      g_assert_cmpint (activation.count, ==, 1);
+      g_assert_cmpint (activation.row, ==, row);
+    }
+
+  /* the row label of row 1 */
+  activation.count = 0;
+  label_centre (heatmap, 1, -1, &x, &y);
+  test_pointer_move (widget, x, y);
+  test_pointer_click ();
+  test_wait_for (activated, &activation);
+  g_assert_cmpint (activation.row, ==, 1);
+
+  /* a column label and the empty corner: nothing */
+  activation.count = 0;
+  label_centre (heatmap, -1, 0, &x, &y);
+  test_pointer_move (widget, x, y);
+  test_pointer_click ();
+  test_pointer_move (widget, 1, 1);
+  test_pointer_click ();
+  test_settle ();
+  g_assert_cmpint (activation.count, ==, 0);
+
+  g_signal_handlers_disconnect_by_func (heatmap, row_activated, &activation);
 }
 
 static void
@@ -256,6 +427,20 @@ test_colors (Fixture       *fixture,
       assert_cells (fixture->heatmap, surface);
       cairo_surface_destroy (surface);
     }
+
+  /* the scale is fixed: a matrix whose weights stay below 1/2 is not
+   * stretched to the whole colour map */
+  shown = faint;
+  as_figure_set_matrix (as_heatmap_get_figure (fixture->heatmap), 3, 4, faint);
+  as_heatmap_figure_changed (fixture->heatmap);
+  for (guint map = 0; map < AS_N_COLORMAPS; map++)
+    {
+      as_heatmap_set_colormap (fixture->heatmap, map);
+      surface = render (fixture->heatmap);
+      assert_cells (fixture->heatmap, surface);
+      cairo_surface_destroy (surface);
+    }
+  shown = weights;
 }
 
 static void
@@ -263,9 +448,8 @@ test_steps (Fixture       *fixture,
             gconstpointer  data)
 {
   AsHeatmap *heatmap = fixture->heatmap;
-  AsFigure *figure = as_heatmap_get_figure (heatmap);
   cairo_surface_t *surface;
-  double x, y, r, g, b;
+  double x, y;
 
   g_assert_cmpuint (as_heatmap_get_n_steps (heatmap), ==, 3);
 
@@ -279,9 +463,11 @@ test_steps (Fixture       *fixture,
       /* rows after the step are not their weight's colour any more */
       for (guint row = 0; row < 3; row++)
         {
+          const double *undimmed = known_color (AS_COLORMAP_VIRIDIS, weights[row * 4]);
+
           cell_centre (heatmap, row, 0, &x, &y);
-          as_figure_weight_color (figure, as_figure_get_weight (figure, row, 0), &r, &g, &b);
-          g_assert_true (pixel_is (surface, x, y, r, g, b, 2) == (step < 0 || (int) row <= step));
+          g_assert_true (pixel_is (surface, x, y, undimmed[0], undimmed[1], undimmed[2], 2) ==
+                         (step < 0 || (int) row <= step));
         }
       cairo_surface_destroy (surface);
     }
@@ -327,9 +513,11 @@ test_hover (Fixture       *fixture,
   cairo_surface_destroy (surface);
   draws = as_heatmap_get_figure_draw_count (heatmap);
 
-  /* over cell (1, 2): its row and column are tinted, the other cells not */
+  /* the real pointer over cell (1, 2): its row and column are tinted, the
+   * other cells not */
   cell_centre (heatmap, 1, 2, &x, &y);
-  as_heatmap_pointer_moved (heatmap, x, y);
+  test_pointer_move (GTK_WIDGET (heatmap), x, y);
+  test_settle ();
   surface = render (heatmap);
   g_assert_cmpuint (as_heatmap_get_figure_draw_count (heatmap), ==, draws);
 
@@ -346,8 +534,10 @@ test_hover (Fixture       *fixture,
   cairo_surface_destroy (surface);
 
   /* moving within the cell changes nothing; leaving removes the highlight */
-  as_heatmap_pointer_moved (heatmap, x + 1, y + 1);
-  as_heatmap_pointer_left (heatmap);
+  test_pointer_move (GTK_WIDGET (heatmap), x + 1, y + 1);
+  test_settle ();
+  test_pointer_leave (GTK_WIDGET (heatmap));
+  test_settle ();
   surface = render (heatmap);
   assert_cells (heatmap, surface);
   cairo_surface_destroy (surface);
@@ -376,7 +566,7 @@ test_zoom_scroll (Fixture       *fixture,
   gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (scroller), GTK_WIDGET (heatmap));
   gtk_window_set_child (fixture->window, scroller);
   g_object_unref (heatmap);
-  wait_for (is_ready, heatmap);
+  test_wait_for (is_ready, heatmap);
   test_settle ();
 
   hadjustment = gtk_scrolled_window_get_hadjustment (GTK_SCROLLED_WINDOW (scroller));
@@ -402,8 +592,8 @@ test_zoom_scroll (Fixture       *fixture,
   g_assert_cmpfloat (gtk_adjustment_get_upper (hadjustment), <=, gtk_adjustment_get_page_size (hadjustment));
 }
 
-/* 1000 x 1000: hovering from cell to cell redraws only the highlight, and
- * each frame stays well within an interactive budget. */
+/* 1000 x 1000: hovering from cell to cell with the real pointer redraws only
+ * the highlight (how long a frame takes is measured in tests/bench, not here). */
 static void
 test_large (Fixture       *fixture,
             gconstpointer  data)
@@ -433,7 +623,8 @@ test_large (Fixture       *fixture,
       double x = grid.x + grid.width * (i + 0.5) / 30.0;
       double y = grid.y + grid.height * (29 - i + 0.5) / 30.0;
 
-      as_heatmap_pointer_moved (heatmap, x, y);
+      test_pointer_move (GTK_WIDGET (heatmap), x, y);
+      g_main_context_iteration (NULL, FALSE);
       g_assert_cmpint (as_heatmap_cell_at (heatmap, x, y, &row, &column), ==, AS_FIGURE_PART_CELL);
       surface = render (heatmap);
       cairo_surface_destroy (surface);
@@ -455,6 +646,7 @@ main (int   argc,
 
   ADD ("/heatmap/hit-test", test_hit_test);
   ADD ("/heatmap/tooltip", test_tooltip);
+  ADD ("/heatmap/click", test_click);
   ADD ("/heatmap/colors", test_colors);
   ADD ("/heatmap/steps", test_steps);
   ADD ("/heatmap/step-notify", test_step_notify);

@@ -1,5 +1,7 @@
 /* The window with the bundled tiny-hello model: the example sentence, typing,
- * unknown words, stepping, picking a candidate, a translation of one's own,
+ * unknown words, stepping (actions, the slider and clicks on the heatmap, by
+ * the real pointer), picking a candidate by activating its row, a
+ * translation of one's own,
  * a model that fails to load, a model file dropped on the window, a model
  * file that changes on disk, exports that work and exports that fail. */
 
@@ -14,7 +16,17 @@
 #include "as-paths.h"
 #include "as-resources.h"
 #include "as-window-private.h"
-#include "test-util.h"
+#include "test-input.h"
+
+/* What tiny-hello translates, checked by hand against the independent
+ * reference implementation (tests/parity/reference_cli.py) and PyTorch:
+ * "hello world" gives 5 steps, monde (0.994; then bonjour 0.005, EOS 0.001),
+ * bonjour, monde, !, EOS. */
+#define HELLO_WORLD        "monde bonjour monde !"
+#define WORLD_HELLO_BANG   "monde !"
+#define HELLO_WORLD_BANG   "bonjour monde !"
+/* "hello world" with "bonjour" (0.005) picked at step 1: greedy after it */
+#define PICKED_BONJOUR     "bonjour monde bonjour"
 
 typedef struct
 {
@@ -133,9 +145,14 @@ test_example (Fixture       *fixture,
   g_assert_cmpstr (as_session_get_sentence (session), ==, "hello world");
   g_assert_cmpuint (as_session_get_n_steps (session), >, 0);
   translation = as_session_get_translation (session);
-  g_assert_cmpstr (as_window_get_translation (fixture->window), ==, translation);
-  g_assert_cmpuint (as_heatmap_get_n_steps (heatmap), ==, as_session_get_n_steps (session));
-  g_assert_cmpint (as_heatmap_get_step (heatmap), ==, (int) as_session_get_n_steps (session) - 1);
+  g_assert_cmpstr (translation, ==, HELLO_WORLD);
+  g_assert_cmpstr (as_window_get_translation (fixture->window), ==, HELLO_WORLD);
+  g_assert_cmpuint (as_heatmap_get_n_steps (heatmap), ==, 5);
+  g_assert_cmpint (as_heatmap_get_step (heatmap), ==, 4);
+  g_assert_cmpstr (as_window_get_step_text (fixture->window), ==, "Step 5 of 5");
+  g_assert_cmpstr (as_figure_get_row_input (figure_of (fixture), 0), ==, "SOS");
+  g_assert_cmpstr (as_figure_get_row_output (figure_of (fixture), 0), ==, "monde");
+  g_assert_cmpstr (as_figure_get_row_output (figure_of (fixture), 4), ==, "EOS");
   g_assert_null (as_window_get_message (fixture->window));
   g_assert_null (as_window_get_input_note (fixture->window));
 }
@@ -145,7 +162,6 @@ test_typing (Fixture       *fixture,
              gconstpointer  data)
 {
   AsFigure *figure = figure_of (fixture);
-  g_autofree char *translation = NULL;
 
   type (fixture, "World hello !");
   g_assert_cmpuint (as_figure_get_n_columns (figure), ==, 4);
@@ -153,8 +169,11 @@ test_typing (Fixture       *fixture,
   g_assert_cmpstr (as_figure_get_column_label (figure, 1), ==, "hello");
   g_assert_cmpstr (as_figure_get_column_label (figure, 2), ==, "!");
   g_assert_cmpstr (as_figure_get_column_label (figure, 3), ==, "EOS");
-  translation = as_session_get_translation (as_window_get_session (fixture->window));
-  g_assert_cmpstr (as_window_get_translation (fixture->window), ==, translation);
+  g_assert_cmpstr (as_window_get_translation (fixture->window), ==, WORLD_HELLO_BANG);
+  g_assert_cmpstr (as_window_get_step_text (fixture->window), ==, "Step 3 of 3");
+
+  type (fixture, "hello world !");
+  g_assert_cmpstr (as_window_get_translation (fixture->window), ==, HELLO_WORLD_BANG);
 
   /* blank: nothing shown, nothing to export */
   type (fixture, "   ");
@@ -192,36 +211,91 @@ activate (Fixture    *fixture,
   g_action_group_activate_action (G_ACTION_GROUP (fixture->window), action, NULL);
 }
 
+/* The first GtkWidget of @type under @widget, depth first. */
+static GtkWidget *
+find_child (GtkWidget *widget,
+            GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_child (child, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The candidates panel as a person sees it: "token|token|..." of its rows. */
+static char *
+candidate_rows (Fixture *fixture)
+{
+  GtkListBox *list = GTK_LIST_BOX (find_child (GTK_WIDGET (as_window_get_candidates (fixture->window)),
+                                               GTK_TYPE_LIST_BOX));
+  GString *text = g_string_new (NULL);
+  GtkListBoxRow *row;
+
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (list, i)) != NULL; i++)
+    {
+      GtkWidget *label = find_child (GTK_WIDGET (row), GTK_TYPE_LABEL);
+      g_string_append_printf (text, "%s%s", i > 0 ? "|" : "", gtk_label_get_text (GTK_LABEL (label)));
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* @rows starts with @prefix and lists all 6 target tokens (tiny-hello's
+ * vocabulary; the order of the ones below 0.001 is not checked) */
+static void
+assert_rows (const char *rows,
+             const char *prefix)
+{
+  g_auto (GStrv) tokens = g_strsplit (rows, "|", -1);
+
+  if (!g_str_has_prefix (rows, prefix))
+    g_error ("candidate rows \"%s\", expected to start with \"%s\"", rows, prefix);
+  g_assert_cmpuint (g_strv_length (tokens), ==, 6);
+}
+
+static void
+assert_step (Fixture    *fixture,
+             int         step,
+             const char *text)
+{
+  g_assert_cmpint (as_heatmap_get_step (as_window_get_heatmap (fixture->window)), ==, step);
+  g_assert_cmpstr (as_window_get_step_text (fixture->window), ==, text);
+  g_assert_cmpfloat (gtk_range_get_value (as_window_get_step_scale (fixture->window)), ==, step + 1);
+}
+
 static void
 test_steps (Fixture       *fixture,
             gconstpointer  data)
 {
   AsHeatmap *heatmap = as_window_get_heatmap (fixture->window);
-  AsCandidates *candidates = as_window_get_candidates (fixture->window);
-  int last = (int) as_heatmap_get_n_steps (heatmap) - 1;
-  const AsStep *step;
+  g_autofree char *rows = NULL;
 
-  g_assert_cmpint (last, >=, 2);
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "step-next"));
 
   activate (fixture, "step-first");
-  g_assert_cmpint (as_heatmap_get_step (heatmap), ==, 0);
+  assert_step (fixture, 0, "Step 1 of 5");
   g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "step-previous"));
 
-  /* the candidates are those of the step shown, best first */
-  step = as_session_get_step (as_window_get_session (fixture->window), 0);
-  g_assert_cmpuint (as_candidates_get_n_items (candidates), ==, MIN (step->n_top, 8));
-  g_assert_cmpint (as_candidates_get_token (candidates, 0), ==, step->top_ids[0]);
+  /* the candidates are those of the step shown, best first (hand-checked) */
+  rows = candidate_rows (fixture);
+  assert_rows (rows, "monde|bonjour|EOS|");
+  g_clear_pointer (&rows, g_free);
 
   activate (fixture, "step-next");
-  g_assert_cmpint (as_heatmap_get_step (heatmap), ==, 1);
-  step = as_session_get_step (as_window_get_session (fixture->window), 1);
-  g_assert_cmpint (as_candidates_get_token (candidates, 0), ==, step->top_ids[0]);
+  assert_step (fixture, 1, "Step 2 of 5");
+  rows = candidate_rows (fixture);
+  assert_rows (rows, "bonjour|monde|");
+  g_clear_pointer (&rows, g_free);
 
   activate (fixture, "step-last");
-  g_assert_cmpint (as_heatmap_get_step (heatmap), ==, last);
+  assert_step (fixture, 4, "Step 5 of 5");
   activate (fixture, "step-previous");
-  g_assert_cmpint (as_heatmap_get_step (heatmap), ==, last - 1);
+  assert_step (fixture, 3, "Step 4 of 5");
 
   /* playing runs to the end by itself */
   activate (fixture, "step-first");
@@ -229,48 +303,111 @@ test_steps (Fixture       *fixture,
   {
     gint64 end = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
 
-    while (as_heatmap_get_step (heatmap) != last)
+    while (as_heatmap_get_step (heatmap) != 4)
       {
         g_assert_cmpint (g_get_monotonic_time (), <, end);
         g_main_context_iteration (NULL, TRUE);
       }
   }
+  assert_step (fixture, 4, "Step 5 of 5");
 }
 
+/* The slider, moved as a person drags it (its adjustment's value changes). */
+static void
+test_step_slider (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  GtkRange *scale = as_window_get_step_scale (fixture->window);
+  g_autofree char *rows = NULL;
+
+  g_assert_true (gtk_widget_get_sensitive (GTK_WIDGET (scale)));
+  gtk_range_set_value (scale, 2);
+  assert_step (fixture, 1, "Step 2 of 5");
+  rows = candidate_rows (fixture);
+  assert_rows (rows, "bonjour|monde|");
+
+  gtk_range_set_value (scale, 1);
+  assert_step (fixture, 0, "Step 1 of 5");
+  gtk_range_set_value (scale, 5);
+  assert_step (fixture, 4, "Step 5 of 5");
+  /* past the end: the slider's range stops it */
+  gtk_range_set_value (scale, 9);
+  assert_step (fixture, 4, "Step 5 of 5");
+}
+
+static gboolean
+step_is_1 (Fixture *fixture)
+{
+  return as_heatmap_get_step (as_window_get_heatmap (fixture->window)) == 1;
+}
+
+static gboolean
+step_is_3 (Fixture *fixture)
+{
+  return as_heatmap_get_step (as_window_get_heatmap (fixture->window)) == 3;
+}
+
+/* A real click on a row of the heatmap shows that step. */
+static void
+test_heatmap_click (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  AsHeatmap *heatmap = as_window_get_heatmap (fixture->window);
+  GtkWidget *widget = GTK_WIDGET (heatmap);
+  AsFigureRect rect;
+
+  activate (fixture, "step-first");
+  g_assert_true (as_figure_get_cell_rect (figure_of (fixture), gtk_widget_get_width (widget),
+                                          gtk_widget_get_height (widget), 3, 1, &rect));
+  test_pointer_move (widget, rect.x + rect.width / 2, rect.y + rect.height / 2);
+  test_pointer_click ();
+  wait_until (step_is_3, fixture);
+  assert_step (fixture, 3, "Step 4 of 5");
+
+  g_assert_true (as_figure_get_row_rect (figure_of (fixture), gtk_widget_get_width (widget),
+                                         gtk_widget_get_height (widget), 1, &rect));
+  test_pointer_move (widget, rect.x + rect.width / 2, rect.y + rect.height / 2);
+  test_pointer_click ();
+  wait_until (step_is_1, fixture);
+  assert_step (fixture, 1, "Step 2 of 5");
+}
+
+/* Picking a candidate: its row activated as by a click or Enter. */
 static void
 test_candidate (Fixture       *fixture,
                 gconstpointer  data)
 {
   AsHeatmap *heatmap = as_window_get_heatmap (fixture->window);
-  AsCandidates *candidates = as_window_get_candidates (fixture->window);
-  AsSession *session = as_window_get_session (fixture->window);
-  int original = as_session_get_step (session, 0)->output;
-  int picked = -1;
-  guint index;
+  GtkListBox *list = GTK_LIST_BOX (find_child (GTK_WIDGET (as_window_get_candidates (fixture->window)),
+                                               GTK_TYPE_LIST_BOX));
+  AsSession *session;
   const AsStep *step;
+  g_autofree char *rows = NULL;
 
   activate (fixture, "step-first");
-  for (index = 0; index < as_candidates_get_n_items (candidates); index++)
-    if (as_candidates_get_token (candidates, index) != original)
-      {
-        picked = as_candidates_get_token (candidates, index);
-        break;
-      }
-  g_assert_cmpint (picked, >=, 0);
+  rows = candidate_rows (fixture);
+  assert_rows (rows, "monde|bonjour|EOS|");
 
-  as_candidates_activate (candidates, index);
+  /* the second row, "bonjour" */
+  gtk_widget_activate (GTK_WIDGET (gtk_list_box_get_row_at_index (list, 1)));
 
-  /* step 0 now outputs the picked token and the rest was decoded again */
+  /* step 0 now outputs "bonjour" and the rest was decoded again (greedy
+   * after it, hand-checked with the reference: bonjour monde !) */
   session = as_window_get_session (fixture->window);
   step = as_session_get_step (session, 0);
-  g_assert_cmpint (step->output, ==, picked);
+  g_assert_cmpstr (as_session_get_target_token (session, step->output), ==, "bonjour");
   g_assert_true (step->chosen);
-  g_assert_cmpint (as_heatmap_get_step (heatmap), ==, 0);
-  g_assert_cmpstr (as_figure_get_row_output (figure_of (fixture), 0), ==,
-                   as_session_get_target_token (session, picked));
+  g_assert_cmpstr (as_window_get_translation (fixture->window), ==, PICKED_BONJOUR);
+  assert_step (fixture, 0, "Step 1 of 4");
+  g_assert_cmpstr (as_figure_get_row_output (figure_of (fixture), 0), ==, "bonjour");
   g_assert_cmpuint (as_heatmap_get_n_steps (heatmap), ==, as_session_get_n_steps (session));
   /* the entry is left as typed */
   g_assert_cmpstr (as_session_get_sentence (session), ==, "hello world");
+
+  /* the row of the token that came out is the first one now */
+  g_clear_pointer (&rows, g_free);
+  rows = candidate_rows (fixture);
+  assert_rows (rows, "monde|bonjour|EOS|");
 }
 
 static void
@@ -588,6 +725,8 @@ main (int   argc,
   ADD ("/window/typing", test_typing);
   ADD ("/window/unknown-words", test_unknown_words);
   ADD ("/window/steps", test_steps);
+  ADD ("/window/step-slider", test_step_slider);
+  ADD ("/window/heatmap-click", test_heatmap_click);
   ADD ("/window/candidate", test_candidate);
   ADD ("/window/forced", test_forced);
   ADD ("/window/bad-model", test_bad_model);

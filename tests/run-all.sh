@@ -8,6 +8,10 @@
 #      UndefinedBehaviorSanitizer (./build-asan);
 #   3. the command-line suite under valgrind (no leak, no invalid access);
 #   4. the libFuzzer targets, FUZZ_SECONDS (default 60) each (./build-fuzz, clang).
+#
+# Each stage must run every test that tests/expected-tests.txt lists for it,
+# each to the end of its plan; a skip is a failure unless
+# tests/allowed-skips.txt allows it (tests/check-results.py).
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 root=$PWD
@@ -16,34 +20,15 @@ passed=0
 failed=0
 export GSK_RENDERER=cairo GSETTINGS_BACKEND=memory NO_AT_BRIDGE=1
 
-# count BUILD: adds the results of BUILD's last `meson test` to the totals
+# count BUILD STAGE: adds the results of BUILD's last `meson test` to the
+# totals, strictly (tests/check-results.py): every test that
+# tests/expected-tests.txt lists for STAGE must have run all of its plan, and
+# a skip that tests/allowed-skips.txt does not list is a failure.
 count () {
-  local log="$1/meson-logs/testlog.json"
-  if [ ! -s "$log" ]; then
-    echo "no test results in $log" >&2
-    failed=$((failed + 1))
-    return
-  fi
-  # a TAP test counts its "ok"/"not ok" lines; any other test counts once
-  read -r p f < <(/usr/bin/python3 - "$log" <<'PY'
-import json, re, sys
-p = f = 0
-for line in open(sys.argv[1]):
-    r = json.loads(line)
-    oks = re.findall(r"^(not ok|ok)\b(?!.*# SKIP)", r.get("stdout") or "", re.M)
-    good = r["result"] in ("OK", "EXPECTEDFAIL", "SKIP")
-    if oks:
-        p += oks.count("ok")
-        f += oks.count("not ok")
-    if not good and not oks.count("not ok"):
-        f += 1  # crashed, timed out or failed without saying which part
-    elif not oks and r["result"] != "SKIP":
-        p += 1
-print(p, f)
-PY
-)
-  passed=$((passed + p))
-  failed=$((failed + f))
+  local p f
+  read -r p f < <(/usr/bin/python3 "$root/tests/check-results.py" "$1/meson-logs/testlog.json" "$2" | tee /dev/stderr | tail -n 1)
+  passed=$((passed + ${p:-0}))
+  failed=$((failed + ${f:-1}))
 }
 
 section () { printf '\n==== %s ====\n' "$1"; }
@@ -52,7 +37,7 @@ section "main build: every suite"
 rm -f build/meson-logs/testlog.json
 dbus-run-session -- xvfb-run -a -s "-screen 0 1600x1200x24" \
   meson test -C build --print-errorlogs --num-processes 2
-count build
+count build main
 
 section "meson install: an installed build works from any folder"
 # its own build, installed into a temporary prefix; run from / with no hint
@@ -62,13 +47,14 @@ prefix=$(mktemp -d)
 rm -rf build-install
 if meson setup build-install --prefix "$prefix" >/dev/null && ninja -C build-install install >/dev/null; then
   (cd / && env -u ATTNSCOPE_MODELS_DIR bash "$root/tests/install-check.sh" "$prefix") > build-install/install-check.tap
-  /usr/bin/python3 - build-install/install-check.tap "$install_log" <<'PY'
+  status=$?
+  /usr/bin/python3 - build-install/install-check.tap "$install_log" "$status" <<'PY'
 import json, sys
 out = open(sys.argv[1]).read()
-json.dump({"name": "install-check", "stdout": out, "result": "OK" if "not ok" not in out else "FAIL"}, open(sys.argv[2], "w"))
+json.dump({"name": "install-check", "stdout": out, "result": "OK" if sys.argv[3] == "0" else "FAIL"}, open(sys.argv[2], "w"))
 PY
   cat build-install/install-check.tap
-  count build-install
+  count build-install install
 else
   echo "meson install failed" >&2
   failed=$((failed + 1))
@@ -83,14 +69,14 @@ rm -f build-asan/meson-logs/testlog.json
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
   LSAN_OPTIONS=suppressions=$root/tests/lsan.supp:print_suppressions=0 \
   meson test -C build-asan --print-errorlogs --suite core --suite robustness --suite gui
-count build-asan
+count build-asan asan
 
 section "valgrind: the command line"
 rm -f build/meson-logs/testlog.json
 # the cli tests start attnscope-cli through $ATTNSCOPE_CLI_WRAPPER
 ATTNSCOPE_CLI_WRAPPER="valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect --suppressions=$PWD/tests/valgrind.supp" \
   meson test -C build --print-errorlogs --suite cli --timeout-multiplier 20
-count build
+count build valgrind
 
 section "libFuzzer: loader and tokenizers"
 if [ ! -f build-fuzz/build.ninja ]; then
@@ -98,7 +84,7 @@ if [ ! -f build-fuzz/build.ninja ]; then
 fi
 rm -f build-fuzz/meson-logs/testlog.json
 meson test -C build-fuzz --print-errorlogs --suite fuzz --timeout-multiplier 5
-count build-fuzz
+count build-fuzz fuzz
 
 echo
 echo "$passed passed, $failed failed"

@@ -20,7 +20,7 @@ build_packages=(
 test_packages=(
   python3 python3-torch python3-numpy
   xvfb xauth xdotool dbus dbus-daemon dbus-x11 imagemagick librsvg2-bin
-  desktop-file-utils appstream
+  desktop-file-utils appstream locales poppler-utils
   clang libclang-rt-14-dev valgrind
 )
 
@@ -40,6 +40,10 @@ fi
 
 if [ ! -f build/build.ninja ]; then
   meson setup build
+fi
+# a main build configured without the viewer would lose its tests: never
+if ! grep -q '"name": "gui", "value": true' build/meson-info/intro-buildoptions.json; then
+  meson configure build -Dgui=true
 fi
 ninja -C build
 

@@ -14,13 +14,11 @@ bin=$1
 probe=$2
 models=${ATTNSCOPE_MODELS_DIR:?}
 
-if [ -f "$models/en-zh-gru.json" ]; then
-  model=$models/en-zh-gru.json
-  sentence="i am hungry ."
-else
-  model=$models/tiny-hello.json
-  sentence="hello world !"
-fi
+# the bundled model and what it translates (hand-checked, as in tests/golden)
+model=$models/en-zh-gru.json
+sentence="i am hungry ."
+translation="我饿了。"
+rows=5   # 我 饿 了 。 EOS
 
 tmp=$(mktemp -d)
 pid=
@@ -85,14 +83,17 @@ ok "the window opened with $(basename "$model")"
 xdotool key --clearmodifiers ctrl+a
 xdotool type --delay 40 "$sentence"
 sleep 0.6
+
+# At the last step no row is dimmed: every cell is in the colour map.
+import -window root "$tmp/typed.png" || fail "no screenshot"
+read -r x y w h count < <("$probe" heatmap "$tmp/typed.png") || fail "no heatmap cells on screen"
+[ "$count" -gt 400 ] || fail "the heatmap area is nearly blank ($count colour-map pixels)"
+ok "the heatmap is on screen: ${w}x${h} at $x,$y, $count colour-map pixels"
+
 # Escape leaves the entry for the heatmap; Home is step 1, Right Right step 3.
 xdotool key Escape Home Right Right
 sleep 0.5
-
 import -window root "$tmp/before.png" || fail "no screenshot"
-read -r x y w h count < <("$probe" heatmap "$tmp/before.png") || fail "no heatmap cells on screen"
-[ "$count" -gt 400 ] || fail "the heatmap area is nearly blank ($count colour-map pixels)"
-ok "the heatmap is on screen: ${w}x${h} at $x,$y, $count colour-map pixels"
 
 # Hover the middle of the cells: highlight and tooltip.
 xdotool mousemove $((x + w / 2)) $((y + h / 2))
@@ -113,9 +114,26 @@ ok "the exported SVG renders, $rendered colour-map pixels"
 for word in $sentence; do
   grep -qF -- " $word" "$tmp/view.svg" || fail "“$word” is not in the SVG"
 done
-grep -qF "<title>Attention: $sentence →" "$tmp/view.svg" || fail "the SVG's title is not the typed sentence"
+grep -qF "<title>Attention: $sentence → $translation</title>" "$tmp/view.svg" ||
+  fail "the SVG's title is not the typed sentence and its translation $translation"
 grep -qF "Shown at step 3 of" "$tmp/view.svg" || fail "the SVG is not at step 3"
-ok "the SVG has the typed tokens and is at step 3"
+ok "the SVG has the typed tokens, the translation $translation and is at step 3"
+
+# A click on a row of cells shows that step: the first row, then the last.
+# (Each export shows "Saved" above the entries for 6 s, which moves the
+# heatmap down: the clicks wait until it has gone.)
+for row in 1 $rows; do
+  sleep 7
+  xdotool mousemove --sync $((x + w / 2)) $((y + h * (2 * row - 1) / (2 * rows)))
+  sleep 0.3
+  xdotool click 1
+  sleep 0.5
+  sleep 0.5
+  "$bin" --export-to="$tmp/click-$row.svg" || fail "attnscope --export-to failed"
+  grep -qF "Shown at step $row of $rows" "$tmp/click-$row.svg" ||
+    fail "a click on row $row did not show step $row: $(grep -o 'Shown at step [0-9]* of [0-9]*' "$tmp/click-$row.svg")"
+done
+ok "clicking the first and the last row of cells shows steps 1 and $rows"
 
 # Export to a place that cannot be written: an error, and the app stays up.
 if "$bin" --export-to=/proc/attnscope-e2e.svg 2>"$tmp/export-error"; then

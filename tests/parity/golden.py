@@ -42,7 +42,7 @@ SENTENCES = [
     "What is your name?",
     "It's raining.",
 ]
-TOP = 10
+TOP = 25  # the CLI shows at most 20 (AS_MAX_TOP); 5 more for near ties at the 20th place
 TIE_MARGIN = 1e-3
 
 
@@ -65,7 +65,7 @@ def greedy(encoder, decoder, model, sentence):
         out, hidden, attn = decoder.forward_step(torch.tensor([[inp]], dtype=torch.long), hidden, enc_out)
         logp32 = torch.log_softmax(out[0, 0], dim=-1)
         logp = torch.log_softmax(out[0, 0].double(), dim=-1)
-        order = torch.argsort(logp32, descending=True).tolist()
+        order = torch.sort(logp32, descending=True, stable=True).indices.tolist()  # ties: lower id first
         choice = order[0]
         min_margin = min(min_margin, float(logp32[order[0]] - logp32[order[1]]))
         steps.append({"input": vocab[inp], "output": vocab[choice], "prob": math.exp(float(logp[choice])),

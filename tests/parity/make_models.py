@@ -20,7 +20,7 @@ A reference file:
   ]
 }
 STEP = {"input": str, "output": str, "prob": float, "logprob": float,
-        "attention": [float per source token], "top": [[token, logprob], ...10 best]}
+        "attention": [float per source token], "top": [[token, logprob], ...25 best]}
 
 The models vary what an engine could get wrong: hidden size, vocabulary
 sizes, the special ids (not always 0 / 1), with and without an unknown token,
@@ -46,7 +46,9 @@ from attnscope_export import export_gru_attention  # noqa: E402
 from attnscope_tutorial import AttnDecoderRNN, EncoderRNN, tokenize  # noqa: E402
 
 TIE_MARGIN = 1e-3
-TOP = 10
+# Candidates kept per step: the CLI shows at most 20 (AS_MAX_TOP); 5 more so
+# that check_parity.py can tell a near tie at the 20th place from a wrong one.
+TOP = 25
 
 # Extra source words that exercise the "words" tokenizer (all lower-case: the
 # sentences are written with capitals, the tokenizer lower-cases them).
@@ -157,7 +159,7 @@ def run(enc, dec, spec, src_ids, src_vocab, tgt_vocab, forced=None):
         out, hidden, attn = dec.forward_step(torch.tensor([[inp]], dtype=torch.long), hidden, enc_out)
         logp = torch.log_softmax(out[0, 0].double(), dim=-1)  # float32 logits, log_softmax in double
         logp32 = torch.log_softmax(out[0, 0], dim=-1)
-        order = torch.argsort(logp32, descending=True).tolist()
+        order = torch.sort(logp32, descending=True, stable=True).indices.tolist()  # ties: lower id first
         choice = order[0] if forced is None else forced[i]
         margin = float(logp32[order[0]] - logp32[order[1]]) if len(order) > 1 else float("inf")
         steps.append({

@@ -23,7 +23,8 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "tools"))
 from attnscope_tokenize import tokenize  # noqa: E402
 
-TOP = 5
+DEFAULT_TOP = 5  # as attnscope-cli: --top K, 0..20
+MAX_TOP = 20
 
 
 def flat(data):
@@ -84,7 +85,7 @@ def log_softmax(v):
     return [x - m - s for x in v]
 
 
-def translate(model, sentence, target=None):
+def translate(model, sentence, target=None, top=DEFAULT_TOP):
     t = {k: load_tensor(v) for k, v in model["tensors"].items()}
     H = model["hyperparameters"]["hidden_size"]
     src, tgt = model["source"], model["target"]
@@ -143,7 +144,7 @@ def translate(model, sentence, target=None):
         out = order[0] if forced is None else forced[k]
         steps.append({"input": tgt["vocabulary"][inp], "output": tgt["vocabulary"][out],
                       "prob": math.exp(logp[out]),
-                      "top": [{"token": tgt["vocabulary"][i], "prob": math.exp(logp[i])} for i in order[:TOP]]})
+                      "top": [{"token": tgt["vocabulary"][i], "prob": math.exp(logp[i])} for i in order[:top]]})
         attention.append(a)
         inp = out
         if forced is None and out == end:
@@ -161,11 +162,15 @@ def main():
     tr.add_argument("sentence")
     tr.add_argument("--json", action="store_true")
     tr.add_argument("--target")
+    tr.add_argument("--top", type=int, default=DEFAULT_TOP)
     args = p.parse_args()
+    if not 0 <= args.top <= MAX_TOP:
+        print("reference_cli: --top must be between 0 and %d" % MAX_TOP, file=sys.stderr)
+        return 2
     with open(args.model, encoding="utf-8") as f:
         model = json.load(f)
     try:
-        result = translate(model, args.sentence, args.target)
+        result = translate(model, args.sentence, args.target, args.top)
     except ValueError as e:
         print("reference_cli: %s" % e, file=sys.stderr)
         return 1

@@ -1,12 +1,17 @@
 /* Decoding sessions on tiny-hello: greedy, forced, picked, beam, rewinding,
- * unknown words, empty input, attention rows, the length limit. */
+ * unknown words, empty input, attention rows, the length limit; the
+ * candidates of a step (top k) also on the bundled en-zh-gru (2027 target
+ * tokens) and on a model whose output ties. */
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <glib.h>
+#include <json-glib/json-glib.h>
 
 #include "as-error.h"
+#include "as-kernels.h"
 #include "as-session.h"
 
 /* tiny-hello's target ids */
@@ -81,18 +86,27 @@ check_steps (AsSession *session)
       g_assert_cmpint (step->output, <, (int) tgt->size);
       g_assert_cmpfloat (step->prob, >, 0.0f);
       g_assert_cmpfloat (step->prob, <=, 1.0f);
-      g_assert_cmpfloat_with_epsilon (logf (step->prob), step->logprob, 1e-5);
+      /* prob is expf (logprob): back within float rounding of both (measured at most 6e-8) */
+      g_assert_cmpfloat (fabsf (logf (step->prob) - step->logprob), <=, 5e-7f * MAX (1.0f, fabsf (step->logprob)));
       g_assert_cmpuint (step->n_top, ==, MIN (AS_MAX_TOP, tgt->size));
       g_assert_true (step->chosen == (step->output != step->top_ids[0]));
       for (guint k = 0; k < step->n_top; k++)
         {
+          g_assert_cmpint (step->top_ids[k], >=, 0);
+          g_assert_cmpint (step->top_ids[k], <, (int) tgt->size);
+          for (guint j = 0; j < k; j++)
+            g_assert_cmpint (step->top_ids[j], !=, step->top_ids[k]);
           if (k > 0)
             g_assert_cmpfloat (step->top_probs[k], <=, step->top_probs[k - 1]);
           if (step->top_ids[k] == step->output)
-            g_assert_cmpfloat_with_epsilon (step->top_probs[k], step->prob, 1e-6);
+            g_assert_cmpfloat (step->top_probs[k], ==, step->prob);  /* the same float, expf'ed the same way */
           top_sum += step->top_probs[k];
         }
-      g_assert_cmpfloat_with_epsilon (top_sum, 1.0, 1e-5);  /* all 6 tokens are in the top 20 */
+      /* float rounding of each probability: measured at most 6.7e-8 off */
+      if (tgt->size <= AS_MAX_TOP)
+        g_assert_cmpfloat_with_epsilon (top_sum, 1.0, 5e-7);  /* every token is listed */
+      else
+        g_assert_cmpfloat (top_sum, <=, 1.0 + 5e-7);
 
       for (guint i = 0; i < n_source; i++)
         {
@@ -100,8 +114,9 @@ check_steps (AsSession *session)
           g_assert_cmpfloat (step->attention[i], <=, 1.0f);
           sum += step->attention[i];
         }
-      /* also over 50,000 tokens (as_softmax() once added up in a float: 0.99949) */
-      g_assert_cmpfloat_with_epsilon (sum, 1.0, 1e-5);
+      /* also over 50,000 tokens (as_softmax() once added up in a float: 0.99949);
+       * each weight is a float rounded once: measured at most 4.5e-8 off */
+      g_assert_cmpfloat_with_epsilon (sum, 1.0, 3e-7);
     }
 }
 
@@ -251,7 +266,7 @@ test_forced_reports_the_model_probability (void)
     if (g0->top_ids[k] == MONDE)
       p_monde = g0->top_probs[k];
   g_assert_cmpfloat (p_monde, >, 0.0f);
-  g_assert_cmpfloat_with_epsilon (f0->prob, p_monde, 1e-7);
+  g_assert_cmpfloat (f0->prob, ==, p_monde);
   g_assert_cmpfloat (f0->prob, <, 0.01f);
   g_assert_true (f0->chosen);
   g_assert_cmpint (f0->top_ids[0], ==, BONJOUR);
@@ -460,7 +475,7 @@ test_beam_is_at_least_greedy (void)
         g_assert_true (last->output == EOS || as_session_get_n_steps (beam) == as_session_get_max_length (beam));
         /* the comparison holds between hypotheses that ended */
         if (as_session_get_step (greedy, as_session_get_n_steps (greedy) - 1)->output == EOS)
-          g_assert_cmpfloat (total_logprob (beam), >=, total_logprob (greedy) - 1e-5);
+          g_assert_cmpfloat (total_logprob (beam), >=, total_logprob (greedy) - 1e-6);
       }
 }
 
@@ -481,6 +496,231 @@ test_beam_invalid (void)
   g_assert_true (as_session_decode_beam (session, 64, &error));
   g_assert_no_error (error);
   check_steps (session);
+}
+
+/* ---- the candidates of a step (top k) ------------------------------------------ */
+
+/* The engine's documented order (as-kernels.h, docs/model-format.md "ties"):
+ * most probable first, equal values lower id first. */
+typedef struct { float value; int id; } Scored;
+
+static int
+best_first (const void *a,
+            const void *b)
+{
+  const Scored *x = a, *y = b;
+
+  if (x->value != y->value)
+    return x->value > y->value ? -1 : 1;
+  return x->id - y->id;
+}
+
+/* as_top_k against a full sort, on arrays up to the size of en-zh-gru's
+ * target vocabulary with ties everywhere (37 distinct values), for k of 0,
+ * 1, 20 (AS_MAX_TOP), more than n: min (k, n) values, in that order */
+static void
+test_top_k_against_a_sort (void)
+{
+  const int n = 2027;
+  const int lengths[] = { 1, 2, 5, 19, 20, 21, 37, 38, 64, 100, 2027 };
+  const guint ks[] = { 0, 1, 2, 19, 20, 21, 64 };
+  g_autofree float *x = g_new (float, n);
+  int ids[65];
+  float values[65];
+
+  for (int i = 0; i < n; i++)
+    x[i] = -(float) ((i * 7919) % 37) / 8.0f;
+
+  for (guint l = 0; l < G_N_ELEMENTS (lengths); l++)
+    {
+      const int len = lengths[l];
+      g_autofree Scored *sorted = g_new (Scored, len);
+
+      for (int i = 0; i < len; i++)
+        sorted[i] = (Scored) { x[i], i };
+      qsort (sorted, len, sizeof *sorted, best_first);
+
+      for (guint c = 0; c < G_N_ELEMENTS (ks); c++)
+        {
+          const guint want = MIN (ks[c], (guint) len);
+
+          memset (ids, 0xff, sizeof ids);
+          g_assert_cmpuint (as_top_k (x, len, ks[c], ids, values), ==, want);
+          for (guint j = 0; j < want; j++)
+            {
+              g_assert_cmpint (ids[j], ==, sorted[j].id);
+              g_assert_cmpfloat (values[j], ==, sorted[j].value);
+            }
+          g_assert_cmpint (ids[want], ==, -1);  /* nothing written past the count */
+        }
+    }
+}
+
+/* tiny-hello with @n_target target tokens (SOS, EOS, <unk>, t3, t4...) whose
+ * output layer ignores the state: the logit of token i is -(i % 3), so a
+ * third of the vocabulary ties for first place, a third for second... */
+static AsModel *
+load_tied (guint n_target)
+{
+  g_autofree char *text = tiny_text ();
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *data = NULL;
+  JsonObject *root, *tensors;
+  JsonArray *vocabulary = json_array_new ();
+  const char *names[] = { "decoder.embedding.weight", "decoder.out.weight", "decoder.out.bias" };
+  AsModel *model;
+
+  g_assert_true (json_parser_load_from_data (parser, text, -1, NULL));
+  root = json_node_get_object (json_parser_get_root (parser));
+  for (guint i = 0; i < n_target; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("t%u", i);
+      json_array_add_string_element (vocabulary, i == 0 ? "SOS" : i == 1 ? "EOS" : i == 2 ? "<unk>" : name);
+    }
+  json_object_set_array_member (json_object_get_object_member (root, "target"), "vocabulary", vocabulary);
+
+  tensors = json_object_get_object_member (root, "tensors");
+  for (guint t = 0; t < G_N_ELEMENTS (names); t++)
+    {
+      JsonObject *tensor = json_object_new ();
+      JsonArray *shape = json_array_new ();
+      JsonArray *rows = json_array_new ();
+
+      json_array_add_int_element (shape, n_target);
+      if (t < 2)
+        json_array_add_int_element (shape, 4);
+      for (guint i = 0; i < n_target; i++)
+        if (t < 2)
+          {
+            JsonArray *row = json_array_new ();
+            for (guint j = 0; j < 4; j++)
+              json_array_add_double_element (row, t == 0 ? 0.25 * ((i + j) % 5) - 0.5 : 0.0);
+            json_array_add_array_element (rows, row);
+          }
+        else
+          json_array_add_double_element (rows, -(double) (i % 3));
+      json_object_set_array_member (tensor, "shape", shape);
+      json_object_set_array_member (tensor, "data", rows);
+      json_object_set_object_member (tensors, names[t], tensor);
+    }
+
+  data = json_to_string (json_parser_get_root (parser), FALSE);
+  model = as_model_new_from_data (data, strlen (data), "tied.json", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (as_model_get_target (model)->size, ==, n_target);
+  return model;
+}
+
+/* Where the k-th place falls in the middle of equally probable tokens, the
+ * lower ids are the ones kept, in order of id, in every mode of decoding. */
+static void
+test_top_ties (void)
+{
+  /* 50 tokens: the 17 with logit 0 (ids 0, 3 ... 48), then 3 of the 17 with -1 */
+  const int best50[AS_MAX_TOP] = { 0, 3, 6, 9, 12, 15, 18, 21, 24, 27, 30, 33, 36, 39, 42, 45, 48, 1, 4, 7 };
+  /* 13 tokens, fewer than AS_MAX_TOP: all of them */
+  const int all13[13] = { 0, 3, 6, 9, 12, 1, 4, 7, 10, 2, 5, 8, 11 };
+  const struct { guint n_target; const int *order; guint n; } cases[] = {
+    { 50, best50, AS_MAX_TOP },
+    { 13, all13, 13 },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (cases); c++)
+    {
+      g_autoptr (AsModel) model = load_tied (cases[c].n_target);
+      g_autoptr (AsSession) session = new_session (model, "hello world !");
+      const double log_z = log (cases[c].n_target / 3 + (cases[c].n_target % 3 > 0) +
+                                (cases[c].n_target / 3 + (cases[c].n_target % 3 > 1)) * exp (-1.0) +
+                                (cases[c].n_target / 3) * exp (-2.0));
+
+      for (guint mode = 0; mode < 3; mode++)
+        {
+          if (mode == 0)
+            g_assert_true (as_session_decode_greedy (session, NULL));
+          else if (mode == 1)
+            g_assert_true (as_session_decode_forced (session, "t5 t7", NULL));
+          else
+            g_assert_true (as_session_decode_beam (session, 4, NULL));
+          check_steps (session);
+          for (guint t = 0; t < as_session_get_n_steps (session); t++)
+            {
+              const AsStep *step = as_session_get_step (session, t);
+
+              g_assert_cmpuint (step->n_top, ==, cases[c].n);
+              for (guint k = 0; k < step->n_top; k++)
+                {
+                  g_assert_cmpint (step->top_ids[k], ==, cases[c].order[k]);
+                  /* float rounding (measured at most 4e-8 relative; a sum in float, 5e-7) */
+                  g_assert_cmpfloat_with_epsilon (step->top_probs[k] / exp (-(cases[c].order[k] % 3) - log_z), 1.0, 1e-6);
+                  if (k > 0 && cases[c].order[k] % 3 == cases[c].order[k - 1] % 3)
+                    g_assert_cmpfloat (step->top_probs[k], ==, step->top_probs[k - 1]);
+                }
+              if (mode == 0)
+                g_assert_cmpint (step->output, ==, 0);  /* the argmax: the lowest id of the best */
+            }
+        }
+    }
+}
+
+/* The bundled model, 2027 target tokens: every step of a greedy decoding
+ * lists exactly AS_MAX_TOP candidates, best first, the first the output;
+ * and at two steps, they are the 20 best of the whole distribution (each
+ * token's probability read by forcing it at that step), in order, with
+ * those probabilities. */
+static void
+test_top_en_zh (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("ATTNSCOPE_MODELS_DIR"), "en-zh-gru.json", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AsModel) model = as_model_new_from_file (path, &error);
+  g_autoptr (AsSession) session = NULL;
+  const guint T = 2027;
+  g_autofree Scored *all = g_new (Scored, T);
+  guint n_steps;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (as_model_get_target (model)->size, ==, T);
+  session = new_session (model, "Where is the station?");
+  g_assert_true (as_session_decode_greedy (session, &error));
+  g_assert_no_error (error);
+  check_steps (session);
+  n_steps = as_session_get_n_steps (session);
+  g_assert_cmpuint (n_steps, >=, 3);
+  for (guint t = 0; t < n_steps; t++)
+    {
+      const AsStep *step = as_session_get_step (session, t);
+
+      g_assert_cmpuint (step->n_top, ==, AS_MAX_TOP);
+      g_assert_cmpint (step->top_ids[0], ==, step->output);
+      g_assert_cmpfloat (step->top_probs[0], ==, step->prob);
+      g_assert_false (step->chosen);
+    }
+
+  for (guint t = 0; t < n_steps; t += n_steps - 1)
+    {
+      AsStep saved;
+      double sum = 0.0;
+
+      g_assert_true (as_session_decode_greedy (session, NULL));
+      saved = *as_session_get_step (session, t);
+
+      for (guint id = 0; id < T; id++)
+        {
+          as_session_rewind (session, t);
+          g_assert_true (as_session_step (session, id, NULL));
+          all[id] = (Scored) { as_session_get_step (session, t)->logprob, id };
+          sum += expf (all[id].value);
+        }
+      g_assert_cmpfloat_with_epsilon (sum, 1.0, 1e-6);  /* measured at most 4.8e-8 off */
+      qsort (all, T, sizeof *all, best_first);
+      for (guint k = 0; k < AS_MAX_TOP; k++)
+        {
+          g_assert_cmpint (saved.top_ids[k], ==, all[k].id);
+          g_assert_cmpfloat (saved.top_probs[k], ==, expf (all[k].value));
+        }
+      g_assert_cmpfloat (all[AS_MAX_TOP].value, <, all[AS_MAX_TOP - 1].value);  /* the cut is not in a tie */
+    }
 }
 
 /* ---- rewinding ---------------------------------------------------------------------- */
@@ -822,6 +1062,9 @@ main (int    argc,
   g_test_add_func ("/session/beam/width-1-is-greedy", test_beam_width_1_is_greedy);
   g_test_add_func ("/session/beam/at-least-greedy", test_beam_is_at_least_greedy);
   g_test_add_func ("/session/beam/invalid", test_beam_invalid);
+  g_test_add_func ("/session/top/kernel-against-a-sort", test_top_k_against_a_sort);
+  g_test_add_func ("/session/top/ties", test_top_ties);
+  g_test_add_func ("/session/top/en-zh-gru", test_top_en_zh);
   g_test_add_func ("/session/rewind", test_rewind);
   g_test_add_func ("/session/unknown/with-unknown-token", test_unknown_words_with_unknown_token);
   g_test_add_func ("/session/unknown/without-unknown-token", test_unknown_words_without_unknown_token);

@@ -632,12 +632,63 @@ def _(d):
     d[T][EMB]["shape"] = [Raw("-18446744073709551615"), 4]  # json-glib would read 1
 
 
-@fixture("shape-transposed", 'tensor "decoder.out.weight": shape [6, 4] expected '
-         "(the target vocabulary has 6 tokens, hidden_size is 4), [4, 6] found")
-def _(d):
-    t = d[T]["decoder.out.weight"]
-    t["shape"] = [4, 6]
-    t["data"] = [list(r) for r in zip(*t["data"])]
+# Every tensor of gru-bahdanau with a wrong shape, its data reshaped to match
+# (so that the shape is the one thing wrong): a matrix transposed (a square
+# one, where that changes nothing, one row or column too many), a vector one
+# value too many or too few. The loader must name the tensor, the shape it
+# expects and why, and the shape it found. Named shape-TENSOR (dots and
+# underscores as dashes).
+SRC_WHY = "the source vocabulary has 6 tokens, hidden_size is 4"
+TGT_WHY = "the target vocabulary has 6 tokens, hidden_size is 4"
+H_WHY = "hidden_size is 4"
+WRONG_SHAPES = [
+    # tensor, shape found, shape expected, why it is expected
+    ("encoder.embedding.weight", [4, 6], "[6, 4]", SRC_WHY),
+    ("encoder.gru.weight_ih_l0", [4, 12], "[12, 4]", H_WHY),
+    ("encoder.gru.weight_hh_l0", [4, 12], "[12, 4]", H_WHY),
+    ("encoder.gru.bias_ih_l0", [13], "[12]", H_WHY),
+    ("encoder.gru.bias_hh_l0", [11], "[12]", H_WHY),
+    ("decoder.embedding.weight", [4, 6], "[6, 4]", TGT_WHY),
+    ("decoder.attention.Wa.weight", [4, 5], "[4, 4]", H_WHY),
+    ("decoder.attention.Wa.bias", [5], "[4]", H_WHY),
+    ("decoder.attention.Ua.weight", [5, 4], "[4, 4]", H_WHY),
+    ("decoder.attention.Ua.bias", [3], "[4]", H_WHY),
+    ("decoder.attention.Va.weight", [4, 1], "[1, 4]", H_WHY),
+    ("decoder.attention.Va.bias", [2], "[1]", "a single score per position"),
+    ("decoder.gru.weight_ih_l0", [8, 12], "[12, 8]", H_WHY),
+    ("decoder.gru.weight_hh_l0", [4, 12], "[12, 4]", H_WHY),
+    ("decoder.gru.bias_ih_l0", [11], "[12]", H_WHY),
+    ("decoder.gru.bias_hh_l0", [13], "[12]", H_WHY),
+    ("decoder.out.weight", [4, 6], "[6, 4]", TGT_WHY),
+    ("decoder.out.bias", [7], "[6]", "the target vocabulary has 6 tokens"),
+]
+assert sorted(w[0] for w in WRONG_SHAPES) == sorted(BASE[T]), "a tensor of tiny-hello without a wrong-shape fixture"
+
+
+def reshaped(data, shape):
+    """data (nested as its old shape) fitted to shape: transposed when that
+    fits, else rows and columns cut or padded with 0.0."""
+    if len(shape) == 2 and len(data) == shape[1] and all(len(r) == shape[0] for r in data):
+        return [list(r) for r in zip(*data)]
+    if len(shape) == 1:
+        return (data + [0.0] * shape[0])[:shape[0]]
+    rows = [(r + [0.0] * shape[1])[:shape[1]] for r in data]
+    return (rows + [[0.0] * shape[1]] * shape[0])[:shape[0]]
+
+
+def shape_fixture(tensor, found, expected, why):
+    def wrong(d):
+        t = d[T][tensor]
+        t["shape"] = found
+        t["data"] = reshaped(t["data"], found)
+        assert len(flat(t["data"])) == math.prod(found)
+
+    name = "shape-" + tensor.replace(".", "-").replace("_", "-")
+    fixture(name, 'tensor "%s": shape %s expected (%s), %s found' % (tensor, expected, why, dump(found)))(wrong)
+
+
+for _wrong in WRONG_SHAPES:
+    shape_fixture(*_wrong)
 
 
 @fixture("shape-flattened", 'tensor "decoder.attention.Va.weight": shape [1, 4] expected (hidden_size is 4), [4] found')

@@ -121,6 +121,52 @@ test_words_lowercase (void)
   words ("ПРИВЕТ", "привет");
 }
 
+/* The capital sigma lower-cases to the final "ς" only at the end of a word
+ * and to "σ" everywhere else: Unicode's Final_Sigma context, as Python's
+ * str.lower() applies it (docs/model-format.md; every expected value below is
+ * what tools/attnscope_tokenize.py gives under /usr/bin/python3 3.11). The
+ * context is that of the text before it is cut into tokens: a cased letter
+ * before the sigma, none after, skipping the case-ignorable characters (marks,
+ * format characters, apostrophes, "." ":" "·") on both sides. */
+static void
+test_words_final_sigma (void)
+{
+  /* in the middle of a word, and twice in a row */
+  words ("ΟΔΥΣΣΕΥΣ", "οδυσσευς");
+  words ("ΣΟΦΙΑ", "σοφια");                      /* at the start */
+  words ("ΑΣΣ", "ασς");
+  words ("ΣΣ", "σς");
+  words ("Οδυσσευσ", "οδυσσευσ");                /* already lower-case: left alone */
+  /* followed by punctuation, white space, a symbol: the end of the word */
+  words ("ΟΔΥΣΣΕΥΣ.", "οδυσσευς|.");
+  words ("ΟΔΥΣΣΕΥΣ, ΣΑΣ!", "οδυσσευς|,|σας|!");
+  words ("ΑΣ-Β", "ας|-|β");
+  words ("ΑΣ_Β", "ας|_|β");
+  words ("ΑΣ\xc2\xa0" "Β", "ας|β");              /* no-break space */
+  words ("ΑΣ😀", "ας|😀");
+  words ("ΑΣ1", "ας1");                          /* a digit is not cased */
+  /* alone, or after no cased letter: not final */
+  words ("Σ.", "σ|.");
+  words ("Σ Σ", "σ|σ");
+  words ("(Σ)", "(|σ|)");
+  words (".Σ", ".|σ");
+  words ("1Σ", "1σ");
+  /* case-ignorable characters are skipped: the next cased letter decides,
+   * also across a "." or ":" that the tokenizer then cuts at */
+  words ("ΑΣ'Β", "ασ'β");
+  words ("ΑΣ’Β", "ασ’β");
+  words ("ΑΣ.Β", "ασ|.|β");
+  words ("ΑΣ:Β", "ασ|:|β");
+  words ("ΟΔΟΣ·ΟΔΟΣ", "οδοσ|·|οδος");
+  words ("ΑΣ\xcc\x81", "ας\xcc\x81");           /* a combining acute after it */
+  words ("ΑΣ\xcc\x81" "Β", "ασ\xcc\x81" "β");
+  words ("ΑΣ\xe2\x80\x8b" "Β", "ασ\xe2\x80\x8b" "β");  /* zero-width space (Cf) */
+  /* Roman numerals and title case are cased too */
+  words ("ⅧΣ", "ⅷς");
+  words ("ΑΣⅧ", "ασⅷ");
+  words ("ΑΣǅ", "ασǆ");
+}
+
 /* The lower-casing must not depend on the locale: in Turkish, GLib's
  * g_utf8_strdown() makes "I" a dotless "ı". */
 static void
@@ -266,6 +312,7 @@ main (int    argc,
   g_test_add_func ("/tokenizer/words/punctuation", test_words_punctuation);
   g_test_add_func ("/tokenizer/words/apostrophes", test_words_apostrophes);
   g_test_add_func ("/tokenizer/words/lowercase", test_words_lowercase);
+  g_test_add_func ("/tokenizer/words/final-sigma", test_words_final_sigma);
   g_test_add_func ("/tokenizer/words/lowercase-in-any-locale", test_words_lowercase_any_locale);
   g_test_add_func ("/tokenizer/cjk", test_words_cjk);
   g_test_add_func ("/tokenizer/white-space", test_white_space);

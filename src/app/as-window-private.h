@@ -6,6 +6,49 @@
 
 G_BEGIN_DECLS
 
+struct _AsWindow
+{
+  GtkApplicationWindow  parent_instance;
+
+  /* template children */
+  GtkRevealer          *message_revealer;
+  GtkWidget            *message_box;
+  GtkImage             *message_icon;
+  GtkLabel             *message_label;
+  GtkEntry             *source_entry;
+  GtkEntry             *target_entry;
+  GtkLabel             *translation_label;
+  GtkLabel             *input_note_label;
+  AsHeatmap            *heatmap;
+  AsCandidates         *candidates;
+  GtkScale             *step_scale;
+  GtkAdjustment        *step_adjustment;
+  GtkLabel             *step_label;
+  GtkButton            *play_button;
+  GtkDropDown          *colormap_dropdown;
+  GtkLabel             *model_label;
+
+  /* the model */
+  AsModel              *model;
+  GFile                *model_file;
+  GFileMonitor         *monitor;
+  guint                 reload_source;
+  guint                 n_loading;
+  GCancellable         *cancellable;
+  GPtrArray            *pending_exports;
+
+  /* the sentence */
+  AsSession            *session;
+  guint                 decode_source;
+  guint                 play_source;
+  guint                 message_source;
+  gboolean              message_shown;
+  gboolean              syncing;
+};
+
+/* The window's parts in their own files, set up by as_window_init(). */
+void          _as_window_dnd_init           (AsWindow *self);
+
 /* For the tests. */
 AsHeatmap    *as_window_get_heatmap         (AsWindow *self);
 AsCandidates *as_window_get_candidates      (AsWindow *self);

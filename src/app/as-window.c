@@ -37,46 +37,6 @@ typedef struct
   GApplicationCommandLine *command_line;
 } PendingExport;
 
-struct _AsWindow
-{
-  GtkApplicationWindow  parent_instance;
-
-  /* template children */
-  GtkRevealer          *message_revealer;
-  GtkWidget            *message_box;
-  GtkImage             *message_icon;
-  GtkLabel             *message_label;
-  GtkEntry             *source_entry;
-  GtkEntry             *target_entry;
-  GtkLabel             *translation_label;
-  GtkLabel             *input_note_label;
-  AsHeatmap            *heatmap;
-  AsCandidates         *candidates;
-  GtkScale             *step_scale;
-  GtkAdjustment        *step_adjustment;
-  GtkLabel             *step_label;
-  GtkButton            *play_button;
-  GtkDropDown          *colormap_dropdown;
-  GtkLabel             *model_label;
-
-  /* the model */
-  AsModel              *model;
-  GFile                *model_file;
-  GFileMonitor         *monitor;
-  guint                 reload_source;
-  guint                 n_loading;
-  GCancellable         *cancellable;
-  GPtrArray            *pending_exports;
-
-  /* the sentence */
-  AsSession            *session;
-  guint                 decode_source;
-  guint                 play_source;
-  guint                 message_source;
-  gboolean              message_shown;
-  gboolean              syncing;
-};
-
 G_DEFINE_FINAL_TYPE (AsWindow, as_window, GTK_TYPE_APPLICATION_WINDOW)
 
 static const char * const examples[] = {
@@ -1128,28 +1088,6 @@ key_pressed (AsWindow              *self,
   return TRUE;
 }
 
-/* Drag and drop of a model file */
-
-static gboolean
-drop_cb (AsWindow      *self,
-         const GValue  *value,
-         double         x,
-         double         y,
-         GtkDropTarget *target)
-{
-  GSList *files;
-
-  if (!G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
-    return FALSE;
-
-  files = g_value_get_boxed (value);
-  if (files == NULL)
-    return FALSE;
-
-  as_window_open_model (self, files->data);
-  return TRUE;
-}
-
 /* GObject */
 
 static void
@@ -1229,7 +1167,6 @@ static void
 as_window_init (AsWindow *self)
 {
   GtkEventController *keys;
-  GtkDropTarget *drop;
 
   self->cancellable = g_cancellable_new ();
   self->pending_exports = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_export_free);
@@ -1243,9 +1180,7 @@ as_window_init (AsWindow *self)
   g_signal_connect_object (keys, "key-pressed", G_CALLBACK (key_pressed), self, G_CONNECT_SWAPPED);
   gtk_widget_add_controller (GTK_WIDGET (self), keys);
 
-  drop = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
-  g_signal_connect_object (drop, "drop", G_CALLBACK (drop_cb), self, G_CONNECT_SWAPPED);
-  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
+  _as_window_dnd_init (self);
 
   update_model_label (self);
   show_session (self, NULL, -1);

@@ -5,11 +5,13 @@
 #include "config.h"
 
 #include <errno.h>
+#include <grp.h>
 #include <math.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/types.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -734,21 +736,87 @@ test_export_unwritable (void)
   g_assert_true (g_file_test (folder, G_FILE_TEST_IS_DIR));
   g_clear_error (&error);
 
-  /* a read-only folder, where permissions apply (not to root) */
-  if (geteuid () != 0)
-    {
-      g_autofree char *path = g_build_filename (dir, "figure.svg", NULL);
+  g_rmdir (folder);
+  remove_tree (dir);
+}
 
-      g_assert_true (g_file_set_contents (path, "before", -1, NULL));
-      g_assert_cmpint (chmod (dir, 0555), ==, 0);
+#define NOBODY 65534
+#define READ_ONLY_DIR_VARIABLE "ATTNSCOPE_TEST_READ_ONLY_DIR"
+
+/* A folder the user may read but not write (root may write anywhere, so
+ * under root the export runs in a child that has become nobody): the
+ * export fails with an error naming the file, writes nothing, and leaves
+ * the file that was there as it was. */
+static void
+test_export_read_only_folder (void)
+{
+  char template[] = "/tmp/attnscope-read-only-XXXXXX";
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *dir;
+  struct stat st;
+  guint n_entries;
+
+  if (g_test_subprocess ())
+    {
+      g_autoptr (AsFigure) figure = small_figure ();
+      g_autofree char *fresh = NULL;
+
+      dir = g_getenv (READ_ONLY_DIR_VARIABLE);
+      g_assert_nonnull (dir);
+      path = g_build_filename (dir, "figure.svg", NULL);
+      fresh = g_build_filename (dir, "new.png", NULL);
+
+      if (geteuid () == 0)
+        {
+          if (setgroups (0, NULL) != 0 || setgid (NOBODY) != 0 || setuid (NOBODY) != 0)
+            g_error ("could not become user %d (nobody) to test a read-only folder: %s",
+                     NOBODY, g_strerror (errno));
+        }
+      g_assert_cmpint (geteuid (), !=, 0);
+      g_assert_cmpint (getuid (), !=, 0);
+
+      /* the folder and the file can be read: what is refused is writing */
+      g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (contents, ==, "before");
+      g_assert_cmpint (access (dir, W_OK), !=, 0);
+
       g_assert_false (as_figure_export (figure, path, &error));
       g_assert_error (error, AS_ERROR, AS_ERROR_FILE);
       g_assert_nonnull (strstr (error->message, path));
-      chmod (dir, 0755);
+      g_clear_error (&error);
+
+      g_assert_false (as_figure_export (figure, fresh, &error));
+      g_assert_error (error, AS_ERROR, AS_ERROR_FILE);
+      g_assert_nonnull (strstr (error->message, fresh));
+      return;
     }
 
-  g_rmdir (folder);
+  dir = g_mkdtemp (template);
+  g_assert_nonnull (dir);
+  g_assert_cmpint (chmod (dir, 0755), ==, 0);
+  path = g_build_filename (dir, "figure.svg", NULL);
+  g_assert_true (g_file_set_contents (path, "before", -1, &error));
+  g_assert_cmpint (chmod (path, 0644), ==, 0);
+  g_assert_cmpint (chmod (dir, 0555), ==, 0);
+
+  g_setenv (READ_ONLY_DIR_VARIABLE, dir, TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+  g_unsetenv (READ_ONLY_DIR_VARIABLE);
+
+  /* what is there, read before the folder is cleaned up whatever happened */
+  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  n_entries = count_entries (dir);
   remove_tree (dir);
+
+  g_test_trap_assert_passed ();
+  g_assert_cmpstr (contents, ==, "before");
+  g_assert_cmpint (st.st_mode & 07777, ==, 0644);
+  g_assert_cmpint (st.st_uid, ==, geteuid ());
+  g_assert_cmpuint (n_entries, ==, 1);
 }
 
 /* A 1000 x 1000 matrix draws at every step and its corner cell is hit
@@ -796,7 +864,11 @@ load_tiny_model (void)
   AsModel *model;
 
   if (!g_file_test (path, G_FILE_TEST_EXISTS))
-    return NULL;
+    {
+      g_test_fail_printf ("%s is not there: the bundled model is part of the source tree "
+                          "(ATTNSCOPE_MODELS_DIR=%s)", path, as_models_dir ());
+      return NULL;
+    }
   model = as_model_new_from_file (path, &error);
   g_assert_no_error (error);
   return model;
@@ -811,10 +883,7 @@ test_session (void)
   g_autoptr (GError) error = NULL;
 
   if (model == NULL)
-    {
-      g_test_skip ("tiny-hello.json is not there");
-      return;
-    }
+    return;
 
   session = as_session_new (model, "Hello qwerty world", &error);
   g_assert_no_error (error);
@@ -865,6 +934,7 @@ main (int   argc,
   g_test_add_func ("/export/replaces", test_export_replaces);
   g_test_add_func ("/export/full-disk", test_export_full_disk);
   g_test_add_func ("/export/unwritable", test_export_unwritable);
+  g_test_add_func ("/export/read-only-folder", test_export_read_only_folder);
 
   return g_test_run ();
 }

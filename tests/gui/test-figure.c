@@ -1517,8 +1517,23 @@ test_export_read_only_folder (void)
   g_assert_cmpuint (n_entries, ==, 1);
 }
 
-/* A 1000 x 1000 matrix draws at every step and its corner cell is hit
- * exactly (its speed is measured in tests/bench/bench-figure.c, not here). */
+/* Is the pixel covered by the background (rows after the step)? Every
+ * viridis colour has a channel below 0.35, so none reaches 0.78 of white. */
+static gboolean
+is_dimmed (cairo_surface_t *surface,
+           double           x,
+           double           y)
+{
+  int r, g, b;
+
+  test_pixel_at (surface, x, y, &r, &g, &b);
+  return MIN (MIN (r, g), b) >= (int) floor (DIMMED * 255);
+}
+
+/* A 1000 x 1000 matrix (cells smaller than a pixel) is redrawn at one step
+ * after another, the rows after each step dimmed and the rows before it
+ * not, and its corner cell is hit exactly. Its speed is measured in
+ * tests/bench/bench-figure.c, not here. */
 static void
 test_large_matrix (void)
 {
@@ -1527,7 +1542,7 @@ test_large_matrix (void)
   cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 900, 700);
   cairo_t *cr = cairo_create (surface);
   int row, column;
-  AsFigureRect grid;
+  AsFigureRect grid, cell;
 
   for (guint i = 0; i < 1000 * 1000; i++)
     weights[i] = (float) ((i * 2654435761u) % 1000) / 1000.0f;
@@ -1540,6 +1555,17 @@ test_large_matrix (void)
       g_assert_cmpint (as_figure_get_step (figure), ==, i * 50);
       as_figure_draw (figure, cr, 900, 700);
       g_assert_cmpint (cairo_status (cr), ==, CAIRO_STATUS_SUCCESS);
+      cairo_surface_flush (surface);
+
+      g_assert_true (as_figure_get_cell_rect (figure, 900, 700, i * 50 + 10, 500, &cell));
+      if (!is_dimmed (surface, cell.x, cell.y))
+        g_error ("at step %d, row %d is not dimmed", i * 50, i * 50 + 10);
+      if (i > 0)
+        {
+          g_assert_true (as_figure_get_cell_rect (figure, 900, 700, i * 50 - 10, 500, &cell));
+          if (is_dimmed (surface, cell.x, cell.y))
+            g_error ("at step %d, row %d is dimmed", i * 50, i * 50 - 10);
+        }
     }
 
   g_assert_true (as_figure_get_grid_rect (figure, 900, 700, &grid));

@@ -6,6 +6,13 @@
 
 G_BEGIN_DECLS
 
+typedef enum
+{
+  AS_MESSAGE_INFO,
+  AS_MESSAGE_WARNING,
+  AS_MESSAGE_ERROR,
+} AsMessageKind;
+
 struct _AsWindow
 {
   GtkApplicationWindow  parent_instance;
@@ -46,8 +53,27 @@ struct _AsWindow
   gboolean              syncing;
 };
 
-/* The window's parts in their own files, set up by as_window_init(). */
-void          _as_window_dnd_init           (AsWindow *self);
+/* as-window.c, for the other parts of the window. */
+void          _as_window_show_message       (AsWindow      *self,
+                                             AsMessageKind  kind,
+                                             const char    *text);
+/* The step shown (-1: none) and how many there are. */
+int           _as_window_get_step           (AsWindow      *self);
+guint         _as_window_get_n_steps        (AsWindow      *self);
+/* Shows @step (clamped), in the heatmap, the candidates and the slider. */
+void          _as_window_set_step           (AsWindow      *self,
+                                             int            step);
+void          _as_window_set_playing        (AsWindow      *self,
+                                             gboolean       playing);
+
+/* as-window-actions.c: the actions and the keys. */
+void          _as_window_class_actions_init (AsWindowClass *klass);
+void          _as_window_actions_init       (AsWindow      *self);
+/* Enables each action (and sets the state of "play") as the window is now. */
+void          _as_window_actions_update     (AsWindow      *self);
+
+/* as-window-dnd.c: model files dropped on the window. */
+void          _as_window_dnd_init           (AsWindow      *self);
 
 /* For the tests. */
 AsHeatmap    *as_window_get_heatmap         (AsWindow *self);

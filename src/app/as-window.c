@@ -18,13 +18,6 @@
 #define PLAY_INTERVAL_MS  700
 #define INFO_TIMEOUT_S    6
 
-typedef enum
-{
-  MESSAGE_INFO,
-  MESSAGE_WARNING,
-  MESSAGE_ERROR,
-} MessageKind;
-
 typedef struct
 {
   GFile    *file;
@@ -48,9 +41,6 @@ static const char * const examples[] = {
 };
 
 static void decode_now            (AsWindow *self);
-static void update_step_actions   (AsWindow *self);
-static void set_playing           (AsWindow *self,
-                                   gboolean  playing);
 
 static void
 load_request_free (LoadRequest *request)
@@ -106,15 +96,15 @@ message_timeout (gpointer data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-show_message (AsWindow    *self,
-              MessageKind  kind,
-              const char  *text)
+void
+_as_window_show_message (AsWindow      *self,
+                         AsMessageKind  kind,
+                         const char    *text)
 {
   static const char * const icons[] = {
-    [MESSAGE_INFO] = "dialog-information-symbolic",
-    [MESSAGE_WARNING] = "dialog-warning-symbolic",
-    [MESSAGE_ERROR] = "dialog-error-symbolic",
+    [AS_MESSAGE_INFO] = "dialog-information-symbolic",
+    [AS_MESSAGE_WARNING] = "dialog-warning-symbolic",
+    [AS_MESSAGE_ERROR] = "dialog-error-symbolic",
   };
 
   g_autofree char *line = g_strdelimit (g_strdup (text), "\n", ' ');
@@ -126,15 +116,15 @@ show_message (AsWindow    *self,
   gtk_image_set_from_icon_name (self->message_icon, icons[kind]);
   gtk_widget_remove_css_class (self->message_box, "info");
   gtk_widget_remove_css_class (self->message_box, "error");
-  if (kind == MESSAGE_INFO)
+  if (kind == AS_MESSAGE_INFO)
     gtk_widget_add_css_class (self->message_box, "info");
-  else if (kind == MESSAGE_ERROR)
+  else if (kind == AS_MESSAGE_ERROR)
     gtk_widget_add_css_class (self->message_box, "error");
 
   gtk_revealer_set_reveal_child (self->message_revealer, TRUE);
   self->message_shown = TRUE;
 
-  if (kind == MESSAGE_INFO)
+  if (kind == AS_MESSAGE_INFO)
     self->message_source = g_timeout_add_seconds (INFO_TIMEOUT_S, message_timeout, self);
 }
 
@@ -168,23 +158,23 @@ quoted_list (const char * const *words)
 
 /* Steps */
 
-static int
-current_step (AsWindow *self)
+int
+_as_window_get_step (AsWindow *self)
 {
   return as_heatmap_get_step (self->heatmap);
 }
 
-static guint
-n_steps (AsWindow *self)
+guint
+_as_window_get_n_steps (AsWindow *self)
 {
   return self->session != NULL ? as_session_get_n_steps (self->session) : 0;
 }
 
-static void
-set_step (AsWindow *self,
-          int       step)
+void
+_as_window_set_step (AsWindow *self,
+                     int       step)
 {
-  guint n = n_steps (self);
+  guint n = _as_window_get_n_steps (self);
   g_autofree char *label = NULL;
 
   if (n == 0)
@@ -203,62 +193,36 @@ set_step (AsWindow *self,
   label = n > 0 ? g_strdup_printf ("Step %d of %u", step + 1, n) : g_strdup ("No steps");
   gtk_label_set_text (self->step_label, label);
 
-  update_step_actions (self);
-}
-
-static void
-enable_action (AsWindow   *self,
-               const char *name,
-               gboolean    enabled)
-{
-  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), name);
-
-  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
-}
-
-static void
-update_step_actions (AsWindow *self)
-{
-  int step = current_step (self);
-  guint n = n_steps (self);
-
-  enable_action (self, "step-first", n > 0 && step > 0);
-  enable_action (self, "step-previous", n > 0 && step > 0);
-  enable_action (self, "step-next", n > 0 && step + 1 < (int) n);
-  enable_action (self, "step-last", n > 0 && step + 1 < (int) n);
-  enable_action (self, "play", n > 1);
-  enable_action (self, "export", as_figure_get_n_columns (as_heatmap_get_figure (self->heatmap)) > 0);
+  _as_window_actions_update (self);
 }
 
 static gboolean
 play_tick (gpointer data)
 {
   AsWindow *self = data;
-  int step = current_step (self);
+  int step = _as_window_get_step (self);
 
-  if (step + 1 >= (int) n_steps (self))
+  if (step + 1 >= (int) _as_window_get_n_steps (self))
     {
       self->play_source = 0;
-      set_playing (self, FALSE);
+      _as_window_set_playing (self, FALSE);
       return G_SOURCE_REMOVE;
     }
 
-  set_step (self, step + 1);
+  _as_window_set_step (self, step + 1);
   return G_SOURCE_CONTINUE;
 }
 
-static void
-set_playing (AsWindow *self,
-             gboolean  playing)
+void
+_as_window_set_playing (AsWindow *self,
+                        gboolean  playing)
 {
-  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), "play");
-
-  if (playing && n_steps (self) > 1)
+  if (playing && _as_window_get_n_steps (self) > 1)
     {
       if (self->play_source == 0)
         {
-          if (current_step (self) + 1 >= (int) n_steps (self))
-            set_step (self, 0);
+          if (_as_window_get_step (self) + 1 >= (int) _as_window_get_n_steps (self))
+            _as_window_set_step (self, 0);
           self->play_source = g_timeout_add (PLAY_INTERVAL_MS, play_tick, self);
         }
     }
@@ -268,7 +232,7 @@ set_playing (AsWindow *self,
       g_clear_handle_id (&self->play_source, g_source_remove);
     }
 
-  g_simple_action_set_state (G_SIMPLE_ACTION (action), g_variant_new_boolean (playing));
+  _as_window_actions_update (self);
   gtk_button_set_icon_name (self->play_button,
                             playing ? "media-playback-pause-symbolic" : "media-playback-start-symbolic");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button),
@@ -296,7 +260,7 @@ show_session (AsWindow  *self,
     translation = as_session_get_translation (self->session);
   gtk_label_set_text (self->translation_label, translation != NULL ? translation : "");
 
-  set_step (self, step < 0 ? (int) n_steps (self) - 1 : step);
+  _as_window_set_step (self, step < 0 ? (int) _as_window_get_n_steps (self) - 1 : step);
 }
 
 static gboolean
@@ -319,7 +283,7 @@ decode_now (AsWindow *self)
   gboolean decoded;
 
   g_clear_handle_id (&self->decode_source, g_source_remove);
-  set_playing (self, FALSE);
+  _as_window_set_playing (self, FALSE);
 
   if (self->model == NULL)
     {
@@ -398,10 +362,10 @@ candidate_activated (AsWindow *self,
   if (self->session == NULL)
     return;
 
-  set_playing (self, FALSE);
+  _as_window_set_playing (self, FALSE);
   if (!as_session_decode_from (self->session, step, token, &error))
     {
-      show_message (self, MESSAGE_ERROR, error->message);
+      _as_window_show_message (self, AS_MESSAGE_ERROR, error->message);
       return;
     }
 
@@ -413,8 +377,8 @@ heatmap_row_activated (AsWindow *self,
                        int       row,
                        gpointer  heatmap)
 {
-  set_playing (self, FALSE);
-  set_step (self, row);
+  _as_window_set_playing (self, FALSE);
+  _as_window_set_step (self, row);
 }
 
 static void
@@ -423,10 +387,10 @@ step_adjustment_changed (AsWindow      *self,
 {
   int step = (int) lround (gtk_adjustment_get_value (adjustment)) - 1;
 
-  if (self->syncing || step == current_step (self))
+  if (self->syncing || step == _as_window_get_step (self))
     return;
 
-  set_step (self, step);
+  _as_window_set_step (self, step);
 }
 
 /* The model */
@@ -699,7 +663,7 @@ load_done (GObject      *object,
         text = g_strdup_printf ("Could not open the model “%s”: %s "
                                 "Open one with the Open button, or drop one on this window.",
                                 name, reason);
-      show_message (self, MESSAGE_ERROR, text);
+      _as_window_show_message (self, AS_MESSAGE_ERROR, text);
     }
   else
     {
@@ -709,7 +673,7 @@ load_done (GObject      *object,
       if (request->reload)
         {
           text = g_strdup_printf ("Reloaded “%s”, which changed on disk.", name);
-          show_message (self, MESSAGE_INFO, text);
+          _as_window_show_message (self, AS_MESSAGE_INFO, text);
         }
       else if (self->message_shown)
         hide_message (self);
@@ -741,351 +705,6 @@ reload_model (AsWindow *self)
 {
   if (self->model_file != NULL && g_file_query_exists (self->model_file, NULL))
     load_model (self, self->model_file, TRUE);
-}
-
-/* Actions */
-
-static void
-open_response (AsWindow             *self,
-               int                   response,
-               GtkFileChooserNative *chooser)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-
-      if (file != NULL)
-        as_window_open_model (self, file);
-    }
-
-  g_object_unref (chooser);
-}
-
-static void
-open_activated (GSimpleAction *action,
-                GVariant      *parameter,
-                gpointer       user_data)
-{
-  AsWindow *self = user_data;
-  GtkFileChooserNative *chooser;
-  GtkFileFilter *filter;
-
-  chooser = gtk_file_chooser_native_new ("Open a Model", GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_OPEN, "_Open", "_Cancel");
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-
-  filter = gtk_file_filter_new ();
-  gtk_file_filter_set_name (filter, "AttnScope models (JSON)");
-  gtk_file_filter_add_pattern (filter, "*.json");
-  gtk_file_filter_add_mime_type (filter, "application/json");
-  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
-  g_object_unref (filter);
-
-  if (self->model_file != NULL)
-    {
-      g_autoptr (GFile) folder = g_file_get_parent (self->model_file);
-
-      if (folder != NULL)
-        gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
-    }
-
-  g_signal_connect_object (chooser, "response", G_CALLBACK (open_response), self, G_CONNECT_SWAPPED);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-}
-
-static void
-export_response (AsWindow             *self,
-                 int                   response,
-                 GtkFileChooserNative *chooser)
-{
-  if (response == GTK_RESPONSE_ACCEPT)
-    {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
-      GtkFileFilter *filter = gtk_file_chooser_get_filter (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *base = path != NULL ? g_path_get_basename (path) : NULL;
-
-      /* a name without an extension takes the chosen file type's */
-      if (path != NULL && strchr (base, '.') == NULL)
-        {
-          const char *name = filter != NULL ? gtk_file_filter_get_name (filter) : NULL;
-          const char *extension = ".svg";
-          char *with_extension;
-
-          if (name != NULL && g_str_has_prefix (name, "PNG"))
-            extension = ".png";
-          else if (name != NULL && g_str_has_prefix (name, "PDF"))
-            extension = ".pdf";
-          with_extension = g_strconcat (path, extension, NULL);
-          g_free (path);
-          path = with_extension;
-        }
-
-      if (path != NULL)
-        g_action_group_activate_action (G_ACTION_GROUP (self), "export-to", g_variant_new_string (path));
-      else if (file != NULL)
-        show_message (self, MESSAGE_ERROR, "Could not export: the figure can only be saved to a local folder.");
-    }
-
-  g_object_unref (chooser);
-}
-
-static void
-add_filter (GtkFileChooser *chooser,
-            const char     *name,
-            const char     *pattern,
-            const char     *mime_type)
-{
-  GtkFileFilter *filter = gtk_file_filter_new ();
-
-  gtk_file_filter_set_name (filter, name);
-  gtk_file_filter_add_pattern (filter, pattern);
-  gtk_file_filter_add_mime_type (filter, mime_type);
-  gtk_file_chooser_add_filter (chooser, filter);
-  g_object_unref (filter);
-}
-
-static void
-export_activated (GSimpleAction *action,
-                  GVariant      *parameter,
-                  gpointer       user_data)
-{
-  AsWindow *self = user_data;
-  GtkFileChooserNative *chooser;
-
-  chooser = gtk_file_chooser_native_new ("Export the View", GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, "_Export", "_Cancel");
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "attention.svg");
-  add_filter (GTK_FILE_CHOOSER (chooser), "SVG image (.svg)", "*.svg", "image/svg+xml");
-  add_filter (GTK_FILE_CHOOSER (chooser), "PNG image (.png)", "*.png", "image/png");
-  add_filter (GTK_FILE_CHOOSER (chooser), "PDF document (.pdf)", "*.pdf", "application/pdf");
-
-  g_signal_connect_object (chooser, "response", G_CALLBACK (export_response), self, G_CONNECT_SWAPPED);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
-}
-
-static void
-export_to_activated (GSimpleAction *action,
-                     GVariant      *parameter,
-                     gpointer       user_data)
-{
-  as_window_export_to (AS_WINDOW (user_data), g_variant_get_string (parameter, NULL), NULL);
-}
-
-static void
-step_first_activated (GSimpleAction *action,
-                      GVariant      *parameter,
-                      gpointer       user_data)
-{
-  AsWindow *self = user_data;
-
-  set_playing (self, FALSE);
-  set_step (self, 0);
-}
-
-static void
-step_previous_activated (GSimpleAction *action,
-                         GVariant      *parameter,
-                         gpointer       user_data)
-{
-  AsWindow *self = user_data;
-
-  set_playing (self, FALSE);
-  set_step (self, current_step (self) - 1);
-}
-
-static void
-step_next_activated (GSimpleAction *action,
-                     GVariant      *parameter,
-                     gpointer       user_data)
-{
-  AsWindow *self = user_data;
-
-  set_playing (self, FALSE);
-  set_step (self, current_step (self) + 1);
-}
-
-static void
-step_last_activated (GSimpleAction *action,
-                     GVariant      *parameter,
-                     gpointer       user_data)
-{
-  AsWindow *self = user_data;
-
-  set_playing (self, FALSE);
-  set_step (self, (int) n_steps (self) - 1);
-}
-
-static void
-play_activated (GSimpleAction *action,
-                GVariant      *parameter,
-                gpointer       user_data)
-{
-  AsWindow *self = user_data;
-  g_autoptr (GVariant) state = g_action_get_state (G_ACTION (action));
-
-  set_playing (self, !g_variant_get_boolean (state));
-}
-
-static void
-colormap_changed (GSimpleAction *action,
-                  GVariant      *value,
-                  gpointer       user_data)
-{
-  AsWindow *self = user_data;
-  AsColormap colormap;
-
-  if (!as_colormap_from_name (g_variant_get_string (value, NULL), &colormap))
-    return;
-
-  g_simple_action_set_state (action, g_variant_new_string (as_colormap_get_name (colormap)));
-  as_heatmap_set_colormap (self->heatmap, colormap);
-
-  if (gtk_drop_down_get_selected (self->colormap_dropdown) != (guint) colormap)
-    gtk_drop_down_set_selected (self->colormap_dropdown, colormap);
-}
-
-static void
-colormap_dropdown_changed (AsWindow    *self,
-                           GParamSpec  *pspec,
-                           GtkDropDown *dropdown)
-{
-  guint selected = gtk_drop_down_get_selected (dropdown);
-
-  if (selected < AS_N_COLORMAPS)
-    g_action_group_change_action_state (G_ACTION_GROUP (self), "colormap",
-                                        g_variant_new_string (as_colormap_get_name (selected)));
-}
-
-static void
-zoom_in_activated (GSimpleAction *action,
-                   GVariant      *parameter,
-                   gpointer       user_data)
-{
-  AsWindow *self = user_data;
-
-  as_heatmap_set_zoom (self->heatmap, as_heatmap_get_zoom (self->heatmap) * 1.25);
-}
-
-static void
-zoom_out_activated (GSimpleAction *action,
-                    GVariant      *parameter,
-                    gpointer       user_data)
-{
-  AsWindow *self = user_data;
-
-  as_heatmap_set_zoom (self->heatmap, as_heatmap_get_zoom (self->heatmap) / 1.25);
-}
-
-static void
-zoom_reset_activated (GSimpleAction *action,
-                      GVariant      *parameter,
-                      gpointer       user_data)
-{
-  AsWindow *self = user_data;
-
-  as_heatmap_set_zoom (self->heatmap, 1.0);
-}
-
-static void
-focus_sentence_activated (GSimpleAction *action,
-                          GVariant      *parameter,
-                          gpointer       user_data)
-{
-  AsWindow *self = user_data;
-
-  gtk_widget_grab_focus (GTK_WIDGET (self->source_entry));
-}
-
-static const GActionEntry win_entries[] = {
-  { "open", open_activated },
-  { "export", export_activated },
-  { "export-to", export_to_activated, "s" },
-  { "step-first", step_first_activated },
-  { "step-previous", step_previous_activated },
-  { "step-next", step_next_activated },
-  { "step-last", step_last_activated },
-  { "play", play_activated, NULL, "false" },
-  { "colormap", NULL, "s", "'viridis'", colormap_changed },
-  { "zoom-in", zoom_in_activated },
-  { "zoom-out", zoom_out_activated },
-  { "zoom-reset", zoom_reset_activated },
-  { "focus-sentence", focus_sentence_activated },
-};
-
-/* Keys: Left, Right, Home, End and Space step through the decoder wherever
- * they do not already mean something (in a text field they move the cursor;
- * on a button Space presses it). */
-
-static gboolean
-focus_is_within (GtkWidget *focus,
-                 GType      type)
-{
-  for (GtkWidget *w = focus; w != NULL; w = gtk_widget_get_parent (w))
-    if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
-      return TRUE;
-  return FALSE;
-}
-
-static gboolean
-key_pressed (AsWindow              *self,
-             guint                  keyval,
-             guint                  keycode,
-             GdkModifierType        state,
-             GtkEventControllerKey *controller)
-{
-  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
-  const char *action = NULL;
-
-  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK | GDK_SHIFT_MASK)) != 0)
-    return FALSE;
-
-  if (focus != NULL && focus_is_within (focus, GTK_TYPE_EDITABLE))
-    {
-      if (keyval == GDK_KEY_Escape &&
-          (focus_is_within (focus, GTK_TYPE_ENTRY)))
-        {
-          gtk_widget_grab_focus (GTK_WIDGET (self->heatmap));
-          return TRUE;
-        }
-      return FALSE;
-    }
-
-  switch (keyval)
-    {
-    case GDK_KEY_Left:
-    case GDK_KEY_KP_Left:
-      action = "step-previous";
-      break;
-    case GDK_KEY_Right:
-    case GDK_KEY_KP_Right:
-      action = "step-next";
-      break;
-    case GDK_KEY_Home:
-    case GDK_KEY_KP_Home:
-      action = "step-first";
-      break;
-    case GDK_KEY_End:
-    case GDK_KEY_KP_End:
-      action = "step-last";
-      break;
-    case GDK_KEY_space:
-    case GDK_KEY_KP_Space:
-      if (focus != NULL && (focus_is_within (focus, GTK_TYPE_BUTTON) ||
-                            focus_is_within (focus, GTK_TYPE_CHECK_BUTTON) ||
-                            focus_is_within (focus, GTK_TYPE_LIST_BOX_ROW) ||
-                            focus_is_within (focus, GTK_TYPE_DROP_DOWN)))
-        return FALSE;
-      action = "play";
-      break;
-    default:
-      return FALSE;
-    }
-
-  if (g_action_group_get_action_enabled (G_ACTION_GROUP (self), action))
-    g_action_group_activate_action (G_ACTION_GROUP (self), action, NULL);
-  return TRUE;
 }
 
 /* GObject */
@@ -1160,26 +779,19 @@ as_window_class_init (AsWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, candidate_activated);
   gtk_widget_class_bind_template_callback (widget_class, heatmap_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, step_adjustment_changed);
-  gtk_widget_class_bind_template_callback (widget_class, colormap_dropdown_changed);
+
+  _as_window_class_actions_init (klass);
 }
 
 static void
 as_window_init (AsWindow *self)
 {
-  GtkEventController *keys;
-
   self->cancellable = g_cancellable_new ();
   self->pending_exports = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_export_free);
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
-  g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries, G_N_ELEMENTS (win_entries), self);
-
-  keys = gtk_event_controller_key_new ();
-  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
-  g_signal_connect_object (keys, "key-pressed", G_CALLBACK (key_pressed), self, G_CONNECT_SWAPPED);
-  gtk_widget_add_controller (GTK_WIDGET (self), keys);
-
+  _as_window_actions_init (self);
   _as_window_dnd_init (self);
 
   update_model_label (self);
@@ -1267,7 +879,7 @@ as_window_export_to (AsWindow                *self,
       g_autofree char *reason = as_sentence (error->message);
       g_autofree char *text = g_strdup_printf ("Export failed. %s", reason);
 
-      show_message (self, MESSAGE_ERROR, text);
+      _as_window_show_message (self, AS_MESSAGE_ERROR, text);
       if (command_line != NULL)
         {
           g_application_command_line_printerr (command_line, "attnscope: %s\n", error->message);
@@ -1279,7 +891,7 @@ as_window_export_to (AsWindow                *self,
       g_autofree char *name = g_filename_display_name (path);
       g_autofree char *text = g_strdup_printf ("Saved “%s”.", name);
 
-      show_message (self, MESSAGE_INFO, text);
+      _as_window_show_message (self, AS_MESSAGE_INFO, text);
       if (command_line != NULL)
         g_application_command_line_set_exit_status (command_line, 0);
     }

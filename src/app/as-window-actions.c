@@ -1,0 +1,411 @@
+/* The window's actions ("win.open", "win.export", the steps, "win.play",
+ * the colour map, the zoom, ...), when each can be used, and the keys that
+ * step through the decoder. The window calls _as_window_actions_update()
+ * whenever the step, the session or the playing changes. */
+
+#include "config.h"
+
+#include <string.h>
+
+#include "as-window-private.h"
+
+/* Opening and exporting */
+
+static void
+open_response (AsWindow             *self,
+               int                   response,
+               GtkFileChooserNative *chooser)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+
+      if (file != NULL)
+        as_window_open_model (self, file);
+    }
+
+  g_object_unref (chooser);
+}
+
+static void
+open_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  AsWindow *self = user_data;
+  GtkFileChooserNative *chooser;
+  GtkFileFilter *filter;
+
+  chooser = gtk_file_chooser_native_new ("Open a Model", GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, "_Open", "_Cancel");
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+
+  filter = gtk_file_filter_new ();
+  gtk_file_filter_set_name (filter, "AttnScope models (JSON)");
+  gtk_file_filter_add_pattern (filter, "*.json");
+  gtk_file_filter_add_mime_type (filter, "application/json");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_object_unref (filter);
+
+  if (self->model_file != NULL)
+    {
+      g_autoptr (GFile) folder = g_file_get_parent (self->model_file);
+
+      if (folder != NULL)
+        gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);
+    }
+
+  g_signal_connect_object (chooser, "response", G_CALLBACK (open_response), self, G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+export_response (AsWindow             *self,
+                 int                   response,
+                 GtkFileChooserNative *chooser)
+{
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
+      GtkFileFilter *filter = gtk_file_chooser_get_filter (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *base = path != NULL ? g_path_get_basename (path) : NULL;
+
+      /* a name without an extension takes the chosen file type's */
+      if (path != NULL && strchr (base, '.') == NULL)
+        {
+          const char *name = filter != NULL ? gtk_file_filter_get_name (filter) : NULL;
+          const char *extension = ".svg";
+          char *with_extension;
+
+          if (name != NULL && g_str_has_prefix (name, "PNG"))
+            extension = ".png";
+          else if (name != NULL && g_str_has_prefix (name, "PDF"))
+            extension = ".pdf";
+          with_extension = g_strconcat (path, extension, NULL);
+          g_free (path);
+          path = with_extension;
+        }
+
+      if (path != NULL)
+        g_action_group_activate_action (G_ACTION_GROUP (self), "export-to", g_variant_new_string (path));
+      else if (file != NULL)
+        _as_window_show_message (self, AS_MESSAGE_ERROR, "Could not export: the figure can only be saved to a local folder.");
+    }
+
+  g_object_unref (chooser);
+}
+
+static void
+add_filter (GtkFileChooser *chooser,
+            const char     *name,
+            const char     *pattern,
+            const char     *mime_type)
+{
+  GtkFileFilter *filter = gtk_file_filter_new ();
+
+  gtk_file_filter_set_name (filter, name);
+  gtk_file_filter_add_pattern (filter, pattern);
+  gtk_file_filter_add_mime_type (filter, mime_type);
+  gtk_file_chooser_add_filter (chooser, filter);
+  g_object_unref (filter);
+}
+
+static void
+export_activated (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  AsWindow *self = user_data;
+  GtkFileChooserNative *chooser;
+
+  chooser = gtk_file_chooser_native_new ("Export the View", GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_SAVE, "_Export", "_Cancel");
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "attention.svg");
+  add_filter (GTK_FILE_CHOOSER (chooser), "SVG image (.svg)", "*.svg", "image/svg+xml");
+  add_filter (GTK_FILE_CHOOSER (chooser), "PNG image (.png)", "*.png", "image/png");
+  add_filter (GTK_FILE_CHOOSER (chooser), "PDF document (.pdf)", "*.pdf", "application/pdf");
+
+  g_signal_connect_object (chooser, "response", G_CALLBACK (export_response), self, G_CONNECT_SWAPPED);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+export_to_activated (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  as_window_export_to (AS_WINDOW (user_data), g_variant_get_string (parameter, NULL), NULL);
+}
+
+/* Steps */
+
+static void
+step_first_activated (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  AsWindow *self = user_data;
+
+  _as_window_set_playing (self, FALSE);
+  _as_window_set_step (self, 0);
+}
+
+static void
+step_previous_activated (GSimpleAction *action,
+                         GVariant      *parameter,
+                         gpointer       user_data)
+{
+  AsWindow *self = user_data;
+
+  _as_window_set_playing (self, FALSE);
+  _as_window_set_step (self, _as_window_get_step (self) - 1);
+}
+
+static void
+step_next_activated (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  AsWindow *self = user_data;
+
+  _as_window_set_playing (self, FALSE);
+  _as_window_set_step (self, _as_window_get_step (self) + 1);
+}
+
+static void
+step_last_activated (GSimpleAction *action,
+                     GVariant      *parameter,
+                     gpointer       user_data)
+{
+  AsWindow *self = user_data;
+
+  _as_window_set_playing (self, FALSE);
+  _as_window_set_step (self, (int) _as_window_get_n_steps (self) - 1);
+}
+
+static void
+play_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  AsWindow *self = user_data;
+  g_autoptr (GVariant) state = g_action_get_state (G_ACTION (action));
+
+  _as_window_set_playing (self, !g_variant_get_boolean (state));
+}
+
+/* The view */
+
+static void
+colormap_changed (GSimpleAction *action,
+                  GVariant      *value,
+                  gpointer       user_data)
+{
+  AsWindow *self = user_data;
+  AsColormap colormap;
+
+  if (!as_colormap_from_name (g_variant_get_string (value, NULL), &colormap))
+    return;
+
+  g_simple_action_set_state (action, g_variant_new_string (as_colormap_get_name (colormap)));
+  as_heatmap_set_colormap (self->heatmap, colormap);
+
+  if (gtk_drop_down_get_selected (self->colormap_dropdown) != (guint) colormap)
+    gtk_drop_down_set_selected (self->colormap_dropdown, colormap);
+}
+
+static void
+colormap_dropdown_changed (AsWindow    *self,
+                           GParamSpec  *pspec,
+                           GtkDropDown *dropdown)
+{
+  guint selected = gtk_drop_down_get_selected (dropdown);
+
+  if (selected < AS_N_COLORMAPS)
+    g_action_group_change_action_state (G_ACTION_GROUP (self), "colormap",
+                                        g_variant_new_string (as_colormap_get_name (selected)));
+}
+
+static void
+zoom_in_activated (GSimpleAction *action,
+                   GVariant      *parameter,
+                   gpointer       user_data)
+{
+  AsWindow *self = user_data;
+
+  as_heatmap_set_zoom (self->heatmap, as_heatmap_get_zoom (self->heatmap) * 1.25);
+}
+
+static void
+zoom_out_activated (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  AsWindow *self = user_data;
+
+  as_heatmap_set_zoom (self->heatmap, as_heatmap_get_zoom (self->heatmap) / 1.25);
+}
+
+static void
+zoom_reset_activated (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  AsWindow *self = user_data;
+
+  as_heatmap_set_zoom (self->heatmap, 1.0);
+}
+
+static void
+focus_sentence_activated (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  AsWindow *self = user_data;
+
+  gtk_widget_grab_focus (GTK_WIDGET (self->source_entry));
+}
+
+static const GActionEntry win_entries[] = {
+  { "open", open_activated },
+  { "export", export_activated },
+  { "export-to", export_to_activated, "s" },
+  { "step-first", step_first_activated },
+  { "step-previous", step_previous_activated },
+  { "step-next", step_next_activated },
+  { "step-last", step_last_activated },
+  { "play", play_activated, NULL, "false" },
+  { "colormap", NULL, "s", "'viridis'", colormap_changed },
+  { "zoom-in", zoom_in_activated },
+  { "zoom-out", zoom_out_activated },
+  { "zoom-reset", zoom_reset_activated },
+  { "focus-sentence", focus_sentence_activated },
+};
+
+/* Keys: Left, Right, Home, End and Space step through the decoder wherever
+ * they do not already mean something (in a text field they move the cursor;
+ * on a button Space presses it). */
+
+static gboolean
+focus_is_within (GtkWidget *focus,
+                 GType      type)
+{
+  for (GtkWidget *w = focus; w != NULL; w = gtk_widget_get_parent (w))
+    if (G_TYPE_CHECK_INSTANCE_TYPE (w, type))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+key_pressed (AsWindow              *self,
+             guint                  keyval,
+             guint                  keycode,
+             GdkModifierType        state,
+             GtkEventControllerKey *controller)
+{
+  GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
+  const char *action = NULL;
+
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK | GDK_SHIFT_MASK)) != 0)
+    return FALSE;
+
+  if (focus != NULL && focus_is_within (focus, GTK_TYPE_EDITABLE))
+    {
+      if (keyval == GDK_KEY_Escape &&
+          (focus_is_within (focus, GTK_TYPE_ENTRY)))
+        {
+          gtk_widget_grab_focus (GTK_WIDGET (self->heatmap));
+          return TRUE;
+        }
+      return FALSE;
+    }
+
+  switch (keyval)
+    {
+    case GDK_KEY_Left:
+    case GDK_KEY_KP_Left:
+      action = "step-previous";
+      break;
+    case GDK_KEY_Right:
+    case GDK_KEY_KP_Right:
+      action = "step-next";
+      break;
+    case GDK_KEY_Home:
+    case GDK_KEY_KP_Home:
+      action = "step-first";
+      break;
+    case GDK_KEY_End:
+    case GDK_KEY_KP_End:
+      action = "step-last";
+      break;
+    case GDK_KEY_space:
+    case GDK_KEY_KP_Space:
+      if (focus != NULL && (focus_is_within (focus, GTK_TYPE_BUTTON) ||
+                            focus_is_within (focus, GTK_TYPE_CHECK_BUTTON) ||
+                            focus_is_within (focus, GTK_TYPE_LIST_BOX_ROW) ||
+                            focus_is_within (focus, GTK_TYPE_DROP_DOWN)))
+        return FALSE;
+      action = "play";
+      break;
+    default:
+      return FALSE;
+    }
+
+  if (g_action_group_get_action_enabled (G_ACTION_GROUP (self), action))
+    g_action_group_activate_action (G_ACTION_GROUP (self), action, NULL);
+  return TRUE;
+}
+
+/* Enabling */
+
+static void
+enable_action (AsWindow   *self,
+               const char *name,
+               gboolean    enabled)
+{
+  GAction *action = g_action_map_lookup_action (G_ACTION_MAP (self), name);
+
+  g_simple_action_set_enabled (G_SIMPLE_ACTION (action), enabled);
+}
+
+void
+_as_window_actions_update (AsWindow *self)
+{
+  int step = _as_window_get_step (self);
+  guint n = _as_window_get_n_steps (self);
+  GAction *play = g_action_map_lookup_action (G_ACTION_MAP (self), "play");
+
+  enable_action (self, "step-first", n > 0 && step > 0);
+  enable_action (self, "step-previous", n > 0 && step > 0);
+  enable_action (self, "step-next", n > 0 && step + 1 < (int) n);
+  enable_action (self, "step-last", n > 0 && step + 1 < (int) n);
+  enable_action (self, "play", n > 1);
+  enable_action (self, "export", as_figure_get_n_columns (as_heatmap_get_figure (self->heatmap)) > 0);
+
+  g_simple_action_set_state (G_SIMPLE_ACTION (play), g_variant_new_boolean (self->play_source != 0));
+}
+
+/* Setting up */
+
+void
+_as_window_class_actions_init (AsWindowClass *klass)
+{
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  gtk_widget_class_bind_template_callback (widget_class, colormap_dropdown_changed);
+}
+
+void
+_as_window_actions_init (AsWindow *self)
+{
+  GtkEventController *keys;
+
+  g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries, G_N_ELEMENTS (win_entries), self);
+
+  keys = gtk_event_controller_key_new ();
+  gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);
+  g_signal_connect_object (keys, "key-pressed", G_CALLBACK (key_pressed), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), keys);
+}

@@ -7,6 +7,7 @@
 #include <json-glib/json-glib.h>
 
 #include "as-error.h"
+#include "as-gru-bahdanau.h"
 #include "as-model.h"
 
 static char *
@@ -76,14 +77,14 @@ static void
 test_tiny_sizes (void)
 {
   g_autoptr (AsModel) model = load_tiny ();
-  const AsGruConfig *c = as_model_get_config (model);
+  const AsGruConfig *c = as_gru_get_config (model);
 
-  g_assert_cmpint (as_model_get_architecture (model), ==, AS_ARCHITECTURE_GRU_BAHDANAU);
+  g_assert_true (as_model_get_architecture (model) == &as_gru_bahdanau_architecture);
   g_assert_cmpstr (as_model_get_architecture_name (model), ==, "gru-bahdanau");
   g_assert_cmpint (c->hidden, ==, 4);
   g_assert_cmpint (c->src_vocab, ==, 6);
   g_assert_cmpint (c->tgt_vocab, ==, 6);
-  g_assert_cmpint (c->max_length, ==, 6);
+  g_assert_cmpint (as_model_get_max_length (model), ==, 6);
   /* S*H + 2*3H*H + 2*3H  + T*H + H*H + H + H*H + H + H + 1 + 3H*2H + 3H*H + 2*3H + T*H + T */
   g_assert_cmpuint (as_model_get_n_parameters (model), ==,
                     24 + 96 + 24 + 24 + 16 + 4 + 16 + 4 + 4 + 1 + 96 + 48 + 24 + 24 + 6);
@@ -187,7 +188,7 @@ static void
 test_tiny_weights (void)
 {
   g_autoptr (AsModel) model = load_tiny ();
-  const AsGruWeights *w = as_model_get_weights (model);
+  const AsGruWeights *w = as_gru_get_weights (model);
   const float out_b[6] = { -1.572f, 0.065f, -1.613f, 0.092f, 1.3f, -0.586f };
 
   /* values as the file writes them, rounded to float32 */
@@ -209,7 +210,7 @@ test_ref_unref (void)
 
   g_assert_true (as_model_ref (model) == model);
   as_model_unref (model);
-  g_assert_cmpint (as_model_get_config (model)->hidden, ==, 4);
+  g_assert_cmpint (as_gru_get_config (model)->hidden, ==, 4);
   as_model_unref (model);
 }
 
@@ -225,8 +226,8 @@ static void
 spans (AsModel *model,
        Span    *out)
 {
-  const AsGruWeights *w = as_model_get_weights (model);
-  const AsGruConfig *c = as_model_get_config (model);
+  const AsGruWeights *w = as_gru_get_weights (model);
+  const AsGruConfig *c = as_gru_get_config (model);
   const gsize H = c->hidden, S = c->src_vocab, T = c->tgt_vocab;
   const Span all[18] = {
     { w->enc_embedding, S * H }, { w->enc_w_ih, 3 * H * H }, { w->enc_w_hh, 3 * H * H },
@@ -361,7 +362,7 @@ test_encodings_agree (void)
   assert_same_weights (tiny, base64);
   assert_same_weights (tiny, flat);
   assert_same_weights (tiny, mixed);
-  g_assert_cmpfloat (as_model_get_weights (base64)->dec_w_ih[11 * 8 + 7], ==, 2.354f);
+  g_assert_cmpfloat (as_gru_get_weights (base64)->dec_w_ih[11 * 8 + 7], ==, 2.354f);
 }
 
 /* A float32 in base64 that JSON numbers cannot write exactly: the bits are kept. */
@@ -380,7 +381,7 @@ static void
 test_base64_bits (void)
 {
   g_autoptr (AsModel) model = load_edited_ok (edit_subnormal);
-  const float v = as_model_get_weights (model)->att_va_b[0];
+  const float v = as_gru_get_weights (model)->att_va_b[0];
   guint32 bits;
 
   memcpy (&bits, &v, 4);
@@ -419,7 +420,7 @@ test_defaults (void)
   const int ids[] = { 3, 4, 5, 1 };
   g_autofree char *joined = as_vocab_join (tgt, ids, 4);
 
-  g_assert_cmpint (as_model_get_config (model)->max_length, ==, 10);
+  g_assert_cmpint (as_model_get_max_length (model), ==, 10);
   g_assert_true (src->lowercase);
   g_assert_cmpstr (src->join, ==, " ");
   g_assert_cmpint (src->start, ==, -1);
@@ -487,7 +488,7 @@ test_limits_and_free_metadata (void)
   g_auto (GStrv) keys = as_model_list_metadata (model);
   const char *expected_keys[] = { "description", "license", "training_data", "version", NULL };
 
-  g_assert_cmpint (as_model_get_config (model)->max_length, ==, 1000);
+  g_assert_cmpint (as_model_get_max_length (model), ==, 1000);
   g_assert_cmpstr (as_model_get_target (model)->join, ==, "_");
   g_assert_false (as_model_get_target (model)->lowercase);
   g_assert_cmpstrv (keys, expected_keys);

@@ -205,10 +205,10 @@ session_to_json (AsSession *session,
       json_builder_begin_array (b);
       for (guint t = 0; t < n_steps; t++)
         {
-          const AsStep *step = as_session_get_step (session, t);
+          const float *attention = as_session_get_cross_attention (session, t);
           json_builder_begin_array (b);
           for (guint i = 0; i < n_source; i++)
-            json_builder_add_double_value (b, step->attention[i]);
+            json_builder_add_double_value (b, attention[i]);
           json_builder_end_array (b);
         }
       json_builder_end_array (b);
@@ -259,17 +259,14 @@ print_text (AsSession *session,
   for (guint t = 0; t < as_session_get_n_steps (session); t++)
     {
       const AsStep *step = as_session_get_step (session, t);
-      guint best = 0;
-
-      for (guint i = 1; i < n_source; i++)
-        if (step->attention[i] > step->attention[best])
-          best = i;
+      const AsAttention *cross = as_session_get_attention (session, AS_ATTENTION_CROSS);
+      guint best = as_attention_argmax_row (cross, 0, 0, t);
       printf ("%4u  ", t);
       print_escaped ("", as_session_get_target_token (session, step->input), " -> ");
       print_escaped ("", as_session_get_target_token (session, step->output), "");
       printf ("   %.4f  ", step->prob);
       print_escaped ("", as_session_get_source_token (session, best), "");
-      printf (" (%.3f)", step->attention[best]);
+      printf (" (%.3f)", as_attention_get (cross, 0, 0, t, best));
       if (top > 0)
         {
           printf ("   top:");

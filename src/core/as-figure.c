@@ -315,8 +315,7 @@ as_figure_set_session (AsFigure  *self,
     {
       const AsStep *step = as_session_get_step (session, r);
 
-      if (step->attention != NULL)
-        memcpy (weights + (gsize) r * n_columns, step->attention, sizeof (float) * n_columns);
+      memcpy (weights + (gsize) r * n_columns, as_session_get_cross_attention (session, r), sizeof (float) * n_columns);
       probs[r] = step->prob;
       chosen[r] = step->chosen;
       inputs[r] = as_session_get_target_token (session, step->input);

@@ -1,53 +1,180 @@
+/* Architecture "gru-bahdanau" (see as-gru-bahdanau.h): loading its
+ * hyper-parameters and tensors, the encoder, and one decoder step, in the
+ * shape of llama2.c: a config, the weights, and run state allocated once
+ * (the encoding of one sentence; a decoder state per hypothesis). */
+
 #include <math.h>
 #include <string.h>
 
 #include <cblas.h>
 
+#include "as-error.h"
 #include "as-gru-bahdanau.h"
 #include "as-kernels.h"
 
-AsGruState *
-as_gru_state_new (const AsModel *model,
-                  int            n_source)
-{
-  const int H = as_model_get_config (model)->hidden;
-  const gsize n = MAX (n_source, 1);
-  AsGruState *s = g_new0 (AsGruState, 1);
+#define MAX_HIDDEN 4096
+/* 2^28 floats (1 GiB) for the encoder's buffers of one sentence */
+#define MAX_ENCODER_FLOATS (G_GUINT64_CONSTANT (1) << 28)
 
-  s->n_source = n_source;
-  s->enc_out = g_new0 (float, n * H);
-  s->keys = g_new0 (float, n * H);
-  s->energy = g_new0 (float, n * H);
-  s->gi = g_new0 (float, n * 3 * H);
-  s->gh = g_new0 (float, 3 * H);
-  s->query = g_new0 (float, H);
-  s->gru_in = g_new0 (float, 2 * H);
-  return s;
+typedef struct
+{
+  AsGruConfig  config;
+  AsGruWeights weights;
+} GruModel;
+
+/* Every activation buffer of one sentence, allocated once: a step allocates
+ * nothing. The step's scratch buffers are here too: the steps of one
+ * sentence (of all its hypotheses) run one at a time. */
+typedef struct
+{
+  int    n_source;
+  float *enc_out;   /* (n, H)  encoder outputs, the attention's values */
+  float *keys;      /* (n, H)  Ua o_i + b_Ua + b_Wa, computed once per sentence */
+  float *energy;    /* (n, H)  tanh (keys + Wa h) */
+  float *gi;        /* (max (n, 1), 3H)  input projections (encoder: all positions at once) */
+  float *gh;        /* (3H)    W_hh h + b_hh */
+  float *query;     /* (H)     Wa h */
+  float *gru_in;    /* (2H)    [embedded; context] */
+  float *h0;        /* (H)     the encoder's final state, the decoder's first */
+} GruEncoding;
+
+/* A decoder state: the hidden state before each step taken, so that
+ * rewinding is setting the position. */
+typedef struct
+{
+  int    H;
+  guint  position;
+  guint  capacity;  /* positions that @hidden holds a state for, less one */
+  float *hidden;    /* (capacity + 1, H) */
+} GruState;
+
+static const GruModel *
+gru (const AsModel *model)
+{
+  return as_model_get_data (model);
 }
 
-void
-as_gru_state_free (AsGruState *s)
+const AsGruConfig *
+as_gru_get_config (const AsModel *model)
 {
-  if (s == NULL)
-    return;
-  g_free (s->enc_out);
-  g_free (s->keys);
-  g_free (s->energy);
-  g_free (s->gi);
-  g_free (s->gh);
-  g_free (s->query);
-  g_free (s->gru_in);
-  g_free (s);
+  return &gru (model)->config;
 }
 
-void
-as_gru_encode (const AsModel *model,
-               AsGruState    *s,
-               const int     *ids,
-               float         *hidden)
+const AsGruWeights *
+as_gru_get_weights (const AsModel *model)
 {
-  const AsGruWeights *w = as_model_get_weights (model);
-  const int H = as_model_get_config (model)->hidden;
+  return &gru (model)->weights;
+}
+
+/* ---- loading ------------------------------------------------------------- */
+
+static gpointer
+load_hyperparameters (AsLoader  *ld,
+                      GError   **error)
+{
+  static const char * const hyper_keys[] = { "hidden_size", NULL };
+  g_autofree GruModel *m = g_new0 (GruModel, 1);
+  JsonObject *hyper;
+  gint64 value;
+
+  if (!as_loader_get_object (ld, ld->root, "hyperparameters", "", TRUE, &hyper) ||
+      !as_loader_check_keys (ld, hyper, "hyperparameters", hyper_keys) ||
+      !as_loader_get_int (ld, hyper, "hidden_size", "hyperparameters", 1, MAX_HIDDEN, 0, &value))
+    return NULL;
+  m->config.hidden = (int) value;
+  return g_steal_pointer (&m);
+}
+
+static gboolean
+check_sides (gpointer       data,
+             const AsVocab *source,
+             const AsVocab *target,
+             AsLoader      *ld)
+{
+  GruModel *m = data;
+
+  if (source->end < 0)
+    return as_loader_fail (ld, "source.special.end is needed: the encoder reads the sentence with the end token appended");
+  if (target->start < 0)
+    return as_loader_fail (ld, "target.special.start is needed: the decoder starts from it");
+  if (target->end < 0)
+    return as_loader_fail (ld, "target.special.end is needed: decoding stops at it");
+  m->config.src_vocab = (int) source->size;
+  m->config.tgt_vocab = (int) target->size;
+  return TRUE;
+}
+
+static gboolean
+load_tensors (gpointer        data,
+              const AsVocab  *source,
+              const AsVocab  *target,
+              AsLoader       *ld,
+              float         **buffer,
+              guint64        *n_parameters)
+{
+  GruModel *m = data;
+  const gint64 H = m->config.hidden, S = source->size, T = target->size;
+  g_autofree char *why_s = g_strdup_printf ("the source vocabulary has %" G_GINT64_FORMAT " tokens, hidden_size is %" G_GINT64_FORMAT, S, H);
+  g_autofree char *why_t = g_strdup_printf ("the target vocabulary has %" G_GINT64_FORMAT " tokens, hidden_size is %" G_GINT64_FORMAT, T, H);
+  g_autofree char *why_h = g_strdup_printf ("hidden_size is %" G_GINT64_FORMAT, H);
+  g_autofree char *why_tv = g_strdup_printf ("the target vocabulary has %" G_GINT64_FORMAT " tokens", T);
+  AsGruWeights *w = &m->weights;
+  const AsTensorSpec specs[] = {
+    { "encoder.embedding.weight",     0, 2, { S, H },         why_s,  &w->enc_embedding },
+    { "encoder.gru.weight_ih_l0",     0, 2, { 3 * H, H },     why_h,  &w->enc_w_ih },
+    { "encoder.gru.weight_hh_l0",     0, 2, { 3 * H, H },     why_h,  &w->enc_w_hh },
+    { "encoder.gru.bias_ih_l0",       0, 1, { 3 * H },        why_h,  &w->enc_b_ih },
+    { "encoder.gru.bias_hh_l0",       0, 1, { 3 * H },        why_h,  &w->enc_b_hh },
+    { "decoder.embedding.weight",     0, 2, { T, H },         why_t,  &w->dec_embedding },
+    { "decoder.attention.Wa.weight",  0, 2, { H, H },         why_h,  &w->att_wa },
+    { "decoder.attention.Wa.bias",    0, 1, { H },            why_h,  &w->att_wa_b },
+    { "decoder.attention.Ua.weight",  0, 2, { H, H },         why_h,  &w->att_ua },
+    { "decoder.attention.Ua.bias",    0, 1, { H },            why_h,  &w->att_ua_b },
+    { "decoder.attention.Va.weight",  0, 2, { 1, H },         why_h,  &w->att_va },
+    { "decoder.attention.Va.bias",    0, 1, { 1 },            "a single score per position", &w->att_va_b },
+    { "decoder.gru.weight_ih_l0",     0, 2, { 3 * H, 2 * H }, why_h,  &w->dec_w_ih },
+    { "decoder.gru.weight_hh_l0",     0, 2, { 3 * H, H },     why_h,  &w->dec_w_hh },
+    { "decoder.gru.bias_ih_l0",       0, 1, { 3 * H },        why_h,  &w->dec_b_ih },
+    { "decoder.gru.bias_hh_l0",       0, 1, { 3 * H },        why_h,  &w->dec_b_hh },
+    { "decoder.out.weight",           0, 2, { T, H },         why_t,  &w->out_w },
+    { "decoder.out.bias",             0, 1, { T },            why_tv, &w->out_b },
+  };
+
+  return as_loader_read_tensors (ld, specs, G_N_ELEMENTS (specs), buffer, n_parameters);
+}
+
+static void
+describe (gconstpointer  data,
+          GString       *out)
+{
+  const GruModel *m = data;
+
+  g_string_append_printf (out, "hidden size: %d\n", m->config.hidden);
+}
+
+static gboolean
+get_attention_shape (const AsModel   *model,
+                     AsAttentionKind  kind,
+                     guint           *n_layers,
+                     guint           *n_heads)
+{
+  /* one additive attention over the encoder's outputs */
+  *n_layers = 1;
+  *n_heads = 1;
+  return kind == AS_ATTENTION_CROSS;
+}
+
+/* ---- the computation ------------------------------------------------------ */
+
+/* Runs the encoder over @ids (n_source); leaves the final hidden state in @hidden (H). */
+static void
+encode (const GruModel *m,
+        GruEncoding    *s,
+        const int      *ids,
+        float          *hidden)
+{
+  const AsGruWeights *w = &m->weights;
+  const int H = m->config.hidden;
   const int n = s->n_source;
 
   /* gather the embeddings into enc_out (reused as the input matrix X (n, H)) */
@@ -72,16 +199,18 @@ as_gru_encode (const AsModel *model,
       s->keys[(gsize) i * H + j] += w->att_wa_b[j];
 }
 
-void
-as_gru_decode_step (const AsModel *model,
-                    AsGruState    *s,
-                    int            input,
-                    float         *hidden,
-                    float         *attention,
-                    float         *logprobs)
+/* One decoder step: feeds @input with the state @hidden (H, updated in place),
+ * writes the attention row (n_source) and the log-probabilities (T). */
+static void
+decode_step (const GruModel *m,
+             GruEncoding    *s,
+             int             input,
+             float          *hidden,
+             float          *attention,
+             float          *logprobs)
 {
-  const AsGruWeights *w = as_model_get_weights (model);
-  const AsGruConfig *c = as_model_get_config (model);
+  const AsGruWeights *w = &m->weights;
+  const AsGruConfig *c = &m->config;
   const int H = c->hidden, T = c->tgt_vocab, n = s->n_source;
 
   /* scores_i = Va . tanh (Wa h + Ua o_i + biases) + b_Va */
@@ -109,3 +238,171 @@ as_gru_decode_step (const AsModel *model,
   as_matvec (logprobs, w->out_w, hidden, w->out_b, T, H);
   as_log_softmax (logprobs, T);
 }
+
+/* ---- the encoder ------------------------------------------------------------ */
+
+static void
+free_encoding (gpointer data)
+{
+  GruEncoding *s = data;
+
+  if (s == NULL)
+    return;
+  g_free (s->enc_out);
+  g_free (s->keys);
+  g_free (s->energy);
+  g_free (s->gi);
+  g_free (s->gh);
+  g_free (s->query);
+  g_free (s->gru_in);
+  g_free (s->h0);
+  g_free (s);
+}
+
+static gpointer
+encode_sentence (const AsModel  *model,
+                 const int      *ids,
+                 guint           n_source,
+                 AsAttention    *encoder_self,
+                 GError        **error)
+{
+  const GruModel *m = gru (model);
+  const int H = m->config.hidden;
+  const gsize n = MAX (n_source, 1);
+  GruEncoding *s;
+
+  /* the encoder keeps about 6 floats per token and hidden unit (outputs,
+   * keys, energies, 3 input projections): a wide model and a long sentence
+   * would ask for gigabytes, and g_new() aborts rather than fail */
+  {
+    const guint64 most = MAX_ENCODER_FLOATS / (6 * (guint64) H);
+
+    if ((guint64) n_source > most)
+      {
+        g_set_error (error, AS_ERROR, AS_ERROR_TOO_LONG,
+                     "The sentence has %u tokens; with this model (hidden size %d"
+                     ") AttnScope translates at most %" G_GUINT64_FORMAT,
+                     n_source - 1, H, most - 1);
+        return NULL;
+      }
+  }
+
+  s = g_new0 (GruEncoding, 1);
+  s->n_source = n_source;
+  s->enc_out = g_new0 (float, n * H);
+  s->keys = g_new0 (float, n * H);
+  s->energy = g_new0 (float, n * H);
+  s->gi = g_new0 (float, n * 3 * H);
+  s->gh = g_new0 (float, 3 * H);
+  s->query = g_new0 (float, H);
+  s->gru_in = g_new0 (float, 2 * H);
+  s->h0 = g_new0 (float, H);
+  if (ids != NULL)
+    encode (m, s, ids, s->h0);
+  return s;
+}
+
+/* ---- decoder states ------------------------------------------------------ */
+
+static void
+reserve (GruState *st,
+         guint     position)
+{
+  if (position <= st->capacity)
+    return;
+  st->capacity = MAX (position, MAX (2 * st->capacity, 16));
+  st->hidden = g_renew (float, st->hidden, (gsize) (st->capacity + 1) * st->H);
+}
+
+static gpointer
+new_state (const AsModel *model,
+           gconstpointer  encoding)
+{
+  const GruEncoding *e = encoding;
+  GruState *st = g_new0 (GruState, 1);
+
+  st->H = gru (model)->config.hidden;
+  reserve (st, 1);
+  memcpy (st->hidden, e->h0, st->H * sizeof (float));
+  return st;
+}
+
+static gpointer
+copy_state (gconstpointer data)
+{
+  const GruState *from = data;
+  GruState *st = g_new0 (GruState, 1);
+
+  st->H = from->H;
+  st->position = from->position;
+  reserve (st, MAX (from->position, 1));
+  memcpy (st->hidden, from->hidden, (gsize) (from->position + 1) * st->H * sizeof (float));
+  return st;
+}
+
+static void
+free_state (gpointer data)
+{
+  GruState *st = data;
+
+  if (st == NULL)
+    return;
+  g_free (st->hidden);
+  g_free (st);
+}
+
+static guint
+get_position (gconstpointer data)
+{
+  return ((const GruState *) data)->position;
+}
+
+static void
+rewind_state (gpointer data,
+              guint    position)
+{
+  GruState *st = data;
+
+  st->position = MIN (st->position, position);
+}
+
+static void
+step (const AsModel *model,
+      gpointer       encoding,
+      gpointer       data,
+      int            input,
+      float         *logprobs,
+      float         *cross,
+      float         *decoder_self)
+{
+  GruState *st = data;
+  float *hidden;
+
+  /* the state after the step goes in the next slot; the one before stays for rewinding */
+  reserve (st, st->position + 1);
+  hidden = st->hidden + (gsize) (st->position + 1) * st->H;
+  memcpy (hidden, st->hidden + (gsize) st->position * st->H, st->H * sizeof (float));
+  decode_step (gru (model), encoding, input, hidden, cross, logprobs);
+  st->position++;
+}
+
+const AsArchitecture as_gru_bahdanau_architecture = {
+  .name = "gru-bahdanau",
+  .title = "GRU encoder-decoder with Bahdanau attention",
+  .source_starts = FALSE,
+  .source_ends = TRUE,
+  .load_hyperparameters = load_hyperparameters,
+  .check_sides = check_sides,
+  .load_tensors = load_tensors,
+  .free = g_free,
+  .describe = describe,
+  .get_attention_shape = get_attention_shape,
+  .encode = encode_sentence,
+  .free_encoding = free_encoding,
+  .new_state = new_state,
+  .copy_state = copy_state,
+  .free_state = free_state,
+  .get_position = get_position,
+  .rewind = rewind_state,
+  .step = step,
+};

@@ -1,40 +1,40 @@
-/* A decoding session: one source sentence, its encoder states, and the
- * decoder's steps so far, each with its input, output, candidates and
- * attention row. Greedy, forced, picked and beam decoding are all sequences
- * of as_session_step(). */
+/* A decoding session: one source sentence, its encoding, and the decoder's
+ * steps so far, each with its input, output and candidates, and the
+ * attention of every kind the model has, one record each. Greedy, forced,
+ * picked and beam decoding are all sequences of as_session_step(). The
+ * session runs any architecture through its table of operations
+ * (as-architecture.h) and never asks which one it is. */
 
 #include <math.h>
 #include <string.h>
 
+#include "as-architecture.h"
 #include "as-error.h"
-#include "as-gru-bahdanau.h"
 #include "as-kernels.h"
 #include "as-session.h"
-
-/* 2^28 floats (1 GiB) for the encoder's buffers of one sentence */
-#define MAX_ENCODER_FLOATS (G_GUINT64_CONSTANT (1) << 28)
 
 struct _AsSession
 {
   AsModel    *model;
   char       *sentence;
   guint       n_source;
-  char      **source_text;     /* (n_source) as typed; the end token last */
+  guint       first_word;      /* the first position that is a word (after a start token) */
+  guint       n_words;
+  char      **source_text;     /* (n_source) as typed, special tokens as they are */
   int        *source_ids;      /* (n_source) -1 for a word the model does not know */
   GPtrArray  *unknown_words;   /* distinct, NULL-terminated */
-  gboolean    encoded;
 
-  AsGruState *state;
-  int         hidden_size;
+  const AsArchitecture *arch;
+  gpointer    encoding;        /* NULL when the words cannot all be read */
+  gpointer    state;           /* the decoder state after the steps so far */
   int         n_target;
   float      *logprobs;        /* (T) of the last step */
+  AsAttention *attention[AS_N_ATTENTION_KINDS];  /* NULL for a kind the model lacks */
 
   guint       max_length;
   guint       n_steps;
-  guint       capacity;        /* steps that the arrays below hold */
+  guint       capacity;        /* steps that @steps holds */
   AsStep     *steps;           /* (capacity) */
-  float      *attention;       /* (capacity, n_source) */
-  float      *hidden;          /* (capacity + 1, H): the decoder state before each step */
 };
 
 #define MAX_WORDS_NAMED 20
@@ -78,14 +78,18 @@ all_finite (const float *x,
 
 static gboolean
 check_finite (AsSession   *self,
-              const float *attention,
+              const float *cross,
+              gsize        n_cross,
+              const float *decoder_self,
+              gsize        n_decoder_self,
               guint        t,
               GError     **error)
 {
   g_autofree char *base = NULL;
   g_autofree char *name = NULL;
 
-  if (all_finite (attention, self->n_source) && all_finite (self->logprobs, self->n_target))
+  if (all_finite (cross, n_cross) && all_finite (decoder_self, n_decoder_self) &&
+      all_finite (self->logprobs, self->n_target))
     return TRUE;
   /* named as the loader names the model: its file's base name */
   base = g_path_get_basename (as_model_get_path (self->model));
@@ -108,13 +112,33 @@ reserve_steps (AsSession *self,
     capacity *= 2;
 
   self->steps = g_renew (AsStep, self->steps, capacity);
-  self->attention = g_renew (float, self->attention, (gsize) capacity * self->n_source);
-  self->hidden = g_renew (float, self->hidden, (gsize) (capacity + 1) * self->hidden_size);
   self->capacity = capacity;
+}
 
-  /* the attention rows moved with their buffer */
-  for (guint t = 0; t < self->n_steps; t++)
-    self->steps[t].attention = self->attention + (gsize) t * self->n_source;
+/* The size of one row of @kind's record: every layer and head. */
+static gsize
+row_block (AsSession       *self,
+           AsAttentionKind  kind)
+{
+  const AsAttention *a = self->attention[kind];
+
+  if (a == NULL)
+    return 0;
+  return (gsize) as_attention_get_n_layers (a) * as_attention_get_n_heads (a) * as_attention_get_n_columns (a);
+}
+
+/* The (empty) record of @kind, if the model has that kind. */
+static void
+make_record (AsSession       *self,
+             AsAttentionKind  kind)
+{
+  guint n_layers, n_heads, n_columns;
+
+  g_clear_pointer (&self->attention[kind], as_attention_free);
+  if (!self->arch->get_attention_shape (self->model, kind, &n_layers, &n_heads))
+    return;
+  n_columns = kind == AS_ATTENTION_DECODER_SELF ? self->max_length : self->n_source;
+  self->attention[kind] = as_attention_new (kind, n_layers, n_heads, n_columns);
 }
 
 AsSession *
@@ -126,7 +150,8 @@ as_session_new (AsModel     *model,
   g_auto (GStrv) words = NULL;
   g_autoptr (AsSession) self = NULL;
   g_autoptr (GHashTable) seen = NULL;
-  guint n_words;
+  const AsArchitecture *arch;
+  guint n_words, n_source;
 
   g_return_val_if_fail (model != NULL, NULL);
 
@@ -139,47 +164,40 @@ as_session_new (AsModel     *model,
                            "The sentence has no words to translate");
       return NULL;
     }
-  if (n_words + 1 > AS_MAX_SOURCE_TOKENS)
+  arch = as_model_get_architecture (model);
+  n_source = n_words + (arch->source_starts ? 1 : 0) + (arch->source_ends ? 1 : 0);
+  if (n_source > AS_MAX_SOURCE_TOKENS)
     {
       g_set_error (error, AS_ERROR, AS_ERROR_TOO_LONG,
-                   "The sentence has %u tokens; AttnScope translates at most %d",
-                   n_words, AS_MAX_SOURCE_TOKENS - 1);
+                   "The sentence has %u tokens; AttnScope translates at most %u",
+                   n_words, AS_MAX_SOURCE_TOKENS - (n_source - n_words));
       return NULL;
     }
-  /* the encoder keeps about 6 floats per token and hidden unit (outputs,
-   * keys, energies, 3 input projections): a wide model and a long sentence
-   * would ask for gigabytes, and g_new() aborts rather than fail */
-  {
-    const guint64 hidden = as_model_get_config (model)->hidden;
-    const guint64 most = MAX_ENCODER_FLOATS / (6 * hidden);
-
-    if ((guint64) n_words + 1 > most)
-      {
-        g_set_error (error, AS_ERROR, AS_ERROR_TOO_LONG,
-                     "The sentence has %u tokens; with this model (hidden size %" G_GUINT64_FORMAT
-                     ") AttnScope translates at most %" G_GUINT64_FORMAT,
-                     n_words, hidden, most - 1);
-        return NULL;
-      }
-  }
 
   self = g_new0 (AsSession, 1);
   self->model = as_model_ref (model);
+  self->arch = arch;
   self->sentence = g_utf8_make_valid (sentence, -1);
-  self->n_source = n_words + 1;
+  self->n_source = n_source;
+  self->first_word = arch->source_starts ? 1 : 0;
+  self->n_words = n_words;
   self->source_text = g_new0 (char *, self->n_source + 1);
   self->source_ids = g_new0 (int, self->n_source);
   self->unknown_words = g_ptr_array_new_with_free_func (g_free);
-  self->hidden_size = as_model_get_config (model)->hidden;
-  self->n_target = as_model_get_config (model)->tgt_vocab;
-  self->max_length = as_model_get_config (model)->max_length;
+  self->n_target = as_model_get_target (model)->size;
+  self->max_length = as_model_get_max_length (model);
 
+  if (arch->source_starts)
+    {
+      self->source_text[0] = g_strdup (src->tokens[src->start]);
+      self->source_ids[0] = src->start;
+    }
   seen = g_hash_table_new (g_str_hash, g_str_equal);
   for (guint i = 0; i < n_words; i++)
     {
       int id = as_vocab_lookup (src, words[i]);
 
-      self->source_text[i] = g_strdup (words[i]);
+      self->source_text[self->first_word + i] = g_strdup (words[i]);
       if (id < 0)
         {
           /* a set, not a search of the list: 50,000 different words would take seconds */
@@ -187,21 +205,25 @@ as_session_new (AsModel     *model,
             g_ptr_array_add (self->unknown_words, g_strdup (words[i]));
           id = src->unknown;
         }
-      self->source_ids[i] = id;
+      self->source_ids[self->first_word + i] = id;
     }
-  self->source_text[n_words] = g_strdup (src->tokens[src->end]);
-  self->source_ids[n_words] = src->end;
+  if (arch->source_ends)
+    {
+      self->source_text[n_source - 1] = g_strdup (src->tokens[src->end]);
+      self->source_ids[n_source - 1] = src->end;
+    }
   g_ptr_array_add (self->unknown_words, NULL);
 
-  self->state = as_gru_state_new (model, self->n_source);
+  for (guint kind = 0; kind < AS_N_ATTENTION_KINDS; kind++)
+    make_record (self, kind);
+  /* words it cannot read are shown, but not encoded: only the memory bound is checked */
+  self->encoding = arch->encode (model, as_session_can_decode (self, NULL) ? self->source_ids : NULL,
+                                 self->n_source, self->attention[AS_ATTENTION_ENCODER_SELF], error);
+  if (self->encoding == NULL)
+    return NULL;
+  self->state = arch->new_state (model, self->encoding);
   self->logprobs = g_new0 (float, self->n_target);
   reserve_steps (self, MIN (self->max_length, 64));
-
-  if (as_session_can_decode (self, NULL))
-    {
-      as_gru_encode (model, self->state, self->source_ids, self->hidden);
-      self->encoded = TRUE;
-    }
 
   return g_steal_pointer (&self);
 }
@@ -216,11 +238,14 @@ as_session_free (AsSession *self)
   g_strfreev (self->source_text);
   g_free (self->source_ids);
   g_ptr_array_unref (self->unknown_words);
-  as_gru_state_free (self->state);
+  if (self->state != NULL)
+    self->arch->free_state (self->state);
+  if (self->encoding != NULL)
+    self->arch->free_encoding (self->encoding);
+  for (guint kind = 0; kind < AS_N_ATTENTION_KINDS; kind++)
+    g_clear_pointer (&self->attention[kind], as_attention_free);
   g_free (self->logprobs);
   g_free (self->steps);
-  g_free (self->attention);
-  g_free (self->hidden);
   g_free (self);
 }
 
@@ -275,7 +300,8 @@ as_session_source_is_unknown (AsSession *self,
   const AsVocab *src = as_model_get_source (self->model);
 
   g_return_val_if_fail (i < self->n_source, FALSE);
-  return i + 1 < self->n_source && as_vocab_lookup (src, self->source_text[i]) < 0;
+  return i >= self->first_word && i < self->first_word + self->n_words &&
+         as_vocab_lookup (src, self->source_text[i]) < 0;
 }
 
 const char * const *
@@ -312,6 +338,14 @@ as_session_set_max_length (AsSession *self,
                            guint      max_length)
 {
   self->max_length = CLAMP (max_length, 1, AS_MAX_DECODE_LENGTH);
+  /* decoder self-attention has a column per step that can be taken */
+  if (self->attention[AS_ATTENTION_DECODER_SELF] != NULL)
+    {
+      if (self->n_steps == 0)
+        make_record (self, AS_ATTENTION_DECODER_SELF);
+      else
+        self->max_length = MIN (self->max_length, as_attention_get_n_columns (self->attention[AS_ATTENTION_DECODER_SELF]));
+    }
 }
 
 guint
@@ -363,10 +397,11 @@ as_session_step (AsSession  *self,
                  GError    **error)
 {
   const AsVocab *tgt = as_model_get_target (self->model);
+  AsAttention *cross = self->attention[AS_ATTENTION_CROSS];
+  AsAttention *decoder_self = self->attention[AS_ATTENTION_DECODER_SELF];
   const guint t = self->n_steps;
-  const gsize H = self->hidden_size;
   AsStep *step;
-  float *hidden;
+  float *cross_row, *self_row;
 
   if (!as_session_can_decode (self, error))
     return FALSE;
@@ -386,15 +421,17 @@ as_session_step (AsSession  *self,
   step = &self->steps[t];
   memset (step, 0, sizeof *step);
   step->input = t == 0 ? tgt->start : self->steps[t - 1].output;
-  step->attention = self->attention + (gsize) t * self->n_source;
 
-  /* the state after the step goes in the next slot; the one before stays for rewinding */
-  hidden = self->hidden + (t + 1) * H;
-  memcpy (hidden, self->hidden + t * H, H * sizeof (float));
-  as_gru_decode_step (self->model, self->state, step->input, hidden,
-                      (float *) step->attention, self->logprobs);
-  if (!check_finite (self, step->attention, t, error))
-    return FALSE;
+  self->arch->rewind (self->state, t);
+  cross_row = as_attention_begin_row (cross, t);
+  self_row = decoder_self != NULL ? as_attention_begin_row (decoder_self, t) : NULL;
+  self->arch->step (self->model, self->encoding, self->state, step->input, self->logprobs, cross_row, self_row);
+  if (!check_finite (self, cross_row, row_block (self, AS_ATTENTION_CROSS),
+                     self_row, row_block (self, AS_ATTENTION_DECODER_SELF), t, error))
+    {
+      as_session_rewind (self, t);
+      return FALSE;
+    }
 
   step->n_top = as_top_k (self->logprobs, self->n_target, AS_MAX_TOP, step->top_ids, step->top_probs);
   for (guint k = 0; k < step->n_top; k++)
@@ -413,6 +450,26 @@ as_session_rewind (AsSession *self,
                    guint      n_steps)
 {
   self->n_steps = MIN (self->n_steps, n_steps);
+  self->arch->rewind (self->state, self->n_steps);
+  for (guint kind = 0; kind < AS_N_ATTENTION_KINDS; kind++)
+    if (kind != AS_ATTENTION_ENCODER_SELF && self->attention[kind] != NULL)
+      as_attention_truncate (self->attention[kind], self->n_steps);
+}
+
+const AsAttention *
+as_session_get_attention (AsSession       *self,
+                          AsAttentionKind  kind)
+{
+  g_return_val_if_fail ((guint) kind < AS_N_ATTENTION_KINDS, NULL);
+  return self->attention[kind];
+}
+
+const float *
+as_session_get_cross_attention (AsSession *self,
+                                guint      t)
+{
+  g_return_val_if_fail (t < self->n_steps, NULL);
+  return as_attention_get_row (self->attention[AS_ATTENTION_CROSS], 0, 0, t);
 }
 
 static gboolean
@@ -523,24 +580,36 @@ compare_candidates (gconstpointer a,
   return x->beam != y->beam ? x->beam - y->beam : x->token - y->token;
 }
 
+static void
+free_states (AsSession *self,
+             gpointer  *states,
+             guint      n)
+{
+  for (guint b = 0; b < n; b++)
+    g_clear_pointer (&states[b], self->arch->free_state);
+}
+
 gboolean
 as_session_decode_beam (AsSession  *self,
                         guint       width,
                         GError    **error)
 {
   const AsVocab *tgt = as_model_get_target (self->model);
-  const guint L = self->max_length, H = self->hidden_size;
+  const guint L = self->max_length;
+  const gsize n_cross = row_block (self, AS_ATTENTION_CROSS);
+  const gsize n_decoder_self = row_block (self, AS_ATTENTION_DECODER_SELF);
   g_autofree int *tokens = NULL, *next_tokens = NULL;   /* (width, L) */
-  g_autofree float *hidden = NULL, *next_hidden = NULL; /* (width, H) */
-  g_autofree float *stepped = NULL;                     /* (width, H) */
+  g_autofree gpointer *states = NULL, *next_states = NULL;  /* (width) decoder states */
   g_autofree double *scores = NULL;
   g_autofree Candidate *candidates = NULL;
   g_autofree int *best_tokens = g_new (int, L);
   g_autofree int *top_ids = NULL;
   g_autofree float *top_values = NULL;
-  g_autofree float *attention = g_new (float, self->n_source);
+  g_autofree float *cross = g_new (float, n_cross);
+  g_autofree float *decoder_self = n_decoder_self > 0 ? g_new (float, n_decoder_self) : NULL;
   double best_score = -INFINITY;
   guint best_length = 0, n_live = 1;
+  gboolean ok = FALSE;
 
   if (!as_session_can_decode (self, error))
     return FALSE;
@@ -553,14 +622,14 @@ as_session_decode_beam (AsSession  *self,
 
   tokens = g_new0 (int, width * L);
   next_tokens = g_new0 (int, width * L);
-  hidden = g_new0 (float, width * H);
-  next_hidden = g_new0 (float, width * H);
-  stepped = g_new0 (float, width * H);
+  states = g_new0 (gpointer, width);
+  next_states = g_new0 (gpointer, width);
   scores = g_new0 (double, width);
   candidates = g_new0 (Candidate, width * width);
   top_ids = g_new0 (int, width);
   top_values = g_new0 (float, width);
-  memcpy (hidden, self->hidden, H * sizeof (float));
+  as_session_rewind (self, 0);
+  states[0] = self->arch->copy_state (self->state);
 
   for (guint t = 0; t < L && n_live > 0; t++)
     {
@@ -571,10 +640,9 @@ as_session_decode_beam (AsSession  *self,
           int input = t == 0 ? tgt->start : tokens[b * L + t - 1];
           guint n_top;
 
-          memcpy (stepped + b * H, hidden + b * H, H * sizeof (float));
-          as_gru_decode_step (self->model, self->state, input, stepped + b * H, attention, self->logprobs);
-          if (!check_finite (self, attention, t, error))
-            return FALSE;
+          self->arch->step (self->model, self->encoding, states[b], input, self->logprobs, cross, decoder_self);
+          if (!check_finite (self, cross, n_cross, decoder_self, n_decoder_self, t, error))
+            goto out;
           n_top = as_top_k (self->logprobs, self->n_target, width, top_ids, top_values);
           for (guint k = 0; k < n_top; k++)
             candidates[n_candidates++] = (Candidate) { scores[b] + top_values[k], b, top_ids[k] };
@@ -599,23 +667,31 @@ as_session_decode_beam (AsSession  *self,
             }
           memcpy (next_tokens + n_next * L, tokens + cand->beam * L, t * sizeof (int));
           next_tokens[n_next * L + t] = cand->token;
-          memcpy (next_hidden + n_next * H, stepped + cand->beam * H, H * sizeof (float));
+          next_states[n_next] = self->arch->copy_state (states[cand->beam]);
           scores[n_next] = cand->score;
           n_next++;
         }
 
       /* log-probabilities only fall: once the best ended hypothesis beats every live one, it wins */
+      free_states (self, states, n_live);
       n_live = n_next;
       if (n_live > 0 && best_score >= scores[0])
-        n_live = 0;
+        {
+          free_states (self, next_states, n_live);
+          n_live = 0;
+        }
       { int *tk = tokens; tokens = next_tokens; next_tokens = tk; }
-      { float *hd = hidden; hidden = next_hidden; next_hidden = hd; }
+      { gpointer *st = states; states = next_states; next_states = st; }
     }
 
   /* replay the winner so that every step has its candidates and attention */
   as_session_rewind (self, 0);
-  for (guint t = 0; t < best_length; t++)
-    if (!as_session_step (self, best_tokens[t], error))
-      return FALSE;
-  return TRUE;
+  ok = TRUE;
+  for (guint t = 0; t < best_length && ok; t++)
+    ok = as_session_step (self, best_tokens[t], error);
+
+out:
+  free_states (self, states, width);
+  free_states (self, next_states, width);
+  return ok;
 }

@@ -2,6 +2,7 @@
 
 #include <glib.h>
 
+#include "as-attention.h"
 #include "as-model.h"
 
 G_BEGIN_DECLS
@@ -21,7 +22,6 @@ typedef struct
   guint  n_top;
   int    top_ids[AS_MAX_TOP];  /* the most probable next tokens, best first */
   float  top_probs[AS_MAX_TOP];
-  const float *attention;      /* (n_source) weights over the source tokens; they sum to 1 */
 } AsStep;
 
 typedef struct _AsSession AsSession;
@@ -39,7 +39,8 @@ void           as_session_free               (AsSession      *self);
 AsModel       *as_session_get_model          (AsSession      *self);
 const char    *as_session_get_sentence       (AsSession      *self);
 
-/* Source tokens as the encoder reads them: the sentence's tokens and the end token. */
+/* Source tokens as the encoder reads them: the sentence's tokens with the
+ * model's start and/or end token around them. */
 guint          as_session_get_n_source       (AsSession      *self);
 const char    *as_session_get_source_token   (AsSession      *self,
                                               guint           i);
@@ -65,6 +66,15 @@ const AsStep  *as_session_get_step           (AsSession      *self,
                                               guint           t);
 const char    *as_session_get_target_token   (AsSession      *self,
                                               int             id);
+/* The attention of @kind over the steps so far (encoder self-attention:
+ * over the source), or NULL when the model has no such kind. Valid until
+ * the session next changes. */
+const AsAttention *as_session_get_attention  (AsSession      *self,
+                                              AsAttentionKind kind);
+/* The cross-attention of step @t over the source tokens (n_source weights
+ * that sum to 1): of its only head where the model has one layer and head. */
+const float   *as_session_get_cross_attention (AsSession     *self,
+                                              guint           t);
 /* The translation so far, as text (the end token left out). */
 char          *as_session_get_translation    (AsSession      *self);
 /* The end token came out, or max_length steps were taken. */

@@ -77,7 +77,7 @@ check_session (const char *sentence)
       double sum = 0.0;
 
       for (guint i = 0; i < as_session_get_n_source (session); i++)
-        sum += step->attention[i];
+        sum += as_session_get_cross_attention (session, t)[i];
       if (!(fabs (sum - 1.0) < 1e-5))
         abort ();
     }

@@ -1630,7 +1630,7 @@ test_session (void)
       g_assert_cmpstr (as_figure_get_row_output (figure, r), ==,
                        as_session_get_target_token (session, step->output));
       for (guint c = 0; c < 4; c++)
-        g_assert_cmpfloat (as_figure_get_weight (figure, r, c), ==, step->attention[c]);
+        g_assert_cmpfloat (as_figure_get_weight (figure, r, c), ==, as_session_get_cross_attention (session, r)[c]);
     }
 }
 

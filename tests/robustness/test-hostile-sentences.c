@@ -53,8 +53,10 @@ check_session (AsSession *session)
       g_assert_true (isfinite (step->prob) && step->prob > 0.0f && step->prob <= 1.0f);
       for (guint i = 0; i < n_source; i++)
         {
-          g_assert_true (step->attention[i] >= 0.0f && step->attention[i] <= 1.0f);
-          sum += step->attention[i];
+          const float *attention = as_session_get_cross_attention (session, t);
+
+          g_assert_true (attention[i] >= 0.0f && attention[i] <= 1.0f);
+          sum += attention[i];
         }
       g_assert_cmpfloat_with_epsilon (sum, 1.0, 1e-5);
     }

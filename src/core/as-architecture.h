@@ -1,0 +1,100 @@
+#pragma once
+
+/* The seam between the trunk and the kinds of model: one table of operations
+ * per architecture, registered by the name a model file gives in
+ * "architecture" (as-architectures.c). The model document, the session, the
+ * figure, the window and the command line use only this table; everything
+ * that knows a tensor, a hidden size or a layer lives in the architecture's
+ * own file (as-gru-bahdanau.c, ...). See docs/architecture.md.
+ *
+ * As in whisper.cpp, what is read from the file is shared and never changes
+ * (the model data), while each sentence has an encoding and each hypothesis
+ * a decoder state of its own, which the session steps, copies (for a beam)
+ * and rewinds by position (a number, not a copy). */
+
+#include "as-attention.h"
+#include "as-loader.h"
+#include "as-model.h"
+
+G_BEGIN_DECLS
+
+struct _AsArchitecture
+{
+  const char *name;              /* as in the file: "gru-bahdanau" */
+  const char *title;             /* for people: "GRU encoder-decoder with Bahdanau attention" */
+
+  /* The source as the encoder reads it: the sentence's tokens with the
+   * start token before them and/or the end token after them. */
+  gboolean    source_starts;
+  gboolean    source_ends;
+
+  /* Loading, in the order of the document: the hyper-parameters (a new
+   * model data object), the two sides once read (special tokens that the
+   * architecture needs), and the tensors. */
+  gpointer  (*load_hyperparameters) (AsLoader        *loader,
+                                     GError         **error);
+  gboolean  (*check_sides)          (gpointer         data,
+                                     const AsVocab   *source,
+                                     const AsVocab   *target,
+                                     AsLoader        *loader);
+  gboolean  (*load_tensors)         (gpointer         data,
+                                     const AsVocab   *source,
+                                     const AsVocab   *target,
+                                     AsLoader        *loader,
+                                     float          **buffer,
+                                     guint64         *n_parameters);
+  void      (*free)                 (gpointer         data);
+  /* Lines for as_model_describe (): "hidden size: 160\n". */
+  void      (*describe)             (gconstpointer    data,
+                                     GString         *out);
+
+  /* The layers and heads of attention of @kind (FALSE: the model has none). */
+  gboolean  (*get_attention_shape)  (const AsModel   *model,
+                                     AsAttentionKind  kind,
+                                     guint           *n_layers,
+                                     guint           *n_heads);
+
+  /* Encoding one sentence of @n ids (framed). Fails with AS_ERROR_TOO_LONG
+   * when its buffers would pass the architecture's memory bound; fills
+   * @encoder_self (n rows) where the model has that kind. */
+  gpointer  (*encode)               (const AsModel   *model,
+                                     const int       *ids,
+                                     guint            n,
+                                     AsAttention     *encoder_self,
+                                     GError         **error);
+  void      (*free_encoding)        (gpointer         encoding);
+
+  /* A decoder state: the position (steps taken) and whatever rewinding to
+   * an earlier position needs. */
+  gpointer  (*new_state)            (const AsModel   *model,
+                                     gconstpointer    encoding);
+  gpointer  (*copy_state)           (gconstpointer    state);
+  void      (*free_state)           (gpointer         state);
+  guint     (*get_position)         (gconstpointer    state);
+  void      (*rewind)               (gpointer         state,
+                                     guint            position);
+  /* One step at the state's position: feeds @input; writes the
+   * log-probabilities over the target vocabulary into @logprobs and this
+   * step's attention rows into @cross ((layers, heads, n) for the n source
+   * positions) and, where the model has it, @decoder_self ((layers, heads,
+   * position + 1)); the position advances by one. The encoding holds the
+   * step's scratch buffers: the steps of one sentence run one at a time.
+   * Allocates nothing, except where the state's history grows. */
+  void      (*step)                 (const AsModel   *model,
+                                     gpointer         encoding,
+                                     gpointer         state,
+                                     int              input,
+                                     float           *logprobs,
+                                     float           *cross,
+                                     float           *decoder_self);
+};
+
+/* The registry (as-architectures.c). */
+const AsArchitecture *as_architecture_lookup     (const char    *name);
+/* "gru-bahdanau, ...": what this AttnScope runs, for messages. */
+char                 *as_architecture_list_names (void);
+
+/* For the architecture's own file: what its load functions returned. */
+gconstpointer         as_model_get_data          (const AsModel *model);
+
+G_END_DECLS

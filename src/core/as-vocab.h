@@ -1,0 +1,32 @@
+#pragma once
+
+#include <glib.h>
+
+#include "as-tokenizer.h"
+
+G_BEGIN_DECLS
+
+/* One side of the model (source or target): how text becomes ids and back. */
+typedef struct
+{
+  AsTokenizerType tokenizer;
+  gboolean        lowercase;
+  char           *join;       /* put between tokens when turned back into text */
+  char          **tokens;     /* (size), indexed by id */
+  guint           size;
+  GHashTable     *ids;        /* token -> GINT_TO_POINTER (id + 1) */
+  int             start;      /* special ids; -1 where the model has none */
+  int             end;
+  int             unknown;
+  int             padding;
+} AsVocab;
+
+/* The id of @token, or -1. */
+int            as_vocab_lookup                  (const AsVocab  *vocab,
+                                                 const char     *token);
+/* Tokens to text with the side's join string, leaving out start/end/padding. */
+char          *as_vocab_join                    (const AsVocab  *vocab,
+                                                 const int      *ids,
+                                                 guint           n);
+
+G_END_DECLS

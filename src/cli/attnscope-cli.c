@@ -2,7 +2,9 @@
  *
  *   attnscope-cli info [MODEL]
  *   attnscope-cli translate [MODEL] SENTENCE [--target T] [--beam K] [--max-len N] [--top K] [--json]
+ *                           [--kind K] [--layer L] [--head H|mean]
  *   attnscope-cli render [MODEL] SENTENCE -o FILE.svg|png|pdf [--step N] [--target T] [--colormap NAME]
+ *                        [--kind K] [--layer L] [--head H|mean]
  *
  * Without MODEL, the bundled default model is used. Every failure is one
  * line on stderr and a non-zero exit; nothing is written on failure.
@@ -37,6 +39,12 @@ typedef struct
   char    *output;
   int      step;
   char    *colormap;
+  char    *kind_name;
+  int      layer;
+  char    *head_name;
+  /* the attention shown, from --kind, --layer and --head */
+  AsAttentionKind kind;
+  int      head;                /* or AS_ATTENTION_MEAN */
 } Options;
 
 static void
@@ -45,6 +53,8 @@ options_clear (Options *o)
   g_free (o->target);
   g_free (o->output);
   g_free (o->colormap);
+  g_free (o->kind_name);
+  g_free (o->head_name);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
@@ -82,6 +92,74 @@ load_model (const char  *path,
       path = fallback;
     }
   return as_model_new_from_file (path, error);
+}
+
+static gboolean
+parse_head (const char *text,
+            int        *head)
+{
+  guint64 value;
+
+  if (g_strcmp0 (text, "mean") == 0)
+    {
+      *head = AS_ATTENTION_MEAN;
+      return TRUE;
+    }
+  if (!g_ascii_string_to_unsigned (text, 10, 0, G_MAXINT, &value, NULL))
+    return FALSE;
+  *head = (int) value;
+  return TRUE;
+}
+
+/* What the model has, for a message: "cross-attention (1 layer, 1 head)". */
+static char *
+describe_kinds (const AsModel *model)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint kind = 0; kind < AS_N_ATTENTION_KINDS; kind++)
+    {
+      guint n_layers, n_heads;
+
+      if (!as_model_get_attention_shape (model, kind, &n_layers, &n_heads))
+        continue;
+      g_string_append_printf (text, "%s%s (%u layer%s, %u head%s)", text->len > 0 ? ", " : "",
+                              as_attention_kind_get_name (kind), n_layers, n_layers == 1 ? "" : "s",
+                              n_heads, n_heads == 1 ? "" : "s");
+    }
+  return g_string_free (text, FALSE);
+}
+
+/* --kind, --layer and --head name attention that @model has. */
+static gboolean
+check_attention_choice (const AsModel  *model,
+                        const Options  *o,
+                        GError        **error)
+{
+  guint n_layers, n_heads;
+
+  if (!as_model_get_attention_shape (model, o->kind, &n_layers, &n_heads))
+    {
+      g_autofree char *has = describe_kinds (model);
+
+      g_set_error (error, AS_ERROR, AS_ERROR_INVALID, "--kind %s: this model (%s) has no %s attention; it has %s",
+                   as_attention_kind_get_name (o->kind), as_model_get_architecture_name (model),
+                   as_attention_kind_get_name (o->kind), has);
+      return FALSE;
+    }
+  if (o->layer < 0 || (guint) o->layer >= n_layers)
+    {
+      g_set_error (error, AS_ERROR, AS_ERROR_INVALID, "--layer %d: this model's %s attention has %u layer%s, numbered from 0",
+                   o->layer, as_attention_kind_get_name (o->kind), n_layers, n_layers == 1 ? "" : "s");
+      return FALSE;
+    }
+  if (o->head != AS_ATTENTION_MEAN && (guint) o->head >= n_heads)
+    {
+      g_set_error (error, AS_ERROR, AS_ERROR_INVALID, "--head %d: this model's %s attention has %u head%s, numbered from 0 (or mean)",
+                   o->head, as_attention_kind_get_name (o->kind), n_heads, n_heads == 1 ? "" : "s");
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* Tokenizes, runs the encoder and decodes as the options say. */
@@ -127,10 +205,22 @@ run_session (AsModel        *model,
   return g_steal_pointer (&session);
 }
 
-static JsonNode *
-session_to_json (AsSession *session,
-                 guint      top)
+static void
+add_floats (JsonBuilder *b,
+            const float *values,
+            guint        n)
 {
+  json_builder_begin_array (b);
+  for (guint i = 0; i < n; i++)
+    json_builder_add_double_value (b, values[i]);
+  json_builder_end_array (b);
+}
+
+static JsonNode *
+session_to_json (AsSession     *session,
+                 const Options *o)
+{
+  const guint top = o->top;
   g_autoptr (JsonBuilder) b = json_builder_new_immutable ();
   AsModel *model = as_session_get_model (session);
   guint n_source = as_session_get_n_source (session);
@@ -193,30 +283,45 @@ session_to_json (AsSession *session,
     }
   json_builder_end_array (b);
 
-  /* attention [step][source]; cross_attention [layer][head][step][source] */
-  for (guint pass = 0; pass < 2; pass++)
+  /* "attention": the one shown (--kind, --layer, --head), [row][column];
+   * then every kind the model has, "cross_attention" and so on,
+   * [layer][head][row][column] */
+  {
+    const AsAttention *shown = as_session_get_attention (session, o->kind);
+    g_autofree float *row = g_new (float, as_attention_get_n_columns (shown));
+
+    json_builder_set_member_name (b, "attention");
+    json_builder_begin_array (b);
+    for (guint r = 0; r < as_attention_get_n_rows (shown); r++)
+      {
+        as_attention_copy_row (shown, o->layer, o->head, r, row);
+        add_floats (b, row, as_attention_get_row_length (shown, r));
+      }
+    json_builder_end_array (b);
+  }
+  for (guint kind = 0; kind < AS_N_ATTENTION_KINDS; kind++)
     {
-      json_builder_set_member_name (b, pass == 0 ? "attention" : "cross_attention");
-      if (pass == 1)
-        {
-          json_builder_begin_array (b);
-          json_builder_begin_array (b);
-        }
+      const AsAttention *a = as_session_get_attention (session, kind);
+      g_autofree char *name = NULL;
+
+      if (a == NULL)
+        continue;
+      name = g_strdelimit (g_strdup_printf ("%s_attention", as_attention_kind_get_name (kind)), "-", '_');
+      json_builder_set_member_name (b, name);
       json_builder_begin_array (b);
-      for (guint t = 0; t < n_steps; t++)
+      for (guint l = 0; l < as_attention_get_n_layers (a); l++)
         {
-          const float *attention = as_session_get_cross_attention (session, t);
           json_builder_begin_array (b);
-          for (guint i = 0; i < n_source; i++)
-            json_builder_add_double_value (b, attention[i]);
+          for (guint h = 0; h < as_attention_get_n_heads (a); h++)
+            {
+              json_builder_begin_array (b);
+              for (guint r = 0; r < as_attention_get_n_rows (a); r++)
+                add_floats (b, as_attention_get_row (a, l, h, r), as_attention_get_row_length (a, r));
+              json_builder_end_array (b);
+            }
           json_builder_end_array (b);
         }
       json_builder_end_array (b);
-      if (pass == 1)
-        {
-          json_builder_end_array (b);
-          json_builder_end_array (b);
-        }
     }
 
   json_builder_end_object (b);
@@ -235,10 +340,24 @@ print_escaped (const char *before,
   printf ("%s%s%s", before, escaped, after);
 }
 
-static void
-print_text (AsSession *session,
-            guint      top)
+/* The token that column @c of @kind's attention stands for. */
+static const char *
+column_token (AsSession       *session,
+              AsAttentionKind  kind,
+              guint            c)
 {
+  if (kind == AS_ATTENTION_DECODER_SELF)
+    return as_session_get_target_token (session, as_session_get_step (session, c)->input);
+  return as_session_get_source_token (session, c);
+}
+
+static void
+print_text (AsSession     *session,
+            const Options *o)
+{
+  const AsAttention *shown = as_session_get_attention (session, o->kind);
+  g_autofree float *row = g_new (float, as_attention_get_n_columns (shown));
+  const guint top = o->top;
   g_autofree char *translation = as_session_get_translation (session);
   guint n_source = as_session_get_n_source (session);
   const char * const *unknown = as_session_get_unknown_words (session);
@@ -259,14 +378,19 @@ print_text (AsSession *session,
   for (guint t = 0; t < as_session_get_n_steps (session); t++)
     {
       const AsStep *step = as_session_get_step (session, t);
-      const AsAttention *cross = as_session_get_attention (session, AS_ATTENTION_CROSS);
-      guint best = as_attention_argmax_row (cross, 0, 0, t);
+
       printf ("%4u  ", t);
       print_escaped ("", as_session_get_target_token (session, step->input), " -> ");
       print_escaped ("", as_session_get_target_token (session, step->output), "");
       printf ("   %.4f  ", step->prob);
-      print_escaped ("", as_session_get_source_token (session, best), "");
-      printf (" (%.3f)", as_attention_get (cross, 0, 0, t, best));
+      if (o->kind != AS_ATTENTION_ENCODER_SELF)
+        {
+          guint best = as_attention_argmax_row (shown, o->layer, o->head, t);
+
+          as_attention_copy_row (shown, o->layer, o->head, t, row);
+          print_escaped ("", column_token (session, o->kind, best), "");
+          printf (" (%.3f)", row[best]);
+        }
       if (top > 0)
         {
           printf ("   top:");
@@ -277,6 +401,21 @@ print_text (AsSession *session,
             }
         }
       printf ("\n");
+    }
+
+  if (o->kind == AS_ATTENTION_ENCODER_SELF)
+    {
+      printf ("\nsource token attends most to\n");
+      for (guint r = 0; r < as_attention_get_n_rows (shown); r++)
+        {
+          guint best = as_attention_argmax_row (shown, o->layer, o->head, r);
+
+          as_attention_copy_row (shown, o->layer, o->head, r, row);
+          printf ("%4u  ", r);
+          print_escaped ("", as_session_get_source_token (session, r), " -> ");
+          print_escaped ("", as_session_get_source_token (session, best), "");
+          printf (" (%.3f)\n", row[best]);
+        }
     }
 }
 
@@ -329,6 +468,9 @@ run (int    argc,
     { "max-len", 'm', 0, G_OPTION_ARG_INT, &o.max_len, "Decode at most N steps (default: the model's)", "N" },
     { "top", 'k', 0, G_OPTION_ARG_INT, &o.top, "Report the K most probable tokens of each step (default 5)", "K" },
     { "json", 'j', 0, G_OPTION_ARG_NONE, &o.json, "Print one JSON object", NULL },
+    { "kind", 0, 0, G_OPTION_ARG_STRING, &o.kind_name, "The attention shown: cross (default), decoder-self or encoder-self", "KIND" },
+    { "layer", 0, 0, G_OPTION_ARG_INT, &o.layer, "Of this layer (default 0)", "L" },
+    { "head", 0, 0, G_OPTION_ARG_STRING, &o.head_name, "Of this head, or mean: the mean of the heads (default 0)", "H" },
     { NULL }
   };
   GOptionEntry render_entries[] = {
@@ -338,6 +480,9 @@ run (int    argc,
     { "beam", 'b', 0, G_OPTION_ARG_INT, &o.beam, "Beam search of width K", "K" },
     { "max-len", 'm', 0, G_OPTION_ARG_INT, &o.max_len, "Decode at most N steps", "N" },
     { "colormap", 'c', 0, G_OPTION_ARG_STRING, &o.colormap, "viridis (default), magma or greys", "NAME" },
+    { "kind", 0, 0, G_OPTION_ARG_STRING, &o.kind_name, "The attention shown: cross (default), decoder-self or encoder-self", "KIND" },
+    { "layer", 0, 0, G_OPTION_ARG_INT, &o.layer, "Of this layer (default 0)", "L" },
+    { "head", 0, 0, G_OPTION_ARG_STRING, &o.head_name, "Of this head, or mean: the mean of the heads (default 0)", "H" },
     { NULL }
   };
 
@@ -350,7 +495,9 @@ run (int    argc,
       printf ("Usage:\n"
                "  attnscope-cli info [MODEL]\n"
                "  attnscope-cli translate [MODEL] SENTENCE [--target T] [--beam K] [--max-len N] [--top K] [--json]\n"
+               "                          [--kind K] [--layer L] [--head H|mean]\n"
                "  attnscope-cli render [MODEL] SENTENCE -o FILE.svg|.png|.pdf [--step N] [--target T] [--colormap NAME]\n"
+               "                       [--kind K] [--layer L] [--head H|mean]\n"
                "\nWithout MODEL the bundled model is used (%s).\n"
                "attnscope-cli COMMAND --help lists a command's options.\n", as_models_dir ());
       return command == NULL ? EXIT_USAGE : EXIT_SUCCESS;
@@ -376,12 +523,25 @@ run (int    argc,
   if (!positional (argc, argv, !is_info, &model_path, &sentence, &error))
     return usage_error (error->message);
 
-  if (o.beam < 1 || o.beam > 64)
-    return usage_error ("--beam must be between 1 and 64");
+  if (o.beam < 1 || o.beam > AS_MAX_BEAM)
+    {
+      g_autofree char *message = g_strdup_printf ("--beam must be between 1 and %d", AS_MAX_BEAM);
+      return usage_error (message);
+    }
   if (o.max_len < 0 || o.max_len > AS_MAX_DECODE_LENGTH)
-    return usage_error ("--max-len must be between 1 and 1000");
+    {
+      g_autofree char *message = g_strdup_printf ("--max-len must be between 1 and %d", AS_MAX_DECODE_LENGTH);
+      return usage_error (message);
+    }
   if (o.top < 0 || o.top > AS_MAX_TOP)
-    return usage_error ("--top must be between 0 and 20");
+    {
+      g_autofree char *message = g_strdup_printf ("--top must be between 0 and %d", AS_MAX_TOP);
+      return usage_error (message);
+    }
+  if (o.kind_name != NULL && !as_attention_kind_from_name (o.kind_name, &o.kind))
+    return usage_error ("--kind must be cross, decoder-self or encoder-self");
+  if (o.head_name != NULL && !parse_head (o.head_name, &o.head))
+    return usage_error ("--head must be a head's number or mean");
   if (o.target != NULL && o.beam > 1)
     return usage_error ("--target and --beam cannot be used together");
 
@@ -396,6 +556,8 @@ run (int    argc,
 
   model = load_model (model_path, &error);
   if (model == NULL)
+    return report (error);
+  if (!is_info && !check_attention_choice (model, &o, &error))
     return report (error);
 
   if (is_info)
@@ -413,12 +575,12 @@ run (int    argc,
     {
       if (o.json)
         {
-          g_autoptr (JsonNode) root = session_to_json (session, o.top);
+          g_autoptr (JsonNode) root = session_to_json (session, &o);
           g_autofree char *text = json_to_string (root, FALSE);
           printf ("%s\n", text);
         }
       else
-        print_text (session, o.top);
+        print_text (session, &o);
       return EXIT_SUCCESS;
     }
 

@@ -309,6 +309,16 @@ as_model_get_architecture_name (const AsModel *self)
   return self->architecture->name;
 }
 
+gboolean
+as_model_get_attention_shape (const AsModel   *self,
+                              AsAttentionKind  kind,
+                              guint           *n_layers,
+                              guint           *n_heads)
+{
+  g_return_val_if_fail ((guint) kind < AS_N_ATTENTION_KINDS, FALSE);
+  return self->architecture->get_attention_shape (self, kind, n_layers, n_heads);
+}
+
 gconstpointer
 as_model_get_data (const AsModel *self)
 {

@@ -2,6 +2,7 @@
 
 #include <glib.h>
 
+#include "as-attention.h"
 #include "as-vocab.h"
 
 G_BEGIN_DECLS
@@ -25,6 +26,11 @@ void           as_model_unref                   (AsModel        *self);
 /* What it is and how to run it (as-architecture.h). */
 const AsArchitecture *as_model_get_architecture (const AsModel  *self);
 const char    *as_model_get_architecture_name   (const AsModel  *self);
+/* The layers and heads of its attention of @kind; FALSE when it has none. */
+gboolean       as_model_get_attention_shape     (const AsModel  *self,
+                                                 AsAttentionKind kind,
+                                                 guint          *n_layers,
+                                                 guint          *n_heads);
 const AsVocab *as_model_get_source              (const AsModel  *self);
 const AsVocab *as_model_get_target              (const AsModel  *self);
 /* Decoding takes at most this many steps, the end token included. */

@@ -613,9 +613,10 @@ as_session_decode_beam (AsSession  *self,
 
   if (!as_session_can_decode (self, error))
     return FALSE;
-  if (width < 1 || width > 64)
+  if (width < 1 || width > AS_MAX_BEAM)
     {
-      g_set_error (error, AS_ERROR, AS_ERROR_INVALID, "The beam width is %u; it must be between 1 and 64", width);
+      g_set_error (error, AS_ERROR, AS_ERROR_INVALID, "The beam width is %u; it must be between 1 and %d",
+                   width, AS_MAX_BEAM);
       return FALSE;
     }
   width = MIN (width, (guint) self->n_target);

@@ -10,6 +10,7 @@ G_BEGIN_DECLS
 #define AS_MAX_TOP            20     /* candidates kept per decoder step */
 #define AS_MAX_SOURCE_TOKENS  50000  /* a longer sentence is refused with AS_ERROR_TOO_LONG */
 #define AS_MAX_DECODE_LENGTH  1000
+#define AS_MAX_BEAM           64     /* beam widths 1..AS_MAX_BEAM */
 
 /* One decoder step, as the viewer and the command line show it. */
 typedef struct

@@ -156,6 +156,32 @@ def bad_inputs_give_one_clear_line():
 
 
 @test
+def kind_layer_and_head_choose_the_attention_shown():
+    plain = translate_json("hello world !")
+    # the GRU has one kind, one layer and one head: cross 0 0, and its mean, are the same matrix
+    for extra in ([], ["--kind", "cross"], ["--layer", "0", "--head", "0"], ["--head", "mean"]):
+        r = translate_json("hello world !", *extra)
+        assert r["attention"] == plain["attention"], extra
+        assert r["cross_attention"] == [[plain["attention"]]], extra
+        assert "decoder_self_attention" not in r and "encoder_self_attention" not in r, sorted(r)
+    rc, out, err = cli("translate", TINY, "hello world !", "--head", "mean")
+    assert rc == 0 and err == "", err
+    assert "   0  SOS -> bonjour   0.9970  hello (0.984)" in out, out
+    for cmd in (["translate", TINY, "hello"], ["render", TINY, "hello", "-o", "never.svg"]):
+        expect_failure(cmd + ["--kind", "decoder-self"],
+                       "--kind decoder-self: this model (gru-bahdanau) has no decoder-self attention; "
+                       "it has cross (1 layer, 1 head)", 1)
+        expect_failure(cmd + ["--kind", "encoder-self"], "has no encoder-self attention", 1)
+        expect_failure(cmd + ["--layer", "1"],
+                       "--layer 1: this model's cross attention has 1 layer, numbered from 0", 1)
+        expect_failure(cmd + ["--head", "1"],
+                       "--head 1: this model's cross attention has 1 head, numbered from 0 (or mean)", 1)
+        expect_failure(cmd + ["--kind", "self"], "--kind must be cross, decoder-self or encoder-self", 2)
+        expect_failure(cmd + ["--head", "first"], "--head must be a head's number or mean", 2)
+    assert not os.path.exists("never.svg")
+
+
+@test
 def text_output_escapes_control_characters():
     rc, out, err = cli("translate", TINY, "hello \x1b]0;pwned\x07 world")
     assert rc == 0, err

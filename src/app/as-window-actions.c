@@ -47,9 +47,9 @@ open_activated (GSimpleAction *action,
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
   g_object_unref (filter);
 
-  if (self->model_file != NULL)
+  if (as_model_loader_get_file (self->loader) != NULL)
     {
-      g_autoptr (GFile) folder = g_file_get_parent (self->model_file);
+      g_autoptr (GFile) folder = g_file_get_parent (as_model_loader_get_file (self->loader));
 
       if (folder != NULL)
         gtk_file_chooser_set_current_folder (GTK_FILE_CHOOSER (chooser), folder, NULL);

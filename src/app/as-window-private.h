@@ -3,6 +3,7 @@
 #include "as-window.h"
 #include "as-candidates.h"
 #include "as-heatmap.h"
+#include "as-model-loader.h"
 
 G_BEGIN_DECLS
 
@@ -36,13 +37,8 @@ struct _AsWindow
   GtkLabel             *model_label;
 
   /* the model */
-  AsModel              *model;
-  GFile                *model_file;
-  GFileMonitor         *monitor;
-  guint                 reload_source;
-  guint                 n_loading;
-  GCancellable         *cancellable;
-  GPtrArray            *pending_exports;
+  AsModelLoader        *loader;
+  GPtrArray            *pending_exports;   /* of PendingExport, run once loaded */
 
   /* the sentence */
   AsSession            *session;

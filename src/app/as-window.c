@@ -14,15 +14,8 @@
 #include "as-figure.h"
 
 #define DECODE_DELAY_MS   40    /* re-decode this long after the last keystroke */
-#define RELOAD_DELAY_MS   300   /* reload this long after the model file last changed */
 #define PLAY_INTERVAL_MS  700
 #define INFO_TIMEOUT_S    6
-
-typedef struct
-{
-  GFile    *file;
-  gboolean  reload;
-} LoadRequest;
 
 typedef struct
 {
@@ -41,13 +34,6 @@ static const char * const examples[] = {
 };
 
 static void decode_now            (AsWindow *self);
-
-static void
-load_request_free (LoadRequest *request)
-{
-  g_clear_object (&request->file);
-  g_free (request);
-}
 
 static void
 pending_export_free (PendingExport *pending)
@@ -277,6 +263,7 @@ decode_now (AsWindow *self)
 {
   const char *sentence = gtk_editable_get_text (GTK_EDITABLE (self->source_entry));
   const char *target = gtk_editable_get_text (GTK_EDITABLE (self->target_entry));
+  AsModel *model = as_model_loader_get_model (self->loader);
   g_autoptr (AsSession) session = NULL;
   g_autoptr (GError) error = NULL;
   const char * const *unknown;
@@ -285,7 +272,7 @@ decode_now (AsWindow *self)
   g_clear_handle_id (&self->decode_source, g_source_remove);
   _as_window_set_playing (self, FALSE);
 
-  if (self->model == NULL)
+  if (model == NULL)
     {
       show_session (self, NULL, -1);
       set_input_note (self, NULL, FALSE);
@@ -299,7 +286,7 @@ decode_now (AsWindow *self)
       return;
     }
 
-  session = as_session_new (self->model, sentence, &error);
+  session = as_session_new (model, sentence, &error);
   if (session == NULL)
     {
       show_session (self, NULL, -1);
@@ -319,7 +306,7 @@ decode_now (AsWindow *self)
     }
   else if (unknown != NULL && unknown[0] != NULL)
     {
-      const AsVocab *source = as_model_get_source (self->model);
+      const AsVocab *source = as_model_get_source (model);
       g_autofree char *words = quoted_list (unknown);
       g_autofree char *note = g_strdup_printf ("Not in the model's vocabulary (marked ? in the heatmap): %s. "
                                                "The model reads each as “%s” and cannot know what it means.",
@@ -414,29 +401,31 @@ update_model_label (AsWindow *self)
   g_autofree char *describe = NULL;
   g_autofree char *parameters = NULL;
   g_autofree char *file = NULL;
+  AsModel *model = as_model_loader_get_model (self->loader);
+  GFile *model_file = as_model_loader_get_file (self->loader);
   const char *name, *license;
 
-  if (self->model == NULL)
+  if (model == NULL)
     {
       gtk_label_set_text (self->model_label, "No model loaded");
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->model_label), NULL);
       return;
     }
 
-  file = self->model_file != NULL ? g_file_get_basename (self->model_file) : NULL;
-  name = as_model_get_metadata (self->model, "name");
-  license = as_model_get_metadata (self->model, "license");
-  parameters = format_count (as_model_get_n_parameters (self->model));
+  file = model_file != NULL ? g_file_get_basename (model_file) : NULL;
+  name = as_model_get_metadata (model, "name");
+  license = as_model_get_metadata (model, "license");
+  parameters = format_count (as_model_get_n_parameters (model));
   text = g_strdup_printf ("Model: %s  ·  %s  ·  %s parameters  ·  vocabulary %u → %u  ·  licence %s",
                           name != NULL ? name : (file != NULL ? file : "unnamed"),
-                          as_model_get_architecture_name (self->model),
+                          as_model_get_architecture_name (model),
                           parameters,
-                          as_model_get_source (self->model)->size,
-                          as_model_get_target (self->model)->size,
+                          as_model_get_source (model)->size,
+                          as_model_get_target (model)->size,
                           license != NULL ? license : "not stated");
   gtk_label_set_text (self->model_label, text);
 
-  describe = as_model_describe (self->model);
+  describe = as_model_describe (model);
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->model_label), describe);
 }
 
@@ -476,82 +465,12 @@ choose_example (AsModel *model)
   return g_string_free (text, FALSE);
 }
 
-static void reload_model (AsWindow *self);
-
-static gboolean
-reload_timeout (gpointer data)
-{
-  AsWindow *self = data;
-
-  self->reload_source = 0;
-  reload_model (self);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-model_file_changed (AsWindow          *self,
-                    GFile             *file,
-                    GFile             *other_file,
-                    GFileMonitorEvent  event,
-                    GFileMonitor      *monitor)
-{
-  gboolean ours = FALSE;
-
-  switch (event)
-    {
-    case G_FILE_MONITOR_EVENT_CHANGED:
-    case G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT:
-    case G_FILE_MONITOR_EVENT_CREATED:
-    case G_FILE_MONITOR_EVENT_MOVED_IN:
-      ours = g_file_equal (file, self->model_file);
-      break;
-    case G_FILE_MONITOR_EVENT_RENAMED:
-      /* a new version written elsewhere and renamed over ours */
-      ours = other_file != NULL && g_file_equal (other_file, self->model_file);
-      break;
-    default:
-      break;
-    }
-
-  if (!ours)
-    return;
-
-  g_clear_handle_id (&self->reload_source, g_source_remove);
-  self->reload_source = g_timeout_add (RELOAD_DELAY_MS, reload_timeout, self);
-}
-
-static void
-watch_model_file (AsWindow *self)
-{
-  g_autoptr (GError) error = NULL;
-
-  if (self->monitor != NULL)
-    {
-      g_signal_handlers_disconnect_by_func (self->monitor, model_file_changed, self);
-      g_file_monitor_cancel (self->monitor);
-      g_clear_object (&self->monitor);
-    }
-
-  if (self->model_file == NULL || !g_file_is_native (self->model_file))
-    return;
-
-  self->monitor = g_file_monitor_file (self->model_file, G_FILE_MONITOR_WATCH_MOVES, NULL, &error);
-  if (self->monitor == NULL)
-    {
-      g_debug ("Not watching the model file for changes: %s", error->message);
-      return;
-    }
-
-  g_signal_connect_object (self->monitor, "changed", G_CALLBACK (model_file_changed),
-                           self, G_CONNECT_SWAPPED);
-}
-
 static void
 run_pending_exports (AsWindow *self)
 {
   g_autoptr (GPtrArray) pending = NULL;
 
-  if (self->n_loading > 0 || self->pending_exports->len == 0)
+  if (as_model_loader_is_loading (self->loader) || self->pending_exports->len == 0)
     return;
 
   pending = g_steal_pointer (&self->pending_exports);
@@ -566,145 +485,61 @@ run_pending_exports (AsWindow *self)
 }
 
 static void
-set_model (AsWindow *self,
-           AsModel  *model,
-           GFile    *file)
+model_loaded (AsWindow      *self,
+              GFile         *file,
+              gboolean       reloaded,
+              AsModelLoader *loader)
 {
-  gboolean same_file = self->model_file != NULL && g_file_equal (file, self->model_file);
-
-  g_clear_pointer (&self->model, as_model_unref);
-  self->model = model;
-
-  if (!same_file)
-    {
-      g_set_object (&self->model_file, file);
-      watch_model_file (self);
-    }
+  g_autofree char *name = file_display_name (file);
 
   update_model_label (self);
 
   /* nothing typed is ever replaced: the example goes only into an empty entry */
   if (is_blank (gtk_editable_get_text (GTK_EDITABLE (self->source_entry))))
     {
-      g_autofree char *example = choose_example (model);
+      g_autofree char *example = choose_example (as_model_loader_get_model (loader));
 
       gtk_editable_set_text (GTK_EDITABLE (self->source_entry), example);
     }
 
   decode_now (self);
-}
 
-static void
-load_thread (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
-{
-  LoadRequest *request = task_data;
-  g_autofree char *path = g_file_get_path (request->file);
-  GError *error = NULL;
-  AsModel *model;
-
-  if (path != NULL)
-    model = as_model_new_from_file (path, &error);
-  else
+  if (reloaded)
     {
-      g_autofree char *contents = NULL;
-      g_autofree char *uri = g_file_get_uri (request->file);
-      gsize length;
+      g_autofree char *text = g_strdup_printf ("Reloaded “%s”, which changed on disk.", name);
 
-      if (g_file_load_contents (request->file, cancellable, &contents, &length, NULL, &error))
-        model = as_model_new_from_data (contents, length, uri, &error);
-      else
-        model = NULL;
+      _as_window_show_message (self, AS_MESSAGE_INFO, text);
     }
-
-  if (model != NULL)
-    g_task_return_pointer (task, model, (GDestroyNotify) as_model_unref);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
-load_done (GObject      *object,
-           GAsyncResult *result,
-           gpointer      user_data)
-{
-  AsWindow *self = AS_WINDOW (object);
-  LoadRequest *request = g_task_get_task_data (G_TASK (result));
-  g_autoptr (GError) error = NULL;
-  g_autofree char *name = file_display_name (request->file);
-  AsModel *model;
-
-  self->n_loading--;
-  model = g_task_propagate_pointer (G_TASK (result), &error);
-
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    return;
-
-  if (model == NULL)
-    {
-      g_autofree char *text = NULL;
-
-      g_autofree char *reason = NULL;
-
-      if (!g_file_query_exists (request->file, NULL))
-        reason = g_strdup ("there is no such file.");
-      else
-        reason = as_sentence (error->message);
-
-      if (request->reload)
-        text = g_strdup_printf ("“%s” changed on disk and cannot be loaded: %s "
-                                "The version loaded before stays in use.", name, reason);
-      else if (self->model != NULL)
-        text = g_strdup_printf ("Could not open “%s”: %s The model already loaded stays in use.",
-                                name, reason);
-      else
-        text = g_strdup_printf ("Could not open the model “%s”: %s "
-                                "Open one with the Open button, or drop one on this window.",
-                                name, reason);
-      _as_window_show_message (self, AS_MESSAGE_ERROR, text);
-    }
-  else
-    {
-      g_autofree char *text = NULL;
-
-      set_model (self, model, request->file);
-      if (request->reload)
-        {
-          text = g_strdup_printf ("Reloaded “%s”, which changed on disk.", name);
-          _as_window_show_message (self, AS_MESSAGE_INFO, text);
-        }
-      else if (self->message_shown)
-        hide_message (self);
-    }
+  else if (self->message_shown)
+    hide_message (self);
 
   run_pending_exports (self);
 }
 
 static void
-load_model (AsWindow *self,
-            GFile    *file,
-            gboolean  reload)
+model_failed (AsWindow      *self,
+              GFile         *file,
+              gboolean       reloaded,
+              const GError  *error,
+              AsModelLoader *loader)
 {
-  g_autoptr (GTask) task = NULL;
-  LoadRequest *request = g_new0 (LoadRequest, 1);
+  g_autofree char *name = file_display_name (file);
+  g_autofree char *reason = as_sentence (error->message);
+  g_autofree char *text = NULL;
 
-  request->file = g_object_ref (file);
-  request->reload = reload;
+  if (reloaded)
+    text = g_strdup_printf ("“%s” changed on disk and cannot be loaded: %s "
+                            "The version loaded before stays in use.", name, reason);
+  else if (as_model_loader_get_model (loader) != NULL)
+    text = g_strdup_printf ("Could not open “%s”: %s The model already loaded stays in use.",
+                            name, reason);
+  else
+    text = g_strdup_printf ("Could not open the model “%s”: %s "
+                            "Open one with the Open button, or drop one on this window.",
+                            name, reason);
+  _as_window_show_message (self, AS_MESSAGE_ERROR, text);
 
-  task = g_task_new (self, self->cancellable, load_done, NULL);
-  g_task_set_source_tag (task, load_model);
-  g_task_set_task_data (task, request, (GDestroyNotify) load_request_free);
-  self->n_loading++;
-  g_task_run_in_thread (task, load_thread);
-}
-
-static void
-reload_model (AsWindow *self)
-{
-  if (self->model_file != NULL && g_file_query_exists (self->model_file, NULL))
-    load_model (self, self->model_file, TRUE);
+  run_pending_exports (self);
 }
 
 /* GObject */
@@ -714,17 +549,15 @@ as_window_dispose (GObject *object)
 {
   AsWindow *self = AS_WINDOW (object);
 
-  g_cancellable_cancel (self->cancellable);
+  if (self->loader != NULL)
+    {
+      /* cancels a load in progress */
+      g_signal_handlers_disconnect_by_data (self->loader, self);
+      g_clear_object (&self->loader);
+    }
   g_clear_handle_id (&self->decode_source, g_source_remove);
   g_clear_handle_id (&self->play_source, g_source_remove);
-  g_clear_handle_id (&self->reload_source, g_source_remove);
   g_clear_handle_id (&self->message_source, g_source_remove);
-  if (self->monitor != NULL)
-    {
-      g_signal_handlers_disconnect_by_func (self->monitor, model_file_changed, self);
-      g_file_monitor_cancel (self->monitor);
-      g_clear_object (&self->monitor);
-    }
 
   gtk_widget_dispose_template (GTK_WIDGET (self), AS_TYPE_WINDOW);
 
@@ -737,9 +570,6 @@ as_window_finalize (GObject *object)
   AsWindow *self = AS_WINDOW (object);
 
   g_clear_pointer (&self->session, as_session_free);
-  g_clear_pointer (&self->model, as_model_unref);
-  g_clear_object (&self->model_file);
-  g_clear_object (&self->cancellable);
   g_clear_pointer (&self->pending_exports, g_ptr_array_unref);
 
   G_OBJECT_CLASS (as_window_parent_class)->finalize (object);
@@ -786,10 +616,13 @@ as_window_class_init (AsWindowClass *klass)
 static void
 as_window_init (AsWindow *self)
 {
-  self->cancellable = g_cancellable_new ();
   self->pending_exports = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_export_free);
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->loader = as_model_loader_new ();
+  g_signal_connect_object (self->loader, "loaded", G_CALLBACK (model_loaded), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self->loader, "failed", G_CALLBACK (model_failed), self, G_CONNECT_SWAPPED);
 
   _as_window_actions_init (self);
   _as_window_dnd_init (self);
@@ -814,7 +647,7 @@ as_window_open_model (AsWindow *self,
   g_return_if_fail (AS_IS_WINDOW (self));
   g_return_if_fail (G_IS_FILE (file));
 
-  load_model (self, file, FALSE);
+  as_model_loader_load (self->loader, file);
 }
 
 AsModel *
@@ -822,7 +655,7 @@ as_window_get_model (AsWindow *self)
 {
   g_return_val_if_fail (AS_IS_WINDOW (self), NULL);
 
-  return self->model;
+  return as_model_loader_get_model (self->loader);
 }
 
 void
@@ -854,7 +687,7 @@ as_window_export_to (AsWindow                *self,
   g_return_if_fail (AS_IS_WINDOW (self));
   g_return_if_fail (path != NULL);
 
-  if (self->n_loading > 0)
+  if (as_model_loader_is_loading (self->loader))
     {
       PendingExport *pending = g_new0 (PendingExport, 1);
 
@@ -924,7 +757,7 @@ gboolean
 as_window_is_loading (AsWindow *self)
 {
   g_return_val_if_fail (AS_IS_WINDOW (self), FALSE);
-  return self->n_loading > 0;
+  return as_model_loader_is_loading (self->loader);
 }
 
 const char *

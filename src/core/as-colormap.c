@@ -9,7 +9,7 @@
  * greys is matplotlib's "Greys": the nine-class ColorBrewer sequence from
  * white (0) to black (1), interpolated the same way. */
 
-#include "as-figure.h"
+#include "as-colormap.h"
 
 #include <math.h>
 #include <string.h>

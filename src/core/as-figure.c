@@ -5,19 +5,15 @@
 
 #include "as-figure.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <math.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
-#include <glib/gstdio.h>
 #include <pango/pangocairo.h>
 
 #include "as-error.h"
+#include "as-file-write.h"
 
 #define MARGIN          12.0
 #define GAP             6.0
@@ -1846,87 +1842,6 @@ render_to_bytes (AsFigure    *self,
   return TRUE;
 }
 
-static gboolean
-set_file_error (GError    **error,
-                const char *path,
-                int         saved_errno)
-{
-  g_set_error (error, AS_ERROR, AS_ERROR_FILE, "Could not write “%s”: %s",
-               path, g_strerror (saved_errno));
-  return FALSE;
-}
-
-/* Writes @bytes next to @path under a temporary name, then renames it over
- * @path: readers see the old file or the new one, never a part. */
-static gboolean
-write_atomically (const char  *path,
-                  const guint8 *data,
-                  gsize         length,
-                  GError      **error)
-{
-  g_autofree char *dir = g_path_get_dirname (path);
-  g_autofree char *base = g_path_get_basename (path);
-  g_autofree char *tmp = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
-  struct stat existing;
-  gsize written = 0;
-  int fd;
-  int saved_errno;
-
-  fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0666);
-  if (fd < 0)
-    return set_file_error (error, path, errno);
-
-  /* keep the permissions of a file that is replaced; else the usual
-   * 0666 less the umask, as any new file */
-  if (g_stat (path, &existing) == 0 && S_ISREG (existing.st_mode))
-    {
-      if (fchmod (fd, existing.st_mode & 07777) != 0)
-        goto fail;
-    }
-  else
-    {
-      mode_t mask = umask (022);
-
-      umask (mask);
-      if (fchmod (fd, 0666 & ~mask) != 0)
-        goto fail;
-    }
-
-  while (written < length)
-    {
-      ssize_t n = write (fd, data + written, length - written);
-
-      if (n < 0)
-        {
-          if (errno == EINTR)
-            continue;
-          goto fail;
-        }
-      written += (gsize) n;
-    }
-
-  if (fsync (fd) != 0)
-    goto fail;
-  if (close (fd) != 0)
-    {
-      fd = -1;
-      goto fail;
-    }
-  fd = -1;
-
-  if (g_rename (tmp, path) != 0)
-    goto fail;
-
-  return TRUE;
-
-fail:
-  saved_errno = errno;
-  if (fd >= 0)
-    close (fd);
-  g_unlink (tmp);
-  return set_file_error (error, path, saved_errno);
-}
-
 gboolean
 as_figure_export (AsFigure    *self,
                   const char  *path,
@@ -1966,5 +1881,5 @@ as_figure_export (AsFigure    *self,
   if (!render_to_bytes (self, format, bytes, path, error))
     return FALSE;
 
-  return write_atomically (path, bytes->data, bytes->len, error);
+  return as_file_write_atomically (path, bytes->data, bytes->len, error);
 }

@@ -15,27 +15,10 @@
 #include <cairo.h>
 #include <glib.h>
 
+#include "as-colormap.h"
 #include "as-session.h"
 
 G_BEGIN_DECLS
-
-typedef enum
-{
-  AS_COLORMAP_VIRIDIS,
-  AS_COLORMAP_MAGMA,
-  AS_COLORMAP_GREYS,
-  AS_N_COLORMAPS
-} AsColormap;
-
-gboolean    as_colormap_from_name     (const char *name,
-                                       AsColormap *colormap);
-const char *as_colormap_get_name      (AsColormap  colormap);
-/* @value in 0..1 (clamped) to red, green, blue in 0..1. */
-void        as_colormap_lookup        (AsColormap  colormap,
-                                       double      value,
-                                       double     *r,
-                                       double     *g,
-                                       double     *b);
 
 typedef struct
 {

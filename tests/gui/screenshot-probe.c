@@ -15,7 +15,7 @@
 #include <cairo.h>
 #include <glib.h>
 
-#include "as-figure.h"
+#include "as-colormap.h"
 
 static guint32 *
 pixels (cairo_surface_t *surface,

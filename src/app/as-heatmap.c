@@ -11,6 +11,8 @@
 
 #include "as-heatmap-private.h"
 
+#include "as-figure-session.h"
+
 #define MIN_CELL     3.0    /* smaller cells scroll instead */
 #define ZOOM_STEP    1.25
 

@@ -22,7 +22,7 @@
 #include <json-glib/json-glib.h>
 
 #include "as-error.h"
-#include "as-figure.h"
+#include "as-figure-session.h"
 #include "as-model.h"
 #include "as-paths.h"
 #include "as-session.h"

@@ -16,7 +16,6 @@
 #include <glib.h>
 
 #include "as-colormap.h"
-#include "as-session.h"
 
 G_BEGIN_DECLS
 
@@ -51,9 +50,6 @@ typedef struct _AsFigure AsFigure;
 AsFigure   *as_figure_new             (void);
 void        as_figure_free            (AsFigure   *self);
 
-/* Takes the session's source tokens, steps and attention (copied). */
-void        as_figure_set_session     (AsFigure   *self,
-                                       AsSession  *session);
 void        as_figure_set_colormap    (AsFigure   *self,
                                        AsColormap  colormap);
 AsColormap  as_figure_get_colormap    (AsFigure   *self);

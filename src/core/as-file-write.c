@@ -24,10 +24,10 @@ set_file_error (GError    **error,
 /* Writes @bytes next to @path under a temporary name, then renames it over
  * @path: readers see the old file or the new one, never a part. */
 gboolean
-as_file_write_atomically (const char    *path,
-                          const guint8  *data,
-                          gsize          length,
-                          GError       **error)
+as_file_write_atomically (const char   *path,
+                          const guint8 *data,
+                          gsize         length,
+                          GError      **error)
 {
   g_autofree char *dir = NULL;
   g_autofree char *base = NULL;

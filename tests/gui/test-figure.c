@@ -23,6 +23,7 @@
 
 #include "as-error.h"
 #include "as-figure.h"
+#include "as-figure-session.h"
 #include "as-model.h"
 #include "as-paths.h"
 #include "as-session.h"

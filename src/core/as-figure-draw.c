@@ -1,0 +1,507 @@
+/* Drawing the figure with cairo: one function for the screen, the exports
+ * and the tests. */
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "as-figure-private.h"
+
+/* Cells */
+
+static guint32
+weight_pixel (AsFigure *self,
+              float     weight)
+{
+  double r, g, b;
+
+  as_figure_weight_color (self, weight, &r, &g, &b);
+
+  return 0xff000000u |
+         (guint32) lround (r * 255.0) << 16 |
+         (guint32) lround (g * 255.0) << 8 |
+         (guint32) lround (b * 255.0);
+}
+
+static void
+ensure_cells (AsFigure *self)
+{
+  guint width, height;
+  guchar *data;
+  int stride;
+
+  if (self->cells != NULL || self->n_rows == 0 || self->n_columns == 0)
+    return;
+
+  self->bin_x = (self->n_columns + MAX_IMAGE_SIDE - 1) / MAX_IMAGE_SIDE;
+  self->bin_y = (self->n_rows + MAX_IMAGE_SIDE - 1) / MAX_IMAGE_SIDE;
+  width = (self->n_columns + self->bin_x - 1) / self->bin_x;
+  height = (self->n_rows + self->bin_y - 1) / self->bin_y;
+
+  self->cells = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) width, (int) height);
+  cairo_surface_flush (self->cells);
+  data = cairo_image_surface_get_data (self->cells);
+  stride = cairo_image_surface_get_stride (self->cells);
+
+  for (guint y = 0; y < height; y++)
+    {
+      guint32 *line = (guint32 *) (gpointer) (data + (gsize) y * stride);
+
+      for (guint x = 0; x < width; x++)
+        {
+          float w = 0.0f;
+
+          for (guint r = y * self->bin_y; r < MIN ((y + 1) * self->bin_y, self->n_rows); r++)
+            for (guint c = x * self->bin_x; c < MIN ((x + 1) * self->bin_x, self->n_columns); c++)
+              w = MAX (w, self->weights[(gsize) r * self->n_columns + c]);
+
+          line[x] = weight_pixel (self, w);
+        }
+    }
+
+  cairo_surface_mark_dirty (self->cells);
+}
+
+static void
+set_color (cairo_t             *cr,
+           const AsFigureColor *color,
+           double               alpha)
+{
+  cairo_set_source_rgba (cr, color->red, color->green, color->blue, color->alpha * alpha);
+}
+
+
+/* Drawing */
+
+static void
+show_text (cairo_t     *cr,
+           PangoLayout *layout,
+           double       x,
+           double       y)
+{
+  cairo_move_to (cr, x, y);
+  pango_cairo_show_layout (cr, layout);
+}
+
+static double
+layout_width (PangoLayout *layout)
+{
+  PangoRectangle logical;
+
+  pango_layout_get_pixel_extents (layout, NULL, &logical);
+  return logical.width;
+}
+
+static void
+draw_title (AsFigure             *self,
+            cairo_t              *cr,
+            PangoContext         *context,
+            const AsFigureLayout *l)
+{
+  g_autoptr (PangoLayout) title = NULL;
+  g_autoptr (PangoLayout) subtitle = NULL;
+  g_autofree char *text = _as_figure_title_text (self);
+  g_autofree char *sub = _as_figure_subtitle_text (self);
+
+  title = _as_figure_make_layout (self, context, text, TITLE_PX, PANGO_WEIGHT_BOLD, PANGO_STYLE_NORMAL);
+  pango_layout_set_width (title, (int) (l->title.width * PANGO_SCALE));
+  pango_layout_set_ellipsize (title, PANGO_ELLIPSIZE_END);
+  set_color (cr, &self->fg, 1.0);
+  show_text (cr, title, l->title.x, l->title.y);
+
+  subtitle = _as_figure_make_layout (self, context, sub, LABEL_PX, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
+  pango_layout_set_width (subtitle, (int) (l->title.width * PANGO_SCALE));
+  pango_layout_set_ellipsize (subtitle, PANGO_ELLIPSIZE_END);
+  set_color (cr, &self->fg, 0.7);
+  show_text (cr, subtitle, l->title.x, l->title.y + self->title_h + 2.0);
+}
+
+static gboolean
+target_is_vector (cairo_t *cr)
+{
+  switch (cairo_surface_get_type (cairo_get_target (cr)))
+    {
+    case CAIRO_SURFACE_TYPE_SVG:
+    case CAIRO_SURFACE_TYPE_PDF:
+    case CAIRO_SURFACE_TYPE_PS:
+      return TRUE;
+    default:
+      return FALSE;
+    }
+}
+
+static void
+visible_range (double origin,
+               double cell,
+               double view_start,
+               double view_size,
+               guint  n,
+               guint *first,
+               guint *last)
+{
+  double a = floor ((view_start - origin) / cell);
+  double b = ceil ((view_start + view_size - origin) / cell);
+
+  *first = (guint) CLAMP (a, 0.0, (double) n);
+  *last = (guint) CLAMP (b, 0.0, (double) n);   /* exclusive */
+}
+
+static void
+draw_cells (AsFigure             *self,
+            cairo_t              *cr,
+            const AsFigureLayout *l)
+{
+  guint r0, r1, c0, c1;
+
+  cairo_save (cr);
+  cairo_rectangle (cr, l->grid.x, l->grid.y, l->grid.width, l->grid.height);
+  cairo_clip (cr);
+
+  visible_range (l->ox, l->cell, l->grid.x, l->grid.width, self->n_columns, &c0, &c1);
+  visible_range (l->oy, l->cell, l->grid.y, l->grid.height, self->n_rows, &r0, &r1);
+
+  if (target_is_vector (cr) && (gsize) self->n_rows * self->n_columns <= VECTOR_CELLS)
+    {
+      /* One rectangle per cell; each overlaps its right and lower
+       * neighbours a little so that no renderer shows seams. */
+      for (guint r = r0; r < r1; r++)
+        for (guint c = c0; c < c1; c++)
+          {
+            double red, green, blue;
+            double over_x = c + 1 < c1 ? 0.5 : 0.0;
+            double over_y = r + 1 < r1 ? 0.5 : 0.0;
+
+            as_figure_weight_color (self, self->weights[(gsize) r * self->n_columns + c],
+                                    &red, &green, &blue);
+            cairo_set_source_rgb (cr, red, green, blue);
+            cairo_rectangle (cr, l->ox + c * l->cell, l->oy + r * l->cell,
+                             l->cell + over_x, l->cell + over_y);
+            cairo_fill (cr);
+          }
+    }
+  else
+    {
+      cairo_pattern_t *pattern;
+      cairo_matrix_t matrix;
+
+      ensure_cells (self);
+      pattern = cairo_pattern_create_for_surface (self->cells);
+      /* pattern space = image pixels; user space = figure pixels */
+      cairo_matrix_init_scale (&matrix, 1.0 / (l->cell * self->bin_x), 1.0 / (l->cell * self->bin_y));
+      cairo_matrix_translate (&matrix, -l->ox, -l->oy);
+      cairo_pattern_set_matrix (pattern, &matrix);
+      cairo_pattern_set_filter (pattern, l->cell * MIN (self->bin_x, self->bin_y) >= 1.0
+                                         ? CAIRO_FILTER_NEAREST : CAIRO_FILTER_GOOD);
+      cairo_pattern_set_extend (pattern, CAIRO_EXTEND_PAD);
+      cairo_set_source (cr, pattern);
+      cairo_rectangle (cr, MAX (l->ox, l->grid.x), MAX (l->oy, l->grid.y),
+                       MIN (l->grid_w, l->grid.width), MIN (l->grid_h, l->grid.height));
+      cairo_fill (cr);
+      cairo_pattern_destroy (pattern);
+    }
+
+  /* Rows after the step: dimmed. The current one: outlined. */
+  if (self->step >= 0 && self->step + 1 < (int) self->n_rows)
+    {
+      double y = l->oy + (self->step + 1) * l->cell;
+
+      set_color (cr, &self->bg, DIM_ALPHA);
+      cairo_rectangle (cr, l->grid.x, y, l->grid.width, l->grid.y + l->grid.height - y);
+      cairo_fill (cr);
+    }
+
+  cairo_restore (cr);
+
+  if (self->step >= 0)
+    {
+      double y = l->oy + self->step * l->cell;
+      double lw = l->cell >= 8.0 ? 2.0 : 1.0;
+
+      if (y + l->cell > l->grid.y && y < l->grid.y + l->grid.height)
+        {
+          set_color (cr, &self->fg, 1.0);
+          cairo_set_line_width (cr, lw);
+          cairo_rectangle (cr, l->grid.x - lw / 2, y - lw / 2,
+                           l->grid.width + lw, l->cell + lw);
+          cairo_stroke (cr);
+        }
+    }
+}
+
+static void
+draw_column_labels (AsFigure             *self,
+                    cairo_t              *cr,
+                    PangoContext         *context,
+                    const AsFigureLayout *l)
+{
+  guint c0, c1;
+
+  visible_range (l->ox, l->cell, l->grid.x, l->grid.width, self->n_columns, &c0, &c1);
+
+  cairo_save (cr);
+  cairo_rectangle (cr, l->column_area.x - (l->rotate_columns ? self->line_h : LABEL_MAX / 2),
+                   l->column_area.y - 2,
+                   l->column_area.width + (l->rotate_columns ? 2 * self->line_h : LABEL_MAX),
+                   l->column_area.height + 2);
+  cairo_clip (cr);
+
+  for (guint c = c0 - c0 % l->column_every; c < c1; c += l->column_every)
+    {
+      g_autoptr (PangoLayout) layout = NULL;
+      double cx = l->ox + (c + 0.5) * l->cell;
+
+      layout = _as_figure_make_layout (self, context, self->column_labels[c], LABEL_PX,
+                            PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
+      if (self->column_unknown[c])
+        {
+          PangoAttrList *attrs = pango_attr_list_new ();
+          PangoAttribute *attr;
+          g_autofree char *marked = g_strconcat (self->column_labels[c], "?", NULL);
+          guint16 r16 = (guint16) (self->warning.red * 65535);
+          guint16 g16 = (guint16) (self->warning.green * 65535);
+          guint16 b16 = (guint16) (self->warning.blue * 65535);
+
+          pango_layout_set_text (layout, marked, -1);
+          attr = pango_attr_foreground_new (r16, g16, b16);
+          pango_attr_list_insert (attrs, attr);
+          attr = pango_attr_underline_new (PANGO_UNDERLINE_ERROR);
+          attr->end_index = strlen (self->column_labels[c]);
+          pango_attr_list_insert (attrs, attr);
+          attr = pango_attr_weight_new (PANGO_WEIGHT_BOLD);
+          attr->start_index = strlen (self->column_labels[c]);
+          pango_attr_list_insert (attrs, attr);
+          pango_layout_set_attributes (layout, attrs);
+          pango_attr_list_unref (attrs);
+        }
+
+      set_color (cr, &self->fg, 1.0);
+      if (l->rotate_columns)
+        {
+          pango_layout_set_width (layout, (int) (LABEL_MAX * PANGO_SCALE));
+          pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+          cairo_save (cr);
+          cairo_translate (cr, cx - self->line_h / 2.0, l->grid.y - 4.0);
+          cairo_rotate (cr, -G_PI / 2.0);
+          show_text (cr, layout, 0.0, 0.0);
+          cairo_restore (cr);
+        }
+      else
+        {
+          show_text (cr, layout, cx - layout_width (layout) / 2.0, l->grid.y - 2.0 - self->line_h);
+        }
+    }
+
+  cairo_restore (cr);
+}
+
+/* The next row whose label is drawn after @r when there is no room for
+ * all: every row_every-th, and always the current step's, which pushes its
+ * neighbours aside. */
+static guint
+next_row_label (AsFigure             *self,
+                const AsFigureLayout *l,
+                guint                 r)
+{
+  guint every = l->row_every;
+  guint next;
+
+  if (every == 1)
+    return r + 1;
+
+  next = r - r % every + every;
+  if (self->step >= 0)
+    {
+      guint step = (guint) self->step;
+
+      if (r < step && next + every > step)
+        return step;                    /* the step comes before the next one */
+      if (r == step && next < step + every)
+        next += every;                  /* too close after the step */
+    }
+  return next;
+}
+
+static void
+draw_row_labels (AsFigure             *self,
+                 cairo_t              *cr,
+                 PangoContext         *context,
+                 const AsFigureLayout *l)
+{
+  guint r0, r1;
+  double x_index = l->row_area.x;
+  double x_input = x_index + self->index_w + GAP;
+  double x_arrow = x_input + self->input_w;
+  double x_output = x_arrow + self->arrow_w;
+  double x_prob = x_output + self->output_w + GAP;
+
+  visible_range (l->oy, l->cell, l->grid.y, l->grid.height, self->n_rows, &r0, &r1);
+
+  cairo_save (cr);
+  cairo_rectangle (cr, l->row_area.x, l->row_area.y - self->line_h, l->row_area.width,
+                   l->row_area.height + 2 * self->line_h);
+  cairo_clip (cr);
+
+  for (guint r = r0 - r0 % l->row_every; r < r1; r = next_row_label (self, l, r))
+    {
+      g_autoptr (PangoLayout) index = NULL;
+      g_autoptr (PangoLayout) input = NULL;
+      g_autoptr (PangoLayout) arrow = NULL;
+      g_autoptr (PangoLayout) output = NULL;
+      char buffer[32];
+      double y = l->oy + r * l->cell + (l->cell * l->row_every - self->line_h) / 2.0;
+      double alpha = self->step >= 0 && (int) r > self->step ? 0.35 : 1.0;
+      gboolean current = (int) r == self->step;
+
+      if (l->row_every > 1)
+        y = l->oy + (r + 0.5) * l->cell - self->line_h / 2.0;
+
+      g_snprintf (buffer, sizeof buffer, "%u", r + 1);
+      index = _as_figure_make_layout (self, context, buffer, LABEL_PX, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
+      set_color (cr, &self->fg, 0.55 * alpha);
+      show_text (cr, index, x_index + self->index_w - layout_width (index), y);
+
+      input = _as_figure_make_layout (self, context, self->row_inputs[r], LABEL_PX,
+                           PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
+      pango_layout_set_width (input, (int) (ROW_TOKEN_MAX * PANGO_SCALE));
+      pango_layout_set_ellipsize (input, PANGO_ELLIPSIZE_END);
+      set_color (cr, &self->fg, 0.8 * alpha);
+      show_text (cr, input, x_arrow - MIN (layout_width (input), ROW_TOKEN_MAX), y);
+
+      arrow = _as_figure_make_layout (self, context, " → ", LABEL_PX, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
+      set_color (cr, &self->fg, 0.55 * alpha);
+      show_text (cr, arrow, x_arrow, y);
+
+      output = _as_figure_make_layout (self, context, self->row_outputs[r], LABEL_PX, PANGO_WEIGHT_BOLD,
+                            self->row_chosen[r] ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
+      pango_layout_set_width (output, (int) (ROW_TOKEN_MAX * PANGO_SCALE));
+      pango_layout_set_ellipsize (output, PANGO_ELLIPSIZE_END);
+      set_color (cr, self->row_chosen[r] ? &self->accent : &self->fg, alpha);
+      show_text (cr, output, x_output, y);
+
+      if (self->row_probs != NULL)
+        {
+          g_autoptr (PangoLayout) prob = NULL;
+
+          g_snprintf (buffer, sizeof buffer, "%.2f", self->row_probs[r]);
+          prob = _as_figure_make_layout (self, context, buffer, LABEL_PX, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
+          set_color (cr, &self->fg, 0.55 * alpha);
+          show_text (cr, prob, x_prob + self->prob_w - layout_width (prob), y);
+        }
+
+      if (current)
+        {
+          set_color (cr, &self->fg, 1.0);
+          cairo_move_to (cr, x_index - 8.0, y + self->line_h / 2.0 - 4.0);
+          cairo_rel_line_to (cr, 5.0, 4.0);
+          cairo_rel_line_to (cr, -5.0, 4.0);
+          cairo_close_path (cr);
+          cairo_fill (cr);
+        }
+    }
+
+  cairo_restore (cr);
+}
+
+static void
+draw_colorbar (AsFigure             *self,
+               cairo_t              *cr,
+               PangoContext         *context,
+               const AsFigureLayout *l)
+{
+  cairo_pattern_t *gradient;
+  const AsFigureRect *bar = &l->bar;
+
+  if (bar->height <= 0)
+    return;
+
+  gradient = cairo_pattern_create_linear (0, bar->y + bar->height, 0, bar->y);
+  for (int i = 0; i <= 32; i++)
+    {
+      double r, g, b;
+
+      as_colormap_lookup (self->colormap, i / 32.0, &r, &g, &b);
+      cairo_pattern_add_color_stop_rgb (gradient, i / 32.0, r, g, b);
+    }
+  cairo_set_source (cr, gradient);
+  cairo_rectangle (cr, bar->x, bar->y, bar->width, bar->height);
+  cairo_fill (cr);
+  cairo_pattern_destroy (gradient);
+
+  set_color (cr, &self->fg, 0.6);
+  cairo_set_line_width (cr, 1.0);
+  cairo_rectangle (cr, bar->x + 0.5, bar->y + 0.5, bar->width - 1.0, bar->height - 1.0);
+  cairo_stroke (cr);
+
+  for (int i = 0; i <= 2; i++)
+    {
+      g_autoptr (PangoLayout) tick = NULL;
+      char buffer[32];
+      double y = bar->y + bar->height - bar->height * i / 2.0;
+
+      y = i == 0 ? y - 0.5 : i == 2 ? y + 0.5 : floor (y) + 0.5;
+      set_color (cr, &self->fg, 0.8);
+      cairo_move_to (cr, bar->x + bar->width, y);
+      cairo_rel_line_to (cr, 4.0, 0.0);
+      cairo_stroke (cr);
+
+      _as_figure_format_tick (self, _as_figure_scale_max (self) * i / 2.0, buffer, sizeof buffer);
+      tick = _as_figure_make_layout (self, context, buffer, LABEL_PX, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
+      show_text (cr, tick, bar->x + bar->width + 6.0,
+                 CLAMP (y - self->line_h / 2.0, bar->y - self->line_h / 2.0,
+                        bar->y + bar->height - self->line_h / 2.0));
+    }
+}
+
+void
+_as_figure_draw_layout (AsFigure             *self,
+                        cairo_t              *cr,
+                        const AsFigureLayout *l)
+{
+  PangoContext *context;
+  cairo_font_options_t *options;
+
+  cairo_save (cr);
+
+  context = pango_cairo_create_context (cr);
+  options = cairo_font_options_create ();
+  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+  pango_cairo_context_set_font_options (context, options);
+  cairo_font_options_destroy (options);
+
+  if (self->bg.alpha > 0.0)
+    {
+      set_color (cr, &self->bg, 1.0);
+      cairo_rectangle (cr, 0, 0, l->width, l->height);
+      cairo_fill (cr);
+    }
+
+  draw_title (self, cr, context, l);
+
+  if (self->n_columns > 0)
+    {
+      if (self->n_rows > 0)
+        {
+          draw_cells (self, cr, l);
+          draw_row_labels (self, cr, context, l);
+          draw_colorbar (self, cr, context, l);
+        }
+      draw_column_labels (self, cr, context, l);
+    }
+
+  g_object_unref (context);
+  cairo_restore (cr);
+}
+
+void
+as_figure_draw (AsFigure *self,
+                cairo_t  *cr,
+                double    width,
+                double    height)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (cr != NULL);
+
+  _as_figure_draw_layout (self, cr, _as_figure_screen_layout (self, width, height));
+}
+

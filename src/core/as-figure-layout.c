@@ -1,0 +1,441 @@
+/* The figure's metrics (text sizes) and layout: where the title, the cells,
+ * the labels and the colour bar go in a given size, and the rectangles that
+ * the widget's highlight and the tests ask for. */
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include "as-figure-private.h"
+
+/* Text */
+
+PangoLayout *
+_as_figure_make_layout (AsFigure     *self,
+                        PangoContext *context,
+                        const char   *text,
+                        int           px,
+                        PangoWeight   weight,
+                        PangoStyle    style)
+{
+  PangoLayout *layout = pango_layout_new (context);
+  PangoFontDescription *font = pango_font_description_new ();
+
+  pango_font_description_set_family (font, FONT_FAMILY);
+  pango_font_description_set_absolute_size (font, px * PANGO_SCALE);
+  pango_font_description_set_weight (font, weight);
+  pango_font_description_set_style (font, style);
+  pango_layout_set_font_description (layout, font);
+  pango_layout_set_single_paragraph_mode (layout, TRUE);
+  pango_layout_set_text (layout, text, -1);
+  pango_font_description_free (font);
+
+  return layout;
+}
+
+static PangoContext *
+measuring_context (AsFigure *self)
+{
+  if (self->pango == NULL)
+    {
+      PangoFontMap *map = pango_cairo_font_map_get_default ();
+      cairo_font_options_t *options = cairo_font_options_create ();
+
+      self->pango = pango_font_map_create_context (map);
+      cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+      cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
+      pango_cairo_context_set_font_options (self->pango, options);
+      cairo_font_options_destroy (options);
+    }
+
+  return self->pango;
+}
+
+/* The logical width of @text. */
+static double
+text_width (AsFigure   *self,
+            const char *text,
+            int         px,
+            PangoWeight weight)
+{
+  g_autoptr (PangoLayout) layout = _as_figure_make_layout (self, measuring_context (self), text, px,
+                                                weight, PANGO_STYLE_NORMAL);
+  PangoRectangle logical;
+
+  pango_layout_get_pixel_extents (layout, NULL, &logical);
+  return logical.width;
+}
+
+/* The height of a line of text: Latin ascenders and descenders and a CJK glyph. */
+static double
+text_height (AsFigure   *self,
+             int         px,
+             PangoWeight weight)
+{
+  g_autoptr (PangoLayout) layout = _as_figure_make_layout (self, measuring_context (self), "Ag我", px,
+                                                weight, PANGO_STYLE_NORMAL);
+  PangoRectangle logical;
+
+  pango_layout_get_pixel_extents (layout, NULL, &logical);
+  return logical.height;
+}
+
+void
+_as_figure_format_tick (AsFigure *self,
+                        double    value,
+                        char     *buffer,
+                        gsize     size)
+{
+  if (value == 0.0)
+    g_strlcpy (buffer, "0", size);
+  else if (value == 1.0)
+    g_strlcpy (buffer, "1", size);
+  else
+    g_snprintf (buffer, size, "%.2g", value);
+}
+
+static void
+ensure_metrics (AsFigure *self)
+{
+  char buffer[32];
+
+  if (self->metrics_valid)
+    return;
+
+  self->line_h = ceil (text_height (self, LABEL_PX, PANGO_WEIGHT_NORMAL));
+  self->title_h = ceil (text_height (self, TITLE_PX, PANGO_WEIGHT_BOLD));
+  self->subtitle_h = self->line_h;
+
+  self->column_label_w = 0.0;
+  for (guint c = 0; c < self->n_columns; c++)
+    {
+      double w = text_width (self, self->column_labels[c], LABEL_PX, PANGO_WEIGHT_NORMAL);
+
+      if (self->column_unknown[c])
+        w += text_width (self, "?", LABEL_PX, PANGO_WEIGHT_BOLD);
+      self->column_label_w = MAX (self->column_label_w, MIN (ceil (w), LABEL_MAX));
+    }
+
+  g_snprintf (buffer, sizeof buffer, "%u", MAX (self->n_rows, 1));
+  self->index_w = ceil (text_width (self, buffer, LABEL_PX, PANGO_WEIGHT_NORMAL));
+  self->input_w = 0.0;
+  self->output_w = 0.0;
+  for (guint r = 0; r < self->n_rows; r++)
+    {
+      self->input_w = MAX (self->input_w,
+                           MIN (ceil (text_width (self, self->row_inputs[r], LABEL_PX, PANGO_WEIGHT_NORMAL)),
+                                ROW_TOKEN_MAX));
+      self->output_w = MAX (self->output_w,
+                            MIN (ceil (text_width (self, self->row_outputs[r], LABEL_PX, PANGO_WEIGHT_BOLD)),
+                                 ROW_TOKEN_MAX));
+    }
+  self->arrow_w = ceil (text_width (self, " → ", LABEL_PX, PANGO_WEIGHT_NORMAL));
+  self->prob_w = self->row_probs != NULL
+                 ? ceil (text_width (self, "0.00", LABEL_PX, PANGO_WEIGHT_NORMAL))
+                 : 0.0;
+  self->row_label_w = self->n_rows == 0 ? 0.0
+                      : self->index_w + GAP + self->input_w + self->arrow_w + self->output_w +
+                        (self->prob_w > 0 ? GAP + self->prob_w : 0.0);
+
+  self->tick_w = 0.0;
+  for (int i = 0; i <= 2; i++)
+    {
+      _as_figure_format_tick (self, _as_figure_scale_max (self) * i / 2.0, buffer, sizeof buffer);
+      self->tick_w = MAX (self->tick_w, ceil (text_width (self, buffer, LABEL_PX, PANGO_WEIGHT_NORMAL)));
+    }
+
+  self->metrics_valid = TRUE;
+}
+
+
+/* AsFigureLayout */
+
+static double
+bar_total_width (AsFigure *self)
+{
+  if (self->n_rows == 0)
+    return 0.0;
+  return GAP * 2 + BAR_WIDTH + 4.0 + 2.0 + self->tick_w;
+}
+
+void
+_as_figure_compute_layout (AsFigure       *self,
+                           double          width,
+                           double          height,
+                           double          zoom,
+                           double          min_cell,
+                           double          scroll_x,
+                           double          scroll_y,
+                           AsFigureLayout *l)
+{
+  double top, avail_w, avail_h, view_w, view_h, block_w, left, bar_h;
+  double column_h = 0.0;
+
+  ensure_metrics (self);
+  memset (l, 0, sizeof *l);
+  l->width = width;
+  l->height = height;
+  l->column_every = 1;
+  l->row_every = 1;
+
+  l->title = (AsFigureRect) { MARGIN, MARGIN, MAX (width - 2 * MARGIN, 0.0),
+                              self->title_h + 2.0 + self->subtitle_h };
+  top = l->title.y + l->title.height + GAP * 2;
+
+  if (self->n_columns == 0)
+    return;
+
+  avail_w = MAX (width - 2 * MARGIN - self->row_label_w - (self->n_rows > 0 ? GAP : 0.0) -
+                 bar_total_width (self), 1.0);
+
+  /* Labels horizontal if they fit in a cell, else rotated: try both. */
+  for (int rotated = 0; rotated <= 1; rotated++)
+    {
+      double fit, cell;
+
+      column_h = rotated ? self->column_label_w + 8.0 : self->line_h + 4.0;
+      avail_h = MAX (height - top - column_h - MARGIN, 1.0);
+
+      fit = avail_w / self->n_columns;
+      if (self->n_rows > 0)
+        fit = MIN (fit, avail_h / self->n_rows);
+      cell = MIN (fit, MAX_CELL) * zoom;
+      cell = MAX (cell, min_cell);
+      if (cell >= SNAP_CELL)
+        cell = floor (cell);
+      cell = MAX (cell, 0.25);
+
+      l->cell = cell;
+      l->rotate_columns = rotated;
+      if (!rotated && self->column_label_w + 4.0 <= cell)
+        break;
+    }
+
+  avail_h = MAX (height - top - column_h - MARGIN, 1.0);
+  l->grid_w = l->cell * self->n_columns;
+  l->grid_h = l->cell * self->n_rows;
+  view_w = MIN (l->grid_w, avail_w);
+  view_h = MIN (l->grid_h, avail_h);
+
+  block_w = self->row_label_w + (self->n_rows > 0 ? GAP : 0.0) + view_w + bar_total_width (self);
+  left = floor (MARGIN + MAX (0.0, (width - 2 * MARGIN - block_w) / 2.0));
+
+  /* the row labels' strip runs up to the grid, gap included */
+  l->row_area = (AsFigureRect) { left, top + column_h,
+                                 self->row_label_w + (self->n_rows > 0 ? GAP : 0.0), view_h };
+  l->grid = (AsFigureRect) { left + self->row_label_w + (self->n_rows > 0 ? GAP : 0.0),
+                             top + column_h, view_w, view_h };
+  l->column_area = (AsFigureRect) { l->grid.x, top, view_w, column_h };
+
+  l->sx = floor (CLAMP (scroll_x, 0.0, MAX (l->grid_w - view_w, 0.0)));
+  l->sy = floor (CLAMP (scroll_y, 0.0, MAX (l->grid_h - view_h, 0.0)));
+  l->ox = l->grid.x - l->sx;
+  l->oy = l->grid.y - l->sy;
+
+  bar_h = MAX (view_h, MIN (BAR_MIN_HEIGHT, avail_h));
+  if (self->n_rows > 0)
+    l->bar = (AsFigureRect) { l->grid.x + view_w + GAP * 2, l->grid.y, BAR_WIDTH, bar_h };
+
+  if (l->rotate_columns)
+    l->column_every = (guint) MAX (1.0, ceil ((self->line_h + 1.0) / l->cell));
+  l->row_every = (guint) MAX (1.0, ceil (self->line_h / l->cell));
+}
+
+const AsFigureLayout *
+_as_figure_screen_layout (AsFigure *self,
+                          double    width,
+                          double    height)
+{
+  if (!self->layout_valid || !self->metrics_valid ||
+      self->layout.width != width || self->layout.height != height)
+    {
+      _as_figure_compute_layout (self, width, height, self->zoom, self->min_cell,
+                      self->scroll_x, self->scroll_y, &self->layout);
+      self->layout_valid = TRUE;
+    }
+
+  return &self->layout;
+}
+
+void
+as_figure_get_scroll_range (AsFigure *self,
+                            double    width,
+                            double    height,
+                            double   *max_x,
+                            double   *max_y)
+{
+  const AsFigureLayout *l;
+
+  g_return_if_fail (self != NULL);
+
+  l = _as_figure_screen_layout (self, width, height);
+  if (max_x != NULL)
+    *max_x = MAX (l->grid_w - l->grid.width, 0.0);
+  if (max_y != NULL)
+    *max_y = MAX (l->grid_h - l->grid.height, 0.0);
+}
+
+void
+as_figure_get_natural_size (AsFigure *self,
+                            int      *width,
+                            int      *height)
+{
+  double cell, column_h, w, h, title_w;
+  guint n;
+
+  g_return_if_fail (self != NULL);
+
+  ensure_metrics (self);
+
+  n = MAX (MAX (self->n_rows, self->n_columns), 1);
+  cell = floor (CLAMP (NATURAL_GRID / n, NATURAL_MIN, NATURAL_CELL));
+  column_h = self->column_label_w + 4.0 <= cell ? self->line_h + 4.0 : self->column_label_w + 8.0;
+
+  w = 2 * MARGIN + self->row_label_w + (self->n_rows > 0 ? GAP : 0.0) +
+      cell * self->n_columns + bar_total_width (self);
+  h = MARGIN + self->title_h + 2.0 + self->subtitle_h + GAP * 2 + column_h +
+      MAX (cell * self->n_rows, self->n_rows > 0 ? BAR_MIN_HEIGHT : 0.0) + MARGIN;
+
+  /* wide enough for the title, within reason */
+  {
+    g_autofree char *title = _as_figure_title_text (self);
+    g_autofree char *sub = _as_figure_subtitle_text (self);
+
+    title_w = MAX (text_width (self, title, TITLE_PX, PANGO_WEIGHT_BOLD),
+                   text_width (self, sub, LABEL_PX, PANGO_WEIGHT_NORMAL)) + 2 * MARGIN + 4;
+  }
+  w = MAX (w, MIN (title_w, 1600.0));
+  w = MAX (w, 480.0);
+
+  if (width != NULL)
+    *width = (int) ceil (w);
+  if (height != NULL)
+    *height = (int) ceil (h);
+}
+
+
+/* Where things are */
+
+/* Cell (@row, @column), with its edges computed exactly as the hit test
+ * computes them (origin + i * cell), so that x + width is the next cell's x. */
+static AsFigureRect
+span_rect (const AsFigureLayout *l,
+           guint                 row,
+           guint                 column)
+{
+  double x0 = l->ox + column * l->cell;
+  double x1 = l->ox + (column + 1) * l->cell;
+  double y0 = l->oy + row * l->cell;
+  double y1 = l->oy + (row + 1) * l->cell;
+
+  return (AsFigureRect) { x0, y0, x1 - x0, y1 - y0 };
+}
+
+static gboolean
+intersect (const AsFigureRect *a,
+           const AsFigureRect *b,
+           AsFigureRect       *out)
+{
+  double x0 = MAX (a->x, b->x);
+  double y0 = MAX (a->y, b->y);
+  double x1 = MIN (a->x + a->width, b->x + b->width);
+  double y1 = MIN (a->y + a->height, b->y + b->height);
+
+  if (x1 <= x0 || y1 <= y0)
+    return FALSE;
+
+  *out = (AsFigureRect) { x0, y0, x1 - x0, y1 - y0 };
+  return TRUE;
+}
+
+gboolean
+as_figure_get_cell_rect (AsFigure     *self,
+                         double        width,
+                         double        height,
+                         guint         row,
+                         guint         column,
+                         AsFigureRect *rect)
+{
+  const AsFigureLayout *l;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (rect != NULL, FALSE);
+
+  if (row >= self->n_rows || column >= self->n_columns)
+    return FALSE;
+
+  l = _as_figure_screen_layout (self, width, height);
+  *rect = span_rect (l, row, column);
+  return TRUE;
+}
+
+gboolean
+as_figure_get_grid_rect (AsFigure     *self,
+                         double        width,
+                         double        height,
+                         AsFigureRect *rect)
+{
+  const AsFigureLayout *l;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (rect != NULL, FALSE);
+
+  if (self->n_columns == 0 || self->n_rows == 0)
+    return FALSE;
+
+  l = _as_figure_screen_layout (self, width, height);
+  *rect = l->grid;
+  return TRUE;
+}
+
+gboolean
+as_figure_get_row_rect (AsFigure     *self,
+                        double        width,
+                        double        height,
+                        guint         row,
+                        AsFigureRect *rect)
+{
+  const AsFigureLayout *l;
+  AsFigureRect band, visible;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (rect != NULL, FALSE);
+
+  if (row >= self->n_rows || self->n_columns == 0)
+    return FALSE;
+
+  l = _as_figure_screen_layout (self, width, height);
+  band = span_rect (l, row, 0);
+  band.x = l->row_area.x;
+  band.width = l->grid.x + l->grid.width - l->row_area.x;
+  visible = (AsFigureRect) { l->row_area.x, l->grid.y,
+                             l->grid.x + l->grid.width - l->row_area.x, l->grid.height };
+  return intersect (&band, &visible, rect);
+}
+
+gboolean
+as_figure_get_column_rect (AsFigure     *self,
+                           double        width,
+                           double        height,
+                           guint         column,
+                           AsFigureRect *rect)
+{
+  const AsFigureLayout *l;
+  AsFigureRect band, visible;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (rect != NULL, FALSE);
+
+  if (column >= self->n_columns)
+    return FALSE;
+
+  l = _as_figure_screen_layout (self, width, height);
+  band = span_rect (l, 0, column);
+  band.y = l->column_area.y;
+  band.height = l->grid.y + l->grid.height - l->column_area.y;
+  visible = (AsFigureRect) { l->grid.x, l->column_area.y,
+                             l->grid.width, l->grid.y + l->grid.height - l->column_area.y };
+  return intersect (&band, &visible, rect);
+}
+

@@ -1,0 +1,138 @@
+#pragma once
+
+/* What the files of the figure share (as-figure.c: the object, its data and
+ * its text; -layout.c: metrics and layout; -draw.c: drawing; -hit.c: hit
+ * testing and tooltips; -export.c: files). Not installed, not for callers. */
+
+#include <pango/pangocairo.h>
+
+#include "as-figure.h"
+
+G_BEGIN_DECLS
+
+#define MARGIN          12.0
+#define GAP             6.0
+#define LABEL_PX        12     /* labels, ticks, subtitle */
+#define TITLE_PX        15
+#define LABEL_MAX       140.0  /* a longer token is elided (its tooltip has it whole) */
+#define ROW_TOKEN_MAX   110.0
+#define MAX_CELL        64.0   /* cells never grow beyond this at zoom 1 */
+#define SNAP_CELL       4.0    /* from this size on, cells are whole pixels */
+#define BAR_WIDTH       14.0
+#define BAR_MIN_HEIGHT  120.0
+#define MAX_IMAGE_SIDE  16384  /* longer sides are binned (each pixel the max of its cells) */
+#define VECTOR_CELLS    (300 * 300)
+#define NATURAL_GRID    720.0  /* the export aims at a grid this large... */
+#define NATURAL_CELL    36.0   /* ...with cells at most this... */
+#define NATURAL_MIN     3.0    /* ...and at least this */
+#define DIM_ALPHA       0.78   /* how much of the background covers a row after the step */
+#define FONT_FAMILY     "Sans" /* fontconfig falls back per glyph (CJK, emoji, RTL) */
+
+
+/* Where everything is, for one size of the figure. */
+typedef struct
+{
+  double width, height;      /* the area it was computed for */
+  double sx, sy;             /* scroll actually applied */
+  double cell;               /* cell side, pixels */
+  double grid_w, grid_h;     /* whole grid, cell * n */
+  AsFigureRect title;
+  AsFigureRect grid;         /* the visible part of the grid */
+  AsFigureRect column_area;  /* above the grid, same x range */
+  AsFigureRect row_area;     /* left of the grid, same y range */
+  AsFigureRect bar;          /* the colour bar itself */
+  double ox, oy;             /* where cell (0, 0) starts (scroll applied) */
+  gboolean rotate_columns;
+  guint column_every;        /* label thinning: every n-th label drawn */
+  guint row_every;
+} AsFigureLayout;
+
+struct _AsFigure
+{
+  /* data */
+  guint          n_rows;
+  guint          n_columns;
+  float         *weights;         /* (n_rows, n_columns) */
+  float          max_weight;
+  char         **column_labels;   /* n_columns */
+  gboolean      *column_unknown;  /* n_columns */
+  gboolean       any_unknown;
+  char         **row_inputs;      /* n_rows */
+  char         **row_outputs;     /* n_rows */
+  float         *row_probs;       /* n_rows, or NULL */
+  gboolean      *row_chosen;      /* n_rows */
+  char          *sentence;
+  char          *translation;
+
+  /* how it is shown */
+  AsColormap     colormap;
+  AsFigureScale  scale;
+  int            step;
+  AsFigureColor  fg;
+  AsFigureColor  bg;
+  AsFigureColor  accent;
+  AsFigureColor  warning;
+  double         min_cell;
+  double         zoom;
+  double         scroll_x;
+  double         scroll_y;
+
+  /* caches */
+  cairo_surface_t *cells;         /* one pixel per cell (per bin past MAX_IMAGE_SIDE) */
+  guint          bin_x, bin_y;    /* cells per image pixel */
+  PangoContext  *pango;           /* for measuring */
+  gboolean       metrics_valid;
+  double         line_h;          /* one line of label text */
+  double         title_h;
+  double         subtitle_h;
+  double         column_label_w;  /* widest source label (capped) */
+  double         index_w;         /* row label columns */
+  double         input_w;
+  double         arrow_w;
+  double         output_w;
+  double         prob_w;
+  double         row_label_w;
+  double         tick_w;
+  AsFigureLayout         layout;          /* the screen layout, for layout.width x layout.height */
+  gboolean       layout_valid;
+};
+
+/* as-figure.c */
+double       _as_figure_scale_max       (AsFigure *self);
+/* The first line: "sentence → translation"; the second: the step, how to
+ * read the rows, the unknown-word marker. */
+char        *_as_figure_title_text      (AsFigure *self);
+char        *_as_figure_subtitle_text   (AsFigure *self);
+
+/* as-figure-layout.c */
+PangoLayout *_as_figure_make_layout     (AsFigure     *self,
+                                         PangoContext *context,
+                                         const char   *text,
+                                         int           px,
+                                         PangoWeight   weight,
+                                         PangoStyle    style);
+void         _as_figure_format_tick     (AsFigure *self,
+                                         double    value,
+                                         char     *buffer,
+                                         gsize     size);
+/* The layout of @width x @height at @zoom, @min_cell and scrolled by
+ * (@scroll_x, @scroll_y), into @l. */
+void         _as_figure_compute_layout  (AsFigure       *self,
+                                         double          width,
+                                         double          height,
+                                         double          zoom,
+                                         double          min_cell,
+                                         double          scroll_x,
+                                         double          scroll_y,
+                                         AsFigureLayout *l);
+/* The screen's layout (zoom, minimum cell and scroll as set), cached. */
+const AsFigureLayout *_as_figure_screen_layout (AsFigure *self,
+                                                double    width,
+                                                double    height);
+
+/* as-figure-draw.c */
+void         _as_figure_draw_layout     (AsFigure             *self,
+                                         cairo_t              *cr,
+                                         const AsFigureLayout *l);
+
+G_END_DECLS

@@ -210,7 +210,7 @@ colormap_changed (GSimpleAction *action,
     return;
 
   g_simple_action_set_state (action, g_variant_new_string (as_colormap_get_name (colormap)));
-  as_heatmap_set_colormap (self->heatmap, colormap);
+  as_attention_view_set_colormap (self->attention_view, colormap);
 
   if (gtk_drop_down_get_selected (self->colormap_dropdown) != (guint) colormap)
     gtk_drop_down_set_selected (self->colormap_dropdown, colormap);
@@ -235,7 +235,7 @@ zoom_in_activated (GSimpleAction *action,
 {
   AsWindow *self = user_data;
 
-  as_heatmap_set_zoom (self->heatmap, as_heatmap_get_zoom (self->heatmap) * 1.25);
+  as_attention_view_set_zoom (self->attention_view, as_attention_view_get_zoom (self->attention_view) * 1.25);
 }
 
 static void
@@ -245,7 +245,7 @@ zoom_out_activated (GSimpleAction *action,
 {
   AsWindow *self = user_data;
 
-  as_heatmap_set_zoom (self->heatmap, as_heatmap_get_zoom (self->heatmap) / 1.25);
+  as_attention_view_set_zoom (self->attention_view, as_attention_view_get_zoom (self->attention_view) / 1.25);
 }
 
 static void
@@ -255,7 +255,7 @@ zoom_reset_activated (GSimpleAction *action,
 {
   AsWindow *self = user_data;
 
-  as_heatmap_set_zoom (self->heatmap, 1.0);
+  as_attention_view_set_zoom (self->attention_view, 1.0);
 }
 
 static void
@@ -316,7 +316,7 @@ key_pressed (AsWindow              *self,
       if (keyval == GDK_KEY_Escape &&
           (focus_is_within (focus, GTK_TYPE_ENTRY)))
         {
-          gtk_widget_grab_focus (GTK_WIDGET (self->heatmap));
+          gtk_widget_grab_focus (GTK_WIDGET (self->attention_view));
           return TRUE;
         }
       return FALSE;
@@ -382,7 +382,7 @@ _as_window_actions_update (AsWindow *self)
   enable_action (self, "step-next", n > 0 && step + 1 < (int) n);
   enable_action (self, "step-last", n > 0 && step + 1 < (int) n);
   enable_action (self, "play", n > 1);
-  enable_action (self, "export", as_figure_get_n_columns (as_heatmap_get_figure (self->heatmap)) > 0);
+  enable_action (self, "export", as_figure_get_n_columns (as_attention_view_get_figure (self->attention_view)) > 0);
 
   g_simple_action_set_state (G_SIMPLE_ACTION (play), g_variant_new_boolean (self->play_source != 0));
 }

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "as-window.h"
+#include "as-attention-view.h"
 #include "as-candidates.h"
 #include "as-heatmap.h"
 #include "as-model-loader.h"
@@ -27,7 +28,7 @@ struct _AsWindow
   GtkEntry             *target_entry;
   GtkLabel             *translation_label;
   GtkLabel             *input_note_label;
-  AsHeatmap            *heatmap;
+  AsAttentionView      *attention_view;
   AsCandidates         *candidates;
   GtkScale             *step_scale;
   GtkAdjustment        *step_adjustment;
@@ -56,7 +57,7 @@ void          _as_window_show_message       (AsWindow      *self,
 /* The step shown (-1: none) and how many there are. */
 int           _as_window_get_step           (AsWindow      *self);
 guint         _as_window_get_n_steps        (AsWindow      *self);
-/* Shows @step (clamped), in the heatmap, the candidates and the slider. */
+/* Shows @step (clamped) in the attention view, the candidates and the slider. */
 void          _as_window_set_step           (AsWindow      *self,
                                              int            step);
 void          _as_window_set_playing        (AsWindow      *self,

@@ -1,8 +1,13 @@
 /* The main window: a sentence (and optionally a translation of one's own)
- * goes in; the translation, the attention heatmap, the decoder steps and the
- * candidates at each step come out. Models are opened from a file chooser,
- * the command line or a drop, reloaded when their file changes, and a model
- * that fails to load never replaces the one in use. */
+ * goes in; the translation, the attention, the decoder steps and the
+ * candidates at each step come out.
+ *
+ * This file is the widget: its template, the entries and the decoding as one
+ * types, the steps, the messages, and what the model loader reports. The
+ * actions and the keys are in as-window-actions.c, drops in as-window-dnd.c;
+ * models are opened, watched and reloaded by an AsModelLoader (one that fails
+ * to load never replaces the one in use), and the attention is shown by an
+ * AsAttentionView. */
 
 #include "config.h"
 
@@ -32,8 +37,6 @@ static const char * const examples[] = {
   "hello world",
   NULL
 };
-
-static void decode_now            (AsWindow *self);
 
 static void
 pending_export_free (PendingExport *pending)
@@ -147,7 +150,7 @@ quoted_list (const char * const *words)
 int
 _as_window_get_step (AsWindow *self)
 {
-  return as_heatmap_get_step (self->heatmap);
+  return as_attention_view_get_step (self->attention_view);
 }
 
 guint
@@ -168,7 +171,7 @@ _as_window_set_step (AsWindow *self,
   else
     step = CLAMP (step, 0, (int) n - 1);
 
-  as_heatmap_set_step (self->heatmap, step);
+  as_attention_view_set_step (self->attention_view, step);
   as_candidates_show_step (self->candidates, self->session, step);
 
   self->syncing = TRUE;
@@ -240,7 +243,7 @@ show_session (AsWindow  *self,
       self->session = session;
     }
 
-  as_heatmap_set_session (self->heatmap, self->session);
+  as_attention_view_set_session (self->attention_view, self->session);
 
   if (self->session != NULL && as_session_get_n_steps (self->session) > 0)
     translation = as_session_get_translation (self->session);
@@ -360,12 +363,12 @@ candidate_activated (AsWindow *self,
 }
 
 static void
-heatmap_row_activated (AsWindow *self,
-                       int       row,
-                       gpointer  heatmap)
+attention_view_step_activated (AsWindow        *self,
+                               int              step,
+                               AsAttentionView *view)
 {
   _as_window_set_playing (self, FALSE);
-  _as_window_set_step (self, row);
+  _as_window_set_step (self, step);
 }
 
 static void
@@ -584,7 +587,7 @@ as_window_class_init (AsWindowClass *klass)
   object_class->dispose = as_window_dispose;
   object_class->finalize = as_window_finalize;
 
-  g_type_ensure (AS_TYPE_HEATMAP);
+  g_type_ensure (AS_TYPE_ATTENTION_VIEW);
   g_type_ensure (AS_TYPE_CANDIDATES);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/attnscope/AttnScope/as-window.ui");
@@ -596,7 +599,7 @@ as_window_class_init (AsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AsWindow, target_entry);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, translation_label);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, input_note_label);
-  gtk_widget_class_bind_template_child (widget_class, AsWindow, heatmap);
+  gtk_widget_class_bind_template_child (widget_class, AsWindow, attention_view);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, candidates);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, step_scale);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, step_adjustment);
@@ -607,7 +610,7 @@ as_window_class_init (AsWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, hide_message);
   gtk_widget_class_bind_template_callback (widget_class, input_changed);
   gtk_widget_class_bind_template_callback (widget_class, candidate_activated);
-  gtk_widget_class_bind_template_callback (widget_class, heatmap_row_activated);
+  gtk_widget_class_bind_template_callback (widget_class, attention_view_step_activated);
   gtk_widget_class_bind_template_callback (widget_class, step_adjustment_changed);
 
   _as_window_class_actions_init (klass);
@@ -700,7 +703,7 @@ as_window_export_to (AsWindow                *self,
   if (self->decode_source != 0)
     decode_now (self);
 
-  figure = as_heatmap_get_figure (self->heatmap);
+  figure = as_attention_view_get_figure (self->attention_view);
   if (as_figure_get_n_columns (figure) == 0)
     g_set_error (&error, AS_ERROR, AS_ERROR_EMPTY_INPUT,
                  "Nothing to export to “%s”: type a sentence first", path);
@@ -736,7 +739,7 @@ AsHeatmap *
 as_window_get_heatmap (AsWindow *self)
 {
   g_return_val_if_fail (AS_IS_WINDOW (self), NULL);
-  return self->heatmap;
+  return as_attention_view_get_heatmap (self->attention_view);
 }
 
 AsCandidates *

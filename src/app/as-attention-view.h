@@ -1,0 +1,34 @@
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "as-figure.h"
+#include "as-heatmap.h"
+#include "as-session.h"
+
+G_BEGIN_DECLS
+
+#define AS_TYPE_ATTENTION_VIEW (as_attention_view_get_type ())
+
+G_DECLARE_FINAL_TYPE (AsAttentionView, as_attention_view, AS, ATTENTION_VIEW, GtkWidget)
+
+GtkWidget  *as_attention_view_new           (void);
+/* Shows the attention of @session (copied; NULL: nothing); the step becomes
+ * the last. */
+void        as_attention_view_set_session   (AsAttentionView *self,
+                                             AsSession       *session);
+/* The step shown (-1: none). */
+int         as_attention_view_get_step      (AsAttentionView *self);
+void        as_attention_view_set_step      (AsAttentionView *self,
+                                             int              step);
+void        as_attention_view_set_colormap  (AsAttentionView *self,
+                                             AsColormap       colormap);
+double      as_attention_view_get_zoom      (AsAttentionView *self);
+void        as_attention_view_set_zoom      (AsAttentionView *self,
+                                             double           zoom);
+/* The figure as shown, for exporting. */
+AsFigure   *as_attention_view_get_figure    (AsAttentionView *self);
+/* For the tests. */
+AsHeatmap  *as_attention_view_get_heatmap   (AsAttentionView *self);
+
+G_END_DECLS

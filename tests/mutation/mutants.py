@@ -11,7 +11,7 @@ MUTANTS = [
          **{"from": "  scale = 1.0 / sum;", "to": "  scale = 1.0 / (sum - x[0] + 1e-30);"}),
     dict(id="log-softmax-off", file="src/core/as-kernels.c",
          what="log-softmax forgets the log of the sum",
-         **{"from": "    x[i] = x[i] - max - log_sum;", "to": "    x[i] = x[i] - max;"}),
+         **{"from": "    x[i] = x[i] - max - log_sum;", "to": "    x[i] = x[i] - max - 0.0f * log_sum;"}),
     dict(id="gru-gate-swap", file="src/core/as-kernels.c",
          what="the GRU's update gate mixes the other way round",
          **{"from": "      h[j] = (1.0f - z) * n + z * h[j];", "to": "      h[j] = z * n + (1.0f - z) * h[j];"}),

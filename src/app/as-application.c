@@ -154,7 +154,7 @@ about_activated (GSimpleAction *action,
   gtk_about_dialog_set_version (about, AS_VERSION);
   gtk_about_dialog_set_comments (about,
                                  "See where a neural translation model looks while it translates: "
-                                 "a GRU encoder-decoder with Bahdanau attention, step by step.\n\n"
+                                 "its attention at every step of the decoding, token by token.\n\n"
                                  "The bundled English→Chinese model was trained on sentence pairs "
                                  "from Tatoeba (tatoeba.org), via www.manythings.org/anki, "
                                  "licensed CC-BY 2.0 FR.");

@@ -1,0 +1,49 @@
+#pragma once
+
+/* What the session's own files share (as-session.c, as-session-beam.c). */
+
+#include "as-architecture.h"
+#include "as-session.h"
+
+G_BEGIN_DECLS
+
+struct _AsSession
+{
+  AsModel    *model;
+  char       *sentence;
+  guint       n_source;
+  guint       first_word;      /* the first position that is a word (after a start token) */
+  guint       n_words;
+  char      **source_text;     /* (n_source) as typed, special tokens as they are */
+  int        *source_ids;      /* (n_source) -1 for a word the model does not know */
+  GPtrArray  *unknown_words;   /* distinct, NULL-terminated */
+
+  const AsArchitecture *arch;
+  gpointer    encoding;        /* NULL when the words cannot all be read */
+  gpointer    state;           /* the decoder state after the steps so far */
+  int         n_target;
+  float      *logprobs;        /* (T) of the last step */
+  AsAttention *attention[AS_N_ATTENTION_KINDS];  /* NULL for a kind the model lacks */
+
+  guint       max_length;
+  guint       n_steps;
+  guint       capacity;        /* steps that @steps holds */
+  AsStep     *steps;           /* (capacity) */
+};
+
+/* Refuses (with AS_ERROR_FORMAT naming the model) a step whose attention
+ * or log-probabilities are NaN or infinite: a model whose weights are finite
+ * but huge overflows float arithmetic. */
+gboolean _as_session_check_finite (AsSession   *self,
+                                   const float *cross,
+                                   gsize        n_cross,
+                                   const float *decoder_self,
+                                   gsize        n_decoder_self,
+                                   guint        t,
+                                   GError     **error);
+/* The size of one row of @kind's record (every layer and head); 0 when the
+ * model has no such kind. */
+gsize    _as_session_row_block    (AsSession       *self,
+                                   AsAttentionKind  kind);
+
+G_END_DECLS

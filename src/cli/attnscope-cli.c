@@ -594,7 +594,8 @@ run (int    argc,
   {
     g_autoptr (AsFigure) figure = as_figure_new ();
 
-    as_figure_set_session (figure, session);
+    if (!as_figure_set_session_attention (figure, session, o.kind, (guint) o.layer, o.head, &error))
+      return report (error);
     as_figure_set_colormap (figure, colormap);
     as_figure_set_step (figure, o.step);
     if (!as_figure_export (figure, o.output, &error))

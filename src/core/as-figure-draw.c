@@ -229,6 +229,56 @@ draw_cells (AsFigure             *self,
     }
 }
 
+/* Entry @i of @axis as text to draw: its label in @weight, italic when it
+ * was chosen; a word the model does not know in the warning colour,
+ * underlined, with a bold "?". */
+static PangoLayout *
+label_layout (AsFigure           *self,
+              PangoContext       *context,
+              const AsFigureAxis *axis,
+              guint               i,
+              PangoWeight         weight)
+{
+  const char *label = as_figure_axis_get_label (axis, i);
+  AsFigureMarks marks = as_figure_axis_get_marks (axis, i);
+  PangoLayout *layout;
+
+  layout = _as_figure_make_layout (self, context, label, LABEL_PX, weight,
+                                   (marks & AS_FIGURE_MARK_CHOSEN) ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
+  if (marks & AS_FIGURE_MARK_UNKNOWN)
+    {
+      PangoAttrList *attrs = pango_attr_list_new ();
+      PangoAttribute *attr;
+      g_autofree char *marked = g_strconcat (label, "?", NULL);
+      guint16 r16 = (guint16) (self->warning.red * 65535);
+      guint16 g16 = (guint16) (self->warning.green * 65535);
+      guint16 b16 = (guint16) (self->warning.blue * 65535);
+
+      pango_layout_set_text (layout, marked, -1);
+      attr = pango_attr_foreground_new (r16, g16, b16);
+      pango_attr_list_insert (attrs, attr);
+      attr = pango_attr_underline_new (PANGO_UNDERLINE_ERROR);
+      attr->end_index = strlen (label);
+      pango_attr_list_insert (attrs, attr);
+      attr = pango_attr_weight_new (PANGO_WEIGHT_BOLD);
+      attr->start_index = strlen (label);
+      pango_attr_list_insert (attrs, attr);
+      pango_layout_set_attributes (layout, attrs);
+      pango_attr_list_unref (attrs);
+    }
+
+  return layout;
+}
+
+/* The colour of entry @i's label: the accent where it was chosen. */
+static const AsFigureColor *
+label_color (AsFigure           *self,
+             const AsFigureAxis *axis,
+             guint               i)
+{
+  return (as_figure_axis_get_marks (axis, i) & AS_FIGURE_MARK_CHOSEN) ? &self->accent : &self->fg;
+}
+
 static void
 draw_column_labels (AsFigure             *self,
                     cairo_t              *cr,
@@ -251,31 +301,8 @@ draw_column_labels (AsFigure             *self,
       g_autoptr (PangoLayout) layout = NULL;
       double cx = l->ox + (c + 0.5) * l->cell;
 
-      layout = _as_figure_make_layout (self, context, self->column_labels[c], LABEL_PX,
-                            PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
-      if (self->column_unknown[c])
-        {
-          PangoAttrList *attrs = pango_attr_list_new ();
-          PangoAttribute *attr;
-          g_autofree char *marked = g_strconcat (self->column_labels[c], "?", NULL);
-          guint16 r16 = (guint16) (self->warning.red * 65535);
-          guint16 g16 = (guint16) (self->warning.green * 65535);
-          guint16 b16 = (guint16) (self->warning.blue * 65535);
-
-          pango_layout_set_text (layout, marked, -1);
-          attr = pango_attr_foreground_new (r16, g16, b16);
-          pango_attr_list_insert (attrs, attr);
-          attr = pango_attr_underline_new (PANGO_UNDERLINE_ERROR);
-          attr->end_index = strlen (self->column_labels[c]);
-          pango_attr_list_insert (attrs, attr);
-          attr = pango_attr_weight_new (PANGO_WEIGHT_BOLD);
-          attr->start_index = strlen (self->column_labels[c]);
-          pango_attr_list_insert (attrs, attr);
-          pango_layout_set_attributes (layout, attrs);
-          pango_attr_list_unref (attrs);
-        }
-
-      set_color (cr, &self->fg, 1.0);
+      layout = label_layout (self, context, self->columns, c, PANGO_WEIGHT_NORMAL);
+      set_color (cr, label_color (self, self->columns, c), 1.0);
       if (l->rotate_columns)
         {
           pango_layout_set_width (layout, (int) (LABEL_MAX * PANGO_SCALE));
@@ -328,6 +355,7 @@ draw_row_labels (AsFigure             *self,
                  PangoContext         *context,
                  const AsFigureLayout *l)
 {
+  gboolean has_inputs = as_figure_axis_has_inputs (self->rows);
   guint r0, r1;
   double x_index = l->row_area.x;
   double x_input = x_index + self->index_w + GAP;
@@ -345,8 +373,6 @@ draw_row_labels (AsFigure             *self,
   for (guint r = r0 - r0 % l->row_every; r < r1; r = next_row_label (self, l, r))
     {
       g_autoptr (PangoLayout) index = NULL;
-      g_autoptr (PangoLayout) input = NULL;
-      g_autoptr (PangoLayout) arrow = NULL;
       g_autoptr (PangoLayout) output = NULL;
       char buffer[32];
       double y = l->oy + r * l->cell + (l->cell * l->row_every - self->line_h) / 2.0;
@@ -361,32 +387,39 @@ draw_row_labels (AsFigure             *self,
       set_color (cr, &self->fg, 0.55 * alpha);
       show_text (cr, index, x_index + self->index_w - layout_width (index), y);
 
-      input = _as_figure_make_layout (self, context, self->row_inputs[r], LABEL_PX,
-                           PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
-      pango_layout_set_width (input, (int) (ROW_TOKEN_MAX * PANGO_SCALE));
-      pango_layout_set_ellipsize (input, PANGO_ELLIPSIZE_END);
-      set_color (cr, &self->fg, 0.8 * alpha);
-      show_text (cr, input, x_arrow - MIN (layout_width (input), ROW_TOKEN_MAX), y);
+      if (has_inputs)
+        {
+          g_autoptr (PangoLayout) input = NULL;
+          g_autoptr (PangoLayout) arrow = NULL;
 
-      arrow = _as_figure_make_layout (self, context, " → ", LABEL_PX, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
-      set_color (cr, &self->fg, 0.55 * alpha);
-      show_text (cr, arrow, x_arrow, y);
+          input = _as_figure_make_layout (self, context, as_figure_axis_get_input (self->rows, r), LABEL_PX,
+                                          PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
+          pango_layout_set_width (input, (int) (ROW_TOKEN_MAX * PANGO_SCALE));
+          pango_layout_set_ellipsize (input, PANGO_ELLIPSIZE_END);
+          set_color (cr, &self->fg, 0.8 * alpha);
+          show_text (cr, input, x_arrow - MIN (layout_width (input), ROW_TOKEN_MAX), y);
 
-      output = _as_figure_make_layout (self, context, self->row_outputs[r], LABEL_PX, PANGO_WEIGHT_BOLD,
-                            self->row_chosen[r] ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
+          arrow = _as_figure_make_layout (self, context, " → ", LABEL_PX, PANGO_WEIGHT_NORMAL,
+                                          PANGO_STYLE_NORMAL);
+          set_color (cr, &self->fg, 0.55 * alpha);
+          show_text (cr, arrow, x_arrow, y);
+        }
+
+      output = label_layout (self, context, self->rows, r, PANGO_WEIGHT_BOLD);
       pango_layout_set_width (output, (int) (ROW_TOKEN_MAX * PANGO_SCALE));
       pango_layout_set_ellipsize (output, PANGO_ELLIPSIZE_END);
-      set_color (cr, self->row_chosen[r] ? &self->accent : &self->fg, alpha);
+      set_color (cr, label_color (self, self->rows, r), alpha);
       show_text (cr, output, x_output, y);
 
-      if (self->row_probs != NULL)
+      if (as_figure_axis_has_values (self->rows))
         {
-          g_autoptr (PangoLayout) prob = NULL;
+          g_autoptr (PangoLayout) value = NULL;
 
-          g_snprintf (buffer, sizeof buffer, "%.2f", self->row_probs[r]);
-          prob = _as_figure_make_layout (self, context, buffer, LABEL_PX, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
+          g_snprintf (buffer, sizeof buffer, "%.2f", as_figure_axis_get_value (self->rows, r));
+          value = _as_figure_make_layout (self, context, buffer, LABEL_PX, PANGO_WEIGHT_NORMAL,
+                                          PANGO_STYLE_NORMAL);
           set_color (cr, &self->fg, 0.55 * alpha);
-          show_text (cr, prob, x_prob + self->prob_w - layout_width (prob), y);
+          show_text (cr, value, x_prob + self->prob_w - layout_width (value), y);
         }
 
       if (current)

@@ -30,24 +30,46 @@ append_bytes (void                *closure,
   return CAIRO_STATUS_SUCCESS;
 }
 
+/* What the figure shows, in words: "Source tokens: i am hungry(?) EOS.
+ * Decoder steps (token fed in → token that came out): 1. SOS → 我; ...". */
 static char *
 describe_for_file (AsFigure *self)
 {
   GString *text = g_string_new (NULL);
+  g_autofree char *columns = _as_figure_axis_noun (self->columns, FALSE, TRUE, TRUE);
+  g_autofree char *rows = _as_figure_axis_noun (self->rows, FALSE, TRUE, TRUE);
+  const char *legend = as_figure_axis_get_words (self->rows)->legend;
 
-  g_string_append (text, "Source tokens:");
+  g_string_append_printf (text, "%s:", columns);
   for (guint c = 0; c < self->n_columns; c++)
-    g_string_append_printf (text, " %s%s", self->column_labels[c], self->column_unknown[c] ? "(?)" : "");
-  g_string_append (text, ".\nDecoder steps (token fed in → token that came out):");
+    {
+      g_autofree char *entry = _as_figure_axis_entry_text (self->columns, c);
+
+      g_string_append_printf (text, " %s%s", entry,
+                              (as_figure_axis_get_marks (self->columns, c) & AS_FIGURE_MARK_UNKNOWN) ? "(?)" : "");
+    }
+  g_string_append_printf (text, ".\n%s", rows);
+  if (legend != NULL)
+    g_string_append_printf (text, " (%s)", legend);
+  g_string_append (text, ":");
   for (guint r = 0; r < self->n_rows; r++)
-    g_string_append_printf (text, "%s%u. %s → %s", r == 0 ? " " : "; ", r + 1,
-                            self->row_inputs[r], self->row_outputs[r]);
+    {
+      g_autofree char *entry = _as_figure_axis_entry_text (self->rows, r);
+
+      g_string_append_printf (text, "%s%u. %s%s", r == 0 ? " " : "; ", r + 1, entry,
+                              (as_figure_axis_get_marks (self->rows, r) & AS_FIGURE_MARK_UNKNOWN) ? "(?)" : "");
+    }
   g_string_append (text, ".");
-  if (self->step >= 0 && self->n_rows > 0)
-    g_string_append_printf (text, "\nShown at step %d of %u: rows after it are dimmed.",
-                            self->step + 1, self->n_rows);
-  else if (self->n_rows > 0)
-    g_string_append_printf (text, "\nAll %u steps shown.", self->n_rows);
+  if (self->n_rows > 0)
+    {
+      g_autofree char *step = _as_figure_axis_noun (self->rows, TRUE, FALSE, self->step < 0);
+
+      if (self->step >= 0)
+        g_string_append_printf (text, "\nShown at %s %d of %u: rows after it are dimmed.",
+                                step, self->step + 1, self->n_rows);
+      else
+        g_string_append_printf (text, "\nAll %u %s shown.", self->n_rows, step);
+    }
 
   return g_string_free (text, FALSE);
 }

@@ -95,10 +95,119 @@ as_figure_hit_test (AsFigure *self,
 /* Tooltips */
 
 static const char *
-chosen_note (AsFigure *self,
-             guint     row)
+or_default (const char *word,
+            const char *fallback)
 {
-  return self->row_chosen[row] ? " (chosen, not the model's first choice)" : "";
+  return word != NULL ? word : fallback;
+}
+
+/* In a cell's tooltip: "hungry (not in the vocabulary)", "饿 (fed in: 我)". */
+static void
+append_entry (GString            *text,
+              const AsFigureAxis *axis,
+              guint               i)
+{
+  g_string_append (text, as_figure_axis_get_label (axis, i));
+  if (as_figure_axis_get_marks (axis, i) & AS_FIGURE_MARK_UNKNOWN)
+    g_string_append (text, " (not in the vocabulary)");
+  if (as_figure_axis_has_inputs (axis))
+    g_string_append_printf (text, " (%s: %s)", or_default (as_figure_axis_get_words (axis)->input_name, "input"),
+                            as_figure_axis_get_input (axis, i));
+}
+
+/* Over a label: "fed in 我, came out 饿, probability 0.800", or the label
+ * alone, and the line about an unknown word. */
+static void
+append_about (GString            *text,
+              const AsFigureAxis *axis,
+              guint               i)
+{
+  const AsFigureAxisWords *words = as_figure_axis_get_words (axis);
+  AsFigureMarks marks = as_figure_axis_get_marks (axis, i);
+
+  if (as_figure_axis_has_inputs (axis))
+    g_string_append_printf (text, "%s %s, %s %s",
+                            or_default (words->input_name, "input"), as_figure_axis_get_input (axis, i),
+                            or_default (words->output_name, "output"), as_figure_axis_get_label (axis, i));
+  else
+    g_string_append (text, as_figure_axis_get_label (axis, i));
+  if (as_figure_axis_has_values (axis))
+    g_string_append_printf (text, ", %s %.3f", or_default (words->value_name, "value"),
+                            as_figure_axis_get_value (axis, i));
+  if (marks & AS_FIGURE_MARK_CHOSEN)
+    g_string_append (text, " (chosen, not the model's first choice)");
+  if (marks & AS_FIGURE_MARK_UNKNOWN)
+    g_string_append (text, "\nNot in the model's vocabulary: read as the unknown token");
+}
+
+static char *
+describe_cell (AsFigure    *self,
+               const float *weights,
+               guint        row,
+               guint        column)
+{
+  g_autofree char *column_name = _as_figure_axis_name (self->columns);
+  g_autofree char *row_name = _as_figure_axis_name (self->rows);
+  g_autofree char *step = _as_figure_axis_noun (self->rows, TRUE, TRUE, FALSE);
+  GString *text = g_string_new (NULL);
+
+  g_string_append_printf (text, "%s: ", column_name);
+  append_entry (text, self->columns, column);
+  g_string_append_printf (text, "\n%s: ", row_name);
+  append_entry (text, self->rows, row);
+  g_string_append_printf (text, "\nWeight: %.3f\n%s %d of %u",
+                          weights[(gsize) row * self->n_columns + column], step, row + 1, self->n_rows);
+
+  return g_string_free (text, FALSE);
+}
+
+/* A row: what it is, and the column it gave the most weight to. */
+static char *
+describe_row (AsFigure    *self,
+              const float *weights,
+              guint        row)
+{
+  g_autofree char *step = _as_figure_axis_noun (self->rows, TRUE, TRUE, FALSE);
+  GString *text = g_string_new (NULL);
+  guint best = 0;
+
+  for (guint c = 1; c < self->n_columns; c++)
+    if (weights[(gsize) row * self->n_columns + c] > weights[(gsize) row * self->n_columns + best])
+      best = c;
+
+  g_string_append_printf (text, "%s %d of %u: ", step, row + 1, self->n_rows);
+  append_about (text, self->rows, row);
+  g_string_append_printf (text, "\nLooked most at %s (%.3f)", as_figure_axis_get_label (self->columns, best),
+                          weights[(gsize) row * self->n_columns + best]);
+
+  return g_string_free (text, FALSE);
+}
+
+/* A column: what it is, and the row that gave it the most weight. */
+static char *
+describe_column (AsFigure    *self,
+                 const float *weights,
+                 guint        column)
+{
+  g_autofree char *token = _as_figure_axis_noun (self->columns, TRUE, TRUE, FALSE);
+  GString *text = g_string_new (NULL);
+  guint best = 0;
+
+  g_string_append_printf (text, "%s %d of %u: ", token, column + 1, self->n_columns);
+  append_about (text, self->columns, column);
+  if (self->n_rows > 0)
+    {
+      g_autofree char *step = _as_figure_axis_noun (self->rows, TRUE, FALSE, FALSE);
+
+      for (guint r = 1; r < self->n_rows; r++)
+        if (weights[(gsize) r * self->n_columns + column] > weights[(gsize) best * self->n_columns + column])
+          best = r;
+      g_string_append_printf (text, "\nMost attended at %s %u (%s, %.3f)", step, best + 1,
+                              as_figure_axis_get_label (self->rows, best),
+                              weights[(gsize) best * self->n_columns + column]);
+    }
+
+  return g_string_free (text, FALSE);
 }
 
 char *
@@ -114,66 +223,20 @@ as_figure_describe (AsFigure    *self,
     case AS_FIGURE_PART_CELL:
       if (row < 0 || row >= (int) self->n_rows || column < 0 || column >= (int) self->n_columns)
         return NULL;
-      return g_strdup_printf ("Source: %s%s\n"
-                              "Target: %s (fed in: %s)\n"
-                              "Weight: %.3f\n"
-                              "Step %d of %u",
-                              self->column_labels[column],
-                              self->column_unknown[column] ? " (not in the vocabulary)" : "",
-                              self->row_outputs[row], self->row_inputs[row],
-                              self->weights[(gsize) row * self->n_columns + column],
-                              row + 1, self->n_rows);
+      return describe_cell (self, self->weights, row, column);
 
     case AS_FIGURE_PART_ROW_LABEL:
-      {
-        guint best = 0;
-        g_autofree char *prob = NULL;
-
-        if (row < 0 || row >= (int) self->n_rows)
-          return NULL;
-        for (guint c = 1; c < self->n_columns; c++)
-          if (self->weights[(gsize) row * self->n_columns + c] >
-              self->weights[(gsize) row * self->n_columns + best])
-            best = c;
-        prob = self->row_probs != NULL
-               ? g_strdup_printf (", probability %.3f", self->row_probs[row])
-               : g_strdup ("");
-        return g_strdup_printf ("Step %d of %u: fed in %s, came out %s%s%s\n"
-                                "Looked most at %s (%.3f)",
-                                row + 1, self->n_rows, self->row_inputs[row], self->row_outputs[row],
-                                prob, chosen_note (self, row),
-                                self->column_labels[best],
-                                self->weights[(gsize) row * self->n_columns + best]);
-      }
+      if (row < 0 || row >= (int) self->n_rows)
+        return NULL;
+      return describe_row (self, self->weights, row);
 
     case AS_FIGURE_PART_COLUMN_LABEL:
-      {
-        GString *text;
-        guint best = 0;
-
-        if (column < 0 || column >= (int) self->n_columns)
-          return NULL;
-        text = g_string_new (NULL);
-        g_string_append_printf (text, "Source token %d of %u: %s",
-                                column + 1, self->n_columns, self->column_labels[column]);
-        if (self->column_unknown[column])
-          g_string_append (text, "\nNot in the model's vocabulary: read as the unknown token");
-        if (self->n_rows > 0)
-          {
-            for (guint r = 1; r < self->n_rows; r++)
-              if (self->weights[(gsize) r * self->n_columns + column] >
-                  self->weights[(gsize) best * self->n_columns + column])
-                best = r;
-            g_string_append_printf (text, "\nMost attended at step %u (%s, %.3f)",
-                                    best + 1, self->row_outputs[best],
-                                    self->weights[(gsize) best * self->n_columns + column]);
-          }
-        return g_string_free (text, FALSE);
-      }
+      if (column < 0 || column >= (int) self->n_columns)
+        return NULL;
+      return describe_column (self, self->weights, column);
 
     case AS_FIGURE_PART_NONE:
     default:
       return NULL;
     }
 }
-

@@ -95,9 +95,24 @@ _as_figure_format_tick (AsFigure *self,
     g_snprintf (buffer, size, "%.2g", value);
 }
 
+/* The width of entry @i's label of @axis, its unknown-word mark included. */
+static double
+label_width (AsFigure           *self,
+             const AsFigureAxis *axis,
+             guint               i,
+             PangoWeight         weight)
+{
+  double w = text_width (self, as_figure_axis_get_label (axis, i), LABEL_PX, weight);
+
+  if (as_figure_axis_get_marks (axis, i) & AS_FIGURE_MARK_UNKNOWN)
+    w += text_width (self, "?", LABEL_PX, PANGO_WEIGHT_BOLD);
+  return w;
+}
+
 static void
 ensure_metrics (AsFigure *self)
 {
+  gboolean has_inputs = as_figure_axis_has_inputs (self->rows);
   char buffer[32];
 
   if (self->metrics_valid)
@@ -109,29 +124,27 @@ ensure_metrics (AsFigure *self)
 
   self->column_label_w = 0.0;
   for (guint c = 0; c < self->n_columns; c++)
-    {
-      double w = text_width (self, self->column_labels[c], LABEL_PX, PANGO_WEIGHT_NORMAL);
+    self->column_label_w = MAX (self->column_label_w,
+                                MIN (ceil (label_width (self, self->columns, c, PANGO_WEIGHT_NORMAL)),
+                                     LABEL_MAX));
 
-      if (self->column_unknown[c])
-        w += text_width (self, "?", LABEL_PX, PANGO_WEIGHT_BOLD);
-      self->column_label_w = MAX (self->column_label_w, MIN (ceil (w), LABEL_MAX));
-    }
-
+  /* the rows' labels: index, input → label, value */
   g_snprintf (buffer, sizeof buffer, "%u", MAX (self->n_rows, 1));
   self->index_w = ceil (text_width (self, buffer, LABEL_PX, PANGO_WEIGHT_NORMAL));
   self->input_w = 0.0;
   self->output_w = 0.0;
   for (guint r = 0; r < self->n_rows; r++)
     {
-      self->input_w = MAX (self->input_w,
-                           MIN (ceil (text_width (self, self->row_inputs[r], LABEL_PX, PANGO_WEIGHT_NORMAL)),
-                                ROW_TOKEN_MAX));
+      if (has_inputs)
+        self->input_w = MAX (self->input_w,
+                             MIN (ceil (text_width (self, as_figure_axis_get_input (self->rows, r),
+                                                    LABEL_PX, PANGO_WEIGHT_NORMAL)),
+                                  ROW_TOKEN_MAX));
       self->output_w = MAX (self->output_w,
-                            MIN (ceil (text_width (self, self->row_outputs[r], LABEL_PX, PANGO_WEIGHT_BOLD)),
-                                 ROW_TOKEN_MAX));
+                            MIN (ceil (label_width (self, self->rows, r, PANGO_WEIGHT_BOLD)), ROW_TOKEN_MAX));
     }
-  self->arrow_w = ceil (text_width (self, " → ", LABEL_PX, PANGO_WEIGHT_NORMAL));
-  self->prob_w = self->row_probs != NULL
+  self->arrow_w = has_inputs ? ceil (text_width (self, " → ", LABEL_PX, PANGO_WEIGHT_NORMAL)) : 0.0;
+  self->prob_w = as_figure_axis_has_values (self->rows)
                  ? ceil (text_width (self, "0.00", LABEL_PX, PANGO_WEIGHT_NORMAL))
                  : 0.0;
   self->row_label_w = self->n_rows == 0 ? 0.0
@@ -149,7 +162,7 @@ ensure_metrics (AsFigure *self)
 }
 
 
-/* AsFigureLayout */
+/* Layout */
 
 static double
 bar_total_width (AsFigure *self)

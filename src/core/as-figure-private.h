@@ -54,13 +54,8 @@ struct _AsFigure
   guint          n_columns;
   float         *weights;         /* (n_rows, n_columns) */
   float          max_weight;
-  char         **column_labels;   /* n_columns */
-  gboolean      *column_unknown;  /* n_columns */
-  gboolean       any_unknown;
-  char         **row_inputs;      /* n_rows */
-  char         **row_outputs;     /* n_rows */
-  float         *row_probs;       /* n_rows, or NULL */
-  gboolean      *row_chosen;      /* n_rows */
+  AsFigureAxis  *rows;            /* n_rows entries */
+  AsFigureAxis  *columns;         /* n_columns entries */
   char          *sentence;
   char          *translation;
 
@@ -85,7 +80,7 @@ struct _AsFigure
   double         line_h;          /* one line of label text */
   double         title_h;
   double         subtitle_h;
-  double         column_label_w;  /* widest source label (capped) */
+  double         column_label_w;  /* widest column label (capped) */
   double         index_w;         /* row label columns */
   double         input_w;
   double         arrow_w;
@@ -93,9 +88,22 @@ struct _AsFigure
   double         prob_w;
   double         row_label_w;
   double         tick_w;
-  AsFigureLayout         layout;          /* the screen layout, for layout.width x layout.height */
+  AsFigureLayout layout;          /* the screen layout, for layout.width x layout.height */
   gboolean       layout_valid;
 };
+
+/* as-figure-axis.c: words for the figure's prose. The noun of @axis, or
+ * its short noun when @counting ("Step 2 of 3"), capitalised and in the
+ * plural as asked: "Source tokens", "steps". */
+char        *_as_figure_axis_noun       (const AsFigureAxis *axis,
+                                         gboolean            counting,
+                                         gboolean            capital,
+                                         gboolean            plural);
+/* What a cell's tooltip calls an entry: "Source". */
+char        *_as_figure_axis_name       (const AsFigureAxis *axis);
+/* Entry @i as one line of text: "我 → 饿" where it has an input, else "饿". */
+char        *_as_figure_axis_entry_text (const AsFigureAxis *axis,
+                                         guint               i);
 
 /* as-figure.c */
 double       _as_figure_scale_max       (AsFigure *self);

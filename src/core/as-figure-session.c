@@ -1,67 +1,276 @@
-/* The adapter from a session to the figure: the only code that reads a
- * session for the figure (see as-figure-session.h). */
+/* The adapter from a session to the figure (see as-figure-session.h): the
+ * only code that reads a session for the figure.
+ *
+ *   kind           rows                       columns
+ *   cross          decoder steps              source tokens
+ *   decoder-self   decoder steps              the tokens fed in, one per step
+ *   encoder-self   source tokens              source tokens
+ *
+ * A decoder step is labelled with the token that came out, after the token
+ * fed in, with the model's probability of it; a source token is labelled as
+ * typed, marked when the model does not know it. */
 
 #include "config.h"
 
 #include <string.h>
 
+#include "as-error.h"
 #include "as-figure-session.h"
 
-void
-as_figure_set_session (AsFigure  *self,
-                       AsSession *session)
-{
-  guint n_columns, n_rows;
-  g_autofree float *weights = NULL;
-  g_autofree float *probs = NULL;
-  g_autofree gboolean *unknown = NULL;
-  g_autofree gboolean *chosen = NULL;
-  g_autofree const char **columns = NULL;
-  g_autofree const char **inputs = NULL;
-  g_autofree const char **outputs = NULL;
-  g_autofree char *translation = NULL;
+/* What a decoder step is: "Step 2 of 3: fed in 我, came out 饿, probability 0.800". */
+static const AsFigureAxisWords step_words = {
+  .noun = "decoder step",
+  .short_noun = "step",
+  .name = "Target",
+  .input_name = "fed in",
+  .output_name = "came out",
+  .value_name = "probability",
+  .legend = "token fed in → token that came out",
+};
 
-  g_return_if_fail (self != NULL);
+/* "Source: hungry", "Source token 3 of 4: hungry". */
+static const AsFigureAxisWords source_words = {
+  .noun = "source token",
+  .name = "Source",
+};
+
+/* "Target token 2 of 3: 我". */
+static const AsFigureAxisWords target_words = {
+  .noun = "target token",
+};
+
+const AsFigureAxisWords *
+as_figure_session_get_row_words (AsAttentionKind kind)
+{
+  g_return_val_if_fail ((guint) kind < AS_N_ATTENTION_KINDS, NULL);
+  return kind == AS_ATTENTION_ENCODER_SELF ? &source_words : &step_words;
+}
+
+const AsFigureAxisWords *
+as_figure_session_get_column_words (AsAttentionKind kind)
+{
+  g_return_val_if_fail ((guint) kind < AS_N_ATTENTION_KINDS, NULL);
+  return kind == AS_ATTENTION_DECODER_SELF ? &target_words : &source_words;
+}
+
+/* The decoder's steps: "input → output", the probability, chosen or not. */
+static AsFigureAxis *
+step_axis (AsSession       *session,
+           AsAttentionKind  kind,
+           guint            n)
+{
+  AsFigureAxis *axis = as_figure_axis_new (n, as_figure_session_get_row_words (kind));
+
+  for (guint t = 0; t < n; t++)
+    {
+      const AsStep *step = as_session_get_step (session, t);
+
+      as_figure_axis_set_input (axis, t, as_session_get_target_token (session, step->input));
+      as_figure_axis_set_label (axis, t, as_session_get_target_token (session, step->output));
+      as_figure_axis_set_value (axis, t, step->prob);
+      as_figure_axis_set_marks (axis, t, step->chosen ? AS_FIGURE_MARK_CHOSEN : AS_FIGURE_MARK_NONE);
+    }
+
+  return axis;
+}
+
+/* The source tokens as typed, those the model does not know marked. */
+static AsFigureAxis *
+source_axis (AsSession                *session,
+             const AsFigureAxisWords  *words,
+             guint                     n)
+{
+  AsFigureAxis *axis = as_figure_axis_new (n, words);
+
+  for (guint i = 0; i < n; i++)
+    {
+      as_figure_axis_set_label (axis, i, as_session_get_source_text (session, i));
+      if (as_session_source_is_unknown (session, i))
+        as_figure_axis_set_marks (axis, i, AS_FIGURE_MARK_UNKNOWN);
+    }
+
+  return axis;
+}
+
+/* The tokens fed in to the decoder, one per step. */
+static AsFigureAxis *
+fed_in_axis (AsSession       *session,
+             AsAttentionKind  kind,
+             guint            n)
+{
+  AsFigureAxis *axis = as_figure_axis_new (n, as_figure_session_get_column_words (kind));
+
+  for (guint t = 0; t < n; t++)
+    as_figure_axis_set_label (axis, t, as_session_get_target_token (session, as_session_get_step (session, t)->input));
+
+  return axis;
+}
+
+/* How many rows and columns attention of @kind has in the figure: every
+ * step so far (decoder self-attention: over the tokens fed in so far). */
+static void
+matrix_shape (AsSession         *session,
+              const AsAttention *attention,
+              AsAttentionKind    kind,
+              guint             *n_rows,
+              guint             *n_columns)
+{
+  guint n_steps = as_session_get_n_steps (session);
+  guint n_source = as_session_get_n_source (session);
+
+  switch (kind)
+    {
+    case AS_ATTENTION_DECODER_SELF:
+      *n_rows = MIN (n_steps, as_attention_get_n_rows (attention));
+      *n_columns = MIN (*n_rows, as_attention_get_n_columns (attention));
+      break;
+    case AS_ATTENTION_ENCODER_SELF:
+      *n_rows = MIN (n_source, as_attention_get_n_rows (attention));
+      *n_columns = MIN (n_source, as_attention_get_n_columns (attention));
+      break;
+    case AS_ATTENTION_CROSS:
+    default:
+      *n_rows = MIN (n_steps, as_attention_get_n_rows (attention));
+      *n_columns = MIN (n_source, as_attention_get_n_columns (attention));
+      break;
+    }
+}
+
+/* Rows 0..@n_rows-1 of @layer and @head, their first @n_columns weights,
+ * into @out (@n_rows, @n_columns). */
+static void
+copy_matrix (const AsAttention *attention,
+             guint              layer,
+             int                head,
+             guint              n_rows,
+             guint              n_columns,
+             float             *out)
+{
+  g_autofree float *row = g_new (float, MAX (as_attention_get_n_columns (attention), 1));
+
+  for (guint r = 0; r < n_rows; r++)
+    {
+      as_attention_copy_row (attention, layer, head, r, row);
+      memcpy (out + (gsize) r * n_columns, row, sizeof (float) * n_columns);
+    }
+}
+
+static void
+set_axes (AsFigure        *self,
+          AsSession       *session,
+          AsAttentionKind  kind,
+          guint            n_rows,
+          guint            n_columns)
+{
+  g_autoptr (AsFigureAxis) rows = NULL;
+  g_autoptr (AsFigureAxis) columns = NULL;
+
+  if (kind == AS_ATTENTION_ENCODER_SELF)
+    rows = source_axis (session, as_figure_session_get_row_words (kind), n_rows);
+  else
+    rows = step_axis (session, kind, n_rows);
+
+  if (kind == AS_ATTENTION_DECODER_SELF)
+    columns = fed_in_axis (session, kind, n_columns);
+  else
+    columns = source_axis (session, as_figure_session_get_column_words (kind), n_columns);
+
+  as_figure_set_axes (self, rows, columns);
+}
+
+static void
+set_text (AsFigure  *self,
+          AsSession *session)
+{
+  g_autofree char *translation = as_session_get_translation (session);
+
+  as_figure_set_text (self, as_session_get_sentence (session), translation);
+}
+
+/* The attention of @kind, @layer and @head, or NULL with @error set. */
+static const AsAttention *
+find_attention (AsSession        *session,
+                AsAttentionKind   kind,
+                guint             layer,
+                int               head,
+                GError          **error)
+{
+  const AsAttention *attention;
+
+  if ((guint) kind >= AS_N_ATTENTION_KINDS)
+    {
+      g_set_error (error, AS_ERROR, AS_ERROR_INVALID, "There is no attention of kind %d", (int) kind);
+      return NULL;
+    }
+  attention = as_session_get_attention (session, kind);
+  if (attention == NULL)
+    {
+      g_set_error (error, AS_ERROR, AS_ERROR_INVALID, "This model has no %s attention",
+                   as_attention_kind_get_name (kind));
+      return NULL;
+    }
+  if (layer >= as_attention_get_n_layers (attention))
+    {
+      g_set_error (error, AS_ERROR, AS_ERROR_INVALID, "This model's %s attention has %u layers; there is no layer %u",
+                   as_attention_kind_get_name (kind), as_attention_get_n_layers (attention), layer);
+      return NULL;
+    }
+  if (head != AS_ATTENTION_MEAN && (head < 0 || (guint) head >= as_attention_get_n_heads (attention)))
+    {
+      g_set_error (error, AS_ERROR, AS_ERROR_INVALID, "This model's %s attention has %u heads; there is no head %d",
+                   as_attention_kind_get_name (kind), as_attention_get_n_heads (attention), head);
+      return NULL;
+    }
+
+  return attention;
+}
+
+gboolean
+as_figure_set_session_attention (AsFigure         *self,
+                                 AsSession        *session,
+                                 AsAttentionKind   kind,
+                                 guint             layer,
+                                 int               head,
+                                 GError          **error)
+{
+  const AsAttention *attention;
+  g_autofree float *weights = NULL;
+  guint n_rows, n_columns;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   if (session == NULL)
     {
       as_figure_set_matrix (self, 0, 0, NULL);
       as_figure_set_text (self, NULL, NULL);
-      return;
+      return TRUE;
     }
 
-  n_columns = as_session_get_n_source (session);
-  n_rows = as_session_get_n_steps (session);
+  attention = find_attention (session, kind, layer, head, error);
+  if (attention == NULL)
+    return FALSE;
 
+  matrix_shape (session, attention, kind, &n_rows, &n_columns);
   weights = g_new0 (float, (gsize) MAX (n_rows, 1) * MAX (n_columns, 1));
-  probs = g_new0 (float, MAX (n_rows, 1));
-  chosen = g_new0 (gboolean, MAX (n_rows, 1));
-  inputs = g_new0 (const char *, n_rows + 1);
-  outputs = g_new0 (const char *, n_rows + 1);
-  for (guint r = 0; r < n_rows; r++)
-    {
-      const AsStep *step = as_session_get_step (session, r);
-
-      memcpy (weights + (gsize) r * n_columns, as_session_get_cross_attention (session, r), sizeof (float) * n_columns);
-      probs[r] = step->prob;
-      chosen[r] = step->chosen;
-      inputs[r] = as_session_get_target_token (session, step->input);
-      outputs[r] = as_session_get_target_token (session, step->output);
-    }
-
-  columns = g_new0 (const char *, n_columns + 1);
-  unknown = g_new0 (gboolean, MAX (n_columns, 1));
-  for (guint c = 0; c < n_columns; c++)
-    {
-      columns[c] = as_session_get_source_text (session, c);
-      unknown[c] = as_session_source_is_unknown (session, c);
-    }
+  copy_matrix (attention, layer, head, n_rows, n_columns, weights);
 
   as_figure_set_matrix (self, n_rows, n_columns, weights);
-  as_figure_set_column_labels (self, columns, unknown);
-  as_figure_set_row_labels (self, inputs, outputs, probs, chosen);
+  set_axes (self, session, kind, as_figure_get_n_rows (self), n_columns);
+  set_text (self, session);
 
-  translation = as_session_get_translation (session);
-  as_figure_set_text (self, as_session_get_sentence (session), translation);
+  return TRUE;
 }
 
+void
+as_figure_set_session (AsFigure  *self,
+                       AsSession *session)
+{
+  g_return_if_fail (self != NULL);
+
+  if (!as_figure_set_session_attention (self, session, AS_ATTENTION_CROSS, 0, 0, NULL))
+    {
+      as_figure_set_matrix (self, 0, 0, NULL);
+      set_text (self, session);
+    }
+}

@@ -1,16 +1,35 @@
 #pragma once
 
 /* The adapter from a session to the figure: the only code that reads a
- * session (or a model) for the figure, which knows neither. */
+ * session for the figure, which knows neither sessions nor models. It turns
+ * one attention record of the session into the figure's matrix and two
+ * axes (with their labels, marks and words) and gives it the text. */
 
+#include "as-attention.h"
 #include "as-figure.h"
 #include "as-session.h"
 
 G_BEGIN_DECLS
 
-/* Takes the session's source tokens, steps and attention (copied); NULL
- * shows nothing. */
-void        as_figure_set_session     (AsFigure   *self,
-                                       AsSession  *session);
+/* Shows @session's attention of @kind, of @layer and @head (or
+ * AS_ATTENTION_MEAN: the mean of the heads), every step so far; NULL shows
+ * nothing. FALSE, with AS_ERROR_INVALID and the figure as it was, when the
+ * session's model has no such attention. */
+gboolean    as_figure_set_session_attention (AsFigure         *self,
+                                             AsSession        *session,
+                                             AsAttentionKind   kind,
+                                             guint             layer,
+                                             int               head,
+                                             GError          **error);
+/* The default: cross-attention, layer 0, head 0 (an empty figure with the
+ * session's text where the model has none). */
+void        as_figure_set_session           (AsFigure         *self,
+                                             AsSession        *session);
+
+/* The words of the row and the column axes of attention of @kind, as the
+ * adapter gives them ("decoder step", "source token", ...), for figures of
+ * the same kind made without a session. */
+const AsFigureAxisWords *as_figure_session_get_row_words    (AsAttentionKind kind);
+const AsFigureAxisWords *as_figure_session_get_column_words (AsAttentionKind kind);
 
 G_END_DECLS

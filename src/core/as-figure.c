@@ -34,20 +34,18 @@ invalidate_cells (AsFigure *self)
   g_clear_pointer (&self->cells, cairo_surface_destroy);
 }
 
+static const AsFigureAxisWords default_row_words = { .noun = "row" };
+static const AsFigureAxisWords default_column_words = { .noun = "column" };
+
 static void
 clear_data (AsFigure *self)
 {
   g_clear_pointer (&self->weights, g_free);
-  g_clear_pointer (&self->column_labels, g_strfreev);
-  g_clear_pointer (&self->column_unknown, g_free);
-  g_clear_pointer (&self->row_inputs, g_strfreev);
-  g_clear_pointer (&self->row_outputs, g_strfreev);
-  g_clear_pointer (&self->row_probs, g_free);
-  g_clear_pointer (&self->row_chosen, g_free);
+  g_clear_pointer (&self->rows, as_figure_axis_free);
+  g_clear_pointer (&self->columns, as_figure_axis_free);
   self->n_rows = 0;
   self->n_columns = 0;
   self->max_weight = 0.0f;
-  self->any_unknown = FALSE;
   invalidate_cells (self);
   invalidate_metrics (self);
 }
@@ -65,6 +63,7 @@ as_figure_new (void)
   self->accent = light_accent;
   self->warning = light_warning;
   self->zoom = 1.0;
+  as_figure_set_matrix (self, 0, 0, NULL);
 
   return self;
 }
@@ -108,18 +107,13 @@ as_figure_set_matrix (AsFigure    *self,
       self->max_weight = MAX (self->max_weight, self->weights[i]);
     }
 
-  self->column_labels = g_new0 (char *, n_columns + 1);
-  self->column_unknown = g_new0 (gboolean, MAX (n_columns, 1));
+  self->rows = as_figure_axis_new (self->n_rows, &default_row_words);
+  self->columns = as_figure_axis_new (n_columns, &default_column_words);
   for (guint c = 0; c < n_columns; c++)
-    self->column_labels[c] = g_strdup_printf ("%u", c + 1);
-
-  self->row_inputs = g_new0 (char *, self->n_rows + 1);
-  self->row_outputs = g_new0 (char *, self->n_rows + 1);
-  self->row_chosen = g_new0 (gboolean, MAX (self->n_rows, 1));
-  for (guint r = 0; r < self->n_rows; r++)
     {
-      self->row_inputs[r] = g_strdup ("");
-      self->row_outputs[r] = g_strdup ("");
+      g_autofree char *number = g_strdup_printf ("%u", c + 1);
+
+      as_figure_axis_set_label (self->columns, c, number);
     }
 
   if (self->step >= (int) self->n_rows)
@@ -127,50 +121,40 @@ as_figure_set_matrix (AsFigure    *self,
 }
 
 void
-as_figure_set_column_labels (AsFigure           *self,
-                             const char * const *labels,
-                             const gboolean     *unknown)
+as_figure_set_axes (AsFigure           *self,
+                    const AsFigureAxis *rows,
+                    const AsFigureAxis *columns)
 {
   g_return_if_fail (self != NULL);
-  g_return_if_fail (labels != NULL);
+  g_return_if_fail (rows == NULL || as_figure_axis_get_n (rows) == self->n_rows);
+  g_return_if_fail (columns == NULL || as_figure_axis_get_n (columns) == self->n_columns);
 
-  self->any_unknown = FALSE;
-  for (guint c = 0; c < self->n_columns; c++)
+  if (rows != NULL)
     {
-      g_free (self->column_labels[c]);
-      self->column_labels[c] = g_strdup (labels[c] != NULL ? labels[c] : "");
-      self->column_unknown[c] = unknown != NULL && unknown[c];
-      self->any_unknown |= self->column_unknown[c];
+      as_figure_axis_free (self->rows);
+      self->rows = as_figure_axis_copy (rows);
+    }
+  if (columns != NULL)
+    {
+      as_figure_axis_free (self->columns);
+      self->columns = as_figure_axis_copy (columns);
     }
 
   invalidate_metrics (self);
 }
 
-void
-as_figure_set_row_labels (AsFigure           *self,
-                          const char * const *inputs,
-                          const char * const *outputs,
-                          const float        *probs,
-                          const gboolean     *chosen)
+const AsFigureAxis *
+as_figure_get_row_axis (AsFigure *self)
 {
-  g_return_if_fail (self != NULL);
-  g_return_if_fail (inputs != NULL || self->n_rows == 0);
-  g_return_if_fail (outputs != NULL || self->n_rows == 0);
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->rows;
+}
 
-  g_clear_pointer (&self->row_probs, g_free);
-  if (probs != NULL && self->n_rows > 0)
-    self->row_probs = g_memdup2 (probs, sizeof (float) * self->n_rows);
-
-  for (guint r = 0; r < self->n_rows; r++)
-    {
-      g_free (self->row_inputs[r]);
-      g_free (self->row_outputs[r]);
-      self->row_inputs[r] = g_strdup (inputs[r] != NULL ? inputs[r] : "");
-      self->row_outputs[r] = g_strdup (outputs[r] != NULL ? outputs[r] : "");
-      self->row_chosen[r] = chosen != NULL && chosen[r];
-    }
-
-  invalidate_metrics (self);
+const AsFigureAxis *
+as_figure_get_column_axis (AsFigure *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->columns;
 }
 
 void
@@ -218,7 +202,7 @@ as_figure_get_column_label (AsFigure *self,
 {
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (column < self->n_columns, NULL);
-  return self->column_labels[column];
+  return as_figure_axis_get_label (self->columns, column);
 }
 
 gboolean
@@ -227,7 +211,7 @@ as_figure_get_column_unknown (AsFigure *self,
 {
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (column < self->n_columns, FALSE);
-  return self->column_unknown[column];
+  return (as_figure_axis_get_marks (self->columns, column) & AS_FIGURE_MARK_UNKNOWN) != 0;
 }
 
 const char *
@@ -236,7 +220,7 @@ as_figure_get_row_input (AsFigure *self,
 {
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (row < self->n_rows, NULL);
-  return self->row_inputs[row];
+  return as_figure_axis_get_input (self->rows, row);
 }
 
 const char *
@@ -245,7 +229,7 @@ as_figure_get_row_output (AsFigure *self,
 {
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (row < self->n_rows, NULL);
-  return self->row_outputs[row];
+  return as_figure_axis_get_label (self->rows, row);
 }
 
 /* Appearance */
@@ -431,19 +415,29 @@ char *
 _as_figure_subtitle_text (AsFigure *self)
 {
   GString *sub = g_string_new (NULL);
+  const AsFigureAxisWords *words = as_figure_axis_get_words (self->rows);
 
   if (self->n_rows > 0)
     {
       if (self->step < 0)
-        g_string_append_printf (sub, "All %u steps", self->n_rows);
+        {
+          g_autofree char *steps = _as_figure_axis_noun (self->rows, TRUE, FALSE, TRUE);
+
+          g_string_append_printf (sub, "All %u %s", self->n_rows, steps);
+        }
       else
-        g_string_append_printf (sub, "Step %d of %u: %s → %s", self->step + 1, self->n_rows,
-                                self->row_inputs[self->step], self->row_outputs[self->step]);
-      g_string_append (sub, "   ·   rows: token fed in → token that came out");
+        {
+          g_autofree char *step = _as_figure_axis_noun (self->rows, TRUE, TRUE, FALSE);
+          g_autofree char *entry = _as_figure_axis_entry_text (self->rows, (guint) self->step);
+
+          g_string_append_printf (sub, "%s %d of %u: %s", step, self->step + 1, self->n_rows, entry);
+        }
+      if (words->legend != NULL)
+        g_string_append_printf (sub, "   ·   rows: %s", words->legend);
     }
-  if (self->any_unknown)
+  if (as_figure_axis_has_mark (self->rows, AS_FIGURE_MARK_UNKNOWN) ||
+      as_figure_axis_has_mark (self->columns, AS_FIGURE_MARK_UNKNOWN))
     g_string_append (sub, "   ·   ? not in the vocabulary");
 
   return g_string_free (sub, FALSE);
 }
-

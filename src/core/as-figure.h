@@ -16,6 +16,7 @@
 #include <glib.h>
 
 #include "as-colormap.h"
+#include "as-figure-axis.h"
 
 G_BEGIN_DECLS
 
@@ -60,24 +61,20 @@ int         as_figure_get_step        (AsFigure   *self);
 void        as_figure_set_scale       (AsFigure     *self,
                                        AsFigureScale scale);
 
-/* The same data without a session (tests, other front ends). @weights is
- * (@n_rows, @n_columns), row-major; it is copied. Resets the labels. */
+/* The matrix: @weights is (@n_rows, @n_columns), row-major; it is copied.
+ * Resets the axes to plain ones (rows without labels, columns numbered). */
 void        as_figure_set_matrix      (AsFigure    *self,
                                        guint        n_rows,
                                        guint        n_columns,
                                        const float *weights);
-/* @labels: n_columns source tokens as typed; @unknown: n_columns flags or NULL. */
-void        as_figure_set_column_labels (AsFigure           *self,
-                                         const char * const *labels,
-                                         const gboolean     *unknown);
-/* n_rows each: the token fed in, the token that came out, the model's
- * probability of the latter (NULL: none shown), whether it was forced or
- * picked rather than the model's own choice (NULL: none was). */
-void        as_figure_set_row_labels  (AsFigure           *self,
-                                       const char * const *inputs,
-                                       const char * const *outputs,
-                                       const float        *probs,
-                                       const gboolean     *chosen);
+/* What the rows and the columns stand for (copied; NULL keeps the axis as
+ * it is): @rows has n_rows entries, @columns n_columns. The tooltips, the
+ * subtitle and the exported file's description use their words. */
+void        as_figure_set_axes        (AsFigure           *self,
+                                       const AsFigureAxis *rows,
+                                       const AsFigureAxis *columns);
+const AsFigureAxis *as_figure_get_row_axis    (AsFigure *self);
+const AsFigureAxis *as_figure_get_column_axis (AsFigure *self);
 /* For the default title and the exported file's description. */
 void        as_figure_set_text        (AsFigure   *self,
                                        const char *sentence,
@@ -90,8 +87,10 @@ float       as_figure_get_weight      (AsFigure   *self,
                                        guint       column);
 const char *as_figure_get_column_label (AsFigure  *self,
                                         guint      column);
+/* Whether the column has AS_FIGURE_MARK_UNKNOWN. */
 gboolean    as_figure_get_column_unknown (AsFigure *self,
                                           guint     column);
+/* A row's input (NULL where the row axis has none) and its label. */
 const char *as_figure_get_row_input   (AsFigure   *self,
                                        guint       row);
 const char *as_figure_get_row_output  (AsFigure   *self,

@@ -36,6 +36,38 @@ static const float small_weights[3 * 4] = {
   0.00f, 0.05f, 0.15f, 0.80f,
 };
 
+/* Axes as the viewer shows cross-attention (with the session adapter's
+ * words): @columns (NULL: numbered, as set_matrix left them) are source
+ * tokens, @unknown (or NULL) marking those the model does not know; the
+ * rows are decoder steps, @inputs → @outputs, with @probs. */
+static void
+set_cross_axes (AsFigure           *figure,
+                const char * const *columns,
+                const gboolean     *unknown,
+                const char * const *inputs,
+                const char * const *outputs,
+                const float        *probs)
+{
+  guint n_rows = as_figure_get_n_rows (figure);
+  guint n_columns = as_figure_get_n_columns (figure);
+  g_autoptr (AsFigureAxis) rows = as_figure_axis_new (n_rows, as_figure_session_get_row_words (AS_ATTENTION_CROSS));
+  g_autoptr (AsFigureAxis) source = as_figure_axis_new (n_columns, as_figure_session_get_column_words (AS_ATTENTION_CROSS));
+
+  for (guint r = 0; r < n_rows; r++)
+    {
+      as_figure_axis_set_input (rows, r, inputs[r]);
+      as_figure_axis_set_label (rows, r, outputs[r]);
+      as_figure_axis_set_value (rows, r, probs[r]);
+    }
+  for (guint c = 0; columns != NULL && c < n_columns; c++)
+    {
+      as_figure_axis_set_label (source, c, columns[c]);
+      if (unknown != NULL && unknown[c])
+        as_figure_axis_set_marks (source, c, AS_FIGURE_MARK_UNKNOWN);
+    }
+  as_figure_set_axes (figure, rows, columns != NULL ? source : NULL);
+}
+
 static AsFigure *
 small_figure (void)
 {
@@ -47,8 +79,7 @@ small_figure (void)
   const float probs[] = { 0.9f, 0.8f, 0.7f };
 
   as_figure_set_matrix (figure, 3, 4, small_weights);
-  as_figure_set_column_labels (figure, columns, unknown);
-  as_figure_set_row_labels (figure, inputs, outputs, probs, NULL);
+  set_cross_axes (figure, columns, unknown, inputs, outputs, probs);
   as_figure_set_text (figure, "i am hungry", "我饿");
   return figure;
 }
@@ -207,9 +238,7 @@ matrix_figure (const TestMatrix *matrix)
 
   g_assert_cmpuint (matrix->n_rows, ==, 3);
   as_figure_set_matrix (figure, matrix->n_rows, matrix->n_columns, matrix->weights);
-  if (matrix->n_columns == 5)
-    as_figure_set_column_labels (figure, columns, NULL);
-  as_figure_set_row_labels (figure, inputs, outputs, probs, NULL);
+  set_cross_axes (figure, matrix->n_columns == 5 ? columns : NULL, NULL, inputs, outputs, probs);
   as_figure_set_text (figure, "the cat sat down", "le chat");
   return figure;
 }
@@ -1633,6 +1662,47 @@ test_session (void)
       for (guint c = 0; c < 4; c++)
         g_assert_cmpfloat (as_figure_get_weight (figure, r, c), ==, as_session_get_cross_attention (session, r)[c]);
     }
+
+  /* the adapter's words: the tooltips read as they did before the figure
+   * had axes */
+  {
+    g_autofree char *cell = as_figure_describe (figure, AS_FIGURE_PART_CELL, 1, 1);
+    g_autofree char *row = as_figure_describe (figure, AS_FIGURE_PART_ROW_LABEL, 0, -1);
+    g_autofree char *column = as_figure_describe (figure, AS_FIGURE_PART_COLUMN_LABEL, -1, 1);
+
+    g_assert_cmpstr (cell, ==,
+                     "Source: qwerty (not in the vocabulary)\n"
+                     "Target: bonjour (fed in: monde)\n"
+                     "Weight: 0.004\n"
+                     "Step 2 of 5");
+    g_assert_cmpstr (row, ==,
+                     "Step 1 of 5: fed in SOS, came out monde, probability 0.994\n"
+                     "Looked most at hello (0.996)");
+    g_assert_cmpstr (column, ==,
+                     "Source token 2 of 4: qwerty\n"
+                     "Not in the model's vocabulary: read as the unknown token\n"
+                     "Most attended at step 4 (!, 0.082)");
+  }
+
+  /* the mean of the model's one head is that head */
+  g_assert_true (as_figure_set_session_attention (figure, session, AS_ATTENTION_CROSS, 0, AS_ATTENTION_MEAN,
+                                                  &error));
+  g_assert_no_error (error);
+  for (guint r = 0; r < as_figure_get_n_rows (figure); r++)
+    for (guint c = 0; c < 4; c++)
+      g_assert_cmpfloat (as_figure_get_weight (figure, r, c), ==, as_session_get_cross_attention (session, r)[c]);
+
+  /* attention the model does not have: refused, the figure as it was */
+  g_assert_false (as_figure_set_session_attention (figure, session, AS_ATTENTION_ENCODER_SELF, 0, 0, &error));
+  g_assert_error (error, AS_ERROR, AS_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (as_figure_set_session_attention (figure, session, AS_ATTENTION_CROSS, 1, 0, &error));
+  g_assert_error (error, AS_ERROR, AS_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_false (as_figure_set_session_attention (figure, session, AS_ATTENTION_CROSS, 0, 1, &error));
+  g_assert_error (error, AS_ERROR, AS_ERROR_INVALID);
+  g_assert_cmpuint (as_figure_get_n_columns (figure), ==, 4);
+  g_assert_cmpstr (as_figure_get_column_label (figure, 1), ==, "qwerty");
 }
 
 int

@@ -24,25 +24,32 @@ weight_pixel (AsFigure *self,
          (guint32) lround (b * 255.0);
 }
 
-static void
-ensure_cells (AsFigure *self)
+/* Panel @panel's cells as an image, one pixel per cell (per bin of cells,
+ * the largest weight, past MAX_IMAGE_SIDE), made once. */
+static cairo_surface_t *
+ensure_cells (AsFigure *self,
+              guint     panel)
 {
+  const float *weights = _as_figure_panel_weights (self, panel);
+  cairo_surface_t *surface;
   guint width, height;
   guchar *data;
   int stride;
 
-  if (self->cells != NULL || self->n_rows == 0 || self->n_columns == 0)
-    return;
+  if (self->cells == NULL)
+    self->cells = g_new0 (cairo_surface_t *, _as_figure_n_panels (self));
+  if (self->cells[panel] != NULL)
+    return self->cells[panel];
 
   self->bin_x = (self->n_columns + MAX_IMAGE_SIDE - 1) / MAX_IMAGE_SIDE;
   self->bin_y = (self->n_rows + MAX_IMAGE_SIDE - 1) / MAX_IMAGE_SIDE;
   width = (self->n_columns + self->bin_x - 1) / self->bin_x;
   height = (self->n_rows + self->bin_y - 1) / self->bin_y;
 
-  self->cells = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) width, (int) height);
-  cairo_surface_flush (self->cells);
-  data = cairo_image_surface_get_data (self->cells);
-  stride = cairo_image_surface_get_stride (self->cells);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) width, (int) height);
+  cairo_surface_flush (surface);
+  data = cairo_image_surface_get_data (surface);
+  stride = cairo_image_surface_get_stride (surface);
 
   for (guint y = 0; y < height; y++)
     {
@@ -54,13 +61,15 @@ ensure_cells (AsFigure *self)
 
           for (guint r = y * self->bin_y; r < MIN ((y + 1) * self->bin_y, self->n_rows); r++)
             for (guint c = x * self->bin_x; c < MIN ((x + 1) * self->bin_x, self->n_columns); c++)
-              w = MAX (w, self->weights[(gsize) r * self->n_columns + c]);
+              w = MAX (w, weights[(gsize) r * self->n_columns + c]);
 
           line[x] = weight_pixel (self, w);
         }
     }
 
-  cairo_surface_mark_dirty (self->cells);
+  cairo_surface_mark_dirty (surface);
+  self->cells[panel] = surface;
+  return surface;
 }
 
 static void
@@ -147,19 +156,30 @@ visible_range (double origin,
   *last = (guint) CLAMP (b, 0.0, (double) n);   /* exclusive */
 }
 
+/* One panel: its cells (those in view), the rows after the step dimmed and
+ * the step outlined. The single view and every panel of a grid. */
 static void
-draw_cells (AsFigure             *self,
+draw_panel (AsFigure             *self,
             cairo_t              *cr,
-            const AsFigureLayout *l)
+            const AsFigureLayout *l,
+            guint                 panel)
 {
+  const float *weights = _as_figure_panel_weights (self, panel);
+  AsFigurePanelFrame frame;
+  const AsFigureRect *view = &frame.view;
+  double ox, oy;
   guint r0, r1, c0, c1;
 
+  _as_figure_panel_frame (self, l, panel, &frame);
+  ox = frame.ox;
+  oy = frame.oy;
+
   cairo_save (cr);
-  cairo_rectangle (cr, l->grid.x, l->grid.y, l->grid.width, l->grid.height);
+  cairo_rectangle (cr, view->x, view->y, view->width, view->height);
   cairo_clip (cr);
 
-  visible_range (l->ox, l->cell, l->grid.x, l->grid.width, self->n_columns, &c0, &c1);
-  visible_range (l->oy, l->cell, l->grid.y, l->grid.height, self->n_rows, &r0, &r1);
+  visible_range (ox, l->cell, view->x, view->width, self->n_columns, &c0, &c1);
+  visible_range (oy, l->cell, view->y, view->height, self->n_rows, &r0, &r1);
 
   if (target_is_vector (cr) && (gsize) self->n_rows * self->n_columns <= VECTOR_CELLS)
     {
@@ -172,10 +192,10 @@ draw_cells (AsFigure             *self,
             double over_x = c + 1 < c1 ? 0.5 : 0.0;
             double over_y = r + 1 < r1 ? 0.5 : 0.0;
 
-            as_figure_weight_color (self, self->weights[(gsize) r * self->n_columns + c],
+            as_figure_weight_color (self, weights[(gsize) r * self->n_columns + c],
                                     &red, &green, &blue);
             cairo_set_source_rgb (cr, red, green, blue);
-            cairo_rectangle (cr, l->ox + c * l->cell, l->oy + r * l->cell,
+            cairo_rectangle (cr, ox + c * l->cell, oy + r * l->cell,
                              l->cell + over_x, l->cell + over_y);
             cairo_fill (cr);
           }
@@ -185,18 +205,17 @@ draw_cells (AsFigure             *self,
       cairo_pattern_t *pattern;
       cairo_matrix_t matrix;
 
-      ensure_cells (self);
-      pattern = cairo_pattern_create_for_surface (self->cells);
+      pattern = cairo_pattern_create_for_surface (ensure_cells (self, panel));
       /* pattern space = image pixels; user space = figure pixels */
       cairo_matrix_init_scale (&matrix, 1.0 / (l->cell * self->bin_x), 1.0 / (l->cell * self->bin_y));
-      cairo_matrix_translate (&matrix, -l->ox, -l->oy);
+      cairo_matrix_translate (&matrix, -ox, -oy);
       cairo_pattern_set_matrix (pattern, &matrix);
       cairo_pattern_set_filter (pattern, l->cell * MIN (self->bin_x, self->bin_y) >= 1.0
                                          ? CAIRO_FILTER_NEAREST : CAIRO_FILTER_GOOD);
       cairo_pattern_set_extend (pattern, CAIRO_EXTEND_PAD);
       cairo_set_source (cr, pattern);
-      cairo_rectangle (cr, MAX (l->ox, l->grid.x), MAX (l->oy, l->grid.y),
-                       MIN (l->grid_w, l->grid.width), MIN (l->grid_h, l->grid.height));
+      cairo_rectangle (cr, MAX (ox, view->x), MAX (oy, view->y),
+                       MIN (l->grid_w, view->width), MIN (l->grid_h, view->height));
       cairo_fill (cr);
       cairo_pattern_destroy (pattern);
     }
@@ -204,10 +223,10 @@ draw_cells (AsFigure             *self,
   /* Rows after the step: dimmed. The current one: outlined. */
   if (self->step >= 0 && self->step + 1 < (int) self->n_rows)
     {
-      double y = l->oy + (self->step + 1) * l->cell;
+      double y = oy + (self->step + 1) * l->cell;
 
       set_color (cr, &self->bg, DIM_ALPHA);
-      cairo_rectangle (cr, l->grid.x, y, l->grid.width, l->grid.y + l->grid.height - y);
+      cairo_rectangle (cr, view->x, y, view->width, view->y + view->height - y);
       cairo_fill (cr);
     }
 
@@ -215,18 +234,38 @@ draw_cells (AsFigure             *self,
 
   if (self->step >= 0)
     {
-      double y = l->oy + self->step * l->cell;
+      double y = oy + self->step * l->cell;
       double lw = l->cell >= 8.0 ? 2.0 : 1.0;
 
-      if (y + l->cell > l->grid.y && y < l->grid.y + l->grid.height)
+      if (y + l->cell > view->y && y < view->y + view->height)
         {
           set_color (cr, &self->fg, 1.0);
           cairo_set_line_width (cr, lw);
-          cairo_rectangle (cr, l->grid.x - lw / 2, y - lw / 2,
-                           l->grid.width + lw, l->cell + lw);
+          cairo_rectangle (cr, view->x - lw / 2, y - lw / 2,
+                           view->width + lw, l->cell + lw);
           cairo_stroke (cr);
         }
     }
+}
+
+/* A panel's caption, above its cells: "Layer 0 · head 1". */
+static void
+draw_caption (AsFigure             *self,
+              cairo_t              *cr,
+              PangoContext         *context,
+              const AsFigureLayout *l,
+              guint                 panel)
+{
+  g_autoptr (PangoLayout) caption = NULL;
+  g_autofree char *text = _as_figure_panel_caption (self, panel);
+  AsFigurePanelFrame frame;
+
+  _as_figure_panel_frame (self, l, panel, &frame);
+  caption = _as_figure_make_layout (self, context, text, LABEL_PX, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
+  pango_layout_set_width (caption, (int) (MAX (l->grid_w, 1.0) * PANGO_SCALE));
+  pango_layout_set_ellipsize (caption, PANGO_ELLIPSIZE_END);
+  set_color (cr, &self->fg, 0.7);
+  show_text (cr, caption, frame.ox, frame.oy - l->caption_h);
 }
 
 /* Entry @i of @axis as text to draw: its label in @weight, italic when it
@@ -511,11 +550,22 @@ _as_figure_draw_layout (AsFigure             *self,
 
   draw_title (self, cr, context, l);
 
-  if (self->n_columns > 0)
+  if (self->n_columns > 0 && l->panel_grid)
+    {
+      for (guint p = 0; p < _as_figure_n_panels (self); p++)
+        {
+          draw_caption (self, cr, context, l, p);
+          if (self->n_rows > 0)
+            draw_panel (self, cr, l, p);
+        }
+      if (self->n_rows > 0)
+        draw_colorbar (self, cr, context, l);
+    }
+  else if (self->n_columns > 0)
     {
       if (self->n_rows > 0)
         {
-          draw_cells (self, cr, l);
+          draw_panel (self, cr, l, 0);
           draw_row_labels (self, cr, context, l);
           draw_colorbar (self, cr, context, l);
         }

@@ -36,16 +36,40 @@ in_rect (const AsFigureRect *r,
   return x >= r->x && x < r->x + r->width && y >= r->y && y < r->y + r->height;
 }
 
+/* The panel whose visible cells hold (@x, @y), and where it is. */
+static gboolean
+panel_under (AsFigure             *self,
+             const AsFigureLayout *l,
+             double                x,
+             double                y,
+             guint                *panel,
+             AsFigurePanelFrame   *frame)
+{
+  for (guint p = 0; p < _as_figure_n_panels (self); p++)
+    {
+      _as_figure_panel_frame (self, l, p, frame);
+      if (in_rect (&frame->view, x, y))
+        {
+          *panel = p;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
+
 AsFigurePart
-as_figure_hit_test (AsFigure *self,
-                    double    width,
-                    double    height,
-                    double    x,
-                    double    y,
-                    int      *row,
-                    int      *column)
+as_figure_hit_test_panel (AsFigure *self,
+                          double    width,
+                          double    height,
+                          double    x,
+                          double    y,
+                          int      *panel,
+                          int      *row,
+                          int      *column)
 {
   const AsFigureLayout *l;
+  AsFigurePanelFrame frame;
+  guint hit = 0;
   int r = -1, c = -1;
   AsFigurePart part = AS_FIGURE_PART_NONE;
 
@@ -55,10 +79,10 @@ as_figure_hit_test (AsFigure *self,
 
   if (self->n_columns > 0)
     {
-      if (self->n_rows > 0 && in_rect (&l->grid, x, y))
+      if (self->n_rows > 0 && panel_under (self, l, x, y, &hit, &frame))
         {
-          r = interval_index (y, l->oy, l->cell, self->n_rows);
-          c = interval_index (x, l->ox, l->cell, self->n_columns);
+          r = interval_index (y, frame.oy, l->cell, self->n_rows);
+          c = interval_index (x, frame.ox, l->cell, self->n_columns);
           if (r >= 0 && c >= 0)
             part = AS_FIGURE_PART_CELL;
         }
@@ -83,6 +107,8 @@ as_figure_hit_test (AsFigure *self,
   else if (part == AS_FIGURE_PART_COLUMN_LABEL)
     r = -1;
 
+  if (panel != NULL)
+    *panel = part == AS_FIGURE_PART_NONE ? -1 : (int) hit;
   if (row != NULL)
     *row = r;
   if (column != NULL)
@@ -91,6 +117,17 @@ as_figure_hit_test (AsFigure *self,
   return part;
 }
 
+AsFigurePart
+as_figure_hit_test (AsFigure *self,
+                    double    width,
+                    double    height,
+                    double    x,
+                    double    y,
+                    int      *row,
+                    int      *column)
+{
+  return as_figure_hit_test_panel (self, width, height, x, y, NULL, row, column);
+}
 
 /* Tooltips */
 
@@ -211,32 +248,64 @@ describe_column (AsFigure    *self,
 }
 
 char *
-as_figure_describe (AsFigure    *self,
-                    AsFigurePart part,
-                    int          row,
-                    int          column)
+as_figure_describe_panel (AsFigure    *self,
+                          AsFigurePart part,
+                          int          panel,
+                          int          row,
+                          int          column)
 {
+  const float *weights;
+  char *text;
+
   g_return_val_if_fail (self != NULL, NULL);
+
+  if (panel < 0 || panel >= (int) _as_figure_n_panels (self))
+    return NULL;
+  weights = _as_figure_panel_weights (self, panel);
 
   switch (part)
     {
     case AS_FIGURE_PART_CELL:
       if (row < 0 || row >= (int) self->n_rows || column < 0 || column >= (int) self->n_columns)
         return NULL;
-      return describe_cell (self, self->weights, row, column);
+      text = describe_cell (self, weights, row, column);
+      break;
 
     case AS_FIGURE_PART_ROW_LABEL:
       if (row < 0 || row >= (int) self->n_rows)
         return NULL;
-      return describe_row (self, self->weights, row);
+      text = describe_row (self, weights, row);
+      break;
 
     case AS_FIGURE_PART_COLUMN_LABEL:
       if (column < 0 || column >= (int) self->n_columns)
         return NULL;
-      return describe_column (self, self->weights, column);
+      text = describe_column (self, weights, column);
+      break;
 
     case AS_FIGURE_PART_NONE:
     default:
       return NULL;
     }
+
+  /* which panel of a grid */
+  if (_as_figure_n_panels (self) > 1)
+    {
+      g_autofree char *caption = _as_figure_panel_caption (self, panel);
+      char *with_caption = g_strconcat (text, "\n", caption, NULL);
+
+      g_free (text);
+      text = with_caption;
+    }
+
+  return text;
+}
+
+char *
+as_figure_describe (AsFigure    *self,
+                    AsFigurePart part,
+                    int          row,
+                    int          column)
+{
+  return as_figure_describe_panel (self, part, 0, row, column);
 }

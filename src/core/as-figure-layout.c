@@ -172,6 +172,49 @@ bar_total_width (AsFigure *self)
   return GAP * 2 + BAR_WIDTH + 4.0 + 2.0 + self->tick_w;
 }
 
+/* A grid of panels, @n_layers rows of @n_heads, shown whole from @top on:
+ * each panel's caption above its cells, the colour bar on the right. */
+static void
+compute_panel_grid (AsFigure       *self,
+                    double          width,
+                    double          height,
+                    double          top,
+                    AsFigureLayout *l)
+{
+  double avail_w, avail_h, fit, cell, block_w, left;
+
+  l->panel_grid = TRUE;
+  l->caption_h = self->line_h + 2.0;
+
+  avail_w = MAX (width - 2 * MARGIN - bar_total_width (self) - (self->n_heads - 1) * PANEL_GAP, 1.0);
+  avail_h = MAX (height - top - MARGIN - self->n_layers * l->caption_h - (self->n_layers - 1) * PANEL_GAP, 1.0);
+  fit = avail_w / ((double) self->n_heads * self->n_columns);
+  if (self->n_rows > 0)
+    fit = MIN (fit, avail_h / ((double) self->n_layers * self->n_rows));
+  cell = MIN (fit, MAX_CELL);
+  if (cell >= SNAP_CELL)
+    cell = floor (cell);
+  l->cell = MAX (cell, 0.25);
+
+  l->grid_w = l->cell * self->n_columns;
+  l->grid_h = l->cell * self->n_rows;
+  l->panel_dx = l->grid_w + PANEL_GAP;
+  l->panel_dy = l->caption_h + l->grid_h + PANEL_GAP;
+
+  block_w = self->n_heads * l->panel_dx - PANEL_GAP + bar_total_width (self);
+  left = floor (MARGIN + MAX (0.0, (width - 2 * MARGIN - block_w) / 2.0));
+  l->grid = (AsFigureRect) { left, top, self->n_heads * l->panel_dx - PANEL_GAP,
+                             self->n_layers * l->panel_dy - PANEL_GAP };
+  l->column_area = (AsFigureRect) { left, top, 0.0, 0.0 };
+  l->row_area = (AsFigureRect) { left, top, 0.0, 0.0 };
+  l->ox = left;
+  l->oy = top + l->caption_h;
+
+  if (self->n_rows > 0)
+    l->bar = (AsFigureRect) { l->grid.x + l->grid.width + GAP * 2, l->oy, BAR_WIDTH,
+                              MAX (l->grid.height - l->caption_h, MIN (BAR_MIN_HEIGHT, avail_h)) };
+}
+
 void
 _as_figure_compute_layout (AsFigure       *self,
                            double          width,
@@ -198,6 +241,12 @@ _as_figure_compute_layout (AsFigure       *self,
 
   if (self->n_columns == 0)
     return;
+
+  if (_as_figure_n_panels (self) > 1)
+    {
+      compute_panel_grid (self, width, height, top, l);
+      return;
+    }
 
   avail_w = MAX (width - 2 * MARGIN - self->row_label_w - (self->n_rows > 0 ? GAP : 0.0) -
                  bar_total_width (self), 1.0);
@@ -264,11 +313,30 @@ _as_figure_screen_layout (AsFigure *self,
       self->layout.width != width || self->layout.height != height)
     {
       _as_figure_compute_layout (self, width, height, self->zoom, self->min_cell,
-                      self->scroll_x, self->scroll_y, &self->layout);
+                                 self->scroll_x, self->scroll_y, &self->layout);
       self->layout_valid = TRUE;
     }
 
   return &self->layout;
+}
+
+void
+_as_figure_panel_frame (AsFigure             *self,
+                        const AsFigureLayout *l,
+                        guint                 panel,
+                        AsFigurePanelFrame   *frame)
+{
+  if (!l->panel_grid)
+    {
+      frame->ox = l->ox;
+      frame->oy = l->oy;
+      frame->view = l->grid;
+      return;
+    }
+
+  frame->ox = l->ox + (panel % self->n_heads) * l->panel_dx;
+  frame->oy = l->oy + (panel / self->n_heads) * l->panel_dy;
+  frame->view = (AsFigureRect) { frame->ox, frame->oy, l->grid_w, l->grid_h };
 }
 
 void
@@ -294,21 +362,34 @@ as_figure_get_natural_size (AsFigure *self,
                             int      *width,
                             int      *height)
 {
-  double cell, column_h, w, h, title_w;
+  double cell, column_h, grid_h, w, h, title_w;
   guint n;
 
   g_return_if_fail (self != NULL);
 
   ensure_metrics (self);
 
-  n = MAX (MAX (self->n_rows, self->n_columns), 1);
-  cell = floor (CLAMP (NATURAL_GRID / n, NATURAL_MIN, NATURAL_CELL));
-  column_h = self->column_label_w + 4.0 <= cell ? self->line_h + 4.0 : self->column_label_w + 8.0;
+  if (_as_figure_n_panels (self) > 1 && self->n_columns > 0)
+    {
+      /* the grid of panels, each under its caption */
+      n = MAX (MAX (self->n_layers * self->n_rows, self->n_heads * self->n_columns), 1);
+      cell = floor (CLAMP (NATURAL_GRID / n, NATURAL_MIN, NATURAL_CELL));
+      w = 2 * MARGIN + self->n_heads * (cell * self->n_columns + PANEL_GAP) - PANEL_GAP + bar_total_width (self);
+      grid_h = self->n_layers * (self->line_h + 2.0 + cell * self->n_rows + PANEL_GAP) - PANEL_GAP;
+      h = MARGIN + self->title_h + 2.0 + self->subtitle_h + GAP * 2 +
+          MAX (grid_h, self->n_rows > 0 ? BAR_MIN_HEIGHT + self->line_h + 2.0 : 0.0) + MARGIN;
+    }
+  else
+    {
+      n = MAX (MAX (self->n_rows, self->n_columns), 1);
+      cell = floor (CLAMP (NATURAL_GRID / n, NATURAL_MIN, NATURAL_CELL));
+      column_h = self->column_label_w + 4.0 <= cell ? self->line_h + 4.0 : self->column_label_w + 8.0;
 
-  w = 2 * MARGIN + self->row_label_w + (self->n_rows > 0 ? GAP : 0.0) +
-      cell * self->n_columns + bar_total_width (self);
-  h = MARGIN + self->title_h + 2.0 + self->subtitle_h + GAP * 2 + column_h +
-      MAX (cell * self->n_rows, self->n_rows > 0 ? BAR_MIN_HEIGHT : 0.0) + MARGIN;
+      w = 2 * MARGIN + self->row_label_w + (self->n_rows > 0 ? GAP : 0.0) +
+          cell * self->n_columns + bar_total_width (self);
+      h = MARGIN + self->title_h + 2.0 + self->subtitle_h + GAP * 2 + column_h +
+          MAX (cell * self->n_rows, self->n_rows > 0 ? BAR_MIN_HEIGHT : 0.0) + MARGIN;
+    }
 
   /* wide enough for the title, within reason */
   {
@@ -330,17 +411,20 @@ as_figure_get_natural_size (AsFigure *self,
 
 /* Where things are */
 
-/* Cell (@row, @column), with its edges computed exactly as the hit test
- * computes them (origin + i * cell), so that x + width is the next cell's x. */
+/* Cell (@row, @column) of a panel whose cell (0, 0) is at (@ox, @oy), with
+ * its edges computed exactly as the hit test computes them (origin + i *
+ * cell), so that x + width is the next cell's x. */
 static AsFigureRect
 span_rect (const AsFigureLayout *l,
+           double                ox,
+           double                oy,
            guint                 row,
            guint                 column)
 {
-  double x0 = l->ox + column * l->cell;
-  double x1 = l->ox + (column + 1) * l->cell;
-  double y0 = l->oy + row * l->cell;
-  double y1 = l->oy + (row + 1) * l->cell;
+  double x0 = ox + column * l->cell;
+  double x1 = ox + (column + 1) * l->cell;
+  double y0 = oy + row * l->cell;
+  double y1 = oy + (row + 1) * l->cell;
 
   return (AsFigureRect) { x0, y0, x1 - x0, y1 - y0 };
 }
@@ -363,6 +447,30 @@ intersect (const AsFigureRect *a,
 }
 
 gboolean
+as_figure_get_panel_cell_rect (AsFigure     *self,
+                               double        width,
+                               double        height,
+                               guint         panel,
+                               guint         row,
+                               guint         column,
+                               AsFigureRect *rect)
+{
+  const AsFigureLayout *l;
+  AsFigurePanelFrame frame;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (rect != NULL, FALSE);
+
+  if (panel >= _as_figure_n_panels (self) || row >= self->n_rows || column >= self->n_columns)
+    return FALSE;
+
+  l = _as_figure_screen_layout (self, width, height);
+  _as_figure_panel_frame (self, l, panel, &frame);
+  *rect = span_rect (l, frame.ox, frame.oy, row, column);
+  return TRUE;
+}
+
+gboolean
 as_figure_get_cell_rect (AsFigure     *self,
                          double        width,
                          double        height,
@@ -370,16 +478,28 @@ as_figure_get_cell_rect (AsFigure     *self,
                          guint         column,
                          AsFigureRect *rect)
 {
+  return as_figure_get_panel_cell_rect (self, width, height, 0, row, column, rect);
+}
+
+gboolean
+as_figure_get_panel_rect (AsFigure     *self,
+                          double        width,
+                          double        height,
+                          guint         panel,
+                          AsFigureRect *rect)
+{
   const AsFigureLayout *l;
+  AsFigurePanelFrame frame;
 
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (rect != NULL, FALSE);
 
-  if (row >= self->n_rows || column >= self->n_columns)
+  if (panel >= _as_figure_n_panels (self) || self->n_columns == 0 || self->n_rows == 0)
     return FALSE;
 
   l = _as_figure_screen_layout (self, width, height);
-  *rect = span_rect (l, row, column);
+  _as_figure_panel_frame (self, l, panel, &frame);
+  *rect = frame.view;
   return TRUE;
 }
 
@@ -419,7 +539,9 @@ as_figure_get_row_rect (AsFigure     *self,
     return FALSE;
 
   l = _as_figure_screen_layout (self, width, height);
-  band = span_rect (l, row, 0);
+  if (l->panel_grid)
+    return FALSE;
+  band = span_rect (l, l->ox, l->oy, row, 0);
   band.x = l->row_area.x;
   band.width = l->grid.x + l->grid.width - l->row_area.x;
   visible = (AsFigureRect) { l->row_area.x, l->grid.y,
@@ -444,7 +566,9 @@ as_figure_get_column_rect (AsFigure     *self,
     return FALSE;
 
   l = _as_figure_screen_layout (self, width, height);
-  band = span_rect (l, 0, column);
+  if (l->panel_grid)
+    return FALSE;
+  band = span_rect (l, l->ox, l->oy, 0, column);
   band.y = l->column_area.y;
   band.height = l->grid.y + l->grid.height - l->column_area.y;
   visible = (AsFigureRect) { l->grid.x, l->column_area.y,

@@ -27,33 +27,48 @@ G_BEGIN_DECLS
 #define NATURAL_MIN     3.0    /* ...and at least this */
 #define DIM_ALPHA       0.78   /* how much of the background covers a row after the step */
 #define FONT_FAMILY     "Sans" /* fontconfig falls back per glyph (CJK, emoji, RTL) */
+#define PANEL_GAP       12.0   /* between the panels of a grid */
 
-
-/* Where everything is, for one size of the figure. */
+/* Where everything is, for one size of the figure. One panel (the single
+ * view) has its labels around it and may be zoomed and scrolled; a grid of
+ * panels is shown whole, each panel under its caption, without labels. */
 typedef struct
 {
   double width, height;      /* the area it was computed for */
   double sx, sy;             /* scroll actually applied */
   double cell;               /* cell side, pixels */
-  double grid_w, grid_h;     /* whole grid, cell * n */
+  double grid_w, grid_h;     /* one panel's whole matrix, cell * n */
   AsFigureRect title;
-  AsFigureRect grid;         /* the visible part of the grid */
-  AsFigureRect column_area;  /* above the grid, same x range */
-  AsFigureRect row_area;     /* left of the grid, same y range */
+  AsFigureRect grid;         /* the visible part of the panel; in a grid, all the panels */
+  AsFigureRect column_area;  /* above the grid, same x range (empty in a grid) */
+  AsFigureRect row_area;     /* left of the grid, same y range (empty in a grid) */
   AsFigureRect bar;          /* the colour bar itself */
-  double ox, oy;             /* where cell (0, 0) starts (scroll applied) */
+  double ox, oy;             /* where cell (0, 0) of panel 0 starts (scroll applied) */
   gboolean rotate_columns;
   guint column_every;        /* label thinning: every n-th label drawn */
   guint row_every;
+  gboolean panel_grid;       /* a grid of panels rather than one */
+  double caption_h;          /* a panel's caption, above its cells */
+  double panel_dx, panel_dy; /* from one panel's cell (0, 0) to its right and lower neighbours' */
 } AsFigureLayout;
+
+/* Panel @panel of a layout: its cell (0, 0) and the part of its cells
+ * that is visible. */
+typedef struct
+{
+  double       ox, oy;
+  AsFigureRect view;
+} AsFigurePanelFrame;
 
 struct _AsFigure
 {
   /* data */
   guint          n_rows;
   guint          n_columns;
-  float         *weights;         /* (n_rows, n_columns) */
-  float          max_weight;
+  guint          n_layers;        /* the panels: n_layers rows of n_heads */
+  guint          n_heads;
+  float         *weights;         /* (n_layers * n_heads, n_rows, n_columns) */
+  float          max_weight;      /* over every panel */
   AsFigureAxis  *rows;            /* n_rows entries */
   AsFigureAxis  *columns;         /* n_columns entries */
   char          *sentence;
@@ -73,7 +88,7 @@ struct _AsFigure
   double         scroll_y;
 
   /* caches */
-  cairo_surface_t *cells;         /* one pixel per cell (per bin past MAX_IMAGE_SIDE) */
+  cairo_surface_t **cells;        /* per panel, one pixel per cell (per bin past MAX_IMAGE_SIDE) */
   guint          bin_x, bin_y;    /* cells per image pixel */
   PangoContext  *pango;           /* for measuring */
   gboolean       metrics_valid;
@@ -107,6 +122,13 @@ char        *_as_figure_axis_entry_text (const AsFigureAxis *axis,
 
 /* as-figure.c */
 double       _as_figure_scale_max       (AsFigure *self);
+guint        _as_figure_n_panels        (AsFigure *self);
+/* Panel @panel's matrix, (n_rows, n_columns). */
+const float *_as_figure_panel_weights   (AsFigure *self,
+                                         guint     panel);
+/* "Layer 0 · head 1": what a panel of a grid shows. */
+char        *_as_figure_panel_caption   (AsFigure *self,
+                                         guint     panel);
 /* The first line: "sentence → translation"; the second: the step, how to
  * read the rows, the unknown-word marker. */
 char        *_as_figure_title_text      (AsFigure *self);
@@ -137,6 +159,10 @@ void         _as_figure_compute_layout  (AsFigure       *self,
 const AsFigureLayout *_as_figure_screen_layout (AsFigure *self,
                                                 double    width,
                                                 double    height);
+void         _as_figure_panel_frame     (AsFigure             *self,
+                                         const AsFigureLayout *l,
+                                         guint                 panel,
+                                         AsFigurePanelFrame   *frame);
 
 /* as-figure-draw.c */
 void         _as_figure_draw_layout     (AsFigure             *self,

@@ -262,6 +262,43 @@ as_figure_set_session_attention (AsFigure         *self,
   return TRUE;
 }
 
+gboolean
+as_figure_set_session_grid (AsFigure         *self,
+                            AsSession        *session,
+                            AsAttentionKind   kind,
+                            GError          **error)
+{
+  const AsAttention *attention;
+  g_autofree float *weights = NULL;
+  guint n_layers, n_heads, n_rows, n_columns;
+  gsize panel_size;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (session == NULL)
+    return as_figure_set_session_attention (self, NULL, kind, 0, 0, error);
+
+  attention = find_attention (session, kind, 0, 0, error);
+  if (attention == NULL)
+    return FALSE;
+
+  n_layers = as_attention_get_n_layers (attention);
+  n_heads = as_attention_get_n_heads (attention);
+  matrix_shape (session, attention, kind, &n_rows, &n_columns);
+  panel_size = (gsize) n_rows * n_columns;
+  weights = g_new0 (float, MAX (panel_size * n_layers * n_heads, 1));
+  for (guint l = 0; l < n_layers; l++)
+    for (guint h = 0; h < n_heads; h++)
+      copy_matrix (attention, l, (int) h, n_rows, n_columns, weights + ((gsize) l * n_heads + h) * panel_size);
+
+  as_figure_set_panels (self, n_layers, n_heads, n_rows, n_columns, weights);
+  set_axes (self, session, kind, as_figure_get_n_rows (self), n_columns);
+  set_text (self, session);
+
+  return TRUE;
+}
+
 void
 as_figure_set_session (AsFigure  *self,
                        AsSession *session)

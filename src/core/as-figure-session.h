@@ -21,6 +21,12 @@ gboolean    as_figure_set_session_attention (AsFigure         *self,
                                              guint             layer,
                                              int               head,
                                              GError          **error);
+/* Every layer and head of @session's attention of @kind, as a grid of
+ * panels (one row of panels per layer). FALSE as above. */
+gboolean    as_figure_set_session_grid      (AsFigure         *self,
+                                             AsSession        *session,
+                                             AsAttentionKind   kind,
+                                             GError          **error);
 /* The default: cross-attention, layer 0, head 0 (an empty figure with the
  * session's text where the model has none). */
 void        as_figure_set_session           (AsFigure         *self,

@@ -31,7 +31,11 @@ invalidate_metrics (AsFigure *self)
 static void
 invalidate_cells (AsFigure *self)
 {
-  g_clear_pointer (&self->cells, cairo_surface_destroy);
+  if (self->cells == NULL)
+    return;
+  for (guint p = 0; p < _as_figure_n_panels (self); p++)
+    g_clear_pointer (&self->cells[p], cairo_surface_destroy);
+  g_clear_pointer (&self->cells, g_free);
 }
 
 static const AsFigureAxisWords default_row_words = { .noun = "row" };
@@ -40,13 +44,15 @@ static const AsFigureAxisWords default_column_words = { .noun = "column" };
 static void
 clear_data (AsFigure *self)
 {
+  invalidate_cells (self);
   g_clear_pointer (&self->weights, g_free);
   g_clear_pointer (&self->rows, as_figure_axis_free);
   g_clear_pointer (&self->columns, as_figure_axis_free);
   self->n_rows = 0;
   self->n_columns = 0;
+  self->n_layers = 1;
+  self->n_heads = 1;
   self->max_weight = 0.0f;
-  invalidate_cells (self);
   invalidate_metrics (self);
 }
 
@@ -89,18 +95,37 @@ as_figure_set_matrix (AsFigure    *self,
                       guint        n_columns,
                       const float *weights)
 {
+  as_figure_set_panels (self, 1, 1, n_rows, n_columns, weights);
+}
+
+void
+as_figure_set_panels (AsFigure    *self,
+                      guint        n_layers,
+                      guint        n_heads,
+                      guint        n_rows,
+                      guint        n_columns,
+                      const float *weights)
+{
+  gsize panel_size, size;
+
   g_return_if_fail (self != NULL);
+  g_return_if_fail (n_layers > 0 && n_heads > 0);
   g_return_if_fail (weights != NULL || n_rows == 0 || n_columns == 0);
 
   clear_data (self);
 
   self->n_rows = n_columns > 0 ? n_rows : 0;
   self->n_columns = n_columns;
-  self->weights = g_new0 (float, (gsize) MAX (self->n_rows, 1) * MAX (n_columns, 1));
-  if (self->n_rows > 0)
-    memcpy (self->weights, weights, sizeof (float) * self->n_rows * n_columns);
+  self->n_layers = n_layers;
+  self->n_heads = n_heads;
+  panel_size = (gsize) self->n_rows * n_columns;
+  size = panel_size * n_layers * n_heads;
+  self->weights = g_new0 (float, MAX (size, 1));
+  /* panel by panel: @weights is (n_layers, n_heads, n_rows, n_columns) */
+  if (panel_size > 0)
+    memcpy (self->weights, weights, sizeof (float) * size);
 
-  for (gsize i = 0; i < (gsize) self->n_rows * n_columns; i++)
+  for (gsize i = 0; i < size; i++)
     {
       if (!isfinite (self->weights[i]))
         self->weights[i] = 0.0f;
@@ -190,10 +215,53 @@ as_figure_get_weight (AsFigure *self,
                       guint     row,
                       guint     column)
 {
+  return as_figure_get_panel_weight (self, 0, row, column);
+}
+
+guint
+_as_figure_n_panels (AsFigure *self)
+{
+  return self->n_layers * self->n_heads;
+}
+
+guint
+as_figure_get_n_panels (AsFigure *self)
+{
+  g_return_val_if_fail (self != NULL, 1);
+  return _as_figure_n_panels (self);
+}
+
+void
+as_figure_get_panel_grid (AsFigure *self,
+                          guint    *n_layers,
+                          guint    *n_heads)
+{
+  g_return_if_fail (self != NULL);
+
+  if (n_layers != NULL)
+    *n_layers = self->n_layers;
+  if (n_heads != NULL)
+    *n_heads = self->n_heads;
+}
+
+const float *
+_as_figure_panel_weights (AsFigure *self,
+                          guint     panel)
+{
+  return self->weights + (gsize) panel * self->n_rows * self->n_columns;
+}
+
+float
+as_figure_get_panel_weight (AsFigure *self,
+                            guint     panel,
+                            guint     row,
+                            guint     column)
+{
   g_return_val_if_fail (self != NULL, 0.0f);
+  g_return_val_if_fail (panel < _as_figure_n_panels (self), 0.0f);
   g_return_val_if_fail (row < self->n_rows && column < self->n_columns, 0.0f);
 
-  return self->weights[(gsize) row * self->n_columns + column];
+  return _as_figure_panel_weights (self, panel)[(gsize) row * self->n_columns + column];
 }
 
 const char *
@@ -410,6 +478,13 @@ _as_figure_title_text (AsFigure *self)
   return g_strdup ("Attention");
 }
 
+char *
+_as_figure_panel_caption (AsFigure *self,
+                          guint     panel)
+{
+  return g_strdup_printf ("Layer %u · head %u", panel / self->n_heads, panel % self->n_heads);
+}
+
 /* The second line: the step, how to read the rows, the unknown-word marker. */
 char *
 _as_figure_subtitle_text (AsFigure *self)
@@ -430,7 +505,9 @@ _as_figure_subtitle_text (AsFigure *self)
           g_autofree char *step = _as_figure_axis_noun (self->rows, TRUE, TRUE, FALSE);
           g_autofree char *entry = _as_figure_axis_entry_text (self->rows, (guint) self->step);
 
-          g_string_append_printf (sub, "%s %d of %u: %s", step, self->step + 1, self->n_rows, entry);
+          g_string_append_printf (sub, "%s %d of %u", step, self->step + 1, self->n_rows);
+          if (*entry != '\0')
+            g_string_append_printf (sub, ": %s", entry);
         }
       if (words->legend != NULL)
         g_string_append_printf (sub, "   ·   rows: %s", words->legend);

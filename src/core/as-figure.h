@@ -1,16 +1,24 @@
 #pragma once
 
-/* The attention figure: cells, source labels along the top, target rows
- * (input -> output) along the left, a colour bar with its scale, and a title.
- * Drawn with cairo in one place for the screen (the GTK widget), the
- * SVG/PNG/PDF export and the tests. Knows nothing of GTK.
+/* The attention figure: a matrix of weights, a row axis and a column axis
+ * (as-figure-axis.h: labels, marks and the words tooltips use), a colour
+ * bar with its scale, and a title. Drawn with cairo in one place for the
+ * screen (the GTK widget), the SVG/PNG/PDF export and the tests. Knows
+ * nothing of GTK, nor of sessions and models: as-figure-session.h turns a
+ * session into a figure.
  *
- * Rows are decoder steps (0-based), columns are source tokens. The cells are
- * rendered once into an image (one pixel per cell) and painted scaled with a
- * nearest-neighbour filter; SVG and PDF exports of a modest matrix get one
- * vector rectangle per cell instead. The layout (cell size, label areas,
- * which labels are shown) is computed once per size and reused by drawing,
- * hit testing and the widget's highlight. */
+ * The figure shows one matrix (a panel) with the row labels on its left and
+ * the column labels above it, zoomed and scrolled as asked; or several
+ * matrices over the same axes, one per layer and head, as a grid of panels,
+ * each under its caption, shown whole. The same function draws a panel in
+ * both. A panel's cells are rendered once into an image (one pixel per
+ * cell) and painted scaled with a nearest-neighbour filter; SVG and PDF
+ * exports of a modest matrix get one vector rectangle per cell instead. The
+ * layout is computed once per size and reused by drawing, hit testing and
+ * the widget's highlight.
+ *
+ * Files: as-figure.c (the object, its data and text), -layout.c, -draw.c,
+ * -hit.c (hit testing and tooltips), -export.c. */
 
 #include <cairo.h>
 #include <glib.h>
@@ -34,12 +42,12 @@ typedef struct
 typedef enum
 {
   AS_FIGURE_PART_NONE,
-  AS_FIGURE_PART_CELL,          /* row and column */
+  AS_FIGURE_PART_CELL,          /* row and column (and panel) */
   AS_FIGURE_PART_ROW_LABEL,     /* row */
   AS_FIGURE_PART_COLUMN_LABEL,  /* column */
 } AsFigurePart;
 
-/* How weights map to colours: 0..1, or 0..the largest weight of the matrix. */
+/* How weights map to colours: 0..1, or 0..the largest weight of the figure. */
 typedef enum
 {
   AS_FIGURE_SCALE_ONE,
@@ -51,19 +59,21 @@ typedef struct _AsFigure AsFigure;
 AsFigure   *as_figure_new             (void);
 void        as_figure_free            (AsFigure   *self);
 
-void        as_figure_set_colormap    (AsFigure   *self,
-                                       AsColormap  colormap);
-AsColormap  as_figure_get_colormap    (AsFigure   *self);
-/* -1 shows every step; otherwise rows after @step are dimmed and @step is outlined. */
-void        as_figure_set_step        (AsFigure   *self,
-                                       int         step);
-int         as_figure_get_step        (AsFigure   *self);
-void        as_figure_set_scale       (AsFigure     *self,
-                                       AsFigureScale scale);
+/* Data */
 
-/* The matrix: @weights is (@n_rows, @n_columns), row-major; it is copied.
+/* One matrix: @weights is (@n_rows, @n_columns), row-major; it is copied.
  * Resets the axes to plain ones (rows without labels, columns numbered). */
 void        as_figure_set_matrix      (AsFigure    *self,
+                                       guint        n_rows,
+                                       guint        n_columns,
+                                       const float *weights);
+/* A grid of panels, @n_layers rows of @n_heads: @weights is (@n_layers,
+ * @n_heads, @n_rows, @n_columns), copied; panel p is layer p / n_heads,
+ * head p % n_heads. One panel (1 x 1) is as_figure_set_matrix(). Resets
+ * the axes as that does. */
+void        as_figure_set_panels      (AsFigure    *self,
+                                       guint        n_layers,
+                                       guint        n_heads,
                                        guint        n_rows,
                                        guint        n_columns,
                                        const float *weights);
@@ -82,9 +92,20 @@ void        as_figure_set_text        (AsFigure   *self,
 
 guint       as_figure_get_n_rows      (AsFigure   *self);
 guint       as_figure_get_n_columns   (AsFigure   *self);
+/* 1, or n_layers * n_heads of a grid. */
+guint       as_figure_get_n_panels    (AsFigure   *self);
+void        as_figure_get_panel_grid  (AsFigure   *self,
+                                       guint      *n_layers,
+                                       guint      *n_heads);
+/* A weight of panel 0 (of the only panel, unless the figure is a grid). */
 float       as_figure_get_weight      (AsFigure   *self,
                                        guint       row,
                                        guint       column);
+float       as_figure_get_panel_weight (AsFigure  *self,
+                                        guint      panel,
+                                        guint      row,
+                                        guint      column);
+/* The axes' labels and marks, one at a time. */
 const char *as_figure_get_column_label (AsFigure  *self,
                                         guint      column);
 /* Whether the column has AS_FIGURE_MARK_UNKNOWN. */
@@ -95,6 +116,19 @@ const char *as_figure_get_row_input   (AsFigure   *self,
                                        guint       row);
 const char *as_figure_get_row_output  (AsFigure   *self,
                                        guint       row);
+
+/* How it is shown */
+
+void        as_figure_set_colormap    (AsFigure   *self,
+                                       AsColormap  colormap);
+AsColormap  as_figure_get_colormap    (AsFigure   *self);
+/* -1 shows every row; otherwise rows after @step are dimmed and @step is
+ * outlined (in every panel). */
+void        as_figure_set_step        (AsFigure   *self,
+                                       int         step);
+int         as_figure_get_step        (AsFigure   *self);
+void        as_figure_set_scale       (AsFigure     *self,
+                                       AsFigureScale scale);
 /* The colour a weight is painted with (sRGB, 0..1), under the current map and scale. */
 void        as_figure_weight_color    (AsFigure   *self,
                                        float       weight,
@@ -115,9 +149,10 @@ void        as_figure_get_colors      (AsFigure            *self,
                                        AsFigureColor       *accent,
                                        AsFigureColor       *warning);
 
-/* On screen: cells are never smaller than @min_cell (pixels) and are
- * @zoom (>= 1) times the size that fits; what does not fit is scrolled
- * by (@x, @y), clamped to as_figure_get_scroll_range(). */
+/* On screen, one panel: cells are never smaller than @min_cell (pixels)
+ * and are @zoom (>= 1) times the size that fits; what does not fit is
+ * scrolled by (@x, @y), clamped to as_figure_get_scroll_range(). A grid
+ * of panels is shown whole. */
 void        as_figure_set_min_cell    (AsFigure   *self,
                                        double      min_cell);
 void        as_figure_set_zoom        (AsFigure   *self,
@@ -126,6 +161,10 @@ double      as_figure_get_zoom        (AsFigure   *self);
 void        as_figure_set_scroll      (AsFigure   *self,
                                        double      x,
                                        double      y);
+
+/* Layout (as-figure-layout.c): where things are in the figure laid out in
+ * @width x @height */
+
 void        as_figure_get_scroll_range (AsFigure  *self,
                                         double     width,
                                         double     height,
@@ -136,17 +175,69 @@ void        as_figure_get_scroll_range (AsFigure  *self,
 void        as_figure_get_natural_size (AsFigure  *self,
                                         int       *width,
                                         int       *height);
+/* A cell of panel 0, unclipped. FALSE when out of range. */
+gboolean    as_figure_get_cell_rect   (AsFigure     *self,
+                                       double        width,
+                                       double        height,
+                                       guint         row,
+                                       guint         column,
+                                       AsFigureRect *rect);
+gboolean    as_figure_get_panel_cell_rect (AsFigure     *self,
+                                           double        width,
+                                           double        height,
+                                           guint         panel,
+                                           guint         row,
+                                           guint         column,
+                                           AsFigureRect *rect);
+/* The visible cell area: of the one panel, or of the whole grid. FALSE
+ * when the figure has no cells. */
+gboolean    as_figure_get_grid_rect   (AsFigure     *self,
+                                       double        width,
+                                       double        height,
+                                       AsFigureRect *rect);
+/* The visible cells of one panel. */
+gboolean    as_figure_get_panel_rect  (AsFigure     *self,
+                                       double        width,
+                                       double        height,
+                                       guint         panel,
+                                       AsFigureRect *rect);
+/* A row: its label and its cells, clipped to what is visible (one panel
+ * only: a grid has no labels). */
+gboolean    as_figure_get_row_rect    (AsFigure     *self,
+                                       double        width,
+                                       double        height,
+                                       guint         row,
+                                       AsFigureRect *rect);
+/* A column: its label and its cells, clipped to what is visible (one
+ * panel only). */
+gboolean    as_figure_get_column_rect (AsFigure     *self,
+                                       double        width,
+                                       double        height,
+                                       guint         column,
+                                       AsFigureRect *rect);
 
-/* Draws the whole figure into a @width x @height area of @cr. */
+/* Drawing (as-figure-draw.c): the whole figure into a @width x @height
+ * area of @cr. */
 void        as_figure_draw            (AsFigure   *self,
                                        cairo_t    *cr,
                                        double      width,
                                        double      height);
 
-/* Hit test of the figure laid out in @width x @height: which cell or label
- * is under (@x, @y). Cells and label strips are half-open: a point on the
- * border between two cells belongs to the right / lower one. @row and
- * @column are set to -1 when they do not apply. */
+/* Hit testing and tooltips (as-figure-hit.c) */
+
+/* Which cell or label is under (@x, @y). Cells and label strips are
+ * half-open: a point on the border between two cells belongs to the right
+ * / lower one. @panel (of a cell, or 0 for a label), @row and @column are
+ * set to -1 when they do not apply. */
+AsFigurePart as_figure_hit_test_panel (AsFigure   *self,
+                                       double      width,
+                                       double      height,
+                                       double      x,
+                                       double      y,
+                                       int        *panel,
+                                       int        *row,
+                                       int        *column);
+/* The same, for the figures of one panel. */
 AsFigurePart as_figure_hit_test       (AsFigure   *self,
                                        double      width,
                                        double      height,
@@ -154,40 +245,22 @@ AsFigurePart as_figure_hit_test       (AsFigure   *self,
                                        double      y,
                                        int        *row,
                                        int        *column);
-/* Where things are in that layout, unclipped. FALSE when out of range or
- * when the figure has nothing there. */
-gboolean    as_figure_get_cell_rect   (AsFigure     *self,
-                                       double        width,
-                                       double        height,
-                                       guint         row,
-                                       guint         column,
-                                       AsFigureRect *rect);
-/* The visible cell area (the part of the grid inside the view). */
-gboolean    as_figure_get_grid_rect   (AsFigure     *self,
-                                       double        width,
-                                       double        height,
-                                       AsFigureRect *rect);
-/* A row: its label and its cells, clipped to what is visible. */
-gboolean    as_figure_get_row_rect    (AsFigure     *self,
-                                       double        width,
-                                       double        height,
-                                       guint         row,
-                                       AsFigureRect *rect);
-/* A column: its label and its cells, clipped to what is visible. */
-gboolean    as_figure_get_column_rect (AsFigure     *self,
-                                       double        width,
-                                       double        height,
-                                       guint         column,
-                                       AsFigureRect *rect);
-
-/* What a tooltip says about a part (plain text), or NULL over nothing. */
+/* What a tooltip says about a part of @panel (plain text), or NULL over
+ * nothing. In a grid, the last line names the panel. */
+char       *as_figure_describe_panel  (AsFigure     *self,
+                                       AsFigurePart  part,
+                                       int           panel,
+                                       int           row,
+                                       int           column);
+/* The same, of panel 0. */
 char       *as_figure_describe        (AsFigure     *self,
                                        AsFigurePart  part,
                                        int           row,
                                        int           column);
 
-/* Writes the figure to @path as SVG, PNG or PDF by its extension, atomically:
- * a failure leaves no partial file and any existing file as it was. */
+/* Export (as-figure-export.c): writes the figure to @path as SVG, PNG or
+ * PDF by its extension, at its natural size, atomically: a failure leaves
+ * no partial file and any existing file as it was. */
 gboolean    as_figure_export          (AsFigure   *self,
                                        const char *path,
                                        GError    **error);

@@ -1609,6 +1609,128 @@ test_large_matrix (void)
   cairo_surface_destroy (surface);
 }
 
+/* A grid of panels: 2 layers x 3 heads over the same axes, panel p holding
+ * the 0..1 test matrix with its columns turned by p, so that no two panels
+ * are alike. Drawn at its natural size, at a window's and exported as PNG,
+ * with every row and with rows after step 1 dimmed: every cell centre of
+ * every panel has its weight's known colour, the panels do not overlap, the
+ * hit test names the panel, row and column of each cell centre and nothing
+ * between two panels, and a cell's tooltip ends with its panel's name. */
+static void
+test_panels (void)
+{
+  enum { N_LAYERS = 2, N_HEADS = 3, N_PANELS = N_LAYERS * N_HEADS, N_ROWS = 3, N_COLUMNS = 5 };
+  const char *columns[] = { "the", "cat", "sat", "down", "EOS" };
+  const char *inputs[] = { "SOS", "le", "chat" };
+  const char *outputs[] = { "le", "chat", "EOS" };
+  const float probs[] = { 0.9f, 0.8f, 0.7f };
+  float weights[N_PANELS * N_ROWS * N_COLUMNS];
+  g_autoptr (AsFigure) figure = as_figure_new ();
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *cell_text = NULL;
+  guint n_layers, n_heads;
+  int natural_w, natural_h;
+
+  for (guint p = 0; p < N_PANELS; p++)
+    for (guint r = 0; r < N_ROWS; r++)
+      for (guint c = 0; c < N_COLUMNS; c++)
+        weights[(p * N_ROWS + r) * N_COLUMNS + c] = full_weights[r * N_COLUMNS + (c + p) % N_COLUMNS];
+
+  as_figure_set_panels (figure, N_LAYERS, N_HEADS, N_ROWS, N_COLUMNS, weights);
+  set_cross_axes (figure, columns, NULL, inputs, outputs, probs);
+  as_figure_set_text (figure, "the cat sat down", "le chat");
+  g_assert_cmpuint (as_figure_get_n_panels (figure), ==, N_PANELS);
+  as_figure_get_panel_grid (figure, &n_layers, &n_heads);
+  g_assert_cmpuint (n_layers, ==, N_LAYERS);
+  g_assert_cmpuint (n_heads, ==, N_HEADS);
+  g_assert_cmpfloat (as_figure_get_panel_weight (figure, 4, 1, 2), ==, full_weights[1 * N_COLUMNS + 1]);
+  as_figure_get_natural_size (figure, &natural_w, &natural_h);
+
+  for (int step = -1; step <= 1; step += 2)
+    for (guint size = 0; size < 3; size++)
+      {
+        int width = size == 1 ? 900 : natural_w;
+        int height = size == 1 ? 700 : natural_h;
+        g_autofree char *where = g_strdup_printf ("the grid %s at %d x %d, step %d",
+                                                  size == 2 ? "exported as PNG" : "drawn", width, height, step);
+        cairo_surface_t *surface;
+
+        as_figure_set_step (figure, step);
+        surface = size == 2 ? export_and_read_back (figure, dir, "png") : draw_figure (figure, width, height);
+        check_size (surface, width, height, 0, where);
+
+        for (guint p = 0; p < N_PANELS; p++)
+          {
+            AsFigureRect panel, other, between;
+
+            g_assert_true (as_figure_get_panel_rect (figure, width, height, p, &panel));
+            for (guint q = p + 1; q < N_PANELS; q++)
+              {
+                g_assert_true (as_figure_get_panel_rect (figure, width, height, q, &other));
+                if (panel.x < other.x + other.width && other.x < panel.x + panel.width &&
+                    panel.y < other.y + other.height && other.y < panel.y + panel.height)
+                  g_error ("%s: panels %u and %u overlap", where, p, q);
+              }
+
+            /* between this panel and the next one on its right: nothing */
+            if (p % N_HEADS + 1 < N_HEADS)
+              {
+                int hit_panel, row, column;
+
+                g_assert_true (as_figure_get_panel_rect (figure, width, height, p + 1, &between));
+                g_assert_cmpfloat (panel.x + panel.width, <, between.x);
+                g_assert_cmpint (as_figure_hit_test_panel (figure, width, height,
+                                                           (panel.x + panel.width + between.x) / 2,
+                                                           panel.y + panel.height / 2,
+                                                           &hit_panel, &row, &column),
+                                 ==, AS_FIGURE_PART_NONE);
+                g_assert_cmpint (hit_panel, ==, -1);
+              }
+
+            for (guint r = 0; r < N_ROWS; r++)
+              for (guint c = 0; c < N_COLUMNS; c++)
+                {
+                  float weight = weights[(p * N_ROWS + r) * N_COLUMNS + c];
+                  const double *known = known_color (AS_COLORMAP_VIRIDIS, weight);
+                  double rgb[3] = { known[0], known[1], known[2] };
+                  g_autofree char *what = NULL;
+                  AsFigureRect cell;
+                  int hit_panel, row, column;
+
+                  if (step >= 0 && (int) r > step)
+                    for (guint i = 0; i < 3; i++)
+                      rgb[i] = rgb[i] * (1 - DIMMED) + 1.0 * DIMMED;
+                  what = g_strdup_printf ("%s: panel %u, cell (row %u, column %u) of weight %.4f%s",
+                                          where, p, r, c, weight, step >= 0 && (int) r > step ? " (dimmed)" : "");
+                  g_assert_true (as_figure_get_panel_cell_rect (figure, width, height, p, r, c, &cell));
+                  g_assert_cmpfloat (cell.x, >=, panel.x);
+                  g_assert_cmpfloat (cell.x + cell.width, <=, panel.x + panel.width);
+                  check_pixel (surface, cell.x + cell.width / 2, cell.y + cell.height / 2, rgb, 1, what);
+
+                  g_assert_cmpint (as_figure_hit_test_panel (figure, width, height, cell.x + cell.width / 2,
+                                                             cell.y + cell.height / 2, &hit_panel, &row, &column),
+                                   ==, AS_FIGURE_PART_CELL);
+                  g_assert_cmpint (hit_panel, ==, p);
+                  g_assert_cmpint (row, ==, r);
+                  g_assert_cmpint (column, ==, c);
+                }
+          }
+        cairo_surface_destroy (surface);
+      }
+
+  /* panel 4 is layer 1, head 1; its cell (1, 2) holds full_weights[1][1] */
+  cell_text = as_figure_describe_panel (figure, AS_FIGURE_PART_CELL, 4, 1, 2);
+  g_assert_cmpstr (cell_text, ==,
+                   "Source: sat\n"
+                   "Target: chat (fed in: le)\n"
+                   "Weight: 0.750\n"
+                   "Step 2 of 3\n"
+                   "Layer 1 · head 1");
+
+  g_assert_cmpuint (count_entries (dir), ==, 0);
+  remove_tree (dir);
+}
+
 /* From a real session of the bundled hand-written model. */
 static AsModel *
 load_tiny_model (void)
@@ -1726,6 +1848,7 @@ main (int   argc,
   g_test_add_func ("/figure/scroll", test_scroll);
   g_test_add_func ("/figure/describe", test_describe);
   g_test_add_func ("/figure/large-matrix", test_large_matrix);
+  g_test_add_func ("/figure/panels", test_panels);
   g_test_add_func ("/figure/session", test_session);
   g_test_add_func ("/export/png", test_export_png);
   g_test_add_func ("/export/svg", test_export_svg);

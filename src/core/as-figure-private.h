@@ -1,8 +1,10 @@
 #pragma once
 
 /* What the files of the figure share (as-figure.c: the object, its data and
- * its text; -layout.c: metrics and layout; -draw.c: drawing; -hit.c: hit
- * testing and tooltips; -export.c: files). Not installed, not for callers. */
+ * its text; -axis.c: the axes and the words the prose makes of them;
+ * -layout.c: metrics and layout; -draw.c: drawing; -hit.c: hit testing and
+ * tooltips; -export.c: files). Not for callers; the session adapter
+ * (as-figure-session.c) uses only the public API. */
 
 #include <pango/pangocairo.h>
 

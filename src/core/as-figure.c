@@ -1,5 +1,6 @@
-/* The figure object: its data (the matrix and its labels), how it is shown
- * (colour map, scale, step, colours, zoom and scroll) and its text. Laid out
+/* The figure object: its data (one matrix per panel, the row and column
+ * axes), how it is shown (colour map, scale, step, colours, zoom and
+ * scroll) and its text. Laid out
  * in as-figure-layout.c, drawn in as-figure-draw.c, hit tested and described
  * in as-figure-hit.c, written to files in as-figure-export.c. */
 

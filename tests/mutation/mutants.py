@@ -69,7 +69,7 @@ MUTANTS = [
     # --- tokenizers ------------------------------------------------------
     dict(id="tokenizer-final-sigma", file="src/core/as-tokenizer.c",
          what="a capital sigma in the middle of a word becomes the final sigma",
-         **{"from": "        c = is_final_sigma (chars, n, i) ? 0x3c2 : 0x3c3;", "to": "        c = 0x3c2;"}),
+         **{"from": "        c = is_final_sigma (chars, n, i) ? 0x3c2 : 0x3c3;", "to": "        c = is_final_sigma (chars, n, i) ? 0x3c2 : 0x3c2;"}),
     dict(id="tokenizer-sigma-context", file="src/core/as-tokenizer.c",
          what="a sigma followed by a letter still counts as the end of a word",
          **{"from": "  return j == n || !is_cased (chars[j]);", "to": "  return TRUE;"}),

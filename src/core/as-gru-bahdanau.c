@@ -66,7 +66,7 @@ as_gru_get_weights (const AsModel *model)
   return &gru (model)->weights;
 }
 
-/* ---- loading ------------------------------------------------------------- */
+/* Loading */
 
 static gpointer
 load_hyperparameters (AsLoader  *ld,
@@ -164,7 +164,7 @@ get_attention_shape (const AsModel   *model,
   return kind == AS_ATTENTION_CROSS;
 }
 
-/* ---- the computation ------------------------------------------------------ */
+/* The computation */
 
 /* Runs the encoder over @ids (n_source); leaves the final hidden state in @hidden (H). */
 static void
@@ -239,7 +239,7 @@ decode_step (const GruModel *m,
   as_log_softmax (logprobs, T);
 }
 
-/* ---- the encoder ------------------------------------------------------------ */
+/* The encoder */
 
 static void
 free_encoding (gpointer data)
@@ -302,7 +302,7 @@ encode_sentence (const AsModel  *model,
   return s;
 }
 
-/* ---- decoder states ------------------------------------------------------ */
+/* Decoder states */
 
 static void
 reserve (GruState *st,

@@ -27,7 +27,7 @@ as_json_offset_to_line (const char *data,
 }
 
 
-/* ---- strict JSON --------------------------------------------------------
+/* Strict JSON
  *
  * json-glib is lenient where a model file must not be: it takes comments,
  * single quotes, hexadecimal and leading-zero numbers, control characters and

@@ -131,7 +131,7 @@ as_loader_get_int (AsLoader   *ld,
   return TRUE;
 }
 
-/* ---- tensors ------------------------------------------------------------- */
+/* Tensors */
 
 /* One tensor of a table, its name expanded */
 typedef struct

@@ -58,7 +58,7 @@ is_space (gunichar c)
   return g_unichar_isspace (c) || c == 0x0b || (c >= 0x1c && c <= 0x1f) || c == 0x85;
 }
 
-/* ---- lower-casing ---------------------------------------------------------
+/* Lower-casing
  *
  * Unicode lower-casing as Python's str.lower() does it, whatever the locale.
  * g_utf8_strdown() is not that: in a Turkish or Azeri locale it lower-cases

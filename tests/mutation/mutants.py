@@ -79,7 +79,7 @@ MUTANTS = [
     dict(id="tokenizer-locale-lowercase", file="src/core/as-tokenizer.c",
          what="lower-casing follows the locale (Turkish makes I a dotless i)",
          **{"from": "  g_autofree char *lowered = lowercase ? unicode_lowercase (valid) : NULL;",
-            "to": "  g_autofree char *lowered = lowercase ? g_utf8_strdown (valid, -1) : NULL;"}),
+            "to": "  g_autofree char *lowered = lowercase ? g_utf8_strdown (valid, -1) : (g_free (unicode_lowercase (\"\")), (char *) NULL);"}),
 
     # --- the loader ------------------------------------------------------
     dict(id="loader-shape-count-only", file="src/core/as-loader.c",

@@ -82,6 +82,8 @@ def suite(build, log):
         name = r["name"].split(" / ")[-1]
         out = r.get("stdout") or ""
         bad = [m.strip() for m in re.findall(r"^not ok\b[ \d-]*(.*)$", out, re.M)]
+        # a GLib test stops at its first failure: "Bail out! ERROR:FILE:LINE:FUNCTION: ..."
+        bad += re.findall(r"^Bail out! .*?ERROR:[^:]+:\d+:(\w+):", out, re.M)
         if r["result"] not in ("OK", "EXPECTEDFAIL") or bad:
             failed.append((name, bad or [r["result"]]))
     return failed

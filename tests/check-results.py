@@ -5,7 +5,8 @@
 
 TESTLOG.json is meson's log of the stage's `meson test` run. The stage's
 tests are those that tests/expected-tests.txt lists for STAGE. Prints one
-line per problem and, last, "PASSED FAILED" for run-all.sh to add up.
+line per problem on stderr and "PASSED FAILED" on stdout, for run-all.sh to
+add up.
 
 Counted as passed: each "ok" line of a TAP test, or a non-TAP test that
 exited 0. Counted as failed, each once:
@@ -73,7 +74,7 @@ def main():
         if result == "SKIP":
             reason = (re.search(r"# SKIP\s*(.*)", out) or [None, out.strip()[-200:]])[1]
             if skip_allowed(name, reason):
-                print("# %s: skipped as allowed: %s" % (name, reason))
+                print("# %s: skipped as allowed: %s" % (name, reason), file=sys.stderr)
             else:
                 problems.append("%s: skipped (%s), and tests/allowed-skips.txt does not allow it" % (name, reason))
                 failed += 1
@@ -112,7 +113,7 @@ def main():
             failed += 1
 
     for p in problems:
-        print("not ok - %s" % p)
+        print("not ok - %s" % p, file=sys.stderr)
     print(passed, failed)
 
 

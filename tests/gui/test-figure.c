@@ -36,38 +36,6 @@ static const float small_weights[3 * 4] = {
   0.00f, 0.05f, 0.15f, 0.80f,
 };
 
-/* Axes as the viewer shows cross-attention (with the session adapter's
- * words): @columns (NULL: numbered, as set_matrix left them) are source
- * tokens, @unknown (or NULL) marking those the model does not know; the
- * rows are decoder steps, @inputs → @outputs, with @probs. */
-static void
-set_cross_axes (AsFigure           *figure,
-                const char * const *columns,
-                const gboolean     *unknown,
-                const char * const *inputs,
-                const char * const *outputs,
-                const float        *probs)
-{
-  guint n_rows = as_figure_get_n_rows (figure);
-  guint n_columns = as_figure_get_n_columns (figure);
-  g_autoptr (AsFigureAxis) rows = as_figure_axis_new (n_rows, as_figure_session_get_row_words (AS_ATTENTION_CROSS));
-  g_autoptr (AsFigureAxis) source = as_figure_axis_new (n_columns, as_figure_session_get_column_words (AS_ATTENTION_CROSS));
-
-  for (guint r = 0; r < n_rows; r++)
-    {
-      as_figure_axis_set_input (rows, r, inputs[r]);
-      as_figure_axis_set_label (rows, r, outputs[r]);
-      as_figure_axis_set_value (rows, r, probs[r]);
-    }
-  for (guint c = 0; columns != NULL && c < n_columns; c++)
-    {
-      as_figure_axis_set_label (source, c, columns[c]);
-      if (unknown != NULL && unknown[c])
-        as_figure_axis_set_marks (source, c, AS_FIGURE_MARK_UNKNOWN);
-    }
-  as_figure_set_axes (figure, rows, columns != NULL ? source : NULL);
-}
-
 static AsFigure *
 small_figure (void)
 {
@@ -79,7 +47,7 @@ small_figure (void)
   const float probs[] = { 0.9f, 0.8f, 0.7f };
 
   as_figure_set_matrix (figure, 3, 4, small_weights);
-  set_cross_axes (figure, columns, unknown, inputs, outputs, probs);
+  test_set_cross_axes (figure, columns, unknown, inputs, outputs, probs);
   as_figure_set_text (figure, "i am hungry", "我饿");
   return figure;
 }
@@ -238,7 +206,7 @@ matrix_figure (const TestMatrix *matrix)
 
   g_assert_cmpuint (matrix->n_rows, ==, 3);
   as_figure_set_matrix (figure, matrix->n_rows, matrix->n_columns, matrix->weights);
-  set_cross_axes (figure, matrix->n_columns == 5 ? columns : NULL, NULL, inputs, outputs, probs);
+  test_set_cross_axes (figure, matrix->n_columns == 5 ? columns : NULL, NULL, inputs, outputs, probs);
   as_figure_set_text (figure, "the cat sat down", "le chat");
   return figure;
 }
@@ -1637,7 +1605,7 @@ test_panels (void)
         weights[(p * N_ROWS + r) * N_COLUMNS + c] = full_weights[r * N_COLUMNS + (c + p) % N_COLUMNS];
 
   as_figure_set_panels (figure, N_LAYERS, N_HEADS, N_ROWS, N_COLUMNS, weights);
-  set_cross_axes (figure, columns, NULL, inputs, outputs, probs);
+  test_set_cross_axes (figure, columns, NULL, inputs, outputs, probs);
   as_figure_set_text (figure, "the cat sat down", "le chat");
   g_assert_cmpuint (as_figure_get_n_panels (figure), ==, N_PANELS);
   as_figure_get_panel_grid (figure, &n_layers, &n_heads);

@@ -64,38 +64,6 @@ is_ready (gpointer data)
   return gtk_widget_get_mapped (widget) && gtk_widget_get_width (widget) > 100;
 }
 
-/* Axes as the viewer shows cross-attention (with the session adapter's
- * words): @columns (NULL: numbered, as set_matrix left them) are source
- * tokens, @unknown (or NULL) marking those the model does not know; the
- * rows are decoder steps, @inputs → @outputs, with @probs. */
-static void
-set_cross_axes (AsFigure           *figure,
-                const char * const *columns,
-                const gboolean     *unknown,
-                const char * const *inputs,
-                const char * const *outputs,
-                const float        *probs)
-{
-  guint n_rows = as_figure_get_n_rows (figure);
-  guint n_columns = as_figure_get_n_columns (figure);
-  g_autoptr (AsFigureAxis) rows = as_figure_axis_new (n_rows, as_figure_session_get_row_words (AS_ATTENTION_CROSS));
-  g_autoptr (AsFigureAxis) source = as_figure_axis_new (n_columns, as_figure_session_get_column_words (AS_ATTENTION_CROSS));
-
-  for (guint r = 0; r < n_rows; r++)
-    {
-      as_figure_axis_set_input (rows, r, inputs[r]);
-      as_figure_axis_set_label (rows, r, outputs[r]);
-      as_figure_axis_set_value (rows, r, probs[r]);
-    }
-  for (guint c = 0; columns != NULL && c < n_columns; c++)
-    {
-      as_figure_axis_set_label (source, c, columns[c]);
-      if (unknown != NULL && unknown[c])
-        as_figure_axis_set_marks (source, c, AS_FIGURE_MARK_UNKNOWN);
-    }
-  as_figure_set_axes (figure, rows, columns != NULL ? source : NULL);
-}
-
 static void
 show_small_matrix (AsHeatmap *heatmap)
 {
@@ -107,7 +75,7 @@ show_small_matrix (AsHeatmap *heatmap)
 
   shown = weights;
   as_figure_set_matrix (figure, 3, 4, weights);
-  set_cross_axes (figure, columns, NULL, inputs, outputs, probs);
+  test_set_cross_axes (figure, columns, NULL, inputs, outputs, probs);
   as_figure_set_text (figure, "i am hungry", "我饿");
   as_figure_set_step (figure, -1);
   as_heatmap_figure_changed (heatmap);

@@ -5,6 +5,9 @@
 #include <cairo.h>
 #include <glib.h>
 
+#include "as-figure.h"
+#include "as-figure-session.h"
+
 /* The red, green and blue (0..255) of the pixel at (@x, @y) of an ARGB32
  * image surface; the point must lie inside it. */
 static inline void
@@ -40,4 +43,36 @@ test_settle (void)
   while (g_get_monotonic_time () < end)
     if (!g_main_context_iteration (NULL, FALSE))
       g_usleep (2000);
+}
+
+/* Axes as the viewer shows cross-attention (with the session adapter's
+ * words): @columns (NULL: numbered, as set_matrix left them) are source
+ * tokens, @unknown (or NULL) marking those the model does not know; the
+ * rows are decoder steps, @inputs → @outputs, with @probs. */
+static inline void
+test_set_cross_axes (AsFigure           *figure,
+                     const char * const *columns,
+                     const gboolean     *unknown,
+                     const char * const *inputs,
+                     const char * const *outputs,
+                     const float        *probs)
+{
+  guint n_rows = as_figure_get_n_rows (figure);
+  guint n_columns = as_figure_get_n_columns (figure);
+  g_autoptr (AsFigureAxis) rows = as_figure_axis_new (n_rows, as_figure_session_get_row_words (AS_ATTENTION_CROSS));
+  g_autoptr (AsFigureAxis) source = as_figure_axis_new (n_columns, as_figure_session_get_column_words (AS_ATTENTION_CROSS));
+
+  for (guint r = 0; r < n_rows; r++)
+    {
+      as_figure_axis_set_input (rows, r, inputs[r]);
+      as_figure_axis_set_label (rows, r, outputs[r]);
+      as_figure_axis_set_value (rows, r, probs[r]);
+    }
+  for (guint c = 0; columns != NULL && c < n_columns; c++)
+    {
+      as_figure_axis_set_label (source, c, columns[c]);
+      if (unknown != NULL && unknown[c])
+        as_figure_axis_set_marks (source, c, AS_FIGURE_MARK_UNKNOWN);
+    }
+  as_figure_set_axes (figure, rows, columns != NULL ? source : NULL);
 }

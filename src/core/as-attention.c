@@ -176,29 +176,6 @@ as_attention_get (const AsAttention *self,
   return as_attention_get_row (self, layer, head, row)[column];
 }
 
-void
-as_attention_copy_row (const AsAttention *self,
-                       guint              layer,
-                       int                head,
-                       guint              row,
-                       float             *out)
-{
-  if (head != AS_ATTENTION_MEAN)
-    {
-      memcpy (out, as_attention_get_row (self, layer, head, row), self->n_columns * sizeof (float));
-      return;
-    }
-
-  for (guint c = 0; c < self->n_columns; c++)
-    {
-      double sum = 0.0;
-
-      for (guint h = 0; h < self->n_heads; h++)
-        sum += as_attention_get_row (self, layer, h, row)[c];
-      out[c] = (float) (sum / self->n_heads);
-    }
-}
-
 static float
 weight (const AsAttention *self,
         guint              layer,
@@ -213,6 +190,23 @@ weight (const AsAttention *self,
   for (guint h = 0; h < self->n_heads; h++)
     sum += as_attention_get_row (self, layer, h, row)[column];
   return (float) (sum / self->n_heads);
+}
+
+void
+as_attention_copy_row (const AsAttention *self,
+                       guint              layer,
+                       int                head,
+                       guint              row,
+                       float             *out)
+{
+  if (head != AS_ATTENTION_MEAN)
+    {
+      memcpy (out, as_attention_get_row (self, layer, head, row), self->n_columns * sizeof (float));
+      return;
+    }
+
+  for (guint c = 0; c < self->n_columns; c++)
+    out[c] = weight (self, layer, head, row, c);
 }
 
 guint

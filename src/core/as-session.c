@@ -399,7 +399,6 @@ as_session_step (AsSession  *self,
   memset (step, 0, sizeof *step);
   step->input = t == 0 ? tgt->start : self->steps[t - 1].output;
 
-  self->arch->rewind (self->state, t);
   cross_row = as_attention_begin_row (cross, t);
   self_row = decoder_self != NULL ? as_attention_begin_row (decoder_self, t) : NULL;
   self->arch->step (self->model, self->encoding, self->state, step->input, self->logprobs, cross_row, self_row);

@@ -20,6 +20,7 @@
 #include "as-error.h"
 #include "as-json-stream.h"
 #include "as-loader.h"
+#include "json-check.h"
 
 #define MiB (1024 * 1024)
 
@@ -1225,13 +1226,13 @@ test_empty_and_huge (void)
   g_free (dir);
   g_free (path);
 
-  /* past 1 GiB, refused before a byte is read (a sparse file) */
+  /* past 4 GiB, refused before a byte is read (a sparse file) */
   path = temp_file (&dir, "huge.json", "", 0);
   fd = g_open (path, O_WRONLY, 0);
   g_assert_cmpint (fd, >=, 0);
   g_assert_cmpint (ftruncate (fd, AS_JSON_STREAM_MAX_FILE_SIZE + 1), ==, 0);
   close (fd);
-  assert_open_fails (path, NULL, "huge.json: the file is larger than 1 GiB");
+  assert_open_fails (path, NULL, "huge.json: the file is larger than 4 GiB");
   remove_temp (dir, path);
 }
 

@@ -543,7 +543,7 @@ as_json_stream_new_for_path (const char  *path,
   if ((guint64) st.st_size > AS_JSON_STREAM_MAX_FILE_SIZE)
     {
       close (fd);
-      g_set_error (error, AS_ERROR, AS_ERROR_FILE, "%s: the file is larger than 1 GiB", name);
+      g_set_error (error, AS_ERROR, AS_ERROR_FILE, "%s: the file is larger than 4 GiB", name);
       return NULL;
     }
 
@@ -552,4 +552,43 @@ as_json_stream_new_for_path (const char  *path,
   self->st = st;
   self->size = st.st_size;
   return self;
+}
+
+AsJsonStream *
+as_json_stream_reopen (AsJsonStream  *self,
+                       GError       **error)
+{
+  AsJsonStream *copy;
+  int fd = -1;
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (self->fd >= 0)
+    {
+      fd = fcntl (self->fd, F_DUPFD_CLOEXEC, 0);
+      if (fd < 0 || lseek (fd, 0, SEEK_SET) != 0)
+        {
+          int saved_errno = errno;
+          if (fd >= 0)
+            close (fd);
+          g_set_error (error, AS_ERROR, AS_ERROR_FILE, "%s: %s", self->name, g_strerror (saved_errno));
+          return NULL;
+        }
+    }
+  copy = _as_json_stream_new (self->name);
+  copy->fd = fd;
+  copy->data = self->data;
+  copy->size = self->size;
+  copy->st = self->st;
+  copy->block_size = self->block_size;
+  copy->hook = self->hook;
+  copy->hook_data = self->hook_data;
+  return copy;
+}
+
+guint64
+as_json_stream_get_size (AsJsonStream *self)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  return self->size;
 }

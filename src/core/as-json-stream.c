@@ -16,9 +16,7 @@
 #include <unistd.h>
 
 #include "as-json-stream-private.h"
-#include "as-loader.h"
 
-G_STATIC_ASSERT (AS_JSON_STREAM_MAX_NESTING == AS_LOADER_MAX_NESTING);
 
 G_DEFINE_QUARK (as-json-stream-error-quark, as_json_stream_error)
 

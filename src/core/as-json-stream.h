@@ -40,7 +40,7 @@
 G_BEGIN_DECLS
 
 #define AS_JSON_STREAM_BLOCK_SIZE     (4 * 1024 * 1024)
-#define AS_JSON_STREAM_MAX_FILE_SIZE  (G_GUINT64_CONSTANT (1) << 30)  /* 1 GiB */
+#define AS_JSON_STREAM_MAX_FILE_SIZE  (G_GUINT64_CONSTANT (4) << 30)  /* 4 GiB */
 #define AS_JSON_STREAM_MAX_NESTING    64
 #define AS_QUOTE_MAX_CHARS            60
 
@@ -94,7 +94,7 @@ char         *as_quote_text                  (const char      *text,
 
 /* Opens @path without blocking (a FIFO or a device is refused at once):
  * "NAME: not a regular file", "PATH: is a folder, not a model file",
- * "NAME: the file is larger than 1 GiB", or the system's reason. @name
+ * "NAME: the file is larger than 4 GiB", or the system's reason. @name
  * names the document in messages (the base name of @path when NULL). */
 AsJsonStream *as_json_stream_new_for_path    (const char      *path,
                                               const char      *name,
@@ -104,6 +104,13 @@ AsJsonStream *as_json_stream_new_for_data    (const char      *data,
                                               gsize            length,
                                               const char      *name);
 void          as_json_stream_free            (AsJsonStream    *self);
+/* A new stream of the same document from its start (the same open file, or
+ * the same data), for a second pass: a file that changed since @self opened
+ * it gives "NAME: the file changed while it was read" when it is read. */
+AsJsonStream *as_json_stream_reopen          (AsJsonStream    *self,
+                                              GError         **error);
+/* The document's length in bytes, as fstat() gave it at the opening. */
+guint64       as_json_stream_get_size        (AsJsonStream    *self);
 
 /* Before the first token: bytes per read() (default AS_JSON_STREAM_BLOCK_SIZE). */
 void          as_json_stream_set_block_size  (AsJsonStream    *self,

@@ -1,51 +1,203 @@
 /* Loading an AttnScope model file (docs/model-format.md): the document,
  * from its format and architecture to its metadata, and the model it makes.
- * The file's text is checked as strict JSON first (as-json-check.c); the
- * sides are read by as-vocab.c, the hyper-parameters and tensors by the
- * architecture (as-architecture.h) through as-loader.c.
  *
- * Everything is checked before anything is used: a model that loads is one
- * that can run. */
+ * The file is read once, in one streaming pass (as-json-stream.h), from a
+ * regular file only, with read() in blocks: never a mapping, never the
+ * whole file. The document's members may come in any order. The small ones
+ * become trees (as-loader.h); the sides' vocabularies (as-vocab.c) and the
+ * metadata go straight into their final structures; when "tensors" comes,
+ * after the members that say what they must be (as an exporter writes
+ * them), the architecture reads them straight into its weights
+ * (as-loader-tensors.c). A file that puts "tensors" first is read a second
+ * time for them, once the rest is known.
+ *
+ * Everything is checked before the model is handed out: a model that loads
+ * is one that can run. What is wrong is reported in the order the checks
+ * have always had: a file that is not strict JSON first (the rest of the
+ * file is read for that before a mistake in the model is reported), then
+ * the format, its version, unknown members, the architecture, its
+ * hyper-parameters, the sides, decoding, metadata and the tensors. A file
+ * that changes while it is read gives "NAME: the file changed while it was
+ * read" and no model. */
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-
-#include <glib/gstdio.h>
 
 #include "as-architecture.h"
 #include "as-error.h"
-
-#define MAX_FILE_SIZE    (G_GUINT64_CONSTANT (1) << 30)  /* 1 GiB */
 
 struct _AsModel
 {
   gatomicrefcount       ref;
   char                 *path;
   const AsArchitecture *architecture;
-  gpointer              data;         /* the architecture's: config and weights */
+  gpointer              data;           /* the architecture's: config and weights */
   AsVocab               source;
   AsVocab               target;
-  guint                 max_length;   /* decoding default: steps at most, end token included */
-  float                *buffer;       /* every weight, one allocation */
+  guint                 max_length;     /* decoding default: steps at most, end token included */
+  float                *buffer;         /* every weight, one allocation */
   guint64               n_parameters;
-  GHashTable           *metadata;     /* key -> string value */
+  char                 *metadata;       /* key, NUL, value, NUL, ... for the string entries */
+  gsize                *metadata_keys;  /* (n_metadata) offsets of the keys, sorted by key */
+  guint                 n_metadata;
 };
 
-static gboolean
-load_document (AsLoader   *ld,
-               JsonObject *root,
-               AsModel    *self)
+static const char * const top_keys[] = {
+  "format", "format_version", "architecture", "hyperparameters", "source",
+  "target", "decoding", "metadata", "tensors", NULL
+};
+
+/* The document's members as they are read */
+typedef struct
 {
-  static const char * const top_keys[] = {
-    "format", "format_version", "architecture", "hyperparameters", "source",
-    "target", "decoding", "metadata", "tensors", NULL
-  };
+  JsonObject  *header;           /* the small members, as trees (ld->root) */
+  AsSideDraft *source;
+  AsSideDraft *target;
+  gboolean     has_metadata;
+  const char  *metadata_kind;    /* it is not an object: what it is */
+  GString     *metadata;         /* the string entries: key, NUL, value, NUL */
+  GArray      *metadata_keys;    /* (gsize) */
+  char        *unknown;          /* the first member the format does not have */
+  gboolean     checked;          /* every member before "tensors" was */
+  gboolean     tensors_seen;
+  gboolean     tensors_read;
+} Document;
+
+static void
+document_clear (Document *doc)
+{
+  g_clear_pointer (&doc->header, json_object_unref);
+  g_clear_pointer (&doc->source, as_side_draft_free);
+  g_clear_pointer (&doc->target, as_side_draft_free);
+  if (doc->metadata != NULL)
+    g_string_free (doc->metadata, TRUE);
+  g_clear_pointer (&doc->metadata_keys, g_array_unref);
+  g_clear_pointer (&doc->unknown, g_free);
+}
+
+static gboolean
+append_chunk (const char  *chunk,
+              gsize        length,
+              gpointer     user_data,
+              GError     **error)
+{
+  g_string_append_len (user_data, chunk, length);
+  return TRUE;
+}
+
+/* "metadata": its string entries straight into one pool; the others are
+ * checked as JSON and left out. */
+static gboolean
+read_metadata (AsLoader    *ld,
+               Document    *doc,
+               AsJsonToken  token)
+{
+  AsJsonStream *st = ld->stream;
+
+  doc->has_metadata = TRUE;
+  if (token != AS_JSON_TOKEN_BEGIN_OBJECT)
+    {
+      doc->metadata_kind = as_loader_token_kind (st, token);
+      return as_json_stream_skip (st, ld->error);
+    }
+  doc->metadata = g_string_new (NULL);
+  doc->metadata_keys = g_array_new (FALSE, FALSE, sizeof (gsize));
+  for (;;)
+    {
+      const char *key;
+      gsize key_length, start = doc->metadata->len;
+
+      if (!as_json_stream_next (st, &token, ld->error))
+        return FALSE;
+      if (token == AS_JSON_TOKEN_END_OBJECT)
+        return TRUE;
+      key = as_json_stream_get_string (st, G_MAXSIZE, &key_length, ld->error);
+      if (key == NULL)
+        return FALSE;
+      g_string_append_len (doc->metadata, key, key_length + 1);
+      if (!as_json_stream_next (st, &token, ld->error))
+        return FALSE;
+      if (token != AS_JSON_TOKEN_STRING)
+        {
+          g_string_truncate (doc->metadata, start);
+          if (!as_json_stream_skip (st, ld->error))
+            return FALSE;
+          continue;
+        }
+      if (!as_json_stream_read_string (st, append_chunk, doc->metadata, ld->error))
+        return FALSE;
+      g_string_append_c (doc->metadata, '\0');
+      g_array_append_val (doc->metadata_keys, start);
+    }
+}
+
+static int
+compare_keys (gconstpointer a,
+              gconstpointer b,
+              gpointer      user_data)
+{
+  const char *pool = user_data;
+
+  return strcmp (pool + *(const gsize *) a, pool + *(const gsize *) b);
+}
+
+static gboolean
+check_decoding (AsLoader *ld,
+                AsModel  *self)
+{
   static const char * const decoding_keys[] = { "max_length", NULL };
-  JsonObject *decoding, *metadata;
+  JsonObject *decoding;
+  gint64 value;
+
+  self->max_length = 10;
+  if (!as_loader_get_object (ld, ld->root, "decoding", "", FALSE, &decoding))
+    return FALSE;
+  if (decoding != NULL)
+    {
+      if (!as_loader_check_keys (ld, decoding, "decoding", decoding_keys) ||
+          !as_loader_get_int (ld, decoding, "max_length", "decoding", 1, 1000, 10, &value))
+        return FALSE;
+      self->max_length = (int) value;
+    }
+  return TRUE;
+}
+
+static gboolean
+check_metadata (AsLoader *ld,
+                Document *doc,
+                AsModel  *self)
+{
+  if (doc->metadata_kind != NULL)
+    return as_loader_fail (ld, "metadata must be an object, found %s", doc->metadata_kind);
+  if (doc->metadata != NULL)
+    {
+      self->n_metadata = doc->metadata_keys->len;
+      self->metadata = g_string_free (g_steal_pointer (&doc->metadata), FALSE);
+      self->metadata_keys = (gsize *) (gpointer) g_array_free (g_steal_pointer (&doc->metadata_keys), FALSE);
+      g_qsort_with_data (self->metadata_keys, self->n_metadata, sizeof (gsize), compare_keys, self->metadata);
+    }
+  return TRUE;
+}
+
+static gboolean
+fail_unknown (AsLoader   *ld,
+              const char *key)
+{
+  g_autofree char *list = g_strjoinv (", ", (char **) top_keys);
+
+  return as_loader_fail (ld, "the top level: unknown field \"%s\" (expected: %s)", as_loader_quote (ld, key), list);
+}
+
+/* Everything but the tensors, in the order of the checks */
+static gboolean
+check_members (AsLoader *ld,
+               Document *doc,
+               AsModel  *self)
+{
+  JsonObject *root = doc->header;
   JsonNode *node;
-  gint64 version, value;
+  gint64 version;
 
   node = json_object_get_member (root, "format");
   if (node == NULL)
@@ -55,7 +207,7 @@ load_document (AsLoader   *ld,
                            as_json_node_kind (node));
   if (strcmp (json_node_get_string (node), AS_MODEL_FORMAT_NAME) != 0)
     return as_loader_fail (ld, "not an AttnScope model (\"format\" is \"%s\", must be \"%s\")",
-                           json_node_get_string (node), AS_MODEL_FORMAT_NAME);
+                           as_loader_quote (ld, json_node_get_string (node)), AS_MODEL_FORMAT_NAME);
 
   node = json_object_get_member (root, "format_version");
   if (node == NULL)
@@ -73,8 +225,8 @@ load_document (AsLoader   *ld,
   if (version < 1)
     return as_loader_fail (ld, "\"format_version\" is %" G_GINT64_FORMAT ", must be %d", version, AS_MODEL_FORMAT_VERSION);
 
-  if (!as_loader_check_keys (ld, root, "the top level", top_keys))
-    return FALSE;
+  if (doc->unknown != NULL)
+    return fail_unknown (ld, doc->unknown);
 
   node = json_object_get_member (root, "architecture");
   if (node == NULL)
@@ -87,7 +239,7 @@ load_document (AsLoader   *ld,
       g_autofree char *names = as_architecture_list_names ();
       g_set_error (ld->error, AS_ERROR, AS_ERROR_UNSUPPORTED,
                    "%s: architecture \"%s\" is not supported (this AttnScope runs: %s)",
-                   ld->name, json_node_get_string (node), names);
+                   ld->name, as_loader_quote (ld, json_node_get_string (node)), names);
       return FALSE;
     }
   ld->architecture = self->architecture->name;
@@ -96,37 +248,225 @@ load_document (AsLoader   *ld,
   if (self->data == NULL)
     return FALSE;
 
-  if (!as_loader_read_side (ld, root, "source", &self->source) ||
-      !as_loader_read_side (ld, root, "target", &self->target) ||
+  if (!as_loader_read_side (ld, doc->source, "source", &self->source) ||
+      !as_loader_read_side (ld, doc->target, "target", &self->target) ||
       !self->architecture->check_sides (self->data, &self->source, &self->target, ld))
     return FALSE;
 
-  self->max_length = 10;
-  if (!as_loader_get_object (ld, root, "decoding", "", FALSE, &decoding))
-    return FALSE;
-  if (decoding != NULL)
-    {
-      if (!as_loader_check_keys (ld, decoding, "decoding", decoding_keys) ||
-          !as_loader_get_int (ld, decoding, "max_length", "decoding", 1, 1000, 10, &value))
-        return FALSE;
-      self->max_length = (int) value;
-    }
+  return check_decoding (ld, self) && check_metadata (ld, doc, self);
+}
 
-  if (!as_loader_get_object (ld, root, "metadata", "", FALSE, &metadata))
+/* What must be known before the tensors can be read */
+static gboolean
+ready_for_tensors (Document *doc)
+{
+  static const char * const needed[] = { "format", "format_version", "architecture", "hyperparameters", NULL };
+
+  for (guint i = 0; needed[i] != NULL; i++)
+    if (!json_object_has_member (doc->header, needed[i]))
+      return FALSE;
+  return doc->source != NULL && doc->target != NULL;
+}
+
+/* @present: the stream is at the value of "tensors"; else the document has none */
+static gboolean
+read_tensors (AsLoader *ld,
+              AsModel  *self,
+              gboolean  present)
+{
+  gboolean ok;
+
+  ld->at_tensors = present;
+  ok = self->architecture->load_tensors (self->data, &self->source, &self->target, ld,
+                                         &self->buffer, &self->n_parameters);
+  ld->at_tensors = FALSE;
+  return ok;
+}
+
+/* The second pass of a file that puts "tensors" before what they depend
+ * on: the same file again, up to its "tensors", and to its end. */
+static gboolean
+read_tensors_again (AsLoader *ld,
+                    AsModel  *self)
+{
+  g_autoptr (AsJsonStream) stream = as_json_stream_reopen (ld->stream, ld->error);
+  AsJsonStream *first = ld->stream;
+  AsJsonToken token;
+  gboolean ok = FALSE;
+
+  if (stream == NULL)
     return FALSE;
-  if (metadata != NULL)
+  ld->stream = stream;
+  if (!as_json_stream_next (stream, &token, ld->error))
+    goto out;
+  for (;;)
     {
-      g_autoptr (GList) members = json_object_get_members (metadata);
-      for (GList *l = members; l != NULL; l = l->next)
+      const char *key;
+
+      if (!as_json_stream_next (stream, &token, ld->error))
+        goto out;
+      g_assert (token == AS_JSON_TOKEN_MEMBER_NAME);  /* the first pass found "tensors" */
+      key = as_json_stream_get_string (stream, G_MAXSIZE, NULL, ld->error);
+      if (key == NULL)
+        goto out;
+      if (strcmp (key, "tensors") == 0)
+        break;
+      if (!as_json_stream_next (stream, &token, ld->error) || !as_json_stream_skip (stream, ld->error))
+        goto out;
+    }
+  if (!read_tensors (ld, self, TRUE))
+    goto out;
+  do
+    if (!as_json_stream_next (stream, &token, ld->error))
+      goto out;
+  while (token != AS_JSON_TOKEN_END);
+  ok = TRUE;
+
+out:
+  if (!ok)
+    {
+      /* the mistake is reported from the stream it was found in */
+      ld->stream = g_steal_pointer (&stream);
+      as_json_stream_free (first);
+    }
+  else
+    ld->stream = first;
+  return ok;
+}
+
+static gboolean
+read_document (AsLoader *ld,
+               Document *doc,
+               AsModel  *self)
+{
+  AsJsonStream *st = ld->stream;
+  AsJsonToken token;
+
+  if (!as_json_stream_next (st, &token, ld->error))
+    return FALSE;
+  if (token != AS_JSON_TOKEN_BEGIN_OBJECT)
+    return as_loader_fail (ld, "the document must be a JSON object, found %s", as_loader_token_kind (st, token));
+
+  doc->header = json_object_new ();
+  ld->root = doc->header;
+  for (;;)
+    {
+      g_autofree char *key = NULL;
+
+      if (!as_json_stream_next (st, &token, ld->error))
+        return FALSE;
+      if (token == AS_JSON_TOKEN_END_OBJECT)
+        break;
+      key = g_strdup (as_json_stream_get_string (st, G_MAXSIZE, NULL, ld->error));
+      if (key == NULL)
+        return FALSE;
+
+      if (strcmp (key, "tensors") == 0)
         {
-          JsonNode *item = json_object_get_member (metadata, l->data);
-          if (as_json_is_string (item))
-            g_hash_table_insert (self->metadata, g_strdup (l->data), g_strdup (json_node_get_string (item)));
+          doc->tensors_seen = TRUE;
+          if (ready_for_tensors (doc))
+            {
+              if (!check_members (ld, doc, self) || !read_tensors (ld, self, TRUE))
+                return FALSE;
+              doc->checked = TRUE;
+              doc->tensors_read = TRUE;
+            }
+          else if (!as_json_stream_next (st, &token, ld->error) || !as_json_stream_skip (st, ld->error))
+            return FALSE;
+          continue;
+        }
+
+      if (!as_json_stream_next (st, &token, ld->error))
+        return FALSE;
+      if (strcmp (key, "source") == 0 || strcmp (key, "target") == 0)
+        {
+          AsSideDraft *draft = as_side_draft_read (ld, token, key);
+          if (draft == NULL)
+            return FALSE;
+          if (key[0] == 's')
+            doc->source = draft;
+          else
+            doc->target = draft;
+        }
+      else if (strcmp (key, "metadata") == 0)
+        {
+          if (!read_metadata (ld, doc, token) ||
+              (doc->checked && !check_metadata (ld, doc, self)))
+            return FALSE;
+        }
+      else if (g_strv_contains (top_keys, key))
+        {
+          JsonNode *node = as_loader_read_node (ld, token, as_loader_quote (ld, key));
+          if (node == NULL)
+            return FALSE;
+          json_object_set_member (doc->header, key, node);
+          if (doc->checked && !check_decoding (ld, self))  /* "decoding" after "tensors" */
+            return FALSE;
+        }
+      else
+        {
+          if (doc->checked)
+            return fail_unknown (ld, key);
+          if (doc->unknown == NULL)
+            doc->unknown = g_strdup (key);
+          if (!as_json_stream_skip (st, ld->error))
+            return FALSE;
         }
     }
 
-  return self->architecture->load_tensors (self->data, &self->source, &self->target, ld,
-                                           &self->buffer, &self->n_parameters);
+  if (!doc->checked && !check_members (ld, doc, self))
+    return FALSE;
+  if (!doc->tensors_read)
+    {
+      if (doc->tensors_seen)
+        return as_json_stream_next (st, &token, ld->error) && read_tensors_again (ld, self);
+      if (!read_tensors (ld, self, FALSE))
+        return FALSE;
+    }
+  /* the end of the document: the whole file is checked */
+  return as_json_stream_next (st, &token, ld->error);
+}
+
+static AsModel *
+load (AsJsonStream *stream,
+      const char   *path,
+      GError      **error)
+{
+  g_autoptr (AsModel) self = g_new0 (AsModel, 1);
+  g_autoptr (GError) local_error = NULL;
+  AsLoader ld = { as_json_stream_get_name (stream), &local_error, NULL, NULL, stream, FALSE, NULL };
+  Document doc = { 0 };
+  gboolean ok;
+
+  g_atomic_ref_count_init (&self->ref);
+  self->path = g_strdup (path);
+
+  ok = read_document (&ld, &doc, self);
+  if (!ok && !g_error_matches (local_error, AS_ERROR, AS_ERROR_JSON) &&
+      !g_error_matches (local_error, AS_ERROR, AS_ERROR_FILE))
+    {
+      /* a mistake in the model: unless the file is not JSON after all, or
+       * changed while it was read, which come first */
+      g_autoptr (GError) json_error = NULL;
+      AsJsonToken token;
+
+      while (as_json_stream_next (ld.stream, &token, &json_error) && token != AS_JSON_TOKEN_END)
+        ;
+      if (json_error != NULL)
+        {
+          g_clear_error (&local_error);
+          local_error = g_steal_pointer (&json_error);
+        }
+    }
+  document_clear (&doc);
+  as_loader_clear (&ld);
+  as_json_stream_free (ld.stream);
+  if (!ok)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return g_steal_pointer (&self);
 }
 
 static AsModel *
@@ -135,103 +475,23 @@ load_from_data (const char  *data,
                 const char  *where,
                 GError     **error)
 {
-  g_autoptr (AsModel) self = NULL;
-  g_autoptr (JsonParser) parser = NULL;
-  g_autoptr (GError) local_error = NULL;
   g_autofree char *name = g_path_get_basename (where != NULL ? where : "model");
-  AsLoader ld = { name, error, NULL, NULL };
-  const char *invalid;
-  JsonNode *root;
 
   g_return_val_if_fail (data != NULL || length == 0, NULL);
-
-  if (length == 0)
-    {
-      as_loader_fail (&ld, "the file is empty");
-      return NULL;
-    }
-  if (!g_utf8_validate_len (data, length, &invalid))
-    {
-      guint line, column;
-      as_json_offset_to_line (data, invalid - data, &line, &column);
-      if (memchr (data, '\0', length) == invalid)
-        as_loader_fail (&ld, "line %u, column %u: a NUL byte (this is not a text file)", line, column);
-      else
-        as_loader_fail (&ld, "line %u, column %u: invalid UTF-8", line, column);
-      return NULL;
-    }
-  if (!as_json_check_text (&ld, data, length))
-    return NULL;
-
-  parser = json_parser_new_immutable ();
-  if (length >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0)
-    data += 3, length -= 3;
-  if (!json_parser_load_from_data (parser, data, length, &local_error))
-    {
-      /* json-glib says "<data>:LINE:COLUMN: Parse error: WHAT" */
-      guint line, column;
-      int end = 0;
-
-      if (sscanf (local_error->message, "<data>:%u:%u: Parse error: %n", &line, &column, &end) == 2 && end > 0)
-        g_set_error (error, AS_ERROR, AS_ERROR_JSON, "%s: not valid JSON: line %u, column %u: %s",
-                     name, line, column, local_error->message + end);
-      else
-        g_set_error (error, AS_ERROR, AS_ERROR_JSON, "%s: not valid JSON: %s", name, local_error->message);
-      return NULL;
-    }
-  root = json_parser_get_root (parser);
-  if (root == NULL)
-    {
-      g_set_error (error, AS_ERROR, AS_ERROR_JSON, "%s: not valid JSON: there is only white space", name);
-      return NULL;
-    }
-  if (!JSON_NODE_HOLDS_OBJECT (root))
-    {
-      as_loader_fail (&ld, "the document must be a JSON object, found %s", as_json_node_kind (root));
-      return NULL;
-    }
-
-  self = g_new0 (AsModel, 1);
-  g_atomic_ref_count_init (&self->ref);
-  self->path = g_strdup (where != NULL ? where : "model");
-  self->metadata = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-
-  ld.root = json_node_get_object (root);
-  if (!load_document (&ld, ld.root, self))
-    return NULL;
-
-  return g_steal_pointer (&self);
+  return load (as_json_stream_new_for_data (data, length, name), where != NULL ? where : "model", error);
 }
 
 static AsModel *
 load_from_file (const char  *path,
                 GError     **error)
 {
-  g_autoptr (GMappedFile) file = NULL;
-  g_autoptr (GError) local_error = NULL;
-  g_autofree char *name = g_path_get_basename (path);
-  GStatBuf st;
+  AsJsonStream *stream;
 
   g_return_val_if_fail (path != NULL, NULL);
-
-  if (g_stat (path, &st) == 0 && S_ISDIR (st.st_mode))
-    {
-      g_set_error (error, AS_ERROR, AS_ERROR_FILE, "%s: is a folder, not a model file", path);
-      return NULL;
-    }
-  file = g_mapped_file_new (path, FALSE, &local_error);
-  if (file == NULL)
-    {
-      g_set_error (error, AS_ERROR, AS_ERROR_FILE, "%s", local_error->message);
-      return NULL;
-    }
-  if (g_mapped_file_get_length (file) > MAX_FILE_SIZE)
-    {
-      g_set_error (error, AS_ERROR, AS_ERROR_FILE, "%s: the file is larger than 1 GiB", name);
-      return NULL;
-    }
-  return load_from_data (g_mapped_file_get_contents (file),
-                         g_mapped_file_get_length (file), path, error);
+  stream = as_json_stream_new_for_path (path, NULL, error);
+  if (stream == NULL)
+    return NULL;
+  return load (stream, path, error);
 }
 
 static AsModel *
@@ -291,7 +551,8 @@ as_model_unref (AsModel *self)
   as_vocab_clear (&self->target);
   if (self->data != NULL)
     self->architecture->free (self->data);
-  g_clear_pointer (&self->metadata, g_hash_table_unref);
+  g_free (self->metadata);
+  g_free (self->metadata_keys);
   g_free (self->buffer);
   g_free (self->path);
   g_free (self);
@@ -355,29 +616,50 @@ as_model_get_path (const AsModel *self)
   return self->path;
 }
 
+/* The entry of the sorted keys that is @key, or -1 */
+static int
+find_metadata (const AsModel *self,
+               const char    *key)
+{
+  guint lo = 0, hi = self->n_metadata;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+      int c = strcmp (self->metadata + self->metadata_keys[mid], key);
+
+      if (c == 0)
+        return (int) mid;
+      if (c < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  return -1;
+}
+
 const char *
 as_model_get_metadata (const AsModel *self,
                        const char    *key)
 {
-  return g_hash_table_lookup (self->metadata, key);
-}
+  int i = find_metadata (self, key);
+  const char *entry;
 
-static int
-compare_strings (const void *a,
-                 const void *b)
-{
-  return g_strcmp0 (*(char * const *) a, *(char * const *) b);
+  if (i < 0)
+    return NULL;
+  entry = self->metadata + self->metadata_keys[i];
+  return entry + strlen (entry) + 1;
 }
 
 GStrv
 as_model_list_metadata (const AsModel *self)
 {
-  GStrv keys = (GStrv) g_hash_table_get_keys_as_array (self->metadata, NULL);
-  GStrv copy = g_strdupv (keys);
+  GStrv keys = g_new (char *, self->n_metadata + 1);
 
-  g_free (keys);
-  qsort (copy, g_strv_length (copy), sizeof (char *), compare_strings);
-  return copy;
+  for (guint i = 0; i < self->n_metadata; i++)
+    keys[i] = g_strdup (self->metadata + self->metadata_keys[i]);
+  keys[self->n_metadata] = NULL;
+  return keys;
 }
 
 char *

@@ -1,19 +1,165 @@
 /* One side of a model, source or target: its tokenizer, vocabulary and
  * special tokens; reading it from the model document, and turning tokens
- * into ids and back. */
+ * into ids and back.
+ *
+ * The vocabulary is read from the stream straight into one pool of strings,
+ * an array of pointers into it and a sorted array of ids (for lookups and
+ * the duplicate check): about the size of its text in the file plus twelve
+ * bytes a token, whatever the tokens are. The side's other members are
+ * small and read as trees. */
 
 #include <string.h>
 
 #include "as-error.h"
 #include "as-loader.h"
 
+#define MAX_JOIN  4096
+
+struct _AsSideDraft
+{
+  const char *kind;             /* the side is not an object: what it is */
+  JsonObject *members;          /* every member but "vocabulary", as trees */
+  gboolean    has_vocabulary;
+  const char *vocabulary_kind;  /* it is not an array: what it is */
+  guint64     n_items;
+  GString    *pool;             /* the first AS_LOADER_MAX_VOCAB items, strings or "" */
+  GArray     *offsets;          /* (gsize) of each in @pool */
+  guint64     first_other;      /* the first item that is not a string, or G_MAXUINT64 */
+  const char *other_kind;
+  guint64     first_empty;      /* the first empty string, or G_MAXUINT64 */
+};
+
 void
 as_vocab_clear (AsVocab *vocab)
 {
-  g_clear_pointer (&vocab->tokens, g_strfreev);
-  g_clear_pointer (&vocab->ids, g_hash_table_unref);
+  g_clear_pointer (&vocab->tokens, g_free);
+  g_clear_pointer (&vocab->pool, g_free);
+  g_clear_pointer (&vocab->sorted, g_free);
   g_clear_pointer (&vocab->join, g_free);
 }
+
+void
+as_side_draft_free (AsSideDraft *draft)
+{
+  if (draft == NULL)
+    return;
+  g_clear_pointer (&draft->members, json_object_unref);
+  if (draft->pool != NULL)
+    g_string_free (draft->pool, TRUE);
+  g_clear_pointer (&draft->offsets, g_array_unref);
+  g_free (draft);
+}
+
+/* Reading */
+
+static gboolean
+append_chunk (const char  *chunk,
+              gsize        length,
+              gpointer     user_data,
+              GError     **error)
+{
+  g_string_append_len (user_data, chunk, length);
+  return TRUE;
+}
+
+static gboolean
+read_vocabulary (AsLoader    *ld,
+                 AsSideDraft *draft,
+                 AsJsonToken  token)
+{
+  AsJsonStream *st = ld->stream;
+
+  draft->has_vocabulary = TRUE;
+  if (token != AS_JSON_TOKEN_BEGIN_ARRAY)
+    {
+      draft->vocabulary_kind = as_loader_token_kind (st, token);
+      return as_json_stream_skip (st, ld->error);
+    }
+  draft->pool = g_string_new (NULL);
+  draft->offsets = g_array_new (FALSE, FALSE, sizeof (gsize));
+  for (;;)
+    {
+      if (!as_json_stream_next (st, &token, ld->error))
+        return FALSE;
+      if (token == AS_JSON_TOKEN_END_ARRAY)
+        break;
+      if (draft->n_items < AS_LOADER_MAX_VOCAB)
+        {
+          gsize start = draft->pool->len;
+
+          g_array_append_val (draft->offsets, start);
+          if (token == AS_JSON_TOKEN_STRING)
+            {
+              if (!as_json_stream_read_string (st, append_chunk, draft->pool, ld->error))
+                return FALSE;
+              if (draft->pool->len == start && draft->first_empty == G_MAXUINT64)
+                draft->first_empty = draft->n_items;
+            }
+          else
+            {
+              if (draft->first_other == G_MAXUINT64)
+                {
+                  draft->first_other = draft->n_items;
+                  draft->other_kind = as_loader_token_kind (st, token);
+                }
+              if (!as_json_stream_skip (st, ld->error))
+                return FALSE;
+            }
+          g_string_append_c (draft->pool, '\0');
+        }
+      else if (!as_json_stream_skip (st, ld->error))
+        return FALSE;
+      draft->n_items++;
+    }
+  return TRUE;
+}
+
+AsSideDraft *
+as_side_draft_read (AsLoader    *ld,
+                    AsJsonToken  token,
+                    const char  *where)
+{
+  g_autoptr (AsSideDraft) draft = g_new0 (AsSideDraft, 1);
+  AsJsonStream *st = ld->stream;
+
+  draft->first_other = G_MAXUINT64;
+  draft->first_empty = G_MAXUINT64;
+  if (token != AS_JSON_TOKEN_BEGIN_OBJECT)
+    {
+      draft->kind = as_loader_token_kind (st, token);
+      return as_json_stream_skip (st, ld->error) ? g_steal_pointer (&draft) : NULL;
+    }
+  draft->members = json_object_new ();
+  for (;;)
+    {
+      g_autofree char *key = NULL;
+
+      if (!as_json_stream_next (st, &token, ld->error))
+        return NULL;
+      if (token == AS_JSON_TOKEN_END_OBJECT)
+        break;
+      key = g_strdup (as_json_stream_get_string (st, G_MAXSIZE, NULL, ld->error));
+      if (key == NULL || !as_json_stream_next (st, &token, ld->error))
+        return NULL;
+      if (strcmp (key, "vocabulary") == 0)
+        {
+          if (!read_vocabulary (ld, draft, token))
+            return NULL;
+        }
+      else
+        {
+          g_autofree char *what = g_strdup_printf ("%s.%s", where, as_loader_quote (ld, key));
+          JsonNode *node = as_loader_read_node (ld, token, what);
+
+          if (node == NULL)
+            return NULL;
+          json_object_set_member (draft->members, key, node);
+        }
+    }
+  return g_steal_pointer (&draft);
+}
+
+/* Checking */
 
 static gboolean
 load_special (AsLoader   *ld,
@@ -39,11 +185,68 @@ load_special (AsLoader   *ld,
   return TRUE;
 }
 
+static int
+compare_ids (gconstpointer a,
+             gconstpointer b,
+             gpointer      user_data)
+{
+  char **tokens = user_data;
+  guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
+  int c = strcmp (tokens[x], tokens[y]);
+
+  return c != 0 ? c : (x > y) - (x < y);
+}
+
+/* Moves the draft's tokens into @vocab (its pool and pointers) and sorts
+ * them; the first token that repeats an earlier one (*@duplicate, the
+ * earlier one *@original), or G_MAXUINT64. Empty strings are left out. */
+static void
+take_tokens (AsSideDraft *draft,
+             AsVocab     *vocab,
+             guint64     *duplicate,
+             guint64     *original)
+{
+  const guint n = draft->offsets->len;
+  gsize *offsets = (gsize *) (gpointer) draft->offsets->data;
+
+  vocab->size = n;
+  gsize length = draft->pool->len;
+
+  vocab->pool = g_realloc (g_string_free (g_steal_pointer (&draft->pool), FALSE), length);
+  vocab->tokens = g_new (char *, n + 1);
+  for (guint i = 0; i < n; i++)
+    vocab->tokens[i] = vocab->pool + offsets[i];
+  vocab->tokens[n] = NULL;
+  g_clear_pointer (&draft->offsets, g_array_unref);
+
+  vocab->sorted = g_new (guint32, n);
+  for (guint i = 0; i < n; i++)
+    vocab->sorted[i] = i;
+  g_qsort_with_data (vocab->sorted, n, sizeof (guint32), compare_ids, vocab->tokens);
+
+  *duplicate = G_MAXUINT64;
+  *original = G_MAXUINT64;
+  for (guint i = 0; i + 1 < n; )
+    {
+      guint j = i + 1;
+
+      /* a run of equal tokens, its ids in order: the second one repeats the first */
+      while (j < n && strcmp (vocab->tokens[vocab->sorted[i]], vocab->tokens[vocab->sorted[j]]) == 0)
+        j++;
+      if (j > i + 1 && *vocab->tokens[vocab->sorted[i]] != '\0' && vocab->sorted[i + 1] < *duplicate)
+        {
+          *duplicate = vocab->sorted[i + 1];
+          *original = vocab->sorted[i];
+        }
+      i = j;
+    }
+}
+
 gboolean
-as_loader_read_side (AsLoader   *ld,
-                     JsonObject *root,
-                     const char *where,
-                     AsVocab    *vocab)
+as_loader_read_side (AsLoader    *ld,
+                     AsSideDraft *draft,
+                     const char  *where,
+                     AsVocab     *vocab)
 {
   static const char * const side_keys[] = { "tokenizer", "join", "vocabulary", "special", NULL };
   static const char * const tokenizer_keys[] = { "type", "lowercase", NULL };
@@ -51,12 +254,16 @@ as_loader_read_side (AsLoader   *ld,
   g_autofree char *tokenizer_where = NULL;
   g_autofree char *special_where = NULL;
   JsonObject *side, *tokenizer, *special;
+  guint64 duplicate, original;
   JsonNode *node;
-  JsonArray *array;
-  guint n;
+  guint64 first;
 
-  if (!as_loader_get_object (ld, root, where, "", TRUE, &side) ||
-      !as_loader_check_keys (ld, side, where, side_keys))
+  if (draft == NULL)
+    return as_loader_fail (ld, "\"%s\" is missing", where);
+  if (draft->kind != NULL)
+    return as_loader_fail (ld, "%s must be an object, found %s", where, draft->kind);
+  side = draft->members;
+  if (!as_loader_check_keys (ld, side, where, side_keys))
     return FALSE;
 
   /* tokenizer */
@@ -71,7 +278,7 @@ as_loader_read_side (AsLoader   *ld,
     return as_loader_fail (ld, "%s.tokenizer.type must be a string (\"words\" or \"characters\"), found %s", where, as_json_node_kind (node));
   if (!as_tokenizer_type_from_string (json_node_get_string (node), &vocab->tokenizer))
     return as_loader_fail (ld, "%s.tokenizer.type \"%s\" is unknown (expected \"words\" or \"characters\")",
-                           where, json_node_get_string (node));
+                           where, as_loader_quote (ld, json_node_get_string (node)));
   vocab->lowercase = vocab->tokenizer == AS_TOKENIZER_WORDS;
   node = json_object_get_member (tokenizer, "lowercase");
   if (node != NULL)
@@ -87,43 +294,32 @@ as_loader_read_side (AsLoader   *ld,
     vocab->join = g_strdup (vocab->tokenizer == AS_TOKENIZER_WORDS ? " " : "");
   else if (!as_json_is_string (node))
     return as_loader_fail (ld, "%s.join must be a string, found %s", where, as_json_node_kind (node));
+  else if (strlen (json_node_get_string (node)) > MAX_JOIN)
+    return as_loader_fail (ld, "%s.join is longer than %d bytes", where, MAX_JOIN);
   else
     vocab->join = g_strdup (json_node_get_string (node));
 
   /* vocabulary */
-  node = json_object_get_member (side, "vocabulary");
-  if (node == NULL)
+  if (!draft->has_vocabulary)
     return as_loader_fail (ld, "%s: \"vocabulary\" is missing", where);
-  if (!JSON_NODE_HOLDS_ARRAY (node))
-    return as_loader_fail (ld, "%s.vocabulary must be an array of strings, found %s", where, as_json_node_kind (node));
-  array = json_node_get_array (node);
-  n = json_array_get_length (array);
-  if (n == 0)
+  if (draft->vocabulary_kind != NULL)
+    return as_loader_fail (ld, "%s.vocabulary must be an array of strings, found %s", where, draft->vocabulary_kind);
+  if (draft->n_items == 0)
     return as_loader_fail (ld, "%s.vocabulary is empty", where);
-  if (n > AS_LOADER_MAX_VOCAB)
-    return as_loader_fail (ld, "%s.vocabulary has %u tokens, at most %d are allowed", where, n, AS_LOADER_MAX_VOCAB);
-
-  vocab->size = n;
-  vocab->tokens = g_new0 (char *, n + 1);
-  vocab->ids = g_hash_table_new (g_str_hash, g_str_equal);
-  for (guint i = 0; i < n; i++)
-    {
-      JsonNode *item = json_array_get_element (array, i);
-      const char *token;
-      gpointer previous;
-
-      if (!as_json_is_string (item))
-        return as_loader_fail (ld, "%s.vocabulary[%u] must be a string, found %s", where, i, as_json_node_kind (item));
-      token = json_node_get_string (item);
-      if (*token == '\0')
-        return as_loader_fail (ld, "%s.vocabulary[%u] is an empty string", where, i);
-      vocab->tokens[i] = g_strdup (token);
-      previous = g_hash_table_lookup (vocab->ids, vocab->tokens[i]);
-      if (previous != NULL)
-        return as_loader_fail (ld, "%s.vocabulary[%u]: duplicate token \"%s\" (also at %d)",
-                               where, i, token, GPOINTER_TO_INT (previous) - 1);
-      g_hash_table_insert (vocab->ids, vocab->tokens[i], GINT_TO_POINTER (i + 1));
-    }
+  if (draft->n_items > AS_LOADER_MAX_VOCAB)
+    return as_loader_fail (ld, "%s.vocabulary has %" G_GUINT64_FORMAT " tokens, at most %d are allowed",
+                           where, draft->n_items, AS_LOADER_MAX_VOCAB);
+  take_tokens (draft, vocab, &duplicate, &original);
+  first = MIN (MIN (draft->first_other, draft->first_empty), duplicate);
+  if (first == G_MAXUINT64)
+    ;
+  else if (first == draft->first_other)
+    return as_loader_fail (ld, "%s.vocabulary[%" G_GUINT64_FORMAT "] must be a string, found %s", where, first, draft->other_kind);
+  else if (first == draft->first_empty)
+    return as_loader_fail (ld, "%s.vocabulary[%" G_GUINT64_FORMAT "] is an empty string", where, first);
+  else
+    return as_loader_fail (ld, "%s.vocabulary[%" G_GUINT64_FORMAT "]: duplicate token \"%s\" (also at %" G_GUINT64_FORMAT ")",
+                           where, duplicate, as_loader_quote (ld, vocab->tokens[duplicate]), original);
 
   /* special ids */
   node = json_object_get_member (side, "special");
@@ -133,20 +329,36 @@ as_loader_read_side (AsLoader   *ld,
   if (!as_loader_get_object (ld, side, "special", where, TRUE, &special) ||
       !as_loader_check_keys (ld, special, special_where, special_keys))
     return FALSE;
-  if (!load_special (ld, special, where, "start", n, &vocab->start) ||
-      !load_special (ld, special, where, "end", n, &vocab->end) ||
-      !load_special (ld, special, where, "unknown", n, &vocab->unknown) ||
-      !load_special (ld, special, where, "padding", n, &vocab->padding))
+  if (!load_special (ld, special, where, "start", vocab->size, &vocab->start) ||
+      !load_special (ld, special, where, "end", vocab->size, &vocab->end) ||
+      !load_special (ld, special, where, "unknown", vocab->size, &vocab->unknown) ||
+      !load_special (ld, special, where, "padding", vocab->size, &vocab->padding))
     return FALSE;
 
   return TRUE;
 }
 
+/* Lookups */
+
 int
 as_vocab_lookup (const AsVocab *vocab,
                  const char    *token)
 {
-  return GPOINTER_TO_INT (g_hash_table_lookup (vocab->ids, token)) - 1;
+  guint lo = 0, hi = vocab->size;
+
+  /* the first sorted token not below @token */
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo) / 2;
+
+      if (strcmp (vocab->tokens[vocab->sorted[mid]], token) < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
+    }
+  if (lo < vocab->size && strcmp (vocab->tokens[vocab->sorted[lo]], token) == 0)
+    return (int) vocab->sorted[lo];
+  return -1;
 }
 
 char *

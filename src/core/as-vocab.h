@@ -12,9 +12,10 @@ typedef struct
   AsTokenizerType tokenizer;
   gboolean        lowercase;
   char           *join;       /* put between tokens when turned back into text */
-  char          **tokens;     /* (size), indexed by id */
+  char          **tokens;     /* (size), indexed by id; the strings are in @pool */
   guint           size;
-  GHashTable     *ids;        /* token -> GINT_TO_POINTER (id + 1) */
+  char           *pool;       /* every token, each followed by a NUL */
+  guint32        *sorted;     /* (size) the ids in the order of their tokens (strcmp) */
   int             start;      /* special ids; -1 where the model has none */
   int             end;
   int             unknown;

@@ -22,6 +22,7 @@
 #include "as-error.h"
 #include "as-json-stream.h"
 #include "as-loader.h"
+#include "json-check.h"
 
 static gboolean
 reference_check (const char  *data,

@@ -1,9 +1,11 @@
-/* The strict JSON check of a model file's raw text (see as-loader.h). */
+/* The strict JSON check of a model file's raw text (see json-check.h). */
 
 #include <string.h>
 
 #include "as-error.h"
 #include "as-loader.h"
+#include "as-json-stream.h"
+#include "json-check.h"
 
 /* Line and column (in characters) of the byte at @offset, for messages. */
 void
@@ -304,7 +306,7 @@ as_json_check_text (AsLoader   *ld,
 {
   /* a byte order mark is not JSON, but RFC 8259 lets a parser ignore it */
   Scanner sc = { ld, data, length, length >= 3 && memcmp (data, "\xef\xbb\xbf", 3) == 0 ? 3 : 0 };
-  Container stack[AS_LOADER_MAX_NESTING];
+  Container stack[AS_JSON_STREAM_MAX_NESTING];
   guint depth = 0;
   gboolean ok = FALSE;
   enum { VALUE, VALUE_OR_CLOSE, KEY, KEY_OR_CLOSE, AFTER_VALUE } state = VALUE;
@@ -358,11 +360,11 @@ as_json_check_text (AsLoader   *ld,
         {
           if (c == '[' || c == '{')
             {
-              if (depth == AS_LOADER_MAX_NESTING)
+              if (depth == AS_JSON_STREAM_MAX_NESTING)
                 {
                   guint line, column;
                   as_json_offset_to_line (data, sc.pos, &line, &column);
-                  as_loader_fail (ld, "line %u, column %u: nested more than %d levels deep", line, column, AS_LOADER_MAX_NESTING);
+                  as_loader_fail (ld, "line %u, column %u: nested more than %d levels deep", line, column, AS_JSON_STREAM_MAX_NESTING);
                   break;
                 }
               stack[depth++] = (Container) { c, NULL };

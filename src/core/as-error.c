@@ -1,5 +1,8 @@
 #include <string.h>
 
+#include <stdlib.h>
+#include <sys/mman.h>
+
 #include "as-error.h"
 
 G_DEFINE_QUARK (attnscope-error-quark, as_error)
@@ -29,4 +32,20 @@ as_escape_controls (const char *text)
         g_string_append_len (out, p, g_utf8_next_char (p) - p);
     }
   return g_string_free (out, FALSE);
+}
+
+gpointer
+as_try_alloc_large (gsize size)
+{
+  const gsize huge = 2 * 1024 * 1024;
+  void *p = NULL;
+
+  if (size < huge)
+    return g_try_malloc (MAX (size, 1));
+  if (posix_memalign (&p, huge, size) != 0)
+    return NULL;
+#ifdef MADV_HUGEPAGE
+  madvise (p, size / huge * huge, MADV_HUGEPAGE);
+#endif
+  return p;
 }

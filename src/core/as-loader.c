@@ -133,7 +133,7 @@ fail_too_large (AsLoader   *ld,
   guint line, column;
 
   as_json_stream_get_position (ld->stream, &line, &column);
-  return as_loader_fail (ld, "line %u, column %u: %s holds more than %d values, more than it can be",
+  return as_loader_fail (ld, "line %u, column %u: %s is too large (more than %d values)",
                          line, column, what, AS_LOADER_MAX_VALUES);
 }
 

@@ -26,6 +26,7 @@
 
 #include "as-architecture.h"
 #include "as-error.h"
+#include "as-model-private.h"
 
 struct _AsModel
 {
@@ -534,6 +535,19 @@ as_model_new_from_file (const char  *path,
 }
 
 AsModel *
+as_model_new_from_stream (AsJsonStream  *stream,
+                          const char    *path,
+                          GError       **error)
+{
+  GError *local_error = NULL;
+  AsModel *model;
+
+  g_return_val_if_fail (stream != NULL, NULL);
+  model = load (stream, path, &local_error);
+  return finish (model, local_error, error);
+}
+
+AsModel *
 as_model_ref (AsModel *self)
 {
   g_return_val_if_fail (self != NULL, NULL);
@@ -671,7 +685,7 @@ as_model_describe (const AsModel *self)
   g_autofree char *shown_name = as_escape_controls (name != NULL ? name : "(unnamed)");
   g_autofree char *shown_path = as_escape_controls (self->path);
   g_autofree char *shown_unknown = as_escape_controls (self->source.unknown >= 0
-                                                    ? self->source.tokens[self->source.unknown] : "(none)");
+                                                    ? as_vocab_get_token (&self->source, self->source.unknown) : "(none)");
 
   g_string_append_printf (s, "name: %s\n", shown_name);
   g_string_append_printf (s, "file: %s\n", shown_path);

@@ -166,7 +166,7 @@ as_session_new (AsModel     *model,
 
   if (arch->source_starts)
     {
-      self->source_text[0] = g_strdup (src->tokens[src->start]);
+      self->source_text[0] = g_strdup (as_vocab_get_token (src, src->start));
       self->source_ids[0] = src->start;
     }
   seen = g_hash_table_new (g_str_hash, g_str_equal);
@@ -186,7 +186,7 @@ as_session_new (AsModel     *model,
     }
   if (arch->source_ends)
     {
-      self->source_text[n_source - 1] = g_strdup (src->tokens[src->end]);
+      self->source_text[n_source - 1] = g_strdup (as_vocab_get_token (src, src->end));
       self->source_ids[n_source - 1] = src->end;
     }
   g_ptr_array_add (self->unknown_words, NULL);
@@ -251,7 +251,7 @@ as_session_get_source_token (AsSession *self,
   g_return_val_if_fail (i < self->n_source, NULL);
   if (self->source_ids[i] < 0)
     return self->source_text[i];
-  return as_model_get_source (self->model)->tokens[self->source_ids[i]];
+  return as_vocab_get_token (as_model_get_source (self->model), self->source_ids[i]);
 }
 
 const char *
@@ -346,7 +346,7 @@ as_session_get_target_token (AsSession *self,
   const AsVocab *tgt = as_model_get_target (self->model);
 
   g_return_val_if_fail (id >= 0 && (guint) id < tgt->size, NULL);
-  return tgt->tokens[id];
+  return as_vocab_get_token (tgt, id);
 }
 
 char *

@@ -3,8 +3,8 @@
  * into ids and back.
  *
  * The vocabulary is read from the stream straight into one pool of strings,
- * an array of pointers into it and a sorted array of ids (for lookups and
- * the duplicate check): about the size of its text in the file plus twelve
+ * an array of offsets into it and a sorted array of ids (for lookups and
+ * the duplicate check): about the size of its text in the file plus eight
  * bytes a token, whatever the tokens are. The side's other members are
  * small and read as trees. */
 
@@ -23,7 +23,7 @@ struct _AsSideDraft
   const char *vocabulary_kind;  /* it is not an array: what it is */
   guint64     n_items;
   GString    *pool;             /* the first AS_LOADER_MAX_VOCAB items, strings or "" */
-  GArray     *offsets;          /* (gsize) of each in @pool */
+  GArray     *offsets;          /* (guint32) of each in @pool: the file is at most 4 GiB */
   guint64     first_other;      /* the first item that is not a string, or G_MAXUINT64 */
   const char *other_kind;
   guint64     first_empty;      /* the first empty string, or G_MAXUINT64 */
@@ -32,7 +32,7 @@ struct _AsSideDraft
 void
 as_vocab_clear (AsVocab *vocab)
 {
-  g_clear_pointer (&vocab->tokens, g_free);
+  g_clear_pointer (&vocab->offsets, g_free);
   g_clear_pointer (&vocab->pool, g_free);
   g_clear_pointer (&vocab->sorted, g_free);
   g_clear_pointer (&vocab->join, g_free);
@@ -76,7 +76,7 @@ read_vocabulary (AsLoader    *ld,
       return as_json_stream_skip (st, ld->error);
     }
   draft->pool = g_string_new (NULL);
-  draft->offsets = g_array_new (FALSE, FALSE, sizeof (gsize));
+  draft->offsets = g_array_new (FALSE, FALSE, sizeof (guint32));
   for (;;)
     {
       if (!as_json_stream_next (st, &token, ld->error))
@@ -85,7 +85,9 @@ read_vocabulary (AsLoader    *ld,
         break;
       if (draft->n_items < AS_LOADER_MAX_VOCAB)
         {
-          gsize start = draft->pool->len;
+          guint32 start = draft->pool->len;
+
+          G_STATIC_ASSERT (AS_JSON_STREAM_MAX_FILE_SIZE <= G_MAXUINT32 + G_GUINT64_CONSTANT (1));
 
           g_array_append_val (draft->offsets, start);
           if (token == AS_JSON_TOKEN_STRING)
@@ -190,14 +192,14 @@ compare_ids (gconstpointer a,
              gconstpointer b,
              gpointer      user_data)
 {
-  char **tokens = user_data;
+  const AsVocab *vocab = user_data;
   guint32 x = *(const guint32 *) a, y = *(const guint32 *) b;
-  int c = strcmp (tokens[x], tokens[y]);
+  int c = strcmp (as_vocab_get_token (vocab, x), as_vocab_get_token (vocab, y));
 
   return c != 0 ? c : (x > y) - (x < y);
 }
 
-/* Moves the draft's tokens into @vocab (its pool and pointers) and sorts
+/* Moves the draft's tokens into @vocab (its pool and offsets) and sorts
  * them; the first token that repeats an earlier one (*@duplicate, the
  * earlier one *@original), or G_MAXUINT64. Empty strings are left out. */
 static void
@@ -207,33 +209,28 @@ take_tokens (AsSideDraft *draft,
              guint64     *original)
 {
   const guint n = draft->offsets->len;
-  gsize *offsets = (gsize *) (gpointer) draft->offsets->data;
+  const gsize length = draft->pool->len;
 
   vocab->size = n;
-  gsize length = draft->pool->len;
-
   vocab->pool = g_realloc (g_string_free (g_steal_pointer (&draft->pool), FALSE), length);
-  vocab->tokens = g_new (char *, n + 1);
-  for (guint i = 0; i < n; i++)
-    vocab->tokens[i] = vocab->pool + offsets[i];
-  vocab->tokens[n] = NULL;
-  g_clear_pointer (&draft->offsets, g_array_unref);
+  vocab->offsets = (guint32 *) (gpointer) g_array_free (g_steal_pointer (&draft->offsets), FALSE);
 
   vocab->sorted = g_new (guint32, n);
   for (guint i = 0; i < n; i++)
     vocab->sorted[i] = i;
-  g_qsort_with_data (vocab->sorted, n, sizeof (guint32), compare_ids, vocab->tokens);
+  g_qsort_with_data (vocab->sorted, n, sizeof (guint32), compare_ids, vocab);
 
   *duplicate = G_MAXUINT64;
   *original = G_MAXUINT64;
   for (guint i = 0; i + 1 < n; )
     {
+      const char *token = as_vocab_get_token (vocab, vocab->sorted[i]);
       guint j = i + 1;
 
       /* a run of equal tokens, its ids in order: the second one repeats the first */
-      while (j < n && strcmp (vocab->tokens[vocab->sorted[i]], vocab->tokens[vocab->sorted[j]]) == 0)
+      while (j < n && strcmp (token, as_vocab_get_token (vocab, vocab->sorted[j])) == 0)
         j++;
-      if (j > i + 1 && *vocab->tokens[vocab->sorted[i]] != '\0' && vocab->sorted[i + 1] < *duplicate)
+      if (j > i + 1 && *token != '\0' && vocab->sorted[i + 1] < *duplicate)
         {
           *duplicate = vocab->sorted[i + 1];
           *original = vocab->sorted[i];
@@ -319,7 +316,7 @@ as_loader_read_side (AsLoader    *ld,
     return as_loader_fail (ld, "%s.vocabulary[%" G_GUINT64_FORMAT "] is an empty string", where, first);
   else
     return as_loader_fail (ld, "%s.vocabulary[%" G_GUINT64_FORMAT "]: duplicate token \"%s\" (also at %" G_GUINT64_FORMAT ")",
-                           where, duplicate, as_loader_quote (ld, vocab->tokens[duplicate]), original);
+                           where, duplicate, as_loader_quote (ld, as_vocab_get_token (vocab, duplicate)), original);
 
   /* special ids */
   node = json_object_get_member (side, "special");
@@ -351,12 +348,12 @@ as_vocab_lookup (const AsVocab *vocab,
     {
       guint mid = lo + (hi - lo) / 2;
 
-      if (strcmp (vocab->tokens[vocab->sorted[mid]], token) < 0)
+      if (strcmp (as_vocab_get_token (vocab, vocab->sorted[mid]), token) < 0)
         lo = mid + 1;
       else
         hi = mid;
     }
-  if (lo < vocab->size && strcmp (vocab->tokens[vocab->sorted[lo]], token) == 0)
+  if (lo < vocab->size && strcmp (as_vocab_get_token (vocab, vocab->sorted[lo]), token) == 0)
     return (int) vocab->sorted[lo];
   return -1;
 }
@@ -377,7 +374,7 @@ as_vocab_join (const AsVocab *vocab,
         continue;
       if (!first)
         g_string_append (s, vocab->join);
-      g_string_append (s, vocab->tokens[id]);
+      g_string_append (s, as_vocab_get_token (vocab, id));
       first = FALSE;
     }
   return g_string_free (s, FALSE);

@@ -12,15 +12,23 @@ typedef struct
   AsTokenizerType tokenizer;
   gboolean        lowercase;
   char           *join;       /* put between tokens when turned back into text */
-  char          **tokens;     /* (size), indexed by id; the strings are in @pool */
   guint           size;
   char           *pool;       /* every token, each followed by a NUL */
+  guint32        *offsets;    /* (size) where each id's token starts in @pool */
   guint32        *sorted;     /* (size) the ids in the order of their tokens (strcmp) */
   int             start;      /* special ids; -1 where the model has none */
   int             end;
   int             unknown;
   int             padding;
 } AsVocab;
+
+/* The token of @id (0 <= @id < size). */
+static inline const char *
+as_vocab_get_token (const AsVocab *vocab,
+                    guint          id)
+{
+  return vocab->pool + vocab->offsets[id];
+}
 
 /* The id of @token, or -1. */
 int            as_vocab_lookup                  (const AsVocab  *vocab,

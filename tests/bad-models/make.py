@@ -178,8 +178,86 @@ fixture("duplicate-name", 'not valid JSON: line 4, column 3: "format_version" ap
 fixture("duplicate-tensor", 'not valid JSON: line 217, column 5: "decoder.out.bias" appears twice in the same object')(
     lambda d: replace_once('"decoder.out.bias": {', '"decoder.out.bias": {"shape": [6], "data": "AAAA"},\n'
                            '    "decoder.out.bias": {'))
+fixture("duplicate-name-escaped", 'not valid JSON: line 4, column 3: "format_version" appears twice in the same '
+        'object (written "format_version" and "format_versio\\u006e")')(
+    lambda d: replace_once('"architecture"', '"format_versio\\u006e": 2,\n  "architecture"'))
+fixture("duplicate-vocabulary-escaped", 'not valid JSON: line 15, column 5: "vocabulary" appears twice in the same '
+        'object (written "vocabulary" and "vocabul\\u0061ry")')(
+    lambda d: replace_once('"special": {', '"vocabul\\u0061ry": ["a", "b"],\n    "special": {'))
 fixture("byte-order-mark-twice", "not valid JSON: line 1, column 2: a value is expected, "
         "found a byte order mark (U+FEFF)")(lambda d: "\ufeff\ufeff" + tiny_text())
+
+# ---- the order of the members: any order loads, and is checked in one order ----------
+
+def reordered(d, first, last=()):
+    """The document with the members @first at its start and @last at its end."""
+    keys = list(first) + [k for k in d if k not in first and k not in last] + list(last)
+    return {k: d[k] for k in keys}
+
+
+@fixture("order-tensors-first-wrong-format", 'not an AttnScope model ("format" is "attnscope", must be "attnscope-model")')
+def _(d):
+    d["format"] = "attnscope"
+    return reordered(d, [T])
+
+
+@fixture("order-tensors-first-wrong-shape", 'tensor "decoder.out.bias": shape [6] expected (the target vocabulary '
+         'has 6 tokens), [5] found')
+def _(d):
+    d[T][OUT_B]["shape"] = [5]
+    d[T][OUT_B]["data"] = d[T][OUT_B]["data"][:5]
+    return reordered(d, [T])
+
+
+@fixture("order-data-before-wrong-shape", 'tensor "decoder.out.bias": shape [6] expected (the target vocabulary '
+         'has 6 tokens), [5] found')
+def _(d):
+    d[T][OUT_B] = {"data": d[T][OUT_B]["data"][:5], "dtype": "float32", "shape": [5]}
+
+
+@fixture("order-metadata-after-tensors", "metadata must be an object, found an integer")
+def _(d):
+    d["metadata"] = 5
+    return reordered(d, [], ["metadata"])
+
+
+@fixture("order-unknown-after-tensors", 'the top level: unknown field "extra" (expected: format, format_version, '
+         'architecture, hyperparameters, source, target, decoding, metadata, tensors)')
+def _(d):
+    d["extra"] = {"a": [1, 2, 3]}
+
+
+# ---- text from the file is quoted at a readable length ---------------------------------
+
+LONG = "x" * 100000
+
+
+@fixture("long-architecture", 'architecture "' + "x" * 60 + '..." is not supported (this AttnScope runs: gru-bahdanau)')
+def _(d):
+    d["architecture"] = LONG
+
+
+@fixture("long-unknown-field", 'the top level: unknown field "' + "x" * 60 + '..." (expected: format, format_version, '
+         'architecture, hyperparameters, source, target, decoding, metadata, tensors)')
+def _(d):
+    d[LONG] = 1
+
+
+@fixture("long-tensor-name", 'tensors: unexpected tensor "' + "x" * 60 + '..." (not part of a gru-bahdanau model)')
+def _(d):
+    d[T] = {LONG: {"shape": [1], "data": [0]}, **d[T]}
+
+
+@fixture("long-dtype", 'tensor "decoder.out.bias": dtype "' + "x" * 60 + '..." is not supported (only "float32" is)')
+def _(d):
+    d[T][OUT_B]["dtype"] = LONG
+
+
+# the object, hidden_size and the array count: the 9998th number is the 10001st value
+@fixture("hyperparameters-too-large", "line 7, column 30006: hyperparameters is too large (more than 10000 values)")
+def _(d):
+    d["hyperparameters"]["extra"] = [0] * 20000
+
 
 # ---- the top level --------------------------------------------------------------------
 

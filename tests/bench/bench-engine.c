@@ -24,7 +24,7 @@ make_sentence (const AsVocab *src,
   for (guint k = 0; k < length; k++)
     {
       guint id = 3 + (guint) (((guint64) k * 7919) % (src->size - 3));
-      g_string_append_printf (s, "%s%s", k ? " " : "", src->tokens[id]);
+      g_string_append_printf (s, "%s%s", k ? " " : "", as_vocab_get_token (src, id));
     }
   return g_string_free (s, FALSE);
 }

@@ -365,6 +365,77 @@ test_encodings_agree (void)
   g_assert_cmpfloat (as_gru_get_weights (base64)->dec_w_ih[11 * 8 + 7], ==, 2.354f);
 }
 
+/* The members in another order than the exporter's: "tensors" first (the
+ * loader reads the file a second time for them), "decoding" and "metadata"
+ * after them, and in each tensor "data" before "shape". */
+static JsonObject *
+reordered (JsonObject          *object,
+           const char * const  *first)
+{
+  JsonObject *copy = json_object_new ();
+  g_autoptr (GList) members = json_object_get_members (object);
+
+  for (guint i = 0; first[i] != NULL; i++)
+    if (json_object_has_member (object, first[i]))
+      json_object_set_member (copy, first[i], json_node_copy (json_object_get_member (object, first[i])));
+  for (GList *l = members; l != NULL; l = l->next)
+    if (!g_strv_contains (first, l->data))
+      json_object_set_member (copy, l->data, json_node_copy (json_object_get_member (object, l->data)));
+  return copy;
+}
+
+static void
+replace_members (JsonObject *root,
+                 JsonObject *with)
+{
+  g_autoptr (GList) members = json_object_get_members (root);
+  g_autoptr (GList) new_members = json_object_get_members (with);
+
+  for (GList *l = members; l != NULL; l = l->next)
+    json_object_remove_member (root, l->data);
+  for (GList *l = new_members; l != NULL; l = l->next)
+    json_object_set_member (root, l->data, json_node_copy (json_object_get_member (with, l->data)));
+}
+
+static void
+edit_order (JsonObject *root)
+{
+  static const char * const tensor_order[] = { "data", "dtype", "shape", NULL };
+  static const char * const top_order[] = { "tensors", "metadata", "source", "format", "decoding", NULL };
+  JsonObject *tensors = json_object_get_object_member (root, "tensors");
+  g_autoptr (GList) names = json_object_get_members (tensors);
+  g_autoptr (JsonObject) top = NULL;
+
+  for (GList *l = names; l != NULL; l = l->next)
+    {
+      g_autoptr (JsonObject) tensor = reordered (json_object_get_object_member (tensors, l->data), tensor_order);
+      json_object_set_object_member (tensors, l->data, json_object_ref (tensor));
+    }
+  top = reordered (root, top_order);
+  replace_members (root, top);
+}
+
+static void
+edit_base64_order (JsonObject *root)
+{
+  edit_base64 (root);
+  edit_order (root);
+}
+
+static void
+test_member_order (void)
+{
+  g_autoptr (AsModel) tiny = load_tiny ();
+  g_autoptr (AsModel) numbers = load_edited_ok (edit_order);
+  g_autoptr (AsModel) base64 = load_edited_ok (edit_base64_order);
+
+  assert_same_weights (tiny, numbers);
+  assert_same_weights (tiny, base64);
+  g_assert_cmpuint (as_model_get_max_length (numbers), ==, as_model_get_max_length (tiny));
+  g_assert_cmpstr (as_model_get_metadata (numbers, "name"), ==, "tiny-hello");
+  g_assert_cmpuint (as_model_get_source (base64)->size, ==, 6);
+}
+
 /* A float32 in base64 that JSON numbers cannot write exactly: the bits are kept. */
 static void
 edit_subnormal (JsonObject *root)
@@ -587,6 +658,7 @@ main (int    argc,
   g_test_add_func ("/model/ref-unref", test_ref_unref);
   g_test_add_func ("/model/encodings/agree", test_encodings_agree);
   g_test_add_func ("/model/encodings/base64-keeps-the-bits", test_base64_bits);
+  g_test_add_func ("/model/member-order", test_member_order);
   g_test_add_func ("/model/defaults", test_defaults);
   g_test_add_func ("/model/limits-and-free-metadata", test_limits_and_free_metadata);
   g_test_add_func ("/model/describe-escapes", test_describe_escapes);

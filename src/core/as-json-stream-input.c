@@ -381,7 +381,10 @@ read_more (AsJsonStream *self)
         self->hook (self, self->n_read, self->hook_data);
       if (self->n_read > self->size)
         {
-          if (self->size == 0)
+          /* an empty file that has grown since it was opened (a file being
+           * written) changed; one that still says it is empty (a /proc
+           * file) is not a regular file */
+          if (self->size == 0 && !_as_json_stream_file_changed (self))
             return _as_json_stream_fail_take (self, g_error_new (AS_ERROR, AS_ERROR_FILE,
                                                                  "%s: not a regular file (its size is 0, yet it has content)",
                                                                  self->name));

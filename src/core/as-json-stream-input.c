@@ -335,7 +335,10 @@ read_more (AsJsonStream *self)
 
   if (self->buf == NULL)
     {
-      self->capacity = self->block_size + LOOKAHEAD;
+      /* a block, or the whole document when it is smaller (the bundled
+       * tiny model needs 7 KiB, not 4 MiB); a file that grows past that
+       * changed, which the next read sees */
+      self->capacity = MIN (self->block_size, MAX (self->size, 1)) + LOOKAHEAD;
       self->buf = as_try_alloc_large (self->capacity);
       if (self->buf == NULL)
         return _as_json_stream_fail_take (self, g_error_new (AS_ERROR, AS_ERROR_FILE, "%s: not enough memory to read the file",

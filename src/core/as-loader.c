@@ -102,6 +102,42 @@ as_json_is_number (JsonNode *node)
              || json_node_get_value_type (node) == G_TYPE_DOUBLE);
 }
 
+/* Reading */
+
+gboolean
+as_loader_next_member (AsLoader     *ld,
+                       char        **key,
+                       AsJsonToken  *token)
+{
+  const char *name;
+
+  *key = NULL;
+  if (!as_json_stream_next (ld->stream, token, ld->error))
+    return FALSE;
+  if (*token == AS_JSON_TOKEN_END_OBJECT)
+    return TRUE;
+  name = as_json_stream_get_string (ld->stream, G_MAXSIZE, NULL, ld->error);
+  if (name == NULL)
+    return FALSE;
+  *key = g_strdup (name);
+  if (!as_json_stream_next (ld->stream, token, ld->error))
+    {
+      g_clear_pointer (key, g_free);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+as_loader_append_chunk (const char  *chunk,
+                        gsize        length,
+                        gpointer     string,
+                        GError     **error)
+{
+  g_string_append_len (string, chunk, length);
+  return TRUE;
+}
+
 /* Small values as trees */
 
 /* Keeps the first AS_LOADER_MAX_STRING bytes of a string, cut between
@@ -164,13 +200,10 @@ read_node (AsLoader    *ld,
             g_autofree char *key = NULL;
             JsonNode *member;
 
-            if (!as_json_stream_next (st, &token, ld->error))
+            if (!as_loader_next_member (ld, &key, &token))
               return NULL;
-            if (token == AS_JSON_TOKEN_END_OBJECT)
+            if (key == NULL)
               break;
-            key = g_strdup (as_json_stream_get_string (st, G_MAXSIZE, NULL, ld->error));
-            if (key == NULL || !as_json_stream_next (st, &token, ld->error))
-              return NULL;
             member = read_node (ld, token, what, budget);
             if (member == NULL)
               return NULL;

@@ -75,6 +75,17 @@ gboolean     as_json_is_number     (JsonNode     *node);
 JsonNode    *as_loader_read_node   (AsLoader     *ld,
                                     AsJsonToken   token,
                                     const char   *what);
+/* In an object: the next member's name (*@key, to free; NULL at the end of
+ * the object) and the token that starts its value. FALSE when the stream
+ * fails. */
+gboolean     as_loader_next_member (AsLoader     *ld,
+                                    char        **key,
+                                    AsJsonToken  *token);
+/* An AsJsonChunkFunc that appends the string's pieces to a GString. */
+gboolean     as_loader_append_chunk (const char  *chunk,
+                                     gsize        length,
+                                     gpointer     string,
+                                     GError     **error);
 /* A member of @obj that must be an object (or absent when !required). */
 gboolean     as_loader_get_object  (AsLoader     *ld,
                                     JsonObject   *obj,

@@ -77,16 +77,6 @@ document_clear (Document *doc)
   g_clear_pointer (&doc->unknown, g_free);
 }
 
-static gboolean
-append_chunk (const char  *chunk,
-              gsize        length,
-              gpointer     user_data,
-              GError     **error)
-{
-  g_string_append_len (user_data, chunk, length);
-  return TRUE;
-}
-
 /* "metadata": its string entries straight into one pool; the others are
  * checked as JSON and left out. */
 static gboolean
@@ -126,7 +116,7 @@ read_metadata (AsLoader    *ld,
             return FALSE;
           continue;
         }
-      if (!as_json_stream_read_string (st, append_chunk, doc->metadata, ld->error))
+      if (!as_json_stream_read_string (st, as_loader_append_chunk, doc->metadata, ld->error))
         return FALSE;
       g_string_append_c (doc->metadata, '\0');
       g_array_append_val (doc->metadata_keys, start);

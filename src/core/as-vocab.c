@@ -53,16 +53,6 @@ as_side_draft_free (AsSideDraft *draft)
 /* Reading */
 
 static gboolean
-append_chunk (const char  *chunk,
-              gsize        length,
-              gpointer     user_data,
-              GError     **error)
-{
-  g_string_append_len (user_data, chunk, length);
-  return TRUE;
-}
-
-static gboolean
 read_vocabulary (AsLoader    *ld,
                  AsSideDraft *draft,
                  AsJsonToken  token)
@@ -92,7 +82,7 @@ read_vocabulary (AsLoader    *ld,
           g_array_append_val (draft->offsets, start);
           if (token == AS_JSON_TOKEN_STRING)
             {
-              if (!as_json_stream_read_string (st, append_chunk, draft->pool, ld->error))
+              if (!as_json_stream_read_string (st, as_loader_append_chunk, draft->pool, ld->error))
                 return FALSE;
               if (draft->pool->len == start && draft->first_empty == G_MAXUINT64)
                 draft->first_empty = draft->n_items;
@@ -136,13 +126,10 @@ as_side_draft_read (AsLoader    *ld,
     {
       g_autofree char *key = NULL;
 
-      if (!as_json_stream_next (st, &token, ld->error))
+      if (!as_loader_next_member (ld, &key, &token))
         return NULL;
-      if (token == AS_JSON_TOKEN_END_OBJECT)
+      if (key == NULL)
         break;
-      key = g_strdup (as_json_stream_get_string (st, G_MAXSIZE, NULL, ld->error));
-      if (key == NULL || !as_json_stream_next (st, &token, ld->error))
-        return NULL;
       if (strcmp (key, "vocabulary") == 0)
         {
           if (!read_vocabulary (ld, draft, token))

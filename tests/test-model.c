@@ -491,7 +491,10 @@ test_defaults (void)
   const int ids[] = { 3, 4, 5, 1 };
   g_autofree char *joined = as_vocab_join (tgt, ids, 4);
 
-  g_assert_cmpint (as_model_get_max_length (model), ==, 10);
+  /* no decoding.max_length: a GRU decodes at most 10 steps, whatever the sentence */
+  g_assert_cmpint (as_model_get_max_length (model), ==, 0);
+  g_assert_cmpint (as_model_get_max_length_for (model, 3), ==, 10);
+  g_assert_cmpint (as_model_get_max_length_for (model, 300), ==, 10);
   g_assert_true (src->lowercase);
   g_assert_cmpstr (src->join, ==, " ");
   g_assert_cmpint (src->start, ==, -1);

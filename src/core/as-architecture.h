@@ -48,6 +48,16 @@ struct _AsArchitecture
   void      (*describe)             (gconstpointer    data,
                                      GString         *out);
 
+  /* Optional. The most positions the model has (source tokens, framed, and
+   * decoder steps: a Transformer's positional encoding); NULL: only memory
+   * bounds them. */
+  guint     (*get_max_positions)    (const AsModel   *model);
+  /* Optional. Decoder steps at most, the end token included, for a source
+   * of @n_source tokens (framed) when the file sets no decoding.max_length;
+   * NULL: AS_MODEL_DEFAULT_MAX_LENGTH. */
+  guint     (*get_default_max_length) (const AsModel *model,
+                                       guint          n_source);
+
   /* The layers and heads of attention of @kind (FALSE: the model has none). */
   gboolean  (*get_attention_shape)  (const AsModel   *model,
                                      AsAttentionKind  kind,
@@ -77,16 +87,21 @@ struct _AsArchitecture
    * log-probabilities over the target vocabulary into @logprobs and this
    * step's attention rows into @cross ((layers, heads, n) for the n source
    * positions) and, where the model has it, @decoder_self ((layers, heads,
-   * position + 1)); the position advances by one. The encoding holds the
-   * step's scratch buffers: the steps of one sentence run one at a time.
-   * Allocates nothing, except where the state's history grows. */
+   * @self_columns), of which each row's first position + 1 are this step's
+   * weights over the target positions fed in so far; the rest is left as
+   * it is, zero); the position advances by one. The session never steps
+   * past get_max_positions, and @self_columns is at least position + 1.
+   * The encoding holds the step's scratch buffers: the steps of one
+   * sentence run one at a time. Allocates nothing, except where the
+   * state's history grows. */
   void      (*step)                 (const AsModel   *model,
                                      gpointer         encoding,
                                      gpointer         state,
                                      int              input,
                                      float           *logprobs,
                                      float           *cross,
-                                     float           *decoder_self);
+                                     float           *decoder_self,
+                                     guint            self_columns);
 };
 
 /* The registry (as-architectures.c). */

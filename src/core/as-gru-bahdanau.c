@@ -373,7 +373,8 @@ step (const AsModel *model,
       int            input,
       float         *logprobs,
       float         *cross,
-      float         *decoder_self)
+      float         *decoder_self,
+      guint          self_columns)
 {
   GruState *st = data;
   float *hidden;

@@ -36,7 +36,7 @@ struct _AsModel
   gpointer              data;           /* the architecture's: config and weights */
   AsVocab               source;
   AsVocab               target;
-  guint                 max_length;     /* decoding default: steps at most, end token included */
+  guint                 max_length;     /* decoding.max_length: steps at most, end token included; 0: not set */
   float                *buffer;         /* every weight, one allocation */
   guint64               n_parameters;
   char                 *metadata;       /* key, NUL, value, NUL, ... for the string entries */
@@ -141,15 +141,19 @@ check_decoding (AsLoader *ld,
   JsonObject *decoding;
   gint64 value;
 
-  self->max_length = 10;
+  self->max_length = 0;
   if (!as_loader_get_object (ld, ld->root, "decoding", "", FALSE, &decoding))
     return FALSE;
   if (decoding != NULL)
     {
-      if (!as_loader_check_keys (ld, decoding, "decoding", decoding_keys) ||
-          !as_loader_get_int (ld, decoding, "max_length", "decoding", 1, 1000, 10, &value))
+      if (!as_loader_check_keys (ld, decoding, "decoding", decoding_keys))
         return FALSE;
-      self->max_length = (int) value;
+      if (json_object_has_member (decoding, "max_length"))
+        {
+          if (!as_loader_get_int (ld, decoding, "max_length", "decoding", 1, 1000, 1, &value))
+            return FALSE;
+          self->max_length = (int) value;
+        }
     }
   return TRUE;
 }
@@ -608,6 +612,23 @@ as_model_get_max_length (const AsModel *self)
   return self->max_length;
 }
 
+guint
+as_model_get_max_length_for (const AsModel *self,
+                             guint          n_source)
+{
+  if (self->max_length > 0)
+    return self->max_length;
+  if (self->architecture->get_default_max_length != NULL)
+    return self->architecture->get_default_max_length (self, n_source);
+  return AS_MODEL_DEFAULT_MAX_LENGTH;
+}
+
+guint
+as_model_get_max_positions (const AsModel *self)
+{
+  return self->architecture->get_max_positions != NULL ? self->architecture->get_max_positions (self) : 0;
+}
+
 guint64
 as_model_get_n_parameters (const AsModel *self)
 {
@@ -689,7 +710,14 @@ as_model_describe (const AsModel *self)
                           as_tokenizer_type_to_string (self->target.tokenizer),
                           self->target.lowercase ? ", lower-cased" : "");
   g_string_append_printf (s, "unknown token: %s\n", shown_unknown);
-  g_string_append_printf (s, "max target length: %u\n", self->max_length);
+  if (self->max_length > 0)
+    g_string_append_printf (s, "max target length: %u\n", self->max_length);
+  else if (self->architecture->get_default_max_length != NULL)
+    g_string_append_printf (s, "max target length: %u for a sentence of one word, one more for each word more\n",
+                            self->architecture->get_default_max_length (self, 1 + (self->architecture->source_starts ? 1 : 0) +
+                                                                        (self->architecture->source_ends ? 1 : 0)));
+  else
+    g_string_append_printf (s, "max target length: %u\n", AS_MODEL_DEFAULT_MAX_LENGTH);
   for (guint i = 0; keys[i] != NULL; i++)
     if (strcmp (keys[i], "name") != 0)
       {

@@ -33,8 +33,19 @@ gboolean       as_model_get_attention_shape     (const AsModel  *self,
                                                  guint          *n_heads);
 const AsVocab *as_model_get_source              (const AsModel  *self);
 const AsVocab *as_model_get_target              (const AsModel  *self);
-/* Decoding takes at most this many steps, the end token included. */
+#define AS_MODEL_DEFAULT_MAX_LENGTH 10
+
+/* Decoding takes at most this many steps, the end token included: the
+ * file's decoding.max_length, or 0 when it sets none (then the
+ * architecture's rule, or AS_MODEL_DEFAULT_MAX_LENGTH, applies:
+ * as_model_get_max_length_for). */
 guint          as_model_get_max_length          (const AsModel  *self);
+/* The steps at most for a source of @n_source tokens (framed). */
+guint          as_model_get_max_length_for      (const AsModel  *self,
+                                                 guint           n_source);
+/* The most positions (framed source tokens, decoder steps) the model has,
+ * or 0 when only memory bounds them. */
+guint          as_model_get_max_positions       (const AsModel  *self);
 guint64        as_model_get_n_parameters        (const AsModel  *self);
 /* The file it was loaded from, or the @where of as_model_new_from_data(). */
 const char    *as_model_get_path                (const AsModel  *self);

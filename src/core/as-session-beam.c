@@ -55,7 +55,7 @@ as_session_decode_beam (AsSession  *self,
   g_autofree int *top_ids = NULL;
   g_autofree float *top_values = NULL;
   g_autofree float *cross = g_new (float, n_cross);
-  g_autofree float *decoder_self = n_decoder_self > 0 ? g_new (float, n_decoder_self) : NULL;
+  g_autofree float *decoder_self = n_decoder_self > 0 ? g_new0 (float, n_decoder_self) : NULL;
   double best_score = -INFINITY;
   guint best_length = 0, n_live = 1;
   gboolean ok = FALSE;
@@ -90,7 +90,8 @@ as_session_decode_beam (AsSession  *self,
           int input = t == 0 ? tgt->start : tokens[b * L + t - 1];
           guint n_top;
 
-          self->arch->step (self->model, self->encoding, states[b], input, self->logprobs, cross, decoder_self);
+          self->arch->step (self->model, self->encoding, states[b], input, self->logprobs, cross, decoder_self,
+                            _as_session_self_columns (self));
           if (!_as_session_check_finite (self, cross, n_cross, decoder_self, n_decoder_self, t, error))
             goto out;
           n_top = as_top_k (self->logprobs, self->n_target, width, top_ids, top_values);

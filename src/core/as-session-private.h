@@ -26,6 +26,7 @@ struct _AsSession
   AsAttention *attention[AS_N_ATTENTION_KINDS];  /* NULL for a kind the model lacks */
 
   guint       max_length;
+  guint       step_limit;      /* the most steps at all: the model's positions, AS_MAX_DECODE_LENGTH */
   guint       n_steps;
   guint       capacity;        /* steps that @steps holds */
   AsStep     *steps;           /* (capacity) */
@@ -45,5 +46,7 @@ gboolean _as_session_check_finite (AsSession   *self,
  * model has no such kind. */
 gsize    _as_session_row_block    (AsSession       *self,
                                    AsAttentionKind  kind);
+/* The columns of a decoder self-attention row (0 when the model has none). */
+guint    _as_session_self_columns (AsSession       *self);
 
 G_END_DECLS

@@ -104,6 +104,14 @@ _as_session_row_block (AsSession       *self,
   return (gsize) as_attention_get_n_layers (a) * as_attention_get_n_heads (a) * as_attention_get_n_columns (a);
 }
 
+guint
+_as_session_self_columns (AsSession *self)
+{
+  const AsAttention *a = self->attention[AS_ATTENTION_DECODER_SELF];
+
+  return a != NULL ? as_attention_get_n_columns (a) : 0;
+}
+
 /* The (empty) record of @kind, if the model has that kind. */
 static void
 make_record (AsSession       *self,
@@ -114,7 +122,8 @@ make_record (AsSession       *self,
   g_clear_pointer (&self->attention[kind], as_attention_free);
   if (!self->arch->get_attention_shape (self->model, kind, &n_layers, &n_heads))
     return;
-  n_columns = kind == AS_ATTENTION_DECODER_SELF ? self->max_length : self->n_source;
+  /* decoder self-attention has a column per step that can ever be taken */
+  n_columns = kind == AS_ATTENTION_DECODER_SELF ? self->step_limit : self->n_source;
   self->attention[kind] = as_attention_new (kind, n_layers, n_heads, n_columns);
 }
 
@@ -150,6 +159,13 @@ as_session_new (AsModel     *model,
                    n_words, AS_MAX_SOURCE_TOKENS - (n_source - n_words));
       return NULL;
     }
+  if (as_model_get_max_positions (model) > 0 && n_source > as_model_get_max_positions (model))
+    {
+      g_set_error (error, AS_ERROR, AS_ERROR_TOO_LONG,
+                   "The sentence has %u tokens; this model reads at most %u",
+                   n_words, as_model_get_max_positions (model) - (n_source - n_words));
+      return NULL;
+    }
 
   self = g_new0 (AsSession, 1);
   self->model = as_model_ref (model);
@@ -162,7 +178,10 @@ as_session_new (AsModel     *model,
   self->source_ids = g_new0 (int, self->n_source);
   self->unknown_words = g_ptr_array_new_with_free_func (g_free);
   self->n_target = as_model_get_target (model)->size;
-  self->max_length = as_model_get_max_length (model);
+  self->step_limit = AS_MAX_DECODE_LENGTH;
+  if (as_model_get_max_positions (model) > 0)
+    self->step_limit = MIN (self->step_limit, as_model_get_max_positions (model));
+  self->max_length = MIN (as_model_get_max_length_for (model, n_source), self->step_limit);
 
   if (arch->source_starts)
     {
@@ -314,15 +333,7 @@ void
 as_session_set_max_length (AsSession *self,
                            guint      max_length)
 {
-  self->max_length = CLAMP (max_length, 1, AS_MAX_DECODE_LENGTH);
-  /* decoder self-attention has a column per step that can be taken */
-  if (self->attention[AS_ATTENTION_DECODER_SELF] != NULL)
-    {
-      if (self->n_steps == 0)
-        make_record (self, AS_ATTENTION_DECODER_SELF);
-      else
-        self->max_length = MIN (self->max_length, as_attention_get_n_columns (self->attention[AS_ATTENTION_DECODER_SELF]));
-    }
+  self->max_length = CLAMP (max_length, 1, self->step_limit);
 }
 
 guint
@@ -388,9 +399,10 @@ as_session_step (AsSession  *self,
                    token, self->n_target - 1);
       return FALSE;
     }
-  if (t >= AS_MAX_DECODE_LENGTH)
+  if (t >= self->step_limit)
     {
-      g_set_error (error, AS_ERROR, AS_ERROR_INVALID, "The decoder takes at most %d steps", AS_MAX_DECODE_LENGTH);
+      g_set_error (error, AS_ERROR, AS_ERROR_INVALID, "The decoder takes at most %u steps%s", self->step_limit,
+                   self->step_limit < AS_MAX_DECODE_LENGTH ? " with this model" : "");
       return FALSE;
     }
 
@@ -401,7 +413,8 @@ as_session_step (AsSession  *self,
 
   cross_row = as_attention_begin_row (cross, t);
   self_row = decoder_self != NULL ? as_attention_begin_row (decoder_self, t) : NULL;
-  self->arch->step (self->model, self->encoding, self->state, step->input, self->logprobs, cross_row, self_row);
+  self->arch->step (self->model, self->encoding, self->state, step->input, self->logprobs, cross_row, self_row,
+                    _as_session_self_columns (self));
   if (!_as_session_check_finite (self, cross_row, _as_session_row_block (self, AS_ATTENTION_CROSS),
                                  self_row, _as_session_row_block (self, AS_ATTENTION_DECODER_SELF), t, error))
     {
@@ -484,10 +497,10 @@ as_session_decode_forced (AsSession   *self,
       g_set_error_literal (error, AS_ERROR, AS_ERROR_EMPTY_INPUT, "The target translation has no tokens");
       return FALSE;
     }
-  if (n + 1 > AS_MAX_DECODE_LENGTH)
+  if (n + 1 > self->step_limit)
     {
-      g_set_error (error, AS_ERROR, AS_ERROR_TOO_LONG, "The target translation has %u tokens; at most %d can be forced",
-                   n, AS_MAX_DECODE_LENGTH - 1);
+      g_set_error (error, AS_ERROR, AS_ERROR_TOO_LONG, "The target translation has %u tokens; at most %u can be forced%s",
+                   n, self->step_limit - 1, self->step_limit < AS_MAX_DECODE_LENGTH ? " with this model" : "");
       return FALSE;
     }
   for (guint i = 0; i < n; i++)

@@ -101,7 +101,9 @@ as_application_command_line (GApplication            *application,
 
   if (models != NULL && models[0] != NULL)
     {
-      g_autoptr (GFile) file = g_application_command_line_create_file_for_arg (command_line, models[0]);
+      /* a bundled model's name ("en-zh-transformer") or a path */
+      g_autofree char *path = as_model_path_for (models[0]);
+      g_autoptr (GFile) file = g_application_command_line_create_file_for_arg (command_line, path);
 
       as_window_open_model (window, file);
     }

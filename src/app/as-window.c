@@ -461,7 +461,7 @@ choose_example (AsModel *model)
           (int) id == source->unknown || (int) id == source->padding)
         continue;
       if (n++ > 0)
-        g_string_append (text, source->tokenizer == AS_TOKENIZER_WORDS ? " " : "");
+        g_string_append (text, as_tokenizer_type_join (source->tokenizer));
       g_string_append (text, as_vocab_get_token (source, id));
     }
 

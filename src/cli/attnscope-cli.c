@@ -28,6 +28,8 @@
 #include "as-session.h"
 
 #define EXIT_USAGE 2
+/* --layer's default: the kind's last layer */
+#define LAST_LAYER G_MININT
 
 typedef struct
 {
@@ -42,6 +44,8 @@ typedef struct
   char    *kind_name;
   int      layer;
   char    *head_name;
+  gboolean grid;
+  gboolean list;
   /* the attention shown, from --kind, --layer and --head */
   AsAttentionKind kind;
   int      head;                /* or AS_ATTENTION_MEAN */
@@ -91,7 +95,11 @@ load_model (const char  *path,
         }
       path = fallback;
     }
-  return as_model_new_from_file (path, error);
+  {
+    /* a bundled model's name ("en-zh-transformer") or a path */
+    g_autofree char *resolved = as_model_path_for (path);
+    return as_model_new_from_file (resolved, error);
+  }
 }
 
 static gboolean
@@ -130,10 +138,22 @@ describe_kinds (const AsModel *model)
   return g_string_free (text, FALSE);
 }
 
+/* The values of a row in --json: decoder self-attention as a square, a
+ * column per step, zero above the diagonal (what is masked); the others
+ * whole. */
+static guint
+json_row_length (const AsAttention *a,
+                 guint              row)
+{
+  if (as_attention_get_kind (a) == AS_ATTENTION_DECODER_SELF)
+    return as_attention_get_n_rows (a);
+  return as_attention_get_row_length (a, row);
+}
+
 /* --kind, --layer and --head name attention that @model has. */
 static gboolean
 check_attention_choice (const AsModel  *model,
-                        const Options  *o,
+                        Options        *o,
                         GError        **error)
 {
   guint n_layers, n_heads;
@@ -147,6 +167,8 @@ check_attention_choice (const AsModel  *model,
                    as_attention_kind_get_name (o->kind), has);
       return FALSE;
     }
+  if (o->layer == LAST_LAYER)
+    o->layer = (int) n_layers - 1;
   if (o->layer < 0 || (guint) o->layer >= n_layers)
     {
       g_set_error (error, AS_ERROR, AS_ERROR_INVALID, "--layer %d: this model's %s attention has %u layer%s, numbered from 0",
@@ -295,7 +317,7 @@ session_to_json (AsSession     *session,
     for (guint r = 0; r < as_attention_get_n_rows (shown); r++)
       {
         as_attention_copy_row (shown, o->layer, o->head, r, row);
-        add_floats (b, row, as_attention_get_row_length (shown, r));
+        add_floats (b, row, json_row_length (shown, r));
       }
     json_builder_end_array (b);
   }
@@ -316,7 +338,7 @@ session_to_json (AsSession     *session,
             {
               json_builder_begin_array (b);
               for (guint r = 0; r < as_attention_get_n_rows (a); r++)
-                add_floats (b, as_attention_get_row (a, l, h, r), as_attention_get_row_length (a, r));
+                add_floats (b, as_attention_get_row (a, l, h, r), json_row_length (a, r));
               json_builder_end_array (b);
             }
           json_builder_end_array (b);
@@ -419,6 +441,34 @@ print_text (AsSession     *session,
     }
 }
 
+/* info --list: each bundled model's name, architecture and description. */
+static int
+list_models (void)
+{
+  g_auto (GStrv) names = as_list_bundled_models ();
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree char *path = as_model_path_for (names[i]);
+      g_autoptr (AsModel) model = as_model_new_from_file (path, &error);
+
+      if (model == NULL)
+        {
+          printf ("%-20s (cannot be read: %s)\n", names[i], error->message);
+          continue;
+        }
+      {
+        const char *description = as_model_get_metadata (model, "description");
+        g_autofree char *shown = as_escape_controls (description != NULL ? description : "");
+
+        printf ("%-20s %-14s %8.2f M parameters  %s\n", names[i], as_model_get_architecture_name (model),
+                as_model_get_n_parameters (model) / 1e6, shown);
+      }
+    }
+  return EXIT_SUCCESS;
+}
+
 /* Splits the positional arguments into MODEL and SENTENCE. */
 static gboolean
 positional (int          argc,
@@ -454,7 +504,7 @@ static int
 run (int    argc,
      char **argv)
 {
-  g_auto (Options) o = { .beam = 1, .top = 5, .step = -1 };
+  g_auto (Options) o = { .beam = 1, .top = 5, .step = -1, .layer = LAST_LAYER, .head = AS_ATTENTION_MEAN };
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (AsModel) model = NULL;
@@ -469,8 +519,8 @@ run (int    argc,
     { "top", 'k', 0, G_OPTION_ARG_INT, &o.top, "Report the K most probable tokens of each step (default 5)", "K" },
     { "json", 'j', 0, G_OPTION_ARG_NONE, &o.json, "Print one JSON object", NULL },
     { "kind", 0, 0, G_OPTION_ARG_STRING, &o.kind_name, "The attention shown: cross (default), decoder-self or encoder-self", "KIND" },
-    { "layer", 0, 0, G_OPTION_ARG_INT, &o.layer, "Of this layer (default 0)", "L" },
-    { "head", 0, 0, G_OPTION_ARG_STRING, &o.head_name, "Of this head, or mean: the mean of the heads (default 0)", "H" },
+    { "layer", 0, 0, G_OPTION_ARG_INT, &o.layer, "Of this layer, from 0 (default: the last)", "L" },
+    { "head", 0, 0, G_OPTION_ARG_STRING, &o.head_name, "Of this head, from 0, or mean: the mean of the heads (default)", "H" },
     { NULL }
   };
   GOptionEntry render_entries[] = {
@@ -481,8 +531,13 @@ run (int    argc,
     { "max-len", 'm', 0, G_OPTION_ARG_INT, &o.max_len, "Decode at most N steps", "N" },
     { "colormap", 'c', 0, G_OPTION_ARG_STRING, &o.colormap, "viridis (default), magma or greys", "NAME" },
     { "kind", 0, 0, G_OPTION_ARG_STRING, &o.kind_name, "The attention shown: cross (default), decoder-self or encoder-self", "KIND" },
-    { "layer", 0, 0, G_OPTION_ARG_INT, &o.layer, "Of this layer (default 0)", "L" },
-    { "head", 0, 0, G_OPTION_ARG_STRING, &o.head_name, "Of this head, or mean: the mean of the heads (default 0)", "H" },
+    { "layer", 0, 0, G_OPTION_ARG_INT, &o.layer, "Of this layer, from 0 (default: the last)", "L" },
+    { "head", 0, 0, G_OPTION_ARG_STRING, &o.head_name, "Of this head, from 0, or mean: the mean of the heads (default)", "H" },
+    { "grid", 'g', 0, G_OPTION_ARG_NONE, &o.grid, "Every layer and head of the kind, as a grid of small heatmaps", NULL },
+    { NULL }
+  };
+  GOptionEntry info_entries[] = {
+    { "list", 'l', 0, G_OPTION_ARG_NONE, &o.list, "List the bundled models, by the names that can stand for MODEL", NULL },
     { NULL }
   };
 
@@ -493,13 +548,19 @@ run (int    argc,
   if (command == NULL || g_str_equal (command, "--help") || g_str_equal (command, "-h") || g_str_equal (command, "help"))
     {
       printf ("Usage:\n"
-               "  attnscope-cli info [MODEL]\n"
+               "  attnscope-cli info [MODEL] | info --list\n"
                "  attnscope-cli translate [MODEL] SENTENCE [--target T] [--beam K] [--max-len N] [--top K] [--json]\n"
                "                          [--kind K] [--layer L] [--head H|mean]\n"
                "  attnscope-cli render [MODEL] SENTENCE -o FILE.svg|.png|.pdf [--step N] [--target T] [--colormap NAME]\n"
-               "                       [--kind K] [--layer L] [--head H|mean]\n"
-               "\nWithout MODEL the bundled model is used (%s).\n"
-               "attnscope-cli COMMAND --help lists a command's options.\n", as_models_dir ());
+               "                       [--kind K] [--layer L] [--head H|mean] [--grid]\n"
+               "\nMODEL is a model file or the name of a bundled model (info --list); without it the\n"
+               "default bundled model is used (%s).\n"
+               "The attention shown (and --json's \"attention\") is, unless --kind, --layer and --head\n"
+               "say otherwise, the cross-attention of the last decoder layer, the mean of its heads;\n"
+               "--json also writes every kind the model has, every layer and head:\n"
+               "cross_attention [layer][head][step][source], decoder_self_attention [layer][head][step][step]\n"
+               "(zero above the diagonal), encoder_self_attention [layer][head][source][source].\n"
+               "attnscope-cli COMMAND --help lists a command's options.\n", as_default_model_path ());
       return command == NULL ? EXIT_USAGE : EXIT_SUCCESS;
     }
   if (g_str_equal (command, "--version"))
@@ -518,6 +579,8 @@ run (int    argc,
     g_option_context_add_main_entries (context, translate_entries, NULL);
   else if (is_render)
     g_option_context_add_main_entries (context, render_entries, NULL);
+  else
+    g_option_context_add_main_entries (context, info_entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error (error->message);
   if (!positional (argc, argv, !is_info, &model_path, &sentence, &error))
@@ -552,6 +615,13 @@ run (int    argc,
         return usage_error ("render needs -o FILE.svg, FILE.png or FILE.pdf");
       if (o.colormap != NULL && !as_colormap_from_name (o.colormap, &colormap))
         return usage_error ("--colormap must be viridis, magma or greys");
+    }
+
+  if (is_info && o.list)
+    {
+      if (model_path != NULL)
+        return usage_error ("info --list takes no MODEL");
+      return list_models ();
     }
 
   model = load_model (model_path, &error);
@@ -594,7 +664,8 @@ run (int    argc,
   {
     g_autoptr (AsFigure) figure = as_figure_new ();
 
-    if (!as_figure_set_session_attention (figure, session, o.kind, (guint) o.layer, o.head, &error))
+    if (o.grid ? !as_figure_set_session_grid (figure, session, o.kind, &error)
+               : !as_figure_set_session_attention (figure, session, o.kind, (guint) o.layer, o.head, &error))
       return report (error);
     as_figure_set_colormap (figure, colormap);
     as_figure_set_step (figure, o.step);

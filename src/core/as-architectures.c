@@ -5,9 +5,11 @@
 
 #include "as-architecture.h"
 #include "as-gru-bahdanau.h"
+#include "as-transformer.h"
 
 static const AsArchitecture * const architectures[] = {
   &as_gru_bahdanau_architecture,
+  &as_transformer_architecture,
 };
 
 const AsArchitecture *

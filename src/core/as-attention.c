@@ -275,6 +275,22 @@ as_attention_begin_row (AsAttention *self,
   return block;
 }
 
+float *
+as_attention_begin_rows (AsAttention *self,
+                         guint        n_rows)
+{
+  g_return_val_if_fail (n_rows > 0, NULL);
+
+  if (n_rows > self->capacity)
+    {
+      self->capacity = n_rows;
+      self->data = g_renew (float, self->data, self->capacity * row_size (self));
+    }
+  self->n_rows = n_rows;
+  memset (self->data, 0, n_rows * row_size (self) * sizeof (float));
+  return self->data;
+}
+
 void
 as_attention_truncate (AsAttention *self,
                        guint        n_rows)

@@ -93,6 +93,11 @@ guint        as_attention_argmax_column (const AsAttention *self,
  * zeroed. */
 float       *as_attention_begin_row    (AsAttention       *self,
                                         guint              row);
+/* For those who compute every row at once (encoder self-attention): the
+ * record holds @n_rows rows, zeroed, returned as one block (n_rows,
+ * n_layers, n_heads, n_columns). */
+float       *as_attention_begin_rows   (AsAttention       *self,
+                                        guint              n_rows);
 /* Keeps the first @n_rows rows. */
 void         as_attention_truncate     (AsAttention       *self,
                                         guint              n_rows);

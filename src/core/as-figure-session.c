@@ -305,7 +305,11 @@ as_figure_set_session (AsFigure  *self,
 {
   g_return_if_fail (self != NULL);
 
-  if (!as_figure_set_session_attention (self, session, AS_ATTENTION_CROSS, 0, 0, NULL))
+  guint n_layers = 1, n_heads;
+
+  if (session != NULL)
+    as_model_get_attention_shape (as_session_get_model (session), AS_ATTENTION_CROSS, &n_layers, &n_heads);
+  if (!as_figure_set_session_attention (self, session, AS_ATTENTION_CROSS, MAX (n_layers, 1) - 1, AS_ATTENTION_MEAN, NULL))
     {
       as_figure_set_matrix (self, 0, 0, NULL);
       set_text (self, session);

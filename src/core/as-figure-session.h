@@ -27,8 +27,8 @@ gboolean    as_figure_set_session_grid      (AsFigure         *self,
                                              AsSession        *session,
                                              AsAttentionKind   kind,
                                              GError          **error);
-/* The default: cross-attention, layer 0, head 0 (an empty figure with the
- * session's text where the model has none). */
+/* The default: cross-attention of the last layer, the mean of its heads
+ * (an empty figure with the session's text where the model has none). */
 void        as_figure_set_session           (AsFigure         *self,
                                              AsSession        *session);
 

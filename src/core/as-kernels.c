@@ -126,3 +126,43 @@ as_top_k (const float *x,
     }
   return count;
 }
+
+void
+as_layer_norm (float       *x,
+               const float *w,
+               const float *b,
+               int          n,
+               float        eps)
+{
+  double sum = 0, sum_sq = 0;
+  float mean, inv;
+
+  for (int i = 0; i < n; i++)
+    sum += x[i];
+  mean = (float) (sum / n);
+  for (int i = 0; i < n; i++)
+    {
+      double d = x[i] - mean;
+      sum_sq += d * d;
+    }
+  /* the biased variance, as torch's */
+  inv = (float) (1.0 / sqrt (sum_sq / n + eps));
+  for (int i = 0; i < n; i++)
+    x[i] = (x[i] - mean) * inv * w[i] + b[i];
+}
+
+void
+as_relu (float *x,
+         gsize  n)
+{
+  for (gsize i = 0; i < n; i++)
+    x[i] = x[i] > 0.0f ? x[i] : 0.0f;
+}
+
+void
+as_gelu (float *x,
+         gsize  n)
+{
+  for (gsize i = 0; i < n; i++)
+    x[i] = 0.5f * x[i] * (1.0f + erff (x[i] * (float) M_SQRT1_2));
+}

@@ -34,6 +34,18 @@ void  as_gru_gates    (float       *h,
                        const float *gi,
                        const float *gh,
                        int          hidden);
+/* In place: x (n) = (x - mean) / sqrt (var + eps) * w + b, as torch's LayerNorm. */
+void  as_layer_norm   (float       *x,
+                       const float *w,
+                       const float *b,
+                       int          n,
+                       float        eps);
+/* In place: max (x, 0). */
+void  as_relu         (float       *x,
+                       gsize        n);
+/* In place: x * Phi (x), the exact (erf) GELU of torch's F.gelu. */
+void  as_gelu         (float       *x,
+                       gsize        n);
 /* The @k largest of x (n), best first, ties to the lower index; returns how many (min (k, n)). */
 guint as_top_k        (const float *x,
                        int          n,

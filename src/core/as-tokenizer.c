@@ -10,6 +10,8 @@ as_tokenizer_type_from_string (const char      *name,
     *type = AS_TOKENIZER_WORDS;
   else if (g_strcmp0 (name, "characters") == 0)
     *type = AS_TOKENIZER_CHARACTERS;
+  else if (g_strcmp0 (name, "whitespace") == 0)
+    *type = AS_TOKENIZER_WHITESPACE;
   else
     return FALSE;
   return TRUE;
@@ -18,7 +20,25 @@ as_tokenizer_type_from_string (const char      *name,
 const char *
 as_tokenizer_type_to_string (AsTokenizerType type)
 {
-  return type == AS_TOKENIZER_WORDS ? "words" : "characters";
+  switch (type)
+    {
+    case AS_TOKENIZER_WORDS:      return "words";
+    case AS_TOKENIZER_CHARACTERS: return "characters";
+    case AS_TOKENIZER_WHITESPACE: return "whitespace";
+    default:                      g_return_val_if_reached ("words");
+    }
+}
+
+gboolean
+as_tokenizer_type_lowercases (AsTokenizerType type)
+{
+  return type == AS_TOKENIZER_WORDS;
+}
+
+const char *
+as_tokenizer_type_join (AsTokenizerType type)
+{
+  return type == AS_TOKENIZER_CHARACTERS ? "" : " ";
 }
 
 static gboolean
@@ -189,6 +209,8 @@ as_tokenize (const char      *text,
         flush (tokens, word);
       else if (type == AS_TOKENIZER_CHARACTERS)
         g_ptr_array_add (tokens, g_strndup (p, next - p));
+      else if (type == AS_TOKENIZER_WHITESPACE)
+        g_string_append_len (word, p, next - p);
       else if (is_apostrophe (c) && g_unichar_isalnum (prev) && *next != '\0'
                && g_unichar_isalnum (g_utf8_get_char (next)))
         g_string_append_len (word, p, next - p);

@@ -8,7 +8,12 @@ typedef enum
 {
   AS_TOKENIZER_WORDS,      /* white space separates; punctuation and symbols stand alone */
   AS_TOKENIZER_CHARACTERS, /* one token per non-space character */
+  AS_TOKENIZER_WHITESPACE, /* white space separates, nothing else: text already cut into tokens */
 } AsTokenizerType;
+
+/* What a side of that type does unless its file says otherwise. */
+gboolean   as_tokenizer_type_lowercases  (AsTokenizerType  type);
+const char *as_tokenizer_type_join       (AsTokenizerType  type);
 
 gboolean   as_tokenizer_type_from_string (const char      *name,
                                           AsTokenizerType *type);

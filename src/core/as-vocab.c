@@ -259,11 +259,11 @@ as_loader_read_side (AsLoader    *ld,
   if (node == NULL)
     return as_loader_fail (ld, "%s.tokenizer: \"type\" is missing", where);
   if (!as_json_is_string (node))
-    return as_loader_fail (ld, "%s.tokenizer.type must be a string (\"words\" or \"characters\"), found %s", where, as_json_node_kind (node));
+    return as_loader_fail (ld, "%s.tokenizer.type must be a string (\"words\", \"characters\" or \"whitespace\"), found %s", where, as_json_node_kind (node));
   if (!as_tokenizer_type_from_string (json_node_get_string (node), &vocab->tokenizer))
-    return as_loader_fail (ld, "%s.tokenizer.type \"%s\" is unknown (expected \"words\" or \"characters\")",
+    return as_loader_fail (ld, "%s.tokenizer.type \"%s\" is unknown (expected \"words\", \"characters\" or \"whitespace\")",
                            where, as_loader_quote (ld, json_node_get_string (node)));
-  vocab->lowercase = vocab->tokenizer == AS_TOKENIZER_WORDS;
+  vocab->lowercase = as_tokenizer_type_lowercases (vocab->tokenizer);
   node = json_object_get_member (tokenizer, "lowercase");
   if (node != NULL)
     {
@@ -275,7 +275,7 @@ as_loader_read_side (AsLoader    *ld,
   /* join */
   node = json_object_get_member (side, "join");
   if (node == NULL)
-    vocab->join = g_strdup (vocab->tokenizer == AS_TOKENIZER_WORDS ? " " : "");
+    vocab->join = g_strdup (as_tokenizer_type_join (vocab->tokenizer));
   else if (!as_json_is_string (node))
     return as_loader_fail (ld, "%s.join must be a string, found %s", where, as_json_node_kind (node));
   else if (strlen (json_node_get_string (node)) > MAX_JOIN)

@@ -232,7 +232,7 @@ def _(d):
 LONG = "x" * 100000
 
 
-@fixture("long-architecture", 'architecture "' + "x" * 60 + '..." is not supported (this AttnScope runs: gru-bahdanau)')
+@fixture("long-architecture", 'architecture "' + "x" * 60 + '..." is not supported (this AttnScope runs: gru-bahdanau, transformer)')
 def _(d):
     d["architecture"] = LONG
 
@@ -313,8 +313,16 @@ def _(d):
     d["format_version"] = Raw("99999999999999999999")
 
 
-@fixture("architecture-transformer",
-         'architecture "transformer" is not supported (this AttnScope runs: gru-bahdanau)')
+@fixture("architecture-unsupported",
+         'architecture "lstm" is not supported (this AttnScope runs: gru-bahdanau, transformer)')
+def _(d):
+    d["architecture"] = "lstm"
+
+
+# a GRU's file that says it is a Transformer: its hyper-parameters are not a Transformer's
+@fixture("architecture-transformer-with-gru-fields",
+         'hyperparameters: unknown field "hidden_size" (expected: d_model, nhead, num_encoder_layers, '
+         'num_decoder_layers, dim_feedforward, norm_first, activation, layer_norm_eps, max_positions)')
 def _(d):
     d["architecture"] = "transformer"
 
@@ -403,7 +411,7 @@ def _(d):
     d["source"]["tokenizer"] = "words"
 
 
-@fixture("tokenizer-type-unknown", 'target.tokenizer.type "bpe" is unknown (expected "words" or "characters")')
+@fixture("tokenizer-type-unknown", 'target.tokenizer.type "bpe" is unknown (expected "words", "characters" or "whitespace")')
 def _(d):
     d["target"]["tokenizer"]["type"] = "bpe"
 
@@ -413,13 +421,13 @@ def _(d):
     del d["source"]["tokenizer"]["type"]
 
 
-@fixture("tokenizer-type-null", 'source.tokenizer.type must be a string ("words" or "characters"), found null')
+@fixture("tokenizer-type-null", 'source.tokenizer.type must be a string ("words", "characters" or "whitespace"), found null')
 def _(d):
     d["source"]["tokenizer"]["type"] = None
 
 
 @fixture("tokenizer-type-control-characters", 'target.tokenizer.type "bp\\ne\\u001B[31m" is unknown '
-         '(expected "words" or "characters")')
+         '(expected "words", "characters" or "whitespace")')
 def _(d):
     d["target"]["tokenizer"]["type"] = "bp\ne\x1b[31m"  # a message is one line and drives no terminal
 

@@ -9,7 +9,8 @@ so that the design stays true after the people who made it move on
 2. Only the architecture files name an architecture, a tensor or a hidden
    size: outside src/core/as-gru-bahdanau.{c,h} (and whatever architecture
    files ARCHITECTURE_FILES lists), the registry and the kernels, no source
-   says "gru", "bahdanau", "hidden" or a state_dict key such as
+   says "gru", "bahdanau", "hidden", "d_model", "nhead", "norm_first",
+   "feedforward" or a state_dict key such as
    "decoder.out.weight".
 3. Only the registry and an architecture's own tests include an
    architecture's header.
@@ -28,13 +29,14 @@ import sys
 ROOT = sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(__file__), "..", "..")
 SRC = os.path.join(ROOT, "src")
 
-ARCHITECTURE_FILES = {"src/core/as-gru-bahdanau.c", "src/core/as-gru-bahdanau.h"}
+ARCHITECTURE_FILES = {"src/core/as-gru-bahdanau.c", "src/core/as-gru-bahdanau.h",
+                      "src/core/as-transformer.c", "src/core/as-transformer.h"}
 REGISTRY = "src/core/as-architectures.c"
 # computations on arrays shared by architectures (as_gru_gates is one)
 KERNELS = {"src/core/as-kernels.c", "src/core/as-kernels.h"}
 # words that name a data file, not an architecture
 ALLOWED_WORDS = ["en-zh-gru.json"]
-ARCH_WORDS = re.compile(r"gru|bahdanau|hidden", re.I)
+ARCH_WORDS = re.compile(r"gru|bahdanau|hidden|\bd_model\b|\bnhead\b|norm_first|feedforward", re.I)
 TENSOR_KEY = re.compile(r'"(?:encoder|decoder|transformer|generator|src_tok_emb|tgt_tok_emb)\.[\w.%]+"')
 
 results = []

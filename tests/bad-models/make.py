@@ -31,6 +31,9 @@ TINY = os.path.join(HERE, "..", "..", "data", "models", "tiny-hello.json")
 
 with open(TINY, encoding="utf-8") as f:
     BASE = json.load(f)
+TINY_TRANSFORMER = os.path.join(HERE, "..", "..", "data", "models", "tiny-transformer.json")
+with open(TINY_TRANSFORMER, encoding="utf-8") as f:
+    BASE_TRANSFORMER = json.load(f)
 
 FIXTURES = {}  # name -> (bytes, expected message without the "NAME.json: " prefix)
 
@@ -62,12 +65,13 @@ class Raw:
         self.text = text
 
 
-def fixture(name, expected):
+def fixture(name, expected, base=None):
     """Decorates a function that returns the file's content (bytes, str, or a
-    document to dump) or mutates a copy of tiny-hello (returning None)."""
+    document to dump) or mutates a copy of tiny-hello (or of @base, returning
+    None)."""
 
     def register(fn):
-        doc = copy.deepcopy(BASE)
+        doc = copy.deepcopy(BASE if base is None else base)
         result = fn(doc)
         if result is None:
             result = doc
@@ -941,6 +945,81 @@ def _(d):
     raw = bytearray(struct.pack("<24f", *flat(d[T][EMB]["data"])))
     raw[-4:] = b"\x01\x00\x80\x7f"
     d[T][EMB]["data"] = base64.b64encode(bytes(raw)).decode()
+
+
+# ---- transformer: data/models/tiny-transformer.json with one thing broken ----------------
+
+def tf_fixture(name, expected):
+    return fixture(name, expected, base=BASE_TRANSFORMER)
+
+
+ENC1 = "transformer.encoder.layers.1."
+DEC1 = "transformer.decoder.layers.1."
+
+
+@tf_fixture("transformer-missing-layer", 'tensors: "transformer.encoder.layers.1.self_attn.in_proj_weight" is missing '
+            "(expected shape [24, 8])")
+def _(d):
+    for key in [k for k in d[T] if k.startswith(ENC1)]:
+        del d[T][key]
+
+
+@tf_fixture("transformer-heads-do-not-divide-width", "hyperparameters.nhead is 3, which does not divide d_model (8): "
+            "each head takes an equal share of the model's width")
+def _(d):
+    d["hyperparameters"]["nhead"] = 3
+
+
+@tf_fixture("transformer-tensor-of-wrong-layer", 'tensors: unexpected tensor "transformer.decoder.layers.2.norm3.bias" '
+            "(not part of a transformer model)")
+def _(d):
+    d[T][DEC1.replace(".1.", ".2.") + "norm3.bias"] = d[T].pop(DEC1 + "norm3.bias")
+
+
+@tf_fixture("transformer-unknown-option", 'hyperparameters: unknown field "batch_first" (expected: d_model, nhead, '
+            "num_encoder_layers, num_decoder_layers, dim_feedforward, norm_first, activation, layer_norm_eps, "
+            "max_positions)")
+def _(d):
+    d["hyperparameters"]["batch_first"] = True
+
+
+@tf_fixture("transformer-activation-unknown", 'hyperparameters.activation "swish" is not supported '
+            '(this AttnScope runs "relu" and "gelu")')
+def _(d):
+    d["hyperparameters"]["activation"] = "swish"
+
+
+@tf_fixture("transformer-norm-first-string", "hyperparameters.norm_first must be true or false, found a string")
+def _(d):
+    d["hyperparameters"]["norm_first"] = "false"
+
+
+@tf_fixture("transformer-layer-norm-eps-zero", "hyperparameters.layer_norm_eps is 0, must be above 0 and below 1")
+def _(d):
+    d["hyperparameters"]["layer_norm_eps"] = 0.0
+
+
+@tf_fixture("transformer-d-model-missing", 'hyperparameters: "d_model" is missing')
+def _(d):
+    del d["hyperparameters"]["d_model"]
+
+
+@tf_fixture("transformer-positions-short", 'tensor "positional_encoding.pos_embedding": shape [32, 1, 8] expected '
+            "(max_positions is 32, d_model is 8), [24, 1, 8] found")
+def _(d):
+    d["hyperparameters"]["max_positions"] = 32
+
+
+@tf_fixture("transformer-source-without-start", "source.special.start is needed: the encoder reads the sentence "
+            "between the start and end tokens")
+def _(d):
+    d["source"]["special"]["start"] = None
+
+
+@tf_fixture("transformer-feed-forward-mismatch", 'tensor "transformer.encoder.layers.0.linear1.weight": shape [32, 8] '
+            "expected (d_model is 8, dim_feedforward is 32), [16, 8] found")
+def _(d):
+    d["hyperparameters"]["dim_feedforward"] = 32
 
 
 def main():

@@ -655,6 +655,8 @@ run (int    argc,
     }
 
   /* render */
+  if (o.step >= 0 && o.kind == AS_ATTENTION_ENCODER_SELF)
+    return usage_error ("--step shows the figure at a decoder step; encoder self-attention is computed once, before them");
   if (o.step >= (int) as_session_get_n_steps (session))
     {
       g_autofree char *message = g_strdup_printf ("--step %d is past the last step (%u)", o.step,

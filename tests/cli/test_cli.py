@@ -14,6 +14,7 @@ import tempfile
 CLI = sys.argv[1]
 MODELS = os.environ.get("ATTNSCOPE_MODELS_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "data", "models"))
 TINY = os.path.join(MODELS, "tiny-hello.json")
+TINY_TF = os.path.join(MODELS, "tiny-transformer.json")
 WRAPPER = shlex.split(os.environ.get("ATTNSCOPE_CLI_WRAPPER", ""))
 
 results = []
@@ -238,6 +239,89 @@ def render_step_past_the_end_is_refused():
         expect_failure(["render", TINY, "hello", "--step", "40", "-o", os.path.join(d, "a.svg")],
                        "--step 40 is past the last step", 2)
         assert os.listdir(d) == []
+
+
+def shape(value):
+    """The shape of nested lists, or None when rows differ in length."""
+    if not isinstance(value, list):
+        return ()
+    shapes = {shape(v) for v in value}
+    if len(shapes) > 1 or None in shapes:
+        return None
+    return (len(value),) + (shapes.pop() if shapes else ())
+
+
+@test
+def transformer_json_has_every_kind_layer_and_head():
+    rc, out, err = cli("translate", TINY_TF, "hello world !", "--target", "bonjour monde", "--json")
+    assert rc == 0 and err == "", err
+    r = json.loads(out)
+    assert r["architecture"] == "transformer"
+    assert r["source_tokens"] == ["<bos>", "hello", "world", "!", "<eos>"], r["source_tokens"]
+    assert [s["output"] for s in r["steps"]] == ["bonjour", "monde", "<eos>"]
+    assert shape(r["cross_attention"]) == (2, 2, 3, 5), shape(r["cross_attention"])
+    assert shape(r["encoder_self_attention"]) == (2, 2, 5, 5), shape(r["encoder_self_attention"])
+    assert shape(r["decoder_self_attention"]) == (2, 2, 3, 3), shape(r["decoder_self_attention"])
+    for layer in r["decoder_self_attention"]:
+        for head in layer:
+            for t, row in enumerate(head):
+                assert all(v == 0 for v in row[t + 1:]), row
+                assert abs(sum(row) - 1) < 1e-5, row
+    # "attention": the mean over heads of the last decoder layer's cross-attention
+    last = r["cross_attention"][-1]
+    mean = [[(a + b) / 2 for a, b in zip(ra, rb)] for ra, rb in zip(last[0], last[1])]
+    assert shape(r["attention"]) == (3, 5)
+    assert max(abs(a - b) for ra, rb in zip(mean, r["attention"]) for a, b in zip(ra, rb)) < 1e-6
+    # a layer and a head chosen
+    rc, out, err = cli("translate", TINY_TF, "hello world !", "--target", "bonjour monde", "--json",
+                       "--kind", "encoder-self", "--layer", "0", "--head", "1")
+    assert rc == 0, err
+    assert json.loads(out)["attention"] == r["encoder_self_attention"][0][1]
+    expect_failure(["translate", TINY_TF, "hello", "--layer", "2"],
+                   "--layer 2: this model's cross attention has 2 layers, numbered from 0", 1)
+    expect_failure(["translate", TINY_TF, "hello", "--kind", "decoder-self", "--head", "2"],
+                   "--head 2: this model's decoder-self attention has 2 heads, numbered from 0 (or mean)", 1)
+
+
+@test
+def bundled_models_are_listed_and_named():
+    rc, out, err = cli("info", "--list")
+    assert rc == 0 and err == "", err
+    names = [line.split()[0] for line in out.splitlines()]
+    assert "tiny-hello" in names and "tiny-transformer" in names, out
+    assert names == sorted(names), names
+    line = next(line for line in out.splitlines() if line.startswith("tiny-transformer "))
+    assert " transformer " in line and "RANDOM" in line, line
+    rc, out, err = cli("info", "tiny-transformer")
+    assert rc == 0, err
+    assert "architecture: transformer" in out and "layers: 2 encoder, 2 decoder" in out, out
+    assert "heads: 2 (4 wide each)" in out and "model width (d_model): 8" in out, out
+    assert "feed-forward size: 16" in out and "options: post-norm, relu, layer_norm_eps 1e-05" in out, out
+    rc, a, err = cli("translate", "tiny-transformer", "hello world !", "--json")
+    assert rc == 0, err
+    rc, b, err = cli("translate", TINY_TF, "hello world !", "--json")
+    assert a == b
+    expect_failure(["info", "no-such-model"], "no-such-model: No such file or directory", 1)
+    expect_failure(["info", "--list", "tiny-hello"], "info --list takes no MODEL", 2)
+
+
+@test
+def render_grid_draws_every_layer_and_head():
+    with tempfile.TemporaryDirectory() as d:
+        one = os.path.join(d, "one.png")
+        grid = os.path.join(d, "grid.png")
+        rc, out, err = cli("render", TINY_TF, "hello world !", "-o", one)
+        assert rc == 0, err
+        rc, out, err = cli("render", TINY_TF, "hello world !", "--grid", "--kind", "encoder-self", "-o", grid)
+        assert rc == 0, err
+        w1, h1 = png_size_and_pixels(one)
+        w2, h2 = png_size_and_pixels(grid)
+        # four panels (2 layers x 2 heads) of 5 x 5 cells each: taller than one 3-step matrix
+        assert (w2, h2) != (w1, h1) and h2 > h1, ((w1, h1), (w2, h2))
+        assert open(one, "rb").read() != open(grid, "rb").read()
+        expect_failure(["render", TINY_TF, "hello", "--kind", "encoder-self", "--step", "0", "-o", os.path.join(d, "s.svg")],
+                       "--step shows the figure at a decoder step", 2)
+        assert sorted(os.listdir(d)) == ["grid.png", "one.png"]
 
 
 print(f"1..{len(results)}")

@@ -1519,6 +1519,81 @@ test_perf (void)
                   best_glib * 1e3, length / 1e6 / best_glib);
 }
 
+/* Tensor numbers are read without strtod where that is safe: the value is
+ * (float) strtod () bit for bit, for numbers as exporters write them (the
+ * shortest repr of a float32 widened to a double, %.9g, fixed notation),
+ * for numbers that sit exactly halfway between two floats (where a second
+ * rounding would go wrong), and for odd ones. */
+static void
+assert_float_of (const char *text)
+{
+  /* a long integer is out of JSON's range for this reader: write it as a fraction */
+  gboolean integer = strpbrk (text, ".eE") == NULL && strlen (text) > 18;
+  g_autofree char *doc = g_strdup_printf ("[%s%s]", text, integer ? ".0" : "");
+  g_autoptr (AsJsonStream) stream = as_json_stream_new_for_data (doc, strlen (doc), "n.json");
+  g_autoptr (GError) error = NULL;
+  AsJsonToken token;
+  float expected = (float) g_ascii_strtod (text, NULL);
+  float got;
+
+  if (!as_json_stream_next (stream, &token, &error) || !as_json_stream_next (stream, &token, &error))
+    g_error ("%s: %s", text, error->message);
+  g_assert_cmpint (token, ==, AS_JSON_TOKEN_NUMBER);
+  got = as_json_stream_get_float (stream);
+  if (memcmp (&got, &expected, sizeof (float)) != 0)
+    g_error ("%s: %.9g read, strtod gives %.9g", text, got, expected);
+}
+
+static void
+test_numbers_as_floats (void)
+{
+  const char *odd[] = {
+    "0", "-0", "0.0", "-0.0", "1", "-1", "1e0", "1E+2", "1e-2", "123456789012345678", "1234567890123456789",
+    "1.2345678901234567890e19", "0.000000000000000000000000000001", "1e27", "1e28", "1e-27", "1e-28", "3.4028235e38",
+    "3.4028236e38", "1e39", "-1e39", "1e-38", "1.17549435e-38", "1e-45", "1.4e-45", "0.1", "0.2", "0.3",
+    "16777217", "16777219", "33554435", "9007199254740993", "0.30000001192092896", "1e26", "100000000000000000000000000.0",
+  };
+  GRand *rand = g_rand_new_with_seed (20261127);
+
+  for (guint i = 0; i < G_N_ELEMENTS (odd); i++)
+    assert_float_of (odd[i]);
+
+  for (guint i = 0; i < 200000; i++)
+    {
+      union { float f; guint32 u; } x, y;
+      char text[64];
+      double mid;
+
+      /* a random finite float of a random magnitude */
+      do
+        x.u = g_rand_int (rand);
+      while (!isfinite (x.f));
+      g_ascii_formatd (text, sizeof text, "%.17g", (double) x.f);   /* Python's repr of a float32 widened */
+      assert_float_of (text);
+      g_ascii_formatd (text, sizeof text, "%.9g", (double) x.f);
+      assert_float_of (text);
+      g_ascii_formatd (text, sizeof text, "%.6f", (double) x.f);
+      assert_float_of (text);
+      g_snprintf (text, sizeof text, "%.*g", 1 + g_rand_int_range (rand, 0, 20), (double) x.f);
+      if (strchr (text, 'n') == NULL && strchr (text, 'i') == NULL)
+        {
+          g_strdelimit (text, ",", '.');
+          assert_float_of (text);
+        }
+      /* halfway to the next float, written exactly enough to matter */
+      y.f = nextafterf (x.f, INFINITY);
+      if (isfinite (y.f))
+        {
+          mid = ((double) x.f + (double) y.f) / 2;
+          g_ascii_formatd (text, sizeof text, "%.17g", mid);
+          assert_float_of (text);
+          g_ascii_formatd (text, sizeof text, "%.19g", mid);
+          assert_float_of (text);
+        }
+    }
+  g_rand_free (rand);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1545,6 +1620,7 @@ main (int   argc,
   g_test_add_func ("/json-stream/changed", test_changed);
   g_test_add_func ("/json-stream/memory", test_memory);
   g_test_add_func ("/json-stream/quote", test_quote);
+  g_test_add_func ("/json-stream/numbers-as-floats", test_numbers_as_floats);
   if (g_test_perf ())
     g_test_add_func ("/json-stream/perf/en-zh-gru", test_perf);
 

@@ -12,6 +12,8 @@
  * is NUL) stops it there, and the error is reported when it needs that byte.
  * Lines and columns are counted only for messages (as-json-stream-input.c). */
 
+#include <float.h>
+#include <math.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -463,6 +465,112 @@ as_json_stream_get_double (AsJsonStream *self)
   g_return_val_if_fail (self->state != STATE_FAILED && self->token == AS_JSON_TOKEN_NUMBER, 0);
 
   return g_ascii_strtod (self->text->str, NULL);
+}
+
+/* 10^0 .. 10^27, each exact in a long double's 64-bit significand (5^27 < 2^64) */
+static const long double powers_of_ten[] = {
+  1e0L, 1e1L, 1e2L, 1e3L, 1e4L, 1e5L, 1e6L, 1e7L, 1e8L, 1e9L, 1e10L, 1e11L, 1e12L, 1e13L,
+  1e14L, 1e15L, 1e16L, 1e17L, 1e18L, 1e19L, 1e20L, 1e21L, 1e22L, 1e23L, 1e24L, 1e25L, 1e26L, 1e27L,
+};
+
+/* The decimal @text (a JSON number) as a float equal to (float) strtod
+ * (text), or FALSE where that cannot be promised without strtod.
+ *
+ * With at most 19 significant digits m and |exponent| e <= 27, m and 10^e
+ * are exact in a long double (x86's 64-bit significand or wider), so
+ * m * 10^e or m / 10^e is the true value x within a relative 2^-64. strtod
+ * rounds x to a double (2^-53), then to a float. Both roundings, and the
+ * float rounding of our value, agree unless x lies within about 2^-52 of
+ * a point halfway between two floats: such values (and subnormals, and
+ * values past the float range) go to strtod. */
+static gboolean
+decimal_to_float (const char *text,
+                  float      *out)
+{
+  const char *p = text;
+  gboolean negative = FALSE;
+  guint64 m = 0;
+  int n_digits = 0, e10 = 0;
+  long double v, low, high;
+  float f;
+
+  if (sizeof (long double) <= sizeof (double))
+    return FALSE;
+  if (*p == '-')
+    negative = TRUE, p++;
+  for (; g_ascii_isdigit (*p); p++)
+    {
+      if (m == 0 && *p == '0')
+        continue;
+      if (n_digits == 19)
+        return FALSE;
+      m = m * 10 + (guint64) (*p - '0');
+      n_digits++;
+    }
+  if (*p == '.')
+    for (p++; g_ascii_isdigit (*p); p++)
+      {
+        if (m == 0 && *p == '0')
+          {
+            e10--;
+            continue;
+          }
+        if (n_digits == 19)
+          return FALSE;
+        m = m * 10 + (guint64) (*p - '0');
+        n_digits++;
+        e10--;
+      }
+  if (*p == 'e' || *p == 'E')
+    {
+      gboolean minus = FALSE;
+      int e = 0;
+
+      p++;
+      if (*p == '+' || *p == '-')
+        minus = *p == '-', p++;
+      for (; g_ascii_isdigit (*p); p++)
+        {
+          e = e * 10 + (*p - '0');
+          if (e > 1000)
+            return FALSE;
+        }
+      e10 += minus ? -e : e;
+    }
+  if (*p != '\0')
+    return FALSE;
+  if (m == 0)
+    {
+      *out = negative ? -0.0f : 0.0f;
+      return TRUE;
+    }
+  if (e10 > 27 || e10 < -27)
+    return FALSE;
+
+  v = e10 >= 0 ? (long double) m * powers_of_ten[e10] : (long double) m / powers_of_ten[-e10];
+  f = (float) v;
+  if (!(f >= FLT_MIN && f <= FLT_MAX))
+    return FALSE;
+  /* the points halfway to the neighbouring floats */
+  low = ((long double) f + (long double) nextafterf (f, 0.0f)) / 2;
+  high = ((long double) f + (long double) nextafterf (f, INFINITY)) / 2;
+  if (fabsl (v - low) <= v * 0x1p-50L || fabsl (high - v) <= v * 0x1p-50L)
+    return FALSE;
+  *out = negative ? -f : f;
+  return TRUE;
+}
+
+float
+as_json_stream_get_float (AsJsonStream *self)
+{
+  float value;
+
+  g_return_val_if_fail (self != NULL, 0);
+  g_return_val_if_fail (self->state != STATE_FAILED && self->token == AS_JSON_TOKEN_NUMBER, 0);
+
+  if (decimal_to_float (self->text->str, &value))
+    return value;
+  return (float) g_ascii_strtod (self->text->str, NULL);
 }
 
 gboolean

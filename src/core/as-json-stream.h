@@ -151,6 +151,10 @@ const char   *as_json_stream_get_number_text (AsJsonStream    *self,
 gboolean      as_json_stream_get_int         (AsJsonStream    *self,
                                               gint64          *value);
 double        as_json_stream_get_double      (AsJsonStream    *self);
+/* The same value as (float) as_json_stream_get_double(), bit for bit, but
+ * without strtod() for the numbers an exporter writes (up to 19 significant
+ * digits, exponents within 27): tensor data. */
+float         as_json_stream_get_float       (AsJsonStream    *self);
 
 /* After a token: skips what it opens (an object or an array up to its end,
  * or a string not read yet); nothing for the others. */

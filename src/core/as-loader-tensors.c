@@ -294,10 +294,8 @@ finish_base64 (Reader *r)
 static inline void
 put_number (Reader  *r,
             guint64  index,
-            double   number)
+            float    value)
 {
-  float value = (float) number;
-
   if (r->out != NULL)
     r->out[index] = value;
   check_value (r, index, value);
@@ -369,7 +367,7 @@ read_array (Reader       *r,
       else if (token == AS_JSON_TOKEN_NUMBER)
         {
           if (slot != NO_SLOT && n < n_elements)
-            put_number (r, slot + n, as_json_stream_get_double (st));
+            put_number (r, slot + n, as_json_stream_get_float (st));
         }
       else
         {

@@ -29,6 +29,15 @@ most it shows, 20; 1; 0; counts in between), and checks:
   exactly equal ones must come lower id first. In greedy decoding the first
   candidate is the output; the output's entry, where listed, has the step's
   probability.
+For a Transformer (a reference with "architecture": "transformer", written by
+make_transformer_models.py) it also checks every layer's and head's
+attention: the CLI's "cross_attention" [layer][head][step][source],
+"decoder_self_attention" [layer][head][step][step] (exactly zero above the
+diagonal) and "encoder_self_attention" [layer][head][source][source], each
+weight within the attention tolerance of PyTorch's; "attention" there is the
+mean over heads of the last decoder layer's cross-attention (the
+reference's per-step "attention"), and source_tokens are the encoder's
+positions, [start] + tokens + [end].
 A "refused" case (an unknown word, model without an unknown token) must exit
 non-zero and name the word. Prints "ok ..." or "FAIL ..." per case (with
 --tap, TAP: "ok N - ...", "not ok N - ...", "Bail out!"), then the largest
@@ -47,6 +56,14 @@ run-pytorch-parity.sh (the same references: the scripts are deterministic):
   precision (reference_cli.py), PyTorch is off by up to 2.3e-5 in
   log-probability and 2.5e-6 in attention where the C engine is off by 3e-6
   and 6.7e-7 ("What is your name?").
+- make_transformer_models.py's random Transformers (d_model 8 to 24, 1 to 3
+  layers, 2 to 8 heads): attention 1e-5, log-probability 2e-5, candidates may
+  swap within 1e-5. The references are made only when PyTorch's float32 is
+  within a quarter of these of the same model in float64 (measured: attention
+  1.7e-6, log-probability 1.4e-6), so that the tolerances leave room for the
+  engine's own float32 sums (longer than the GRU's: every layer and head).
+  The first C engine measured at most 2.8e-6 (decoder self-attention) and
+  1.7e-6 (log-probability of a less likely candidate).
 """
 
 import glob
@@ -64,6 +81,11 @@ ORDER_TOL = 3e-6
 # The bundled model (hidden 160, trained weights): PyTorch's own float32
 # rounding is larger there (the C engine is nearer to exact arithmetic).
 BUNDLED_TOL = {"en-zh-gru": (1.5e-5, 1e-4, 5e-5)}  # measured at most 3.1e-6, 2.3e-5
+# Random Transformers (make_transformer_models.py): attention (every layer and
+# head), log-probability, order. PyTorch float32 vs float64 at most 1.7e-6, 1.4e-6.
+TRANSFORMER_TOL = (1e-5, 2e-5, 1e-5)
+# The Transformer's per-layer attention fields: [layer][head][row][column].
+LAYER_FIELDS = ("cross_attention", "decoder_self_attention", "encoder_self_attention")
 TIMEOUT = 120
 
 DEFAULT_TOP = 5        # attnscope-cli's --top when not given
@@ -100,6 +122,8 @@ class Worst:
         self.attention = (0.0, "")
         self.logprob = (0.0, "")
         self.top_logprob = (0.0, "")
+        for f in LAYER_FIELDS:
+            setattr(self, f, (-1.0, ""))  # printed once seen (only the Transformer has them)
 
     def see(self, what, diff, where):
         if diff > getattr(self, what)[0]:
@@ -157,10 +181,55 @@ def compare_top(where, case, step, ref_step, top, want, target_ids, tol, worst):
     return errs
 
 
-def compare(case, out, unknown_token, want_top, target_ids, tol, worst):
+def compare_layers(case, out, tol, worst):
+    """Differences in the Transformer's per-layer, per-head attention."""
+    errs = []
+    for field in LAYER_FIELDS:
+        ref = case[field]
+        got = out.get(field)
+        diff, at, bad = 0.0, "", None
+        if not isinstance(got, list) or len(got) != len(ref):
+            bad = "%d layers expected, got %s" % (len(ref), "%d" % len(got) if isinstance(got, list) else repr(got))
+        for L in range(len(ref) if bad is None else 0):
+            if not isinstance(got[L], list) or len(got[L]) != len(ref[L]):
+                bad = "layer %d: %d heads expected" % (L, len(ref[L]))
+                break
+            for h in range(len(ref[L])):
+                g_m, r_m = got[L][h], ref[L][h]
+                if not isinstance(g_m, list) or len(g_m) != len(r_m):
+                    bad = "layer %d head %d: %d rows expected" % (L, h, len(r_m))
+                    break
+                for i, (g_row, r_row) in enumerate(zip(g_m, r_m)):
+                    if not isinstance(g_row, list) or len(g_row) != len(r_row) \
+                            or not all(is_number(a) for a in g_row):
+                        bad = "layer %d head %d row %d: %d numbers expected" % (L, h, i, len(r_row))
+                        break
+                    for j, (g, r) in enumerate(zip(g_row, r_row)):
+                        d = abs(float(g) - r)
+                        if d > diff:
+                            diff, at = d, "[%d][%d][%d][%d] %.8f, PyTorch %.8f" % (L, h, i, j, float(g), r)
+                        if field == "decoder_self_attention" and j > i and g != 0:
+                            bad = "layer %d head %d row %d: %r above the diagonal" % (L, h, i, g)
+                            break
+                    if bad:
+                        break
+                if bad:
+                    break
+            if bad:
+                break
+        if bad is not None:
+            errs.append("%s: %s" % (field, bad))
+            continue
+        worst.see(field, diff, at.split(" ")[0])
+        if diff > tol[0]:
+            errs.append("%s%s (diff %.2g)" % (field, at, diff))
+    return errs
+
+
+def compare(case, out, unknown_token, want_top, target_ids, tol, worst, architecture="gru-bahdanau"):
     """Returns a list of differences (empty: parity)."""
     errs = []
-    if out.get("architecture") != "gru-bahdanau":
+    if out.get("architecture") != architecture:
         errs.append("architecture %r" % (out.get("architecture"),))
 
     src_ref = case["source_tokens"]
@@ -232,6 +301,8 @@ def compare(case, out, unknown_token, want_top, target_ids, tol, worst):
                 if d > tol[0]:
                     errs.append("%s: attention[%d] %.8f, PyTorch %.8f (diff %.2g)"
                                 % (where, worst_i, float(row[worst_i]), ref_row[worst_i], d))
+    if "cross_attention" in case:
+        errs.extend(compare_layers(case, out, tol, worst))
     return errs
 
 
@@ -297,7 +368,9 @@ def main(argv):
         unk_id = m["source"]["special"].get("unknown")
         unknown_token = m["source"]["vocabulary"][unk_id] if unk_id is not None else None
         target_ids = dict((t, i) for i, t in enumerate(m["target"]["vocabulary"]))
-        tol = BUNDLED_TOL.get(name, (ATTENTION_TOL, LOGPROB_TOL, ORDER_TOL))
+        architecture = m.get("architecture")
+        tol = BUNDLED_TOL.get(name, TRANSFORMER_TOL if architecture == "transformer"
+                              else (ATTENTION_TOL, LOGPROB_TOL, ORDER_TOL))
         for n, case in enumerate(ref["cases"]):
             top = TOP_CYCLE[n % len(TOP_CYCLE)]
             want_top = min(DEFAULT_TOP if top is None else top, len(m["target"]["vocabulary"]))
@@ -330,7 +403,7 @@ def main(argv):
                 continue
             w = worst.setdefault(tol, Worst())
             w.label = label
-            errs = compare(case, got, unknown_token, want_top, target_ids, tol, w)
+            errs = compare(case, got, unknown_token, want_top, target_ids, tol, w, architecture)
             if errs:
                 report.fail(label, "; ".join(errs[:6]) + (" (+%d more)" % (len(errs) - 6) if len(errs) > 6 else ""))
             else:
@@ -340,6 +413,11 @@ def main(argv):
             d, where = getattr(w, what)
             report.note("largest difference from PyTorch, %s: %.2g (tolerance %.2g)%s"
                         % (what.replace("_", " "), d, t, " at " + where if where else ""))
+        for what in LAYER_FIELDS:
+            d, where = getattr(w, what)
+            if where:  # only where a reference has them (the Transformer)
+                report.note("largest difference from PyTorch, %s: %.2g (tolerance %.2g) at %s"
+                            % (what.replace("_", " "), d, tol[0], where))
     return report.end()
 
 

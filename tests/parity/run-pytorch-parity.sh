@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Parity against PyTorch, computed now: random-weight tutorial models of
 # several sizes are built and exported with tools/attnscope_export.py, PyTorch
-# decodes them (greedy and forced), and attnscope-cli must agree; then the
-# bundled model is loaded back into PyTorch and decoded there, and the CLI
-# must agree with that too. Writes TAP (check_parity.py --tap).
+# decodes them (greedy and forced), and attnscope-cli must agree; the same
+# for random-weight Transformers (make_transformer_models.py: every layer's
+# and head's attention too); then the bundled model is loaded back into
+# PyTorch and decoded there, and the CLI must agree with that too. Writes TAP
+# (check_parity.py --tap).
 #
 # Needs Debian's python3-torch (tools/bootstrap.sh test installs it). When
 # /usr/bin/python3 cannot import torch, for whatever reason, the test fails
@@ -22,6 +24,7 @@ fi
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 if ! err=$( { /usr/bin/python3 "$here/make_models.py" "$tmp/random" >/dev/null &&
+              /usr/bin/python3 "$here/make_transformer_models.py" "$tmp/transformer" >/dev/null &&
               mkdir -p "$tmp/golden" &&
               /usr/bin/python3 "$here/golden.py" --model "$root/data/models/en-zh-gru.json" \
                 --out "$tmp/golden/en-zh-gru.ref.json" >/dev/null; } 2>&1); then
@@ -29,4 +32,4 @@ if ! err=$( { /usr/bin/python3 "$here/make_models.py" "$tmp/random" >/dev/null &
   printf '%s\n' "$err" | sed 's/^/# /'
   exit 1
 fi
-python3 "$here/check_parity.py" --tap "$cli" "$tmp/random" "$tmp/golden/en-zh-gru.ref.json"
+python3 "$here/check_parity.py" --tap "$cli" "$tmp/random" "$tmp/transformer" "$tmp/golden/en-zh-gru.ref.json"

@@ -104,6 +104,12 @@ struct _AsArchitecture
                                      guint            self_columns);
 };
 
+/* For decoder states whose first member is a guint position (the steps
+ * taken), where rewinding is setting it: get_position and rewind. */
+guint                 as_state_get_position      (gconstpointer  state);
+void                  as_state_rewind            (gpointer       state,
+                                                  guint          position);
+
 /* The registry (as-architectures.c). */
 const AsArchitecture *as_architecture_lookup     (const char    *name);
 /* "gru-bahdanau, ...": what this AttnScope runs, for messages. */

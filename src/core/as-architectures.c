@@ -30,3 +30,18 @@ as_architecture_list_names (void)
     g_string_append_printf (names, "%s%s", i > 0 ? ", " : "", architectures[i]->name);
   return g_string_free (names, FALSE);
 }
+
+guint
+as_state_get_position (gconstpointer state)
+{
+  return *(const guint *) state;
+}
+
+void
+as_state_rewind (gpointer state,
+                 guint    position)
+{
+  guint *at = state;
+
+  *at = MIN (*at, position);
+}

@@ -42,8 +42,8 @@ typedef struct
  * rewinding is setting the position. */
 typedef struct
 {
+  guint  position;  /* first: as_state_get_position and as_state_rewind read it */
   int    H;
-  guint  position;
   guint  capacity;  /* positions that @hidden holds a state for, less one */
   float *hidden;    /* (capacity + 1, H) */
 } GruState;
@@ -351,21 +351,6 @@ free_state (gpointer data)
   g_free (st);
 }
 
-static guint
-get_position (gconstpointer data)
-{
-  return ((const GruState *) data)->position;
-}
-
-static void
-rewind_state (gpointer data,
-              guint    position)
-{
-  GruState *st = data;
-
-  st->position = MIN (st->position, position);
-}
-
 static void
 step (const AsModel *model,
       gpointer       encoding,
@@ -403,7 +388,7 @@ const AsArchitecture as_gru_bahdanau_architecture = {
   .new_state = new_state,
   .copy_state = copy_state,
   .free_state = free_state,
-  .get_position = get_position,
-  .rewind = rewind_state,
+  .get_position = as_state_get_position,
+  .rewind = as_state_rewind,
   .step = step,
 };

@@ -89,9 +89,9 @@ typedef struct
  * fed so far, per layer. */
 typedef struct
 {
+  guint  position;  /* first: as_state_get_position and as_state_rewind read it */
   int    n_decoder;
   int    d;
-  guint  position;
   guint  capacity;  /* positions */
   float *k;         /* (n_decoder, capacity, d) */
   float *v;         /* (n_decoder, capacity, d) */
@@ -761,21 +761,6 @@ free_state (gpointer data)
   g_free (st);
 }
 
-static guint
-get_position (gconstpointer data)
-{
-  return ((const TfState *) data)->position;
-}
-
-static void
-rewind_state (gpointer data,
-              guint    position)
-{
-  TfState *st = data;
-
-  st->position = MIN (st->position, position);
-}
-
 static void
 step (const AsModel *model,
       gpointer       encoding,
@@ -814,7 +799,7 @@ const AsArchitecture as_transformer_architecture = {
   .new_state = new_state,
   .copy_state = copy_state,
   .free_state = free_state,
-  .get_position = get_position,
-  .rewind = rewind_state,
+  .get_position = as_state_get_position,
+  .rewind = as_state_rewind,
   .step = step,
 };

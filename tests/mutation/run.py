@@ -49,15 +49,24 @@ def copy_tree(work, rev):
     os.makedirs(fresh)
     archive = subprocess.run(["git", "archive", rev], cwd=ROOT, check=True, stdout=subprocess.PIPE).stdout
     subprocess.run(["tar", "-x", "-C", fresh], input=archive, check=True)
+    kept = set()
     for top, _dirs, files in os.walk(fresh):
         for name in files:
             s = os.path.join(top, name)
-            dst = os.path.join(src, os.path.relpath(s, fresh))
+            rel = os.path.relpath(s, fresh)
+            kept.add(rel)
+            dst = os.path.join(src, rel)
             if os.path.exists(dst) and open(dst, "rb").read() == open(s, "rb").read():
                 continue
             os.makedirs(os.path.dirname(dst), exist_ok=True)
             shutil.copy2(s, dst)
             os.utime(dst, None)
+    # files the commit no longer has (a fixture removed) must not linger
+    for top, _dirs, files in os.walk(src):
+        for name in files:
+            path = os.path.join(top, name)
+            if os.path.relpath(path, src) not in kept:
+                os.remove(path)
     shutil.rmtree(fresh)
     return src
 

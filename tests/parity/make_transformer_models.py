@@ -361,32 +361,43 @@ def n_steps_for(spec, n_src_tokens):
     return spec["max_length"] if spec["max_length"] is not None else n_src_tokens + 2 + 4
 
 
+def reference_case(model, model64, spec, src_vocab, tgt_vocab, text, toks, worst, kind="greedy", forced=None,
+                   extra=None, keep_near_ties=False):
+    """One reference case: PyTorch's greedy (forced None) or forced decoding
+    of the source tokens toks (of text), with every attention weight, after
+    the checks (greedy tokens = translate_ids', rows are distributions) and
+    the float32 vs float64 measurement (into worst). Returns (case, run), or
+    None for a greedy case with a near tie unless keep_near_ties. Also used
+    by golden.py for a bundled Transformer (spec from its model file)."""
+    src_index = {w: i for i, w in enumerate(src_vocab)}
+    ids = [src_index.get(t, spec["unk"]) for t in toks]
+    n = len(forced) if forced is not None else n_steps_for(spec, len(toks))
+    r = run(model, spec, ids, n, forced)
+    if forced is None:
+        if r["margin"] < TIE_MARGIN and not keep_near_ties:
+            return None
+        tut = translate_ids(model, ids, spec["bos"], spec["eos"])
+        k = min(len(tut), len(r["ids"]))
+        assert r["ids"][:k] == tut[:k] and (len(r["ids"]) == len(tut) or spec["max_length"] is not None), \
+            ("greedy ids differ from translate_ids", r["ids"], tut)
+    check_distributions(r, len(ids) + 2)
+    r64 = run(model64, spec, ids, len(r["ids"]), r["ids"])
+    compare_precision(r, r64, worst)
+    worst["prefix"] = max(worst["prefix"], r["causal"])
+    bos_tok, eos_tok = src_vocab[spec["bos"]], src_vocab[spec["eos"]]
+    return to_case(r, kind, text, [bos_tok] + toks + [eos_tok],
+                   [False] + [t not in src_index for t in toks] + [False], tgt_vocab, extra), r
+
+
 def make_cases(model, model64, spec, src_vocab, tgt_vocab, rng, worst):
     specials = set(specials_of(spec))
     src_plain = [i for i in range(len(src_vocab)) if i not in specials]
     tgt_plain = [i for i in range(len(tgt_vocab)) if i not in specials]
-    src_index = {w: i for i, w in enumerate(src_vocab)}
     tgt_index = {w: i for i, w in enumerate(tgt_vocab)}
-    bos_tok, eos_tok = src_vocab[spec["bos"]], src_vocab[spec["eos"]]
     cases = []
 
     def greedy_case(text, toks, kind="greedy", forced=None, extra=None):
-        ids = [src_index.get(t, spec["unk"]) for t in toks]
-        n = len(forced) if forced is not None else n_steps_for(spec, len(toks))
-        r = run(model, spec, ids, n, forced)
-        if forced is None:
-            if r["margin"] < TIE_MARGIN:
-                return None
-            tut = translate_ids(model, ids, spec["bos"], spec["eos"])
-            k = min(len(tut), len(r["ids"]))
-            assert r["ids"][:k] == tut[:k] and (len(r["ids"]) == len(tut) or spec["max_length"] is not None), \
-                ("greedy ids differ from translate_ids", r["ids"], tut)
-        check_distributions(r, len(ids) + 2)
-        r64 = run(model64, spec, ids, len(r["ids"]), r["ids"])
-        compare_precision(r, r64, worst)
-        worst["prefix"] = max(worst["prefix"], r["causal"])
-        return to_case(r, kind, text, [bos_tok] + toks + [eos_tok],
-                       [False] + [t not in src_index for t in toks] + [False], tgt_vocab, extra), r
+        return reference_case(model, model64, spec, src_vocab, tgt_vocab, text, toks, worst, kind, forced, extra)
 
     n_ok, tries = 0, 0
     while n_ok < N_SENTENCES and tries < 500:

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "as-paths.h"
 #include "as-window-private.h"
 
 /* Opening and exporting */
@@ -57,6 +58,41 @@ open_activated (GSimpleAction *action,
 
   g_signal_connect_object (chooser, "response", G_CALLBACK (open_response), self, G_CONNECT_SWAPPED);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+/* A bundled model, by its name (the Open button's menu) */
+static void
+open_bundled_activated (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  AsWindow *self = user_data;
+  g_autofree char *path = as_model_path_for (g_variant_get_string (parameter, NULL));
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+
+  as_window_open_model (self, file);
+}
+
+/* The Open button's menu: the bundled models by name, then a file */
+static void
+build_open_menu (AsWindow *self)
+{
+  g_autoptr (GMenu) menu = g_menu_new ();
+  g_autoptr (GMenu) bundled = g_menu_new ();
+  g_autoptr (GMenu) other = g_menu_new ();
+  g_auto (GStrv) names = as_list_bundled_models ();
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autoptr (GMenuItem) item = g_menu_item_new (names[i], NULL);
+
+      g_menu_item_set_action_and_target_value (item, "win.open-bundled", g_variant_new_string (names[i]));
+      g_menu_append_item (bundled, item);
+    }
+  g_menu_append_section (menu, "Bundled models", G_MENU_MODEL (bundled));
+  g_menu_append (other, "Open a File…", "win.open");
+  g_menu_append_section (menu, NULL, G_MENU_MODEL (other));
+  gtk_menu_button_set_menu_model (self->open_menu_button, G_MENU_MODEL (menu));
 }
 
 static void
@@ -270,6 +306,7 @@ focus_sentence_activated (GSimpleAction *action,
 
 static const GActionEntry win_entries[] = {
   { "open", open_activated },
+  { "open-bundled", open_bundled_activated, "s" },
   { "export", export_activated },
   { "export-to", export_to_activated, "s" },
   { "step-first", step_first_activated },
@@ -403,6 +440,7 @@ _as_window_actions_init (AsWindow *self)
   GtkEventController *keys;
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries, G_N_ELEMENTS (win_entries), self);
+  build_open_menu (self);
 
   keys = gtk_event_controller_key_new ();
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);

@@ -36,6 +36,7 @@ struct _AsWindow
   GtkButton            *play_button;
   GtkDropDown          *colormap_dropdown;
   GtkLabel             *model_label;
+  GtkMenuButton        *open_menu_button;
 
   /* the model */
   AsModelLoader        *loader;

@@ -403,6 +403,7 @@ update_model_label (AsWindow *self)
   g_autofree char *text = NULL;
   g_autofree char *describe = NULL;
   g_autofree char *parameters = NULL;
+  g_autofree char *architecture = NULL;
   g_autofree char *file = NULL;
   AsModel *model = as_model_loader_get_model (self->loader);
   GFile *model_file = as_model_loader_get_file (self->loader);
@@ -419,9 +420,20 @@ update_model_label (AsWindow *self)
   name = as_model_get_metadata (model, "name");
   license = as_model_get_metadata (model, "license");
   parameters = format_count (as_model_get_n_parameters (model));
+  {
+    guint n_encoder, n_decoder, n_heads;
+
+    /* a model with attention layers of its own says how many */
+    if (as_model_get_attention_shape (model, AS_ATTENTION_ENCODER_SELF, &n_encoder, &n_heads) &&
+        as_model_get_attention_shape (model, AS_ATTENTION_CROSS, &n_decoder, &n_heads))
+      architecture = g_strdup_printf ("%s (%u + %u layers, %u heads)", as_model_get_architecture_name (model),
+                                      n_encoder, n_decoder, n_heads);
+    else
+      architecture = g_strdup (as_model_get_architecture_name (model));
+  }
   text = g_strdup_printf ("Model: %s  ·  %s  ·  %s parameters  ·  vocabulary %u → %u  ·  licence %s",
                           name != NULL ? name : (file != NULL ? file : "unnamed"),
-                          as_model_get_architecture_name (model),
+                          architecture,
                           parameters,
                           as_model_get_source (model)->size,
                           as_model_get_target (model)->size,
@@ -600,6 +612,7 @@ as_window_class_init (AsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AsWindow, translation_label);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, input_note_label);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, attention_view);
+  gtk_widget_class_bind_template_child (widget_class, AsWindow, open_menu_button);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, candidates);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, step_scale);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, step_adjustment);

@@ -543,6 +543,63 @@ test_missing_model (Fixture       *fixture,
 }
 
 static gboolean
+transformer_loaded (Fixture *fixture)
+{
+  AsModel *model = as_window_get_model (fixture->window);
+
+  return !as_window_is_loading (fixture->window) && model != NULL &&
+         g_strcmp0 (as_model_get_metadata (model, "name"), "tiny-transformer") == 0;
+}
+
+/* The Open button's menu lists the bundled models by name; choosing one
+ * opens it, and the model line says what it is. */
+static void
+test_bundled_models (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  GMenuModel *menu = gtk_menu_button_get_menu_model (fixture->window->open_menu_button);
+  GMenuModel *bundled;
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *open_file = NULL;
+  const char *label;
+
+  g_assert_nonnull (menu);
+  g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 2);
+  bundled = g_menu_model_get_item_link (menu, 0, G_MENU_LINK_SECTION);
+  for (int i = 0; i < g_menu_model_get_n_items (bundled); i++)
+    {
+      g_autoptr (GVariant) target = g_menu_model_get_item_attribute_value (bundled, i, G_MENU_ATTRIBUTE_TARGET,
+                                                                            G_VARIANT_TYPE_STRING);
+      g_autofree char *action = NULL;
+
+      g_assert_true (g_menu_model_get_item_attribute (bundled, i, G_MENU_ATTRIBUTE_ACTION, "s", &action));
+      g_assert_cmpstr (action, ==, "win.open-bundled");
+      g_ptr_array_add (names, g_variant_dup_string (target, NULL));
+    }
+  g_object_unref (bundled);
+  g_assert_true (g_ptr_array_find_with_equal_func (names, "tiny-hello", g_str_equal, NULL));
+  g_assert_true (g_ptr_array_find_with_equal_func (names, "tiny-transformer", g_str_equal, NULL));
+  g_assert_true (g_ptr_array_find_with_equal_func (names, "en-zh-gru", g_str_equal, NULL));
+  {
+    g_autoptr (GMenuModel) other = g_menu_model_get_item_link (menu, 1, G_MENU_LINK_SECTION);
+    g_assert_true (g_menu_model_get_item_attribute (other, 0, G_MENU_ATTRIBUTE_LABEL, "s", &open_file));
+    g_assert_cmpstr (open_file, ==, "Open a File…");
+  }
+
+  /* the GRU: its architecture alone */
+  label = gtk_label_get_text (fixture->window->model_label);
+  g_assert_nonnull (strstr (label, "  ·  gru-bahdanau  ·  "));
+
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "open-bundled",
+                                  g_variant_new_string ("tiny-transformer"));
+  wait_until (transformer_loaded, fixture);
+  test_settle ();
+  label = gtk_label_get_text (fixture->window->model_label);
+  g_assert_nonnull (strstr (label, "Model: tiny-transformer  ·  transformer (2 + 2 layers, 2 heads)  ·  3407 parameters"));
+  g_assert_cmpstr (as_session_get_source_token (as_window_get_session (fixture->window), 0), ==, "<bos>");
+}
+
+static gboolean
 renamed_model_loaded (Fixture *fixture)
 {
   AsModel *model = as_window_get_model (fixture->window);
@@ -731,6 +788,7 @@ main (int   argc,
   ADD ("/window/forced", test_forced);
   ADD ("/window/bad-model", test_bad_model);
   ADD ("/window/missing-model", test_missing_model);
+  ADD ("/window/bundled-models", test_bundled_models);
   ADD ("/window/drop", test_drop);
   ADD ("/window/reload", test_reload);
   ADD ("/window/export", test_export);

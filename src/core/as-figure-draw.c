@@ -156,8 +156,89 @@ visible_range (double origin,
   *last = (guint) CLAMP (b, 0.0, (double) n);   /* exclusive */
 }
 
-/* One panel: its cells (those in view), the rows after the step dimmed and
- * the step outlined. The single view and every panel of a grid. */
+/* Diagonal lines ("/"), HATCH_SPACING apart from (@ox, @oy) on, across
+ * @area, in the muted foreground colour: what is masked. */
+static void
+hatch (AsFigure           *self,
+       cairo_t            *cr,
+       double              ox,
+       double              oy,
+       const AsFigureRect *area)
+{
+  double x0 = area->x, y0 = area->y;
+  double x1 = area->x + area->width, y1 = area->y + area->height;
+  double k0 = floor ((x0 - ox + y0 - oy) / HATCH_SPACING);
+  double k1 = ceil ((x1 - ox + y1 - oy) / HATCH_SPACING);
+
+  /* the line k: (x - ox) + (y - oy) = k * HATCH_SPACING */
+  for (double k = k0; k <= k1; k++)
+    {
+      double s = ox + oy + k * HATCH_SPACING;
+
+      cairo_move_to (cr, s - (y0 - HATCH_WIDTH), y0 - HATCH_WIDTH);
+      cairo_line_to (cr, s - (y1 + HATCH_WIDTH), y1 + HATCH_WIDTH);
+    }
+  set_color (cr, &self->fg, HATCH_ALPHA);
+  cairo_set_line_width (cr, HATCH_WIDTH);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
+  cairo_stroke (cr);
+}
+
+/* The masked cells of rows @r0..@r1-1 and columns @c0..@c1-1 of a panel
+ * whose cell (0, 0) is at (@ox, @oy): the background, hatched. */
+static void
+draw_masked (AsFigure             *self,
+             cairo_t              *cr,
+             const AsFigureLayout *l,
+             double                ox,
+             double                oy,
+             guint                 r0,
+             guint                 r1,
+             guint                 c0,
+             guint                 c1)
+{
+  double x0, y0, x1, y1;
+  gboolean any = FALSE;
+
+  if (self->row_lengths == NULL)
+    return;
+
+  x0 = y0 = G_MAXDOUBLE;
+  x1 = y1 = -G_MAXDOUBLE;
+  cairo_save (cr);
+  cairo_new_path (cr);
+  for (guint r = r0; r < r1; r++)
+    {
+      guint from = MAX (_as_figure_row_length (self, r), c0);
+
+      if (from >= c1)
+        continue;
+      /* edges where the cells' are (origin + i * cell), so that masked and
+       * visible cells meet without a gap */
+      cairo_rectangle (cr, ox + from * l->cell, oy + r * l->cell,
+                       (ox + c1 * l->cell) - (ox + from * l->cell),
+                       (oy + (r + 1) * l->cell) - (oy + r * l->cell));
+      x0 = MIN (x0, ox + from * l->cell);
+      x1 = MAX (x1, ox + c1 * l->cell);
+      y0 = MIN (y0, oy + r * l->cell);
+      y1 = MAX (y1, oy + (r + 1) * l->cell);
+      any = TRUE;
+    }
+
+  if (any)
+    {
+      AsFigureRect area = { x0, y0, x1 - x0, y1 - y0 };
+
+      cairo_clip_preserve (cr);
+      cairo_set_source_rgb (cr, self->bg.red, self->bg.green, self->bg.blue);
+      cairo_fill (cr);
+      hatch (self, cr, ox, oy, &area);
+    }
+  cairo_restore (cr);
+}
+
+/* One panel: its cells (those in view), the masked ones hatched, the rows
+ * after the step dimmed and the step outlined. The single view and every panel of a grid. */
 static void
 draw_panel (AsFigure             *self,
             cairo_t              *cr,
@@ -184,9 +265,10 @@ draw_panel (AsFigure             *self,
   if (target_is_vector (cr) && (gsize) self->n_rows * self->n_columns <= VECTOR_CELLS)
     {
       /* One rectangle per cell; each overlaps its right and lower
-       * neighbours a little so that no renderer shows seams. */
+       * neighbours a little so that no renderer shows seams. Masked cells
+       * are drawn below. */
       for (guint r = r0; r < r1; r++)
-        for (guint c = c0; c < c1; c++)
+        for (guint c = c0; c < MIN (c1, _as_figure_row_length (self, r)); c++)
           {
             double red, green, blue;
             double over_x = c + 1 < c1 ? 0.5 : 0.0;
@@ -219,6 +301,8 @@ draw_panel (AsFigure             *self,
       cairo_fill (cr);
       cairo_pattern_destroy (pattern);
     }
+
+  draw_masked (self, cr, l, ox, oy, r0, r1, c0, c1);
 
   /* Rows after the step: dimmed. The current one: outlined. */
   if (self->step >= 0 && self->step + 1 < (int) self->n_rows)

@@ -70,6 +70,14 @@ describe_for_file (AsFigure *self)
       else
         g_string_append_printf (text, "\nAll %u %s shown.", self->n_rows, step);
     }
+  if (self->row_lengths != NULL)
+    {
+      g_autofree char *rows_noun = _as_figure_axis_noun (self->rows, TRUE, FALSE, TRUE);
+      g_autofree char *columns_noun = _as_figure_axis_noun (self->columns, TRUE, FALSE, TRUE);
+
+      g_string_append_printf (text, "\nHatched cells are masked: %s do not see the %s that come after them.",
+                              rows_noun, columns_noun);
+    }
 
   return g_string_free (text, FALSE);
 }

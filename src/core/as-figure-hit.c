@@ -192,7 +192,17 @@ describe_cell (AsFigure    *self,
   append_entry (text, self->columns, column);
   g_string_append_printf (text, "\n%s: ", row_name);
   append_entry (text, self->rows, row);
-  g_string_append_printf (text, "\nWeight: %.3f\n%s %d of %u",
+  if (column >= _as_figure_row_length (self, row))
+    {
+      /* "Masked: step 2 does not see target token 4, which comes after it" */
+      g_autofree char *counted = _as_figure_axis_noun (self->rows, TRUE, FALSE, FALSE);
+      g_autofree char *seen = _as_figure_axis_noun (self->columns, TRUE, FALSE, FALSE);
+
+      g_string_append_printf (text, "\nMasked: %s %u does not see %s %u, which comes after it\n%s %u of %u",
+                              counted, row + 1, seen, column + 1, step, row + 1, self->n_rows);
+    }
+  else
+    g_string_append_printf (text, "\nWeight: %.3f\n%s %d of %u",
                           weights[(gsize) row * self->n_columns + column], step, row + 1, self->n_rows);
 
   return g_string_free (text, FALSE);
@@ -208,12 +218,14 @@ describe_row (AsFigure    *self,
   GString *text = g_string_new (NULL);
   guint best = 0;
 
-  for (guint c = 1; c < self->n_columns; c++)
+  for (guint c = 1; c < _as_figure_row_length (self, row); c++)
     if (weights[(gsize) row * self->n_columns + c] > weights[(gsize) row * self->n_columns + best])
       best = c;
 
   g_string_append_printf (text, "%s %d of %u: ", step, row + 1, self->n_rows);
   append_about (text, self->rows, row);
+  if (_as_figure_row_length (self, row) == 0)
+    return g_string_free (text, FALSE);
   g_string_append_printf (text, "\nLooked most at %s (%.3f)", as_figure_axis_get_label (self->columns, best),
                           weights[(gsize) row * self->n_columns + best]);
 
@@ -232,12 +244,16 @@ describe_column (AsFigure    *self,
 
   g_string_append_printf (text, "%s %d of %u: ", token, column + 1, self->n_columns);
   append_about (text, self->columns, column);
-  if (self->n_rows > 0)
+  /* the rows that see the column (a row that does not is masked there) */
+  while (best < self->n_rows && column >= _as_figure_row_length (self, best))
+    best++;
+  if (best < self->n_rows)
     {
       g_autofree char *step = _as_figure_axis_noun (self->rows, TRUE, FALSE, FALSE);
 
-      for (guint r = 1; r < self->n_rows; r++)
-        if (weights[(gsize) r * self->n_columns + column] > weights[(gsize) best * self->n_columns + column])
+      for (guint r = best + 1; r < self->n_rows; r++)
+        if (column < _as_figure_row_length (self, r) &&
+            weights[(gsize) r * self->n_columns + column] > weights[(gsize) best * self->n_columns + column])
           best = r;
       g_string_append_printf (text, "\nMost attended at %s %u (%s, %.3f)", step, best + 1,
                               as_figure_axis_get_label (self->rows, best),

@@ -30,6 +30,9 @@ G_BEGIN_DECLS
 #define DIM_ALPHA       0.78   /* how much of the background covers a row after the step */
 #define FONT_FAMILY     "Sans" /* fontconfig falls back per glyph (CJK, emoji, RTL) */
 #define PANEL_GAP       12.0   /* between the panels of a grid */
+#define HATCH_SPACING   6.0    /* masked cells: the background, hatched by lines this far apart... */
+#define HATCH_WIDTH     1.0    /* ...this wide... */
+#define HATCH_ALPHA     0.45   /* ...in the foreground colour at this opacity */
 
 /* Where everything is, for one size of the figure. One panel (the single
  * view) has its labels around it and may be zoomed and scrolled; a grid of
@@ -70,7 +73,9 @@ struct _AsFigure
   guint          n_layers;        /* the panels: n_layers rows of n_heads */
   guint          n_heads;
   float         *weights;         /* (n_layers * n_heads, n_rows, n_columns) */
-  float          max_weight;      /* over every panel */
+  float          max_weight;      /* over every panel, masked cells left out */
+  guint         *row_lengths;     /* n_rows: row r sees columns 0..row_lengths[r]-1, the rest
+                                   * is masked; NULL: every row sees every column */
   AsFigureAxis  *rows;            /* n_rows entries */
   AsFigureAxis  *columns;         /* n_columns entries */
   char          *sentence;
@@ -124,6 +129,13 @@ char        *_as_figure_axis_entry_text (const AsFigureAxis *axis,
 
 /* as-figure.c */
 double       _as_figure_scale_max       (AsFigure *self);
+/* The columns row @row sees (n_columns unless masked). */
+static inline guint
+_as_figure_row_length (AsFigure *self,
+                       guint     row)
+{
+  return self->row_lengths != NULL ? self->row_lengths[row] : self->n_columns;
+}
 guint        _as_figure_n_panels        (AsFigure *self);
 /* Panel @panel's matrix, (n_rows, n_columns). */
 const float *_as_figure_panel_weights   (AsFigure *self,

@@ -155,6 +155,21 @@ copy_matrix (const AsAttention *attention,
     }
 }
 
+/* Where a row attends over fewer columns than the figure has (decoder
+ * self-attention: step t over the t + 1 tokens fed in so far), the rest of
+ * it is masked. */
+static void
+set_row_lengths (AsFigure          *self,
+                 const AsAttention *attention)
+{
+  guint n_rows = as_figure_get_n_rows (self);
+  g_autofree guint *lengths = g_new (guint, MAX (n_rows, 1));
+
+  for (guint r = 0; r < n_rows; r++)
+    lengths[r] = as_attention_get_row_length (attention, r);
+  as_figure_set_row_lengths (self, lengths);
+}
+
 static void
 set_axes (AsFigure        *self,
           AsSession       *session,
@@ -256,6 +271,7 @@ as_figure_set_session_attention (AsFigure         *self,
   copy_matrix (attention, layer, head, n_rows, n_columns, weights);
 
   as_figure_set_matrix (self, n_rows, n_columns, weights);
+  set_row_lengths (self, attention);
   set_axes (self, session, kind, as_figure_get_n_rows (self), n_columns);
   set_text (self, session);
 
@@ -293,6 +309,7 @@ as_figure_set_session_grid (AsFigure         *self,
       copy_matrix (attention, l, (int) h, n_rows, n_columns, weights + ((gsize) l * n_heads + h) * panel_size);
 
   as_figure_set_panels (self, n_layers, n_heads, n_rows, n_columns, weights);
+  set_row_lengths (self, attention);
   set_axes (self, session, kind, as_figure_get_n_rows (self), n_columns);
   set_text (self, session);
 

@@ -47,6 +47,7 @@ clear_data (AsFigure *self)
 {
   invalidate_cells (self);
   g_clear_pointer (&self->weights, g_free);
+  g_clear_pointer (&self->row_lengths, g_free);
   g_clear_pointer (&self->rows, as_figure_axis_free);
   g_clear_pointer (&self->columns, as_figure_axis_free);
   self->n_rows = 0;
@@ -90,6 +91,21 @@ as_figure_free (AsFigure *self)
 
 /* Data */
 
+/* The largest weight of every panel, masked cells left out. */
+static void
+update_max_weight (AsFigure *self)
+{
+  self->max_weight = 0.0f;
+  for (guint p = 0; p < _as_figure_n_panels (self); p++)
+    {
+      const float *weights = _as_figure_panel_weights (self, p);
+
+      for (guint r = 0; r < self->n_rows; r++)
+        for (guint c = 0; c < _as_figure_row_length (self, r); c++)
+          self->max_weight = MAX (self->max_weight, weights[(gsize) r * self->n_columns + c]);
+    }
+}
+
 void
 as_figure_set_matrix (AsFigure    *self,
                       guint        n_rows,
@@ -127,11 +143,9 @@ as_figure_set_panels (AsFigure    *self,
     memcpy (self->weights, weights, sizeof (float) * size);
 
   for (gsize i = 0; i < size; i++)
-    {
-      if (!isfinite (self->weights[i]))
-        self->weights[i] = 0.0f;
-      self->max_weight = MAX (self->max_weight, self->weights[i]);
-    }
+    if (!isfinite (self->weights[i]))
+      self->weights[i] = 0.0f;
+  update_max_weight (self);
 
   self->rows = as_figure_axis_new (self->n_rows, &default_row_words);
   self->columns = as_figure_axis_new (n_columns, &default_column_words);
@@ -144,6 +158,52 @@ as_figure_set_panels (AsFigure    *self,
 
   if (self->step >= (int) self->n_rows)
     self->step = (int) self->n_rows - 1;
+}
+
+void
+as_figure_set_row_lengths (AsFigure    *self,
+                           const guint *lengths)
+{
+  gboolean masked = FALSE;
+
+  g_return_if_fail (self != NULL);
+
+  for (guint r = 0; lengths != NULL && r < self->n_rows; r++)
+    masked |= lengths[r] < self->n_columns;
+
+  if (!masked && self->row_lengths == NULL)
+    return;
+
+  g_clear_pointer (&self->row_lengths, g_free);
+  if (masked)
+    {
+      self->row_lengths = g_new (guint, self->n_rows);
+      for (guint r = 0; r < self->n_rows; r++)
+        self->row_lengths[r] = MIN (lengths[r], self->n_columns);
+    }
+
+  update_max_weight (self);
+  invalidate_cells (self);
+  invalidate_metrics (self);
+}
+
+guint
+as_figure_get_row_length (AsFigure *self,
+                          guint     row)
+{
+  g_return_val_if_fail (self != NULL, 0);
+  g_return_val_if_fail (row < self->n_rows, 0);
+  return _as_figure_row_length (self, row);
+}
+
+gboolean
+as_figure_is_masked (AsFigure *self,
+                     guint     row,
+                     guint     column)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (row < self->n_rows && column < self->n_columns, FALSE);
+  return column >= _as_figure_row_length (self, row);
 }
 
 void

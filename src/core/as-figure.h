@@ -77,6 +77,20 @@ void        as_figure_set_panels      (AsFigure    *self,
                                        guint        n_rows,
                                        guint        n_columns,
                                        const float *weights);
+/* Masked cells: row r sees columns 0..@lengths[r]-1 and the rest of it is
+ * masked (decoder self-attention: step t sees the t + 1 tokens fed in so
+ * far). Masked cells are drawn as the background hatched in a muted
+ * foreground colour, in every panel, never as a weight; their tooltip says
+ * they are masked and AS_FIGURE_SCALE_MAX leaves them out. @lengths has
+ * n_rows entries (copied); NULL: every row sees every column. Reset by
+ * as_figure_set_matrix() and as_figure_set_panels(). */
+void        as_figure_set_row_lengths (AsFigure    *self,
+                                       const guint *lengths);
+guint       as_figure_get_row_length  (AsFigure    *self,
+                                       guint        row);
+gboolean    as_figure_is_masked       (AsFigure    *self,
+                                       guint        row,
+                                       guint        column);
 /* What the rows and the columns stand for (copied; NULL keeps the axis as
  * it is): @rows has n_rows entries, @columns n_columns. The tooltips, the
  * subtitle and the exported file's description use their words. */

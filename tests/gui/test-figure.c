@@ -1699,6 +1699,371 @@ test_panels (void)
   remove_tree (dir);
 }
 
+/* Masked cells
+ *
+ * Decoder self-attention: step t sees the t + 1 tokens fed in so far, the
+ * rest of its row is masked (stored as 0). A masked cell is the
+ * background hatched with a muted foreground colour, which no weight's
+ * colour is: checked pixel by pixel against the colours the test gave the
+ * figure, in every colour map, in light and dark colours. */
+
+static const AsFigureColor light_text = { 0.12, 0.12, 0.12, 1.0 };
+static const AsFigureColor light_base = { 1.0, 1.0, 1.0, 1.0 };
+static const AsFigureColor dark_text = { 0.92, 0.92, 0.92, 1.0 };
+static const AsFigureColor dark_base = { 0.14, 0.14, 0.14, 1.0 };
+
+/* 4 x 4, row r seeing r + 1 columns: every visible weight a known point,
+ * the masked ones 0 as the session stores them. */
+static const guint causal_lengths[4] = { 1, 2, 3, 4 };
+static const float causal_weights[4 * 4] = {
+  1.0f,   0.0f,   0.0f,   0.0f,
+  0.75f,  0.25f,  0.0f,   0.0f,
+  0.0f,   0.25f,  0.75f,  0.0f,
+  0.25f,  0.0f,   MIDDLE, 0.25f,
+};
+
+/* The same visible weights, up to 128/255, with 1 stored in the masked
+ * cells: a scale to the largest weight must not see them. */
+static const float causal_masked_ones[4 * 4] = {
+  MIDDLE, 1.0f,   1.0f,   1.0f,
+  0.25f,  0.0f,   1.0f,   1.0f,
+  0.0f,   0.25f,  MIDDLE, 1.0f,
+  0.25f,  0.0f,   MIDDLE, 0.25f,
+};
+
+/* Axes as the session adapter gives decoder self-attention. */
+static void
+set_causal_axes (AsFigure *figure)
+{
+  const char *fed[] = { "SOS", "le", "chat", "noir" };
+  const char *out[] = { "le", "chat", "noir", "EOS" };
+  g_autoptr (AsFigureAxis) rows = as_figure_axis_new (4, as_figure_session_get_row_words (AS_ATTENTION_DECODER_SELF));
+  g_autoptr (AsFigureAxis) columns = as_figure_axis_new (4, as_figure_session_get_column_words (AS_ATTENTION_DECODER_SELF));
+
+  for (guint i = 0; i < 4; i++)
+    {
+      as_figure_axis_set_input (rows, i, fed[i]);
+      as_figure_axis_set_label (rows, i, out[i]);
+      as_figure_axis_set_value (rows, i, 0.9f - 0.1f * i);
+      as_figure_axis_set_label (columns, i, fed[i]);
+    }
+  as_figure_set_axes (figure, rows, columns);
+}
+
+static AsFigure *
+causal_figure (const float *weights)
+{
+  AsFigure *figure = as_figure_new ();
+
+  as_figure_set_matrix (figure, 4, 4, weights);
+  as_figure_set_row_lengths (figure, causal_lengths);
+  set_causal_axes (figure);
+  as_figure_set_text (figure, "the black cat", "le chat noir");
+  return figure;
+}
+
+/* Fails unless the pixels of @cell (inset by a pixel) are the background
+ * @bg with thin lines of a muted @fg: each pixel lies between @bg and @fg
+ * (within @tolerance, 0..255), at least 40 % of them are @bg, 5 to 50 %
+ * are ink (at least a fifth of the way to @fg) but none is @fg itself (at
+ * most 70 % of the way), and at least 5 % are far from @zero, the colour
+ * map's colour of a weight of 0. */
+static void
+check_masked_cell (cairo_surface_t     *surface,
+                   const AsFigureRect  *cell,
+                   const AsFigureColor *fg,
+                   const AsFigureColor *bg,
+                   const double        *zero,
+                   int                  tolerance,
+                   const char          *what)
+{
+  double b[3] = { bg->red * 255, bg->green * 255, bg->blue * 255 };
+  double d[3] = { fg->red * 255 - b[0], fg->green * 255 - b[1], fg->blue * 255 - b[2] };
+  double dd = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+  guint n = 0, n_bg = 0, n_ink = 0, n_not_zero = 0;
+  double most_ink = 0.0;
+
+  for (int y = (int) ceil (cell->y + 1); y < (int) floor (cell->y + cell->height - 1); y++)
+    for (int x = (int) ceil (cell->x + 1); x < (int) floor (cell->x + cell->width - 1); x++)
+      {
+        int p[3];
+        double t, off = 0.0, from_zero = 0.0;
+
+        test_pixel_at (surface, x, y, &p[0], &p[1], &p[2]);
+        t = ((p[0] - b[0]) * d[0] + (p[1] - b[1]) * d[1] + (p[2] - b[2]) * d[2]) / dd;
+        t = CLAMP (t, 0.0, 1.0);
+        for (guint i = 0; i < 3; i++)
+          {
+            off = MAX (off, fabs (p[i] - (b[i] + t * d[i])));
+            from_zero = MAX (from_zero, fabs (p[i] - zero[i] * 255));
+          }
+        if (off > tolerance)
+          g_error ("%s: pixel (%d, %d) is (%d, %d, %d), not between the background and the "
+                   "foreground (%.0f off)", what, x, y, p[0], p[1], p[2], off);
+        n++;
+        n_bg += t <= 0.03;
+        n_ink += t >= 0.2;
+        n_not_zero += from_zero > 40;
+        most_ink = MAX (most_ink, t);
+      }
+
+  g_assert_cmpuint (n, >=, 16);
+  if (n_bg < n * 0.4)
+    g_error ("%s: %u of %u pixels are the background, at least 40 %% expected", what, n_bg, n);
+  if (n_ink < n * 0.05 || n_ink > n * 0.5)
+    g_error ("%s: %u of %u pixels are hatched, 5 to 50 %% expected", what, n_ink, n);
+  if (most_ink > 0.7)
+    g_error ("%s: the hatch is %.0f %% of the way to the foreground colour, muted expected",
+             what, most_ink * 100);
+  if (n_not_zero < n * 0.05)
+    g_error ("%s: only %u of %u pixels differ from the colour of a weight of 0", what, n_not_zero, n);
+}
+
+/* Every cell of panel @panel of @figure drawn in @surface (laid out in
+ * @width x @height): masked ones hatched, the others their weight's known
+ * colour. */
+static void
+check_causal_cells (AsFigure            *figure,
+                    guint                panel,
+                    const float         *weights,
+                    cairo_surface_t     *surface,
+                    int                  width,
+                    int                  height,
+                    const AsFigureColor *fg,
+                    const AsFigureColor *bg,
+                    int                  tolerance,
+                    const char          *where)
+{
+  AsColormap map = as_figure_get_colormap (figure);
+
+  for (guint r = 0; r < 4; r++)
+    for (guint c = 0; c < 4; c++)
+      {
+        g_autofree char *what = g_strdup_printf ("%s, %s, panel %u: cell (row %u, column %u)%s", where,
+                                                 as_colormap_get_name (map), panel, r, c,
+                                                 c > r ? ", masked" : "");
+        AsFigureRect cell;
+
+        g_assert_true (as_figure_get_panel_cell_rect (figure, width, height, panel, r, c, &cell));
+        g_assert_cmpint (as_figure_is_masked (figure, r, c), ==, c > r);
+        if (c > r)
+          check_masked_cell (surface, &cell, fg, bg, known_rgb[map][AT_0], tolerance, what);
+        else
+          check_pixel (surface, cell.x + cell.width / 2, cell.y + cell.height / 2,
+                       known_color (map, weights[r * 4 + c]), tolerance / 2, what);
+      }
+}
+
+/* Masked cells are hatched, not painted as a weight of 0 (there is a
+ * visible 0 in row 2, painted as the map's 0), in every colour map, in
+ * light and dark colours, at the natural size and at a window's. */
+static void
+test_masked_cells (void)
+{
+  for (guint map = 0; map < AS_N_COLORMAPS; map++)
+    for (guint dark = 0; dark <= 1; dark++)
+      for (guint size = 0; size < 2; size++)
+        {
+          g_autoptr (AsFigure) figure = causal_figure (causal_weights);
+          const AsFigureColor *fg = dark ? &dark_text : &light_text;
+          const AsFigureColor *bg = dark ? &dark_base : &light_base;
+          g_autofree char *where = NULL;
+          cairo_surface_t *surface;
+          int width, height;
+
+          as_figure_set_colormap (figure, map);
+          as_figure_set_colors (figure, fg, bg, NULL, NULL);
+          as_figure_get_natural_size (figure, &width, &height);
+          if (size == 1)
+            width = 701, height = 433;
+          where = g_strdup_printf ("%s colours, drawn at %d x %d", dark ? "dark" : "light", width, height);
+          surface = draw_figure (figure, width, height);
+          check_causal_cells (figure, 0, causal_weights, surface, width, height, fg, bg, 3, where);
+          cairo_surface_destroy (surface);
+        }
+}
+
+/* The lengths: copied, clamped, reset by a new matrix; a row that sees
+ * every column is no mask at all. */
+static void
+test_masked_lengths (void)
+{
+  g_autoptr (AsFigure) figure = causal_figure (causal_weights);
+  guint lengths[4] = { 2, 9, 4, 0 };
+
+  for (guint r = 0; r < 4; r++)
+    g_assert_cmpuint (as_figure_get_row_length (figure, r), ==, r + 1);
+  g_assert_true (as_figure_is_masked (figure, 0, 1));
+  g_assert_false (as_figure_is_masked (figure, 1, 1));
+
+  as_figure_set_row_lengths (figure, lengths);
+  lengths[0] = 4;   /* copied: this changes nothing */
+  g_assert_cmpuint (as_figure_get_row_length (figure, 0), ==, 2);
+  g_assert_cmpuint (as_figure_get_row_length (figure, 1), ==, 4);
+  g_assert_cmpuint (as_figure_get_row_length (figure, 3), ==, 0);
+  g_assert_true (as_figure_is_masked (figure, 3, 0));
+
+  as_figure_set_row_lengths (figure, NULL);
+  for (guint r = 0; r < 4; r++)
+    g_assert_cmpuint (as_figure_get_row_length (figure, r), ==, 4);
+
+  as_figure_set_row_lengths (figure, causal_lengths);
+  as_figure_set_matrix (figure, 4, 4, causal_weights);
+  g_assert_false (as_figure_is_masked (figure, 0, 3));
+}
+
+/* Scaled to the largest weight, the masked cells (which hold 1 here) are
+ * left out: the largest visible weight, 128/255, is the map's top colour
+ * and the colour bar's top tick reads 0.5. Without the mask, 1 is the
+ * largest and 128/255 keeps its own colour. */
+static void
+test_masked_scale_max (void)
+{
+  g_autoptr (AsFigure) figure = causal_figure (causal_masked_ones);
+  cairo_surface_t *surface;
+  AsFigureRect cell;
+  int width, height;
+  Box bar;
+
+  as_figure_set_scale (figure, AS_FIGURE_SCALE_MAX);
+  as_figure_get_natural_size (figure, &width, &height);
+  surface = draw_figure (figure, width, height);
+  g_assert_true (as_figure_get_cell_rect (figure, width, height, 2, 2, &cell));
+  check_pixel (surface, cell.x + cell.width / 2, cell.y + cell.height / 2,
+               known_rgb[AS_COLORMAP_VIRIDIS][AT_1], 1,
+               "scaled to the largest visible weight: a weight of 128/255 (the masked cells hold 1)");
+  g_assert_true (as_figure_get_cell_rect (figure, width, height, 1, 1, &cell));
+  check_pixel (surface, cell.x + cell.width / 2, cell.y + cell.height / 2,
+               known_rgb[AS_COLORMAP_VIRIDIS][AT_0], 1, "scaled to the largest visible weight: a weight of 0");
+  bar = find_colorbar (figure, surface);
+  check_tick_label (surface, bar, bar.y0, "0.5", "the colour bar scaled to the largest visible weight");
+  cairo_surface_destroy (surface);
+
+  as_figure_set_row_lengths (figure, NULL);
+  surface = draw_figure (figure, width, height);
+  g_assert_true (as_figure_get_cell_rect (figure, width, height, 2, 2, &cell));
+  check_pixel (surface, cell.x + cell.width / 2, cell.y + cell.height / 2,
+               known_rgb[AS_COLORMAP_VIRIDIS][AT_MIDDLE], 1,
+               "without the mask, the largest weight is 1: a weight of 128/255");
+  cairo_surface_destroy (surface);
+}
+
+/* A masked cell's tooltip says it is masked and gives no weight; a row's
+ * and a column's name only what is seen. */
+static void
+test_masked_describe (void)
+{
+  g_autoptr (AsFigure) figure = causal_figure (causal_masked_ones);
+  g_autofree char *masked = as_figure_describe (figure, AS_FIGURE_PART_CELL, 1, 3);
+  g_autofree char *seen = as_figure_describe (figure, AS_FIGURE_PART_CELL, 3, 2);
+  g_autofree char *row = as_figure_describe (figure, AS_FIGURE_PART_ROW_LABEL, 1, -1);
+  g_autofree char *column = as_figure_describe (figure, AS_FIGURE_PART_COLUMN_LABEL, -1, 3);
+  int hit_row, hit_column;
+  AsFigureRect cell;
+
+  g_assert_cmpstr (masked, ==,
+                   "Target token: noir\n"
+                   "Target: chat (fed in: le)\n"
+                   "Masked: step 2 does not see target token 4, which comes after it\n"
+                   "Step 2 of 4");
+  g_assert_cmpstr (seen, ==,
+                   "Target token: chat\n"
+                   "Target: EOS (fed in: noir)\n"
+                   "Weight: 0.502\n"
+                   "Step 4 of 4");
+  /* row 1 holds 1 in its masked cells and 0.25 at most in those it sees */
+  g_assert_cmpstr (row, ==,
+                   "Step 2 of 4: fed in le, came out chat, probability 0.800\n"
+                   "Looked most at SOS (0.250)");
+  /* only step 4 sees the last token fed in */
+  g_assert_cmpstr (column, ==,
+                   "Target token 4 of 4: noir\n"
+                   "Most attended at step 4 (EOS, 0.250)");
+
+  /* a masked cell is hit as a cell, for its tooltip */
+  g_assert_true (as_figure_get_cell_rect (figure, 640, 480, 1, 3, &cell));
+  g_assert_cmpint (as_figure_hit_test (figure, 640, 480, cell.x + 2, cell.y + 2, &hit_row, &hit_column),
+                   ==, AS_FIGURE_PART_CELL);
+  g_assert_cmpint (hit_row, ==, 1);
+  g_assert_cmpint (hit_column, ==, 3);
+}
+
+/* A grid of panels is masked in every panel, on screen and in a PNG. */
+static void
+test_masked_panels (void)
+{
+  float weights[2 * 2 * 16];
+  g_autoptr (AsFigure) figure = as_figure_new ();
+  g_autofree char *dir = make_tmpdir ();
+  int width, height;
+
+  for (guint p = 0; p < 4; p++)
+    memcpy (weights + p * 16, causal_weights, sizeof causal_weights);
+  as_figure_set_panels (figure, 2, 2, 4, 4, weights);
+  as_figure_set_row_lengths (figure, causal_lengths);
+  set_causal_axes (figure);
+  as_figure_get_natural_size (figure, &width, &height);
+
+  for (guint png = 0; png <= 1; png++)
+    {
+      cairo_surface_t *surface = png ? export_and_read_back (figure, dir, "png") : draw_figure (figure, width, height);
+
+      for (guint p = 0; p < 4; p++)
+        check_causal_cells (figure, p, causal_weights, surface, width, height, &light_text, &light_base, 3,
+                            png ? "a grid exported as PNG" : "a grid drawn");
+      cairo_surface_destroy (surface);
+    }
+  remove_tree (dir);
+}
+
+/* The exports are masked as the screen is: PNG, SVG (rsvg-convert) and
+ * PDF (pdftoppm) read back; the SVG's description says what the hatch
+ * means. */
+static void
+test_masked_export (void)
+{
+  static const char *formats[] = { "png", "svg", "pdf" };
+  g_autofree char *dir = make_tmpdir ();
+
+  for (guint f = 0; f < G_N_ELEMENTS (formats); f++)
+    for (guint map = 0; map < AS_N_COLORMAPS; map++)
+      {
+        g_autoptr (AsFigure) figure = causal_figure (causal_weights);
+        g_autofree char *where = g_strdup_printf ("exported as %s and read back", formats[f]);
+        cairo_surface_t *surface;
+        int width, height;
+
+        as_figure_set_colormap (figure, map);
+        as_figure_get_natural_size (figure, &width, &height);
+        surface = export_and_read_back (figure, dir, formats[f]);
+        if (surface == NULL)
+          {
+            remove_tree (dir);
+            return;
+          }
+        check_size (surface, width, height, 1, where);
+        check_causal_cells (figure, 0, causal_weights, surface, width, height, &light_text, &light_base, 8, where);
+        cairo_surface_destroy (surface);
+      }
+
+  {
+    g_autoptr (AsFigure) figure = causal_figure (causal_weights);
+    g_autofree char *path = g_build_filename (dir, "masked.svg", NULL);
+    g_autofree char *contents = NULL;
+    g_autoptr (GError) error = NULL;
+
+    g_assert_true (as_figure_export (figure, path, &error));
+    g_assert_no_error (error);
+    g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+    g_assert_nonnull (strstr (contents, "Hatched cells are masked: steps do not see the target tokens "
+                                        "that come after them."));
+    g_unlink (path);
+  }
+
+  g_assert_cmpuint (count_entries (dir), ==, 0);
+  remove_tree (dir);
+}
+
 /* From a real session of the bundled hand-written model. */
 static AsModel *
 load_tiny_model (void)
@@ -1795,6 +2160,88 @@ test_session (void)
   g_assert_cmpstr (as_figure_get_column_label (figure, 1), ==, "qwerty");
 }
 
+/* From a session of the bundled Transformer (2 + 2 layers, 2 heads,
+ * random weights), the target forced: "bonjour monde !" and the end, 4
+ * steps over 5 source tokens. */
+static AsSession *
+tiny_transformer_session (void)
+{
+  g_autofree char *path = g_build_filename (as_models_dir (), "tiny-transformer.json", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AsModel) model = NULL;
+  AsSession *session;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_test_fail_printf ("%s is not there: the bundled model is part of the source tree "
+                          "(ATTNSCOPE_MODELS_DIR=%s)", path, as_models_dir ());
+      return NULL;
+    }
+  model = as_model_new_from_file (path, &error);
+  g_assert_no_error (error);
+  session = as_session_new (model, "hello world !", &error);
+  g_assert_no_error (error);
+  g_assert_true (as_session_decode_forced (session, "bonjour monde !", &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (as_session_get_n_steps (session), ==, 4);
+  g_assert_cmpuint (as_session_get_n_source (session), ==, 5);
+  return session;
+}
+
+/* Decoder self-attention is masked where the session says a step does not
+ * look (after the tokens fed in so far), in one panel and in the grid;
+ * cross and encoder self-attention are not masked at all. */
+static void
+test_session_masks (void)
+{
+  g_autoptr (AsSession) session = tiny_transformer_session ();
+  g_autoptr (AsFigure) figure = as_figure_new ();
+  g_autoptr (GError) error = NULL;
+  const AsAttention *attention;
+
+  if (session == NULL)
+    return;
+  attention = as_session_get_attention (session, AS_ATTENTION_DECODER_SELF);
+
+  for (guint grid = 0; grid <= 1; grid++)
+    {
+      if (grid)
+        g_assert_true (as_figure_set_session_grid (figure, session, AS_ATTENTION_DECODER_SELF, &error));
+      else
+        g_assert_true (as_figure_set_session_attention (figure, session, AS_ATTENTION_DECODER_SELF, 1, 0, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (as_figure_get_n_rows (figure), ==, 4);
+      g_assert_cmpuint (as_figure_get_n_columns (figure), ==, 4);
+      for (guint r = 0; r < 4; r++)
+        {
+          g_assert_cmpuint (as_figure_get_row_length (figure, r), ==, as_attention_get_row_length (attention, r));
+          g_assert_cmpuint (as_figure_get_row_length (figure, r), ==, r + 1);
+        }
+      g_assert_true (as_figure_is_masked (figure, 0, 1));
+      g_assert_false (as_figure_is_masked (figure, 3, 3));
+    }
+
+  /* the tooltip of a masked cell */
+  g_assert_true (as_figure_set_session_attention (figure, session, AS_ATTENTION_DECODER_SELF, 1, 0, &error));
+  {
+    g_autofree char *text = as_figure_describe (figure, AS_FIGURE_PART_CELL, 1, 3);
+
+    g_assert_cmpstr (text, ==,
+                     "Target token: !\n"
+                     "Target: monde (fed in: bonjour)\n"
+                     "Masked: step 2 does not see target token 4, which comes after it\n"
+                     "Step 2 of 4");
+  }
+
+  g_assert_true (as_figure_set_session_attention (figure, session, AS_ATTENTION_CROSS, 1, AS_ATTENTION_MEAN, &error));
+  for (guint r = 0; r < 4; r++)
+    g_assert_cmpuint (as_figure_get_row_length (figure, r), ==, 5);
+  g_assert_true (as_figure_set_session_grid (figure, session, AS_ATTENTION_ENCODER_SELF, &error));
+  for (guint r = 0; r < 5; r++)
+    g_assert_cmpuint (as_figure_get_row_length (figure, r), ==, 5);
+  g_assert_no_error (error);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1818,6 +2265,13 @@ main (int   argc,
   g_test_add_func ("/figure/large-matrix", test_large_matrix);
   g_test_add_func ("/figure/panels", test_panels);
   g_test_add_func ("/figure/session", test_session);
+  g_test_add_func ("/figure/masked/cells", test_masked_cells);
+  g_test_add_func ("/figure/masked/lengths", test_masked_lengths);
+  g_test_add_func ("/figure/masked/scale-max", test_masked_scale_max);
+  g_test_add_func ("/figure/masked/describe", test_masked_describe);
+  g_test_add_func ("/figure/masked/panels", test_masked_panels);
+  g_test_add_func ("/figure/masked/export", test_masked_export);
+  g_test_add_func ("/figure/masked/session", test_session_masks);
   g_test_add_func ("/export/png", test_export_png);
   g_test_add_func ("/export/svg", test_export_svg);
   g_test_add_func ("/export/svg-large", test_export_svg_large);

@@ -14,9 +14,23 @@ G_DECLARE_FINAL_TYPE (AsAttentionView, as_attention_view, AS, ATTENTION_VIEW, Gt
 
 GtkWidget  *as_attention_view_new           (void);
 /* Shows the attention of @session (copied; NULL: nothing); the step becomes
- * the last. */
+ * the last. @session must stay until the next call (the selectors show it
+ * again when the choice changes). */
 void        as_attention_view_set_session   (AsAttentionView *self,
                                              AsSession       *session);
+/* What is shown where the model has more than one matrix: @kind, @layer
+ * (-1: the last), @head (or AS_ATTENTION_MEAN), or every layer and head
+ * (@grid). The selectors show it; the step stays. */
+void        as_attention_view_set_attention (AsAttentionView *self,
+                                             AsAttentionKind  kind,
+                                             int              layer,
+                                             int              head,
+                                             gboolean         grid);
+void        as_attention_view_get_attention (AsAttentionView *self,
+                                             AsAttentionKind *kind,
+                                             int             *layer,
+                                             int             *head,
+                                             gboolean        *grid);
 /* The step shown (-1: none). */
 int         as_attention_view_get_step      (AsAttentionView *self);
 void        as_attention_view_set_step      (AsAttentionView *self,

@@ -34,8 +34,15 @@ struct _AsHeatmap
   double              pointer_x;
   double              pointer_y;
   AsFigurePart        hover_part;
+  int                 hover_panel;
   int                 hover_row;
   int                 hover_column;
+
+  /* what of the session it shows */
+  AsAttentionKind     kind;
+  int                 layer;          /* -1: the last */
+  int                 head;           /* or AS_ATTENTION_MEAN */
+  gboolean            grid;           /* every layer and head */
 };
 
 enum {
@@ -55,6 +62,7 @@ enum {
 
 enum {
   ROW_ACTIVATED,
+  PANEL_ACTIVATED,
   N_SIGNALS
 };
 
@@ -80,15 +88,16 @@ static void
 update_hover (AsHeatmap *self)
 {
   AsFigurePart part = AS_FIGURE_PART_NONE;
-  int row = -1, column = -1;
+  int panel = -1, row = -1, column = -1;
 
   if (self->pointer_inside)
-    part = as_heatmap_cell_at (self, self->pointer_x, self->pointer_y, &row, &column);
+    part = as_heatmap_panel_cell_at (self, self->pointer_x, self->pointer_y, &panel, &row, &column);
 
-  if (part == self->hover_part && row == self->hover_row && column == self->hover_column)
+  if (part == self->hover_part && panel == self->hover_panel && row == self->hover_row && column == self->hover_column)
     return;
 
   self->hover_part = part;
+  self->hover_panel = panel;
   self->hover_row = row;
   self->hover_column = column;
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -236,12 +245,22 @@ pressed_cb (AsHeatmap       *self,
             double           y,
             GtkGestureClick *gesture)
 {
-  int row = -1;
+  int panel = -1, row = -1;
   AsFigurePart part;
 
   gtk_widget_grab_focus (GTK_WIDGET (self));
 
-  part = as_heatmap_cell_at (self, x, y, &row, NULL);
+  part = as_heatmap_panel_cell_at (self, x, y, &panel, &row, NULL);
+  if (as_figure_get_n_panels (self->figure) > 1)
+    {
+      guint n_layers, n_heads;
+
+      /* a panel of the grid: the person wants to see that layer and head */
+      as_figure_get_panel_grid (self->figure, &n_layers, &n_heads);
+      if (part == AS_FIGURE_PART_CELL && panel >= 0 && n_heads > 0)
+        g_signal_emit (self, signals[PANEL_ACTIVATED], 0, panel / (int) n_heads, panel % (int) n_heads);
+      return;
+    }
   if (part == AS_FIGURE_PART_CELL || part == AS_FIGURE_PART_ROW_LABEL)
     g_signal_emit (self, signals[ROW_ACTIVATED], 0, row);
 }
@@ -358,7 +377,8 @@ as_heatmap_snapshot (GtkWidget   *widget,
     append_band (snapshot, &rect, &band);
 
   if (self->hover_part == AS_FIGURE_PART_CELL &&
-      as_figure_get_cell_rect (self->figure, width, height, self->hover_row, self->hover_column, &rect))
+      as_figure_get_panel_cell_rect (self->figure, width, height, MAX (self->hover_panel, 0),
+                                     self->hover_row, self->hover_column, &rect))
     {
       AsFigureRect grid;
       GskRoundedRect border;
@@ -388,13 +408,13 @@ as_heatmap_query_tooltip (GtkWidget  *widget,
   g_autofree char *text = NULL;
   AsFigurePart part;
   AsFigureRect rect;
-  int row, column;
+  int panel, row, column;
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
   gboolean have_area = FALSE;
 
-  part = as_heatmap_cell_at (self, x, y, &row, &column);
-  text = as_figure_describe (self->figure, part, row, column);
+  part = as_heatmap_panel_cell_at (self, x, y, &panel, &row, &column);
+  text = as_figure_describe_panel (self->figure, part, MAX (panel, 0), row, column);
   if (text == NULL)
     return FALSE;
 
@@ -402,7 +422,7 @@ as_heatmap_query_tooltip (GtkWidget  *widget,
 
   /* a new tooltip for each cell or label */
   if (part == AS_FIGURE_PART_CELL)
-    have_area = as_figure_get_cell_rect (self->figure, width, height, row, column, &rect);
+    have_area = as_figure_get_panel_cell_rect (self->figure, width, height, MAX (panel, 0), row, column, &rect);
   else if (part == AS_FIGURE_PART_ROW_LABEL)
     have_area = as_figure_get_row_rect (self->figure, width, height, row, &rect);
   else if (part == AS_FIGURE_PART_COLUMN_LABEL)
@@ -575,6 +595,17 @@ as_heatmap_class_init (AsHeatmapClass *klass)
     g_signal_new ("row-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT);
 
+  /**
+   * AsHeatmap::panel-activated:
+   * @layer: the layer of the panel clicked
+   * @head: its head
+   *
+   * A panel of the grid was clicked: the person wants to see it alone.
+   */
+  signals[PANEL_ACTIVATED] =
+    g_signal_new ("panel-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_INT);
+
   gtk_widget_class_set_css_name (widget_class, "heatmap");
   gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
 }
@@ -588,8 +619,12 @@ as_heatmap_init (AsHeatmap *self)
   self->figure = as_figure_new ();
   as_figure_set_min_cell (self->figure, MIN_CELL);
   self->hover_part = AS_FIGURE_PART_NONE;
+  self->hover_panel = -1;
   self->hover_row = -1;
   self->hover_column = -1;
+  self->kind = AS_ATTENTION_CROSS;
+  self->layer = -1;
+  self->head = AS_ATTENTION_MEAN;
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
@@ -621,6 +656,27 @@ as_heatmap_new (void)
   return g_object_new (AS_TYPE_HEATMAP, NULL);
 }
 
+/* The figure of @session's attention as chosen (as_heatmap_set_attention);
+ * FALSE when the session's model has no such attention (the default then). */
+static gboolean
+show_choice (AsHeatmap *self,
+             AsSession *session)
+{
+  guint n_layers, n_heads;
+  int layer = self->layer;
+
+  if (session == NULL ||
+      !as_model_get_attention_shape (as_session_get_model (session), self->kind, &n_layers, &n_heads))
+    return FALSE;
+  if (self->grid)
+    return as_figure_set_session_grid (self->figure, session, self->kind, NULL);
+  if (layer < 0)
+    layer = (int) n_layers - 1;
+  if ((guint) layer >= n_layers || (self->head != AS_ATTENTION_MEAN && (guint) self->head >= n_heads))
+    return FALSE;
+  return as_figure_set_session_attention (self->figure, session, self->kind, layer, self->head, NULL);
+}
+
 void
 as_heatmap_set_session (AsHeatmap *self,
                         AsSession *session)
@@ -630,7 +686,8 @@ as_heatmap_set_session (AsHeatmap *self,
   g_return_if_fail (AS_IS_HEATMAP (self));
 
   old_n_steps = as_figure_get_n_rows (self->figure);
-  as_figure_set_session (self->figure, session);
+  if (!show_choice (self, session))
+    as_figure_set_session (self->figure, session);
   as_figure_set_step (self->figure, (int) as_figure_get_n_rows (self->figure) - 1);
 
   invalidate_figure (self);
@@ -640,6 +697,21 @@ as_heatmap_set_session (AsHeatmap *self,
   if (old_n_steps != as_figure_get_n_rows (self->figure))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_STEPS]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STEP]);
+}
+
+void
+as_heatmap_set_attention (AsHeatmap       *self,
+                          AsAttentionKind  kind,
+                          int              layer,
+                          int              head,
+                          gboolean         grid)
+{
+  g_return_if_fail (AS_IS_HEATMAP (self));
+
+  self->kind = kind;
+  self->layer = layer;
+  self->head = head;
+  self->grid = grid;
 }
 
 guint
@@ -741,6 +813,22 @@ as_heatmap_cell_at (AsHeatmap *self,
                              gtk_widget_get_width (GTK_WIDGET (self)),
                              gtk_widget_get_height (GTK_WIDGET (self)),
                              x, y, row, column);
+}
+
+AsFigurePart
+as_heatmap_panel_cell_at (AsHeatmap *self,
+                          double     x,
+                          double     y,
+                          int       *panel,
+                          int       *row,
+                          int       *column)
+{
+  g_return_val_if_fail (AS_IS_HEATMAP (self), AS_FIGURE_PART_NONE);
+
+  return as_figure_hit_test_panel (self->figure,
+                                   gtk_widget_get_width (GTK_WIDGET (self)),
+                                   gtk_widget_get_height (GTK_WIDGET (self)),
+                                   x, y, panel, row, column);
 }
 
 /* Private API */

@@ -18,6 +18,16 @@ GtkWidget    *as_heatmap_new           (void);
 /* Copies what it shows from @session (NULL: nothing); the step becomes the last. */
 void          as_heatmap_set_session   (AsHeatmap  *self,
                                         AsSession  *session);
+/* What it shows of the session given next: the attention of @kind, @layer
+ * (-1: the last) and @head (or AS_ATTENTION_MEAN), or with @grid every
+ * layer and head of @kind as a grid of panels. A choice the session's
+ * model does not have shows the default (the last layer's cross-attention,
+ * mean of heads). */
+void          as_heatmap_set_attention (AsHeatmap       *self,
+                                        AsAttentionKind  kind,
+                                        int              layer,
+                                        int              head,
+                                        gboolean         grid);
 guint         as_heatmap_get_n_steps   (AsHeatmap  *self);
 int           as_heatmap_get_step      (AsHeatmap  *self);
 void          as_heatmap_set_step      (AsHeatmap  *self,
@@ -30,7 +40,14 @@ void          as_heatmap_set_zoom      (AsHeatmap  *self,
                                         double      zoom);
 /* The figure as shown (colours, step, colour map), for exporting. */
 AsFigure     *as_heatmap_get_figure    (AsHeatmap  *self);
-/* What is under (@x, @y), in widget coordinates. */
+/* What is under (@x, @y), in widget coordinates: of the one panel, or with
+ * the panel of a grid. */
+AsFigurePart  as_heatmap_panel_cell_at (AsHeatmap  *self,
+                                        double      x,
+                                        double      y,
+                                        int        *panel,
+                                        int        *row,
+                                        int        *column);
 AsFigurePart  as_heatmap_cell_at       (AsHeatmap  *self,
                                         double      x,
                                         double      y,

@@ -75,6 +75,7 @@ void          _as_window_dnd_init           (AsWindow      *self);
 
 /* For the tests. */
 AsHeatmap    *as_window_get_heatmap         (AsWindow *self);
+AsAttentionView *as_window_get_attention_view (AsWindow *self);
 AsCandidates *as_window_get_candidates      (AsWindow *self);
 AsSession    *as_window_get_session         (AsWindow *self);
 gboolean      as_window_is_loading          (AsWindow *self);

@@ -748,6 +748,12 @@ as_window_export_to (AsWindow                *self,
 
 /* Private API */
 
+AsAttentionView *
+as_window_get_attention_view (AsWindow *self)
+{
+  return self->attention_view;
+}
+
 AsHeatmap *
 as_window_get_heatmap (AsWindow *self)
 {

@@ -599,6 +599,148 @@ test_bundled_models (Fixture       *fixture,
   g_assert_cmpstr (as_session_get_source_token (as_window_get_session (fixture->window), 0), ==, "<bos>");
 }
 
+/* The first GtkDropDown or GtkToggleButton under @widget whose accessible
+ * label or button label is @label */
+static GtkWidget *
+find_control (GtkWidget  *widget,
+              GType       type,
+              const char *tooltip_start)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      const char *tooltip = gtk_widget_get_tooltip_text (child);
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type) && tooltip != NULL && g_str_has_prefix (tooltip, tooltip_start))
+        return child;
+      found = find_control (child, type, tooltip_start);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+open_tiny_transformer (Fixture *fixture)
+{
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "open-bundled",
+                                  g_variant_new_string ("tiny-transformer"));
+  wait_until (transformer_loaded, fixture);
+  test_settle ();
+}
+
+/* A Transformer's attention view offers the kind, the layer, the head (or
+ * the mean) and every head at once; each choice redraws with its axes,
+ * keeps the sentence, the target and the step, and is kept for the next
+ * sentence and when the model is opened again. The GRU offers nothing. */
+static void
+test_attention_choice (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  AsAttentionView *view = as_window_get_attention_view (fixture->window);
+  AsFigure *figure = as_heatmap_get_figure (as_window_get_heatmap (fixture->window));
+  GtkWidget *kind, *layer, *head, *grid;
+  AsAttentionKind chosen_kind;
+  int chosen_layer, chosen_head;
+  gboolean chosen_grid;
+  guint n_layers, n_heads;
+
+  /* tiny-hello: one matrix, nothing to choose */
+  kind = find_control (GTK_WIDGET (view), GTK_TYPE_DROP_DOWN, "Which attention");
+  g_assert_nonnull (kind);
+  g_assert_false (gtk_widget_is_visible (kind));
+
+  open_tiny_transformer (fixture);
+  gtk_editable_set_text (GTK_EDITABLE (fixture->window->source_entry), "hello world ! hello");
+  gtk_editable_set_text (GTK_EDITABLE (fixture->window->target_entry), "bonjour monde ! monde");
+  wait_until (not_loading, fixture);
+  test_settle ();
+  g_assert_cmpuint (as_figure_get_n_rows (figure), ==, 5);
+  _as_window_set_step (fixture->window, 2);
+  test_settle ();
+
+  layer = find_control (GTK_WIDGET (view), GTK_TYPE_DROP_DOWN, "The layer");
+  head = find_control (GTK_WIDGET (view), GTK_TYPE_DROP_DOWN, "One head");
+  grid = find_control (GTK_WIDGET (view), GTK_TYPE_TOGGLE_BUTTON, "Every layer");
+  g_assert_true (gtk_widget_is_visible (kind));
+  /* the default: cross-attention of the last layer, mean of heads */
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (layer)), ==, 1);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (head)), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (GTK_DROP_DOWN (kind))), ==, 3);
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (GTK_DROP_DOWN (head))), ==, 3);
+  g_assert_cmpuint (as_figure_get_n_columns (figure), ==, 6);   /* <bos> 4 words <eos> */
+
+  /* encoder self-attention, layer 0, head 1: source x source */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (kind), 2);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (layer), 0);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (head), 2);
+  test_settle ();
+  as_attention_view_get_attention (view, &chosen_kind, &chosen_layer, &chosen_head, &chosen_grid);
+  g_assert_cmpint (chosen_kind, ==, AS_ATTENTION_ENCODER_SELF);
+  g_assert_cmpint (chosen_layer, ==, 0);
+  g_assert_cmpint (chosen_head, ==, 1);
+  g_assert_cmpuint (as_figure_get_n_rows (figure), ==, 6);
+  g_assert_cmpuint (as_figure_get_n_columns (figure), ==, 6);
+  {
+    const AsAttention *a = as_session_get_attention (as_window_get_session (fixture->window), AS_ATTENTION_ENCODER_SELF);
+    g_assert_cmpfloat (as_figure_get_weight (figure, 3, 2), ==, as_attention_get (a, 0, 1, 3, 2));
+  }
+  /* the sentence, the target and the step stay */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (fixture->window->source_entry)), ==, "hello world ! hello");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (fixture->window->target_entry)), ==, "bonjour monde ! monde");
+  g_assert_cmpint (_as_window_get_step (fixture->window), ==, 2);
+
+  /* every layer and head: a grid of 2 x 2 panels; a click on one opens it */
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (grid), TRUE);
+  test_settle ();
+  g_assert_cmpuint (as_figure_get_n_panels (figure), ==, 4);
+  as_figure_get_panel_grid (figure, &n_layers, &n_heads);
+  g_assert_cmpuint (n_layers, ==, 2);
+  g_assert_cmpuint (n_heads, ==, 2);
+  g_assert_false (gtk_widget_get_sensitive (layer));
+  {
+    AsHeatmap *heatmap = as_window_get_heatmap (fixture->window);
+    AsFigureRect rect;
+
+    /* panel 3: layer 1, head 1, its cell (0, 0), clicked with the real pointer */
+    g_assert_true (as_figure_get_panel_cell_rect (figure, gtk_widget_get_width (GTK_WIDGET (heatmap)),
+                                                  gtk_widget_get_height (GTK_WIDGET (heatmap)), 3, 0, 0, &rect));
+    test_pointer_move (GTK_WIDGET (heatmap), rect.x + rect.width / 2, rect.y + rect.height / 2);
+    test_pointer_click ();
+    test_settle ();
+  }
+  as_attention_view_get_attention (view, &chosen_kind, &chosen_layer, &chosen_head, &chosen_grid);
+  g_assert_false (chosen_grid);
+  g_assert_cmpint (chosen_layer, ==, 1);
+  g_assert_cmpint (chosen_head, ==, 1);
+  g_assert_cmpuint (as_figure_get_n_panels (figure), ==, 1);
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (head)), ==, 2);
+
+  /* a new sentence keeps the choice */
+  gtk_editable_set_text (GTK_EDITABLE (fixture->window->target_entry), "");
+  gtk_editable_set_text (GTK_EDITABLE (fixture->window->source_entry), "world hello");
+  wait_until (not_loading, fixture);
+  test_settle ();
+  as_attention_view_get_attention (view, &chosen_kind, &chosen_layer, &chosen_head, &chosen_grid);
+  g_assert_cmpint (chosen_kind, ==, AS_ATTENTION_ENCODER_SELF);
+  g_assert_cmpint (chosen_layer, ==, 1);
+  g_assert_cmpuint (as_figure_get_n_rows (figure), ==, 4);
+
+  /* another model, then this one again: its choice comes back */
+  {
+    g_autoptr (GFile) file = g_file_new_for_path (fixture->model_path);
+    as_window_open_model (fixture->window, file);
+    wait_until (loaded, fixture);
+    test_settle ();
+    g_assert_false (gtk_widget_is_visible (kind));
+  }
+  open_tiny_transformer (fixture);
+  as_attention_view_get_attention (view, &chosen_kind, &chosen_layer, &chosen_head, &chosen_grid);
+  g_assert_cmpint (chosen_kind, ==, AS_ATTENTION_ENCODER_SELF);
+  g_assert_cmpint (chosen_layer, ==, 1);
+  g_assert_cmpint (chosen_head, ==, 1);
+}
+
 static gboolean
 renamed_model_loaded (Fixture *fixture)
 {
@@ -789,6 +931,7 @@ main (int   argc,
   ADD ("/window/bad-model", test_bad_model);
   ADD ("/window/missing-model", test_missing_model);
   ADD ("/window/bundled-models", test_bundled_models);
+  ADD ("/window/attention-choice", test_attention_choice);
   ADD ("/window/drop", test_drop);
   ADD ("/window/reload", test_reload);
   ADD ("/window/export", test_export);

@@ -40,6 +40,8 @@ describe_for_file (AsFigure *self)
   g_autofree char *rows = _as_figure_axis_noun (self->rows, FALSE, TRUE, TRUE);
   const char *legend = as_figure_axis_get_words (self->rows)->legend;
 
+  if (self->subject != NULL)
+    g_string_append_printf (text, "%s.\n", self->subject);
   g_string_append_printf (text, "%s:", columns);
   for (guint c = 0; c < self->n_columns; c++)
     {
@@ -167,6 +169,8 @@ render_to_bytes (AsFigure   *self,
 
         surface = cairo_pdf_surface_create_for_stream (append_bytes, bytes, width, height);
         cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, title);
+        if (self->subject != NULL)
+          cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_SUBJECT, self->subject);
         cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "AttnScope " AS_VERSION);
       }
       break;

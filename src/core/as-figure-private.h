@@ -80,6 +80,7 @@ struct _AsFigure
   AsFigureAxis  *columns;         /* n_columns entries */
   char          *sentence;
   char          *translation;
+  char          *subject;         /* "Cross-attention · layer 1 of 0–1 · ...", or NULL */
 
   /* how it is shown */
   AsColormap     colormap;

@@ -197,9 +197,54 @@ static void
 set_text (AsFigure  *self,
           AsSession *session)
 {
-  g_autofree char *translation = as_session_get_translation (session);
+  g_autofree char *translation = session != NULL ? as_session_get_translation (session) : NULL;
 
-  as_figure_set_text (self, as_session_get_sentence (session), translation);
+  as_figure_set_text (self, session != NULL ? as_session_get_sentence (session) : NULL, translation);
+}
+
+/* What is shown, where the model has more than one layer or head: "Cross-
+ * attention · layer 1 of 0–1 · mean of 2 heads" (layers and heads counted
+ * from 0, as the window, the command line and the panels' captions count
+ * them), "Encoder self-attention · all 2 layers × 2 heads" for the grid;
+ * nothing where it has one of each (the figure reads as it always has). */
+static void
+set_subject (AsFigure          *self,
+             const AsAttention *attention,
+             gboolean           grid,
+             guint              layer,
+             int                head)
+{
+  guint n_layers = as_attention_get_n_layers (attention);
+  guint n_heads = as_attention_get_n_heads (attention);
+  GString *subject;
+
+  if (n_layers <= 1 && n_heads <= 1)
+    {
+      as_figure_set_subject (self, NULL);
+      return;
+    }
+
+  subject = g_string_new (as_attention_kind_get_title (as_attention_get_kind (attention)));
+  if (grid)
+    {
+      if (n_layers > 1)
+        g_string_append_printf (subject, " · all %u layers", n_layers);
+      else
+        g_string_append (subject, " · 1 layer");
+      g_string_append_printf (subject, " × %u head%s", n_heads, n_heads > 1 ? "s" : "");
+    }
+  else
+    {
+      if (n_layers > 1)
+        g_string_append_printf (subject, " · layer %u of 0–%u", layer, n_layers - 1);
+      if (n_heads > 1 && head == AS_ATTENTION_MEAN)
+        g_string_append_printf (subject, " · mean of %u heads", n_heads);
+      else if (n_heads > 1)
+        g_string_append_printf (subject, " · head %d of 0–%u", head, n_heads - 1);
+    }
+
+  as_figure_set_subject (self, subject->str);
+  g_string_free (subject, TRUE);
 }
 
 /* The attention of @kind, @layer and @head, or NULL with @error set. */
@@ -259,6 +304,7 @@ as_figure_set_session_attention (AsFigure         *self,
     {
       as_figure_set_matrix (self, 0, 0, NULL);
       as_figure_set_text (self, NULL, NULL);
+      as_figure_set_subject (self, NULL);
       return TRUE;
     }
 
@@ -274,6 +320,7 @@ as_figure_set_session_attention (AsFigure         *self,
   set_row_lengths (self, attention);
   set_axes (self, session, kind, as_figure_get_n_rows (self), n_columns);
   set_text (self, session);
+  set_subject (self, attention, FALSE, layer, head);
 
   return TRUE;
 }
@@ -312,6 +359,7 @@ as_figure_set_session_grid (AsFigure         *self,
   set_row_lengths (self, attention);
   set_axes (self, session, kind, as_figure_get_n_rows (self), n_columns);
   set_text (self, session);
+  set_subject (self, attention, TRUE, 0, 0);
 
   return TRUE;
 }
@@ -330,5 +378,6 @@ as_figure_set_session (AsFigure  *self,
     {
       as_figure_set_matrix (self, 0, 0, NULL);
       set_text (self, session);
+      as_figure_set_subject (self, NULL);
     }
 }

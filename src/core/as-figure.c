@@ -86,6 +86,7 @@ as_figure_free (AsFigure *self)
   g_clear_object (&self->pango);
   g_free (self->sentence);
   g_free (self->translation);
+  g_free (self->subject);
   g_free (self);
 }
 
@@ -256,6 +257,26 @@ as_figure_set_text (AsFigure   *self,
   self->translation = g_strdup (translation);
 }
 
+void
+as_figure_set_subject (AsFigure   *self,
+                       const char *subject)
+{
+  g_return_if_fail (self != NULL);
+
+  if (g_strcmp0 (self->subject, subject) == 0)
+    return;
+
+  g_free (self->subject);
+  self->subject = g_strdup (subject);
+  invalidate_layout (self);
+}
+
+const char *
+as_figure_get_subject (AsFigure *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->subject;
+}
 
 guint
 as_figure_get_n_rows (AsFigure *self)
@@ -546,15 +567,20 @@ _as_figure_panel_caption (AsFigure *self,
   return g_strdup_printf ("Layer %u · head %u", panel / self->n_heads, panel % self->n_heads);
 }
 
-/* The second line: the step, how to read the rows, the unknown-word marker. */
+/* The second line: what is shown, the step, how to read the rows, the
+ * unknown-word marker. */
 char *
 _as_figure_subtitle_text (AsFigure *self)
 {
   GString *sub = g_string_new (NULL);
   const AsFigureAxisWords *words = as_figure_axis_get_words (self->rows);
 
+  if (self->subject != NULL)
+    g_string_append (sub, self->subject);
   if (self->n_rows > 0)
     {
+      if (sub->len > 0)
+        g_string_append (sub, "   ·   ");
       if (self->step < 0)
         {
           g_autofree char *steps = _as_figure_axis_noun (self->rows, TRUE, FALSE, TRUE);

@@ -104,6 +104,14 @@ void        as_figure_set_text        (AsFigure   *self,
                                        const char *sentence,
                                        const char *translation);
 
+/* What the figure shows, in a few words ("Cross-attention · layer 1 of
+ * 0–1 · mean of 2 heads"): the start of the subtitle and of the exported
+ * file's description. NULL (the default) says nothing. Kept by
+ * as_figure_set_matrix(). */
+void        as_figure_set_subject     (AsFigure   *self,
+                                       const char *subject);
+const char *as_figure_get_subject     (AsFigure   *self);
+
 guint       as_figure_get_n_rows      (AsFigure   *self);
 guint       as_figure_get_n_columns   (AsFigure   *self);
 /* 1, or n_layers * n_heads of a grid. */

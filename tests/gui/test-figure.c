@@ -542,12 +542,14 @@ ink_box (cairo_surface_t *surface,
   return ink->x1 > ink->x0;
 }
 
-/* @text as a tick label is set: Sans, 12 pixels, dark on white. */
+/* @text as a tick label (or the subtitle) is set: Sans, 12 pixels, dark on
+ * white, in an image @width wide. */
 static cairo_surface_t *
-render_text (const char *text,
+render_line (const char *text,
+             int         width,
              Box        *ink)
 {
-  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 120, 48);
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, 48);
   cairo_t *cr = cairo_create (surface);
   PangoLayout *layout = pango_cairo_create_layout (cr);
   PangoFontDescription *font = pango_font_description_from_string ("Sans");
@@ -570,8 +572,15 @@ render_text (const char *text,
   g_object_unref (layout);
   cairo_destroy (cr);
   cairo_surface_flush (surface);
-  g_assert_true (ink_box (surface, (Box) { 0, 0, 120, 48 }, ink));
+  g_assert_true (ink_box (surface, (Box) { 0, 0, width, 48 }, ink));
   return surface;
+}
+
+static cairo_surface_t *
+render_text (const char *text,
+             Box        *ink)
+{
+  return render_line (text, 120, ink);
 }
 
 /* How much of a pixel is ink, 0..1, relative to the darkest of @box. */
@@ -1220,7 +1229,12 @@ svg_end (GMarkupParseContext *context,
          gpointer             user_data,
          GError             **error)
 {
-  ((SvgCheck *) user_data)->in_title = FALSE;
+  SvgCheck *check = user_data;
+
+  /* one line per element */
+  if (check->in_title)
+    g_string_append_c (check->title, '\n');
+  check->in_title = FALSE;
 }
 
 static void
@@ -2242,6 +2256,202 @@ test_session_masks (void)
   g_assert_no_error (error);
 }
 
+/* The second line of ink from the top of @surface: the subtitle, under
+ * the title. */
+static Box
+subtitle_ink (cairo_surface_t *surface)
+{
+  int width = cairo_image_surface_get_width (surface);
+  int height = cairo_image_surface_get_height (surface);
+  int band = 0, start = -1, end = -1;
+  gboolean in_band = FALSE;
+  Box ink;
+
+  for (int y = 0; y < height && end < 0; y++)
+    {
+      gboolean row_ink = FALSE;
+
+      for (int x = 0; x < width && !row_ink; x++)
+        {
+          int r, g, b;
+
+          test_pixel_at (surface, x, y, &r, &g, &b);
+          row_ink = MIN (MIN (r, g), b) < 250;
+        }
+      if (row_ink && !in_band)
+        {
+          band++;
+          start = y;
+        }
+      else if (!row_ink && in_band && band == 2)
+        end = y;
+      in_band = row_ink;
+    }
+  if (band < 2 || end < 0)
+    g_error ("no second line of text (the subtitle) under the title");
+  g_assert_true (ink_box (surface, (Box) { 0, start, width, end }, &ink));
+  return ink;
+}
+
+/* Fails unless the subtitle drawn in @surface reads @expected, and reads
+ * it rather than @other. */
+static void
+check_subtitle (cairo_surface_t *surface,
+                const char      *expected,
+                const char      *other,
+                const char      *where)
+{
+  Box ink = subtitle_ink (surface), expected_ink, other_ink;
+  cairo_surface_t *a = render_line (expected, 1800, &expected_ink);
+  cairo_surface_t *b = render_line (other, 1800, &other_ink);
+  double to_expected = ink_distance (surface, ink, a, expected_ink);
+  double to_other = ink_distance (surface, ink, b, other_ink);
+
+  if (to_expected > 0.1 || to_expected >= to_other)
+    g_error ("%s: the subtitle (ink %d x %d) does not read \"%s\" (distance %.2f; to \"%s\": %.2f; "
+             "its ink is %d wide, the expected text's %d)", where, ink.x1 - ink.x0, ink.y1 - ink.y0,
+             expected, to_expected, other, to_other, ink.x1 - ink.x0, expected_ink.x1 - expected_ink.x0);
+  cairo_surface_destroy (a);
+  cairo_surface_destroy (b);
+}
+
+/* The text of @path's <title> and <desc>. */
+static char *
+svg_description (const char *path)
+{
+  static const GMarkupParser parser = { svg_start, svg_end, svg_text, NULL, NULL };
+  g_autofree char *contents = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GMarkupParseContext) context = NULL;
+  SvgCheck check = { 0 };
+  gsize length;
+
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  check.title = g_string_new (NULL);
+  context = g_markup_parse_context_new (&parser, 0, &check, NULL);
+  g_assert_true (g_markup_parse_context_parse (context, contents, length, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_markup_parse_context_end_parse (context, &error));
+  g_assert_true (check.has_svg_root);
+  return g_string_free (check.title, FALSE);
+}
+
+/* The figure's subject names the kind, the layer and the head of a model
+ * with more than one of either: in the subtitle drawn, in the SVG's
+ * <desc> and in the PDF's subject; the GRU's (one layer, one head) reads
+ * as it always has. */
+static void
+test_session_titles (void)
+{
+  g_autoptr (AsSession) session = tiny_transformer_session ();
+  g_autoptr (AsFigure) figure = as_figure_new ();
+  g_autoptr (AsModel) gru = NULL;
+  g_autoptr (AsSession) gru_session = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *svg = g_build_filename (dir, "figure.svg", NULL);
+  g_autofree char *pdf = g_build_filename (dir, "figure.pdf", NULL);
+  cairo_surface_t *surface;
+  int width, height;
+
+  if (session == NULL)
+    return;
+
+  as_figure_set_session (figure, session);
+  g_assert_cmpstr (as_figure_get_subject (figure), ==, "Cross-attention · layer 1 of 0–1 · mean of 2 heads");
+  g_assert_true (as_figure_set_session_attention (figure, session, AS_ATTENTION_DECODER_SELF, 0, 1, &error));
+  g_assert_cmpstr (as_figure_get_subject (figure), ==, "Decoder self-attention · layer 0 of 0–1 · head 1 of 0–1");
+  g_assert_true (as_figure_set_session_grid (figure, session, AS_ATTENTION_CROSS, &error));
+  g_assert_cmpstr (as_figure_get_subject (figure), ==, "Cross-attention · all 2 layers × 2 heads");
+  g_assert_no_error (error);
+
+  /* drawn: the subject starts the subtitle */
+  g_assert_true (as_figure_set_session_attention (figure, session, AS_ATTENTION_CROSS, 1, AS_ATTENTION_MEAN, &error));
+  as_figure_get_natural_size (figure, &width, &height);
+  surface = draw_figure (figure, width, height);
+  check_subtitle (surface,
+                  "Cross-attention · layer 1 of 0–1 · mean of 2 heads   ·   All 4 steps   ·   "
+                  "rows: token fed in → token that came out",
+                  "All 4 steps   ·   rows: token fed in → token that came out", "cross-attention, layer 1, mean");
+  cairo_surface_destroy (surface);
+
+  /* the SVG's description and the PDF's subject say it */
+  g_assert_true (as_figure_export (figure, pdf, &error));
+  g_assert_no_error (error);
+  {
+    const char *argv[] = { "pdfinfo", pdf, NULL };
+    g_autofree char *out = NULL;
+    int status;
+
+    if (g_find_program_in_path ("pdfinfo") == NULL)
+      g_test_fail_printf ("pdfinfo is not installed: it is in Debian's poppler-utils package");
+    else
+      {
+        g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                                     NULL, NULL, &out, NULL, &status, &error));
+        g_assert_no_error (error);
+        g_assert_true (g_spawn_check_wait_status (status, NULL));
+        if (!g_regex_match_simple ("^Subject: +Cross-attention · layer 1 of 0–1 · mean of 2 heads$", out,
+                                   G_REGEX_MULTILINE, 0))
+          g_error ("the PDF's subject is not the figure's: pdfinfo says\n%s", out);
+      }
+  }
+
+  g_assert_true (as_figure_set_session_grid (figure, session, AS_ATTENTION_ENCODER_SELF, &error));
+  as_figure_set_step (figure, -1);
+  as_figure_get_natural_size (figure, &width, &height);
+  surface = draw_figure (figure, width, height);
+  check_subtitle (surface, "Encoder self-attention · all 2 layers × 2 heads   ·   All 5 source tokens",
+                  "All 5 source tokens", "the grid of encoder self-attention");
+  cairo_surface_destroy (surface);
+  g_assert_true (as_figure_export (figure, svg, &error));
+  g_assert_no_error (error);
+  {
+    g_autofree char *desc = svg_description (svg);
+
+    if (strstr (desc, "\nEncoder self-attention · all 2 layers × 2 heads.\nSource tokens: <bos> hello world ! <eos>.") == NULL)
+      g_error ("the SVG's description does not say what it shows:\n%s", desc);
+  }
+
+  /* none left over from one session to the next */
+  as_figure_set_session (figure, NULL);
+  g_assert_null (as_figure_get_subject (figure));
+
+  /* one layer, one head: the GRU's text as it was */
+  gru = load_tiny_model ();
+  if (gru == NULL)
+    return;
+  gru_session = as_session_new (gru, "Hello qwerty world", &error);
+  g_assert_no_error (error);
+  g_assert_true (as_session_decode_greedy (gru_session, &error));
+  g_assert_true (as_figure_set_session_attention (figure, gru_session, AS_ATTENTION_CROSS, 0, 0, &error));
+  g_assert_true (as_figure_set_session_attention (figure, session, AS_ATTENTION_CROSS, 0, 0, &error));
+  g_assert_nonnull (as_figure_get_subject (figure));
+  as_figure_set_session (figure, gru_session);
+  g_assert_null (as_figure_get_subject (figure));
+  as_figure_get_natural_size (figure, &width, &height);
+  surface = draw_figure (figure, width, height);
+  check_subtitle (surface, "All 5 steps   ·   rows: token fed in → token that came out   ·   ? not in the vocabulary",
+                  "Cross-attention   ·   All 5 steps   ·   rows: token fed in → token that came out   ·   ? not in the vocabulary",
+                  "the GRU");
+  cairo_surface_destroy (surface);
+  g_assert_true (as_figure_set_session_grid (figure, gru_session, AS_ATTENTION_CROSS, &error));
+  g_assert_null (as_figure_get_subject (figure));
+  g_assert_true (as_figure_export (figure, svg, &error));
+  {
+    g_autofree char *desc = svg_description (svg);
+
+    g_assert_true (g_str_has_prefix (desc, "Attention: Hello qwerty world → "));
+    /* the description starts with the source tokens, as it always has */
+    g_assert_nonnull (strstr (desc, "\nSource tokens: hello qwerty(?) world EOS.\n"));
+    g_assert_null (strstr (desc, "Cross-attention"));
+  }
+
+  g_unlink (svg);
+  g_unlink (pdf);
+  remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2272,6 +2482,7 @@ main (int   argc,
   g_test_add_func ("/figure/masked/panels", test_masked_panels);
   g_test_add_func ("/figure/masked/export", test_masked_export);
   g_test_add_func ("/figure/masked/session", test_session_masks);
+  g_test_add_func ("/figure/session-titles", test_session_titles);
   g_test_add_func ("/export/png", test_export_png);
   g_test_add_func ("/export/svg", test_export_svg);
   g_test_add_func ("/export/svg-large", test_export_svg_large);

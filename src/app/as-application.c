@@ -22,6 +22,12 @@ G_DEFINE_FINAL_TYPE (AsApplication, as_application, GTK_TYPE_APPLICATION)
 static const GOptionEntry options[] = {
   { "sentence", 's', 0, G_OPTION_ARG_STRING, NULL, "Translate this sentence", "TEXT" },
   { "target", 't', 0, G_OPTION_ARG_STRING, NULL, "Score this translation of it instead of the model's own", "TEXT" },
+  { "kind", 0, 0, G_OPTION_ARG_STRING, NULL,
+    "Show this attention: cross (the default), decoder-self or encoder-self", "KIND" },
+  /* a string: GApplication forwards an integer option only when it is not 0 */
+  { "layer", 0, 0, G_OPTION_ARG_STRING, NULL, "Of this layer, from 0 (default: the last)", "L" },
+  { "head", 0, 0, G_OPTION_ARG_STRING, NULL, "Of this head, from 0, or mean (the default)", "H" },
+  { "grid", 0, 0, G_OPTION_ARG_NONE, NULL, "Show every layer and head at once", NULL },
   { "export-to", 'e', 0, G_OPTION_ARG_FILENAME, NULL,
     "Save the view shown (of the running window, if there is one) as SVG, PNG or PDF", "FILE" },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, "Print the version and exit", NULL },
@@ -82,13 +88,46 @@ as_application_command_line (GApplication            *application,
   AsApplication *self = AS_APPLICATION (application);
   GVariantDict *dict = g_application_command_line_get_options_dict (command_line);
   g_autofree const char **models = NULL;
-  const char *sentence = NULL, *target = NULL, *export_to = NULL;
+  const char *sentence = NULL, *target = NULL, *export_to = NULL, *kind_name = NULL, *head_name = NULL;
+  const char *layer_name = NULL;
+  AsAttentionKind kind = AS_ATTENTION_CROSS;
+  int layer = -1, head = AS_ATTENTION_MEAN;
+  gboolean has_layer, grid = FALSE;
   AsWindow *window;
   gboolean created;
 
   g_variant_dict_lookup (dict, G_OPTION_REMAINING, "^a&ay", &models);
   g_variant_dict_lookup (dict, "sentence", "&s", &sentence);
   g_variant_dict_lookup (dict, "target", "&s", &target);
+  g_variant_dict_lookup (dict, "kind", "&s", &kind_name);
+  g_variant_dict_lookup (dict, "head", "&s", &head_name);
+  has_layer = g_variant_dict_lookup (dict, "layer", "&s", &layer_name);
+  g_variant_dict_lookup (dict, "grid", "b", &grid);
+  if (kind_name != NULL && !as_attention_kind_from_name (kind_name, &kind))
+    {
+      g_application_command_line_printerr (command_line, "attnscope: --kind must be cross, decoder-self or encoder-self\n");
+      return 2;
+    }
+  if (head_name != NULL && g_strcmp0 (head_name, "mean") != 0)
+    {
+      guint64 value;
+      if (!g_ascii_string_to_unsigned (head_name, 10, 0, G_MAXINT, &value, NULL))
+        {
+          g_application_command_line_printerr (command_line, "attnscope: --head must be a head's number or mean\n");
+          return 2;
+        }
+      head = (int) value;
+    }
+  if (has_layer)
+    {
+      guint64 value;
+      if (!g_ascii_string_to_unsigned (layer_name, 10, 0, G_MAXINT, &value, NULL))
+        {
+          g_application_command_line_printerr (command_line, "attnscope: --layer must be a layer's number, from 0\n");
+          return 2;
+        }
+      layer = (int) value;
+    }
   g_variant_dict_lookup (dict, "export-to", "^&ay", &export_to);
 
   if (models != NULL && models[0] != NULL && models[1] != NULL)
@@ -110,6 +149,8 @@ as_application_command_line (GApplication            *application,
   else if (created)
     open_default_model (window);
 
+  if (kind_name != NULL || has_layer || head_name != NULL || grid)
+    as_window_set_attention (window, kind, layer, head, grid);
   if (target != NULL)
     as_window_set_target (window, target);
   if (sentence != NULL)

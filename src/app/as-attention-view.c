@@ -46,6 +46,7 @@ struct _AsAttentionView
   guint              shown_layers; /* items of layer_dropdown */
   guint              shown_heads;  /* items of head_dropdown, the mean included */
   gboolean           updating;     /* the selectors are being set from the choice */
+  gboolean           requested;    /* the choice was asked for: it holds for the next model too */
   GHashTable        *remembered;   /* model path -> Choice */
 };
 
@@ -311,7 +312,9 @@ as_attention_view_set_session (AsAttentionView *self,
       self->model = as_session_get_model (session);
       g_free (self->model_path);
       self->model_path = g_strdup (path);
-      self->choice = kept != NULL ? *kept : default_choice;
+      if (!self->requested)
+        self->choice = kept != NULL ? *kept : default_choice;
+      self->requested = FALSE;
     }
   update_selectors (self);
   as_heatmap_set_attention (self->heatmap, self->choice.kind, self->choice.layer, self->choice.head, self->choice.grid);
@@ -328,6 +331,7 @@ as_attention_view_set_attention (AsAttentionView *self,
   g_return_if_fail (AS_IS_ATTENTION_VIEW (self));
 
   self->choice = (Choice) { kind, layer, head, grid };
+  self->requested = TRUE;
   if (self->session == NULL)
     return;
   update_selectors (self);

@@ -693,6 +693,18 @@ as_window_set_target (AsWindow   *self,
 }
 
 void
+as_window_set_attention (AsWindow        *self,
+                         AsAttentionKind  kind,
+                         int              layer,
+                         int              head,
+                         gboolean         grid)
+{
+  g_return_if_fail (AS_IS_WINDOW (self));
+
+  as_attention_view_set_attention (self->attention_view, kind, layer, head, grid);
+}
+
+void
 as_window_export_to (AsWindow                *self,
                      const char              *path,
                      GApplicationCommandLine *command_line)

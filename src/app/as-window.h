@@ -21,6 +21,13 @@ void       as_window_set_sentence   (AsWindow                *self,
                                      const char              *sentence);
 void       as_window_set_target     (AsWindow                *self,
                                      const char              *target);
+/* The attention shown (as_attention_view_set_attention), also for a model
+ * being loaded: it applies to the next model that arrives. */
+void       as_window_set_attention  (AsWindow                *self,
+                                     AsAttentionKind          kind,
+                                     int                      layer,
+                                     int                      head,
+                                     gboolean                 grid);
 /* What "win.export-to" does: writes the view to @path once any model being
  * loaded is there. With @command_line, its exit status says how it went. */
 void       as_window_export_to      (AsWindow                *self,

@@ -1,5 +1,6 @@
 /* Drawing the figure with cairo: one function for the screen, the exports
- * and the tests. */
+ * and the tests; the matrix view's cells, labels and colour bar, or the
+ * lines view's tokens, lines and legend. */
 
 #include "config.h"
 
@@ -609,6 +610,278 @@ draw_colorbar (AsFigure             *self,
     }
 }
 
+/* The lines view */
+
+/* The width and opacity of a line of @weight: both grow with the weight,
+ * on the figure's scale. The lines are in the accent colour, not in the
+ * colour map's: the maps end in colours close to a background (magma's 1
+ * is near white, greys' 0 is white, viridis' 1 a pale yellow), so a line
+ * coloured by its weight would vanish at one end of the scale; one hue,
+ * wider and more opaque as the weight grows, reads on any background, and
+ * a legend of widths takes the colour bar's place. */
+static void
+line_style (AsFigure *self,
+            float     weight,
+            double   *width,
+            double   *alpha)
+{
+  double v = CLAMP (weight / _as_figure_scale_max (self), 0.0, 1.0);
+
+  *width = LINES_MIN_WIDTH + (LINES_MAX_WIDTH - LINES_MIN_WIDTH) * v;
+  *alpha = LINES_MIN_ALPHA + (1.0 - LINES_MIN_ALPHA) * v;
+}
+
+/* Whether the hover is on row @r's token, column @c's or their cell. */
+static gboolean
+hover_touches (AsFigure *self,
+               guint     r,
+               guint     c)
+{
+  switch (self->hover_part)
+    {
+    case AS_FIGURE_PART_ROW_LABEL:
+      return (int) r == self->hover_row;
+    case AS_FIGURE_PART_COLUMN_LABEL:
+      return (int) c == self->hover_column;
+    case AS_FIGURE_PART_CELL:
+      return (int) r == self->hover_row && (int) c == self->hover_column;
+    case AS_FIGURE_PART_NONE:
+    default:
+      return FALSE;
+    }
+}
+
+/* How strongly the line from column @c to row @r is drawn, 0..1: all of
+ * it where it is hovered (or nothing is, and no step is set); faded while
+ * something else is hovered; else after the step dimmed as the matrix
+ * dims its rows, before it a little less than the step itself. */
+static double
+line_strength (AsFigure *self,
+               guint     r,
+               guint     c)
+{
+  double strength = 1.0;
+
+  if (self->step >= 0 && (int) r < self->step)
+    strength = LINES_PAST;
+  else if (self->step >= 0 && (int) r > self->step)
+    strength = 1.0 - DIM_ALPHA;
+
+  if (self->hover_part == AS_FIGURE_PART_NONE)
+    return strength;
+  return hover_touches (self, r, c) ? 1.0 : LINES_FADED * strength;
+}
+
+typedef struct
+{
+  guint  row, column;
+  float  weight;
+  double strength;
+} Line;
+
+static int
+compare_lines (gconstpointer a,
+               gconstpointer b)
+{
+  const Line *la = a, *lb = b;
+
+  /* the strongest on top */
+  if (la->strength != lb->strength)
+    return la->strength < lb->strength ? -1 : 1;
+  if (la->weight != lb->weight)
+    return la->weight < lb->weight ? -1 : 1;
+  return 0;
+}
+
+/* A line from (@x0, @y0) to (@x1, @y1), leaving and arriving level. */
+static void
+curve (cairo_t *cr,
+       double   x0,
+       double   y0,
+       double   x1,
+       double   y1)
+{
+  double bend = (x1 - x0) * 0.5;
+
+  cairo_move_to (cr, x0, y0);
+  cairo_curve_to (cr, x0 + bend, y0, x1 - bend, y1, x1, y1);
+}
+
+/* The lines of panel 0, those below LINES_MIN_WEIGHT and the masked ones
+ * left out, the strongest drawn last; a dot where each token's lines
+ * meet. */
+static void
+draw_lines (AsFigure             *self,
+            cairo_t              *cr,
+            const AsFigureLayout *l)
+{
+  const float *weights = _as_figure_panel_weights (self, 0);
+  g_autoptr (GArray) lines = g_array_new (FALSE, FALSE, sizeof (Line));
+  double x0 = l->grid.x, x1 = l->grid.x + l->grid.width;
+
+  for (guint r = 0; r < self->n_rows; r++)
+    for (guint c = 0; c < _as_figure_row_length (self, r); c++)
+      {
+        Line line = { r, c, weights[(gsize) r * self->n_columns + c], line_strength (self, r, c) };
+
+        if (line.weight >= LINES_MIN_WEIGHT)
+          g_array_append_val (lines, line);
+      }
+  g_array_sort (lines, compare_lines);
+
+  cairo_save (cr);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
+  for (guint i = 0; i < lines->len; i++)
+    {
+      const Line *line = &g_array_index (lines, Line, i);
+      double width, alpha;
+
+      line_style (self, line->weight, &width, &alpha);
+      curve (cr, x0, l->left_y0 + (line->column + 0.5) * l->pitch,
+             x1, l->right_y0 + (line->row + 0.5) * l->pitch);
+      set_color (cr, &self->accent, alpha * line->strength);
+      cairo_set_line_width (cr, width);
+      cairo_stroke (cr);
+    }
+
+  /* the ends */
+  set_color (cr, &self->fg, 0.45);
+  for (guint c = 0; c < self->n_columns; c++)
+    {
+      cairo_new_sub_path (cr);
+      cairo_arc (cr, x0, l->left_y0 + (c + 0.5) * l->pitch, 1.5, 0, 2 * G_PI);
+    }
+  for (guint r = 0; r < self->n_rows; r++)
+    {
+      cairo_new_sub_path (cr);
+      cairo_arc (cr, x1, l->right_y0 + (r + 0.5) * l->pitch, 1.5, 0, 2 * G_PI);
+    }
+  cairo_fill (cr);
+  cairo_restore (cr);
+}
+
+/* The column tokens, right-aligned against the lines' left ends. */
+static void
+draw_left_tokens (AsFigure             *self,
+                  cairo_t              *cr,
+                  PangoContext         *context,
+                  const AsFigureLayout *l)
+{
+  double right = l->grid.x - LINES_GAP;
+
+  for (guint c = 0; c < self->n_columns; c += l->label_every)
+    {
+      g_autoptr (PangoLayout) layout = label_layout (self, context, self->columns, c, PANGO_WEIGHT_NORMAL);
+      double y = l->left_y0 + (c + 0.5) * l->pitch - self->line_h / 2.0;
+      double w;
+
+      pango_layout_set_width (layout, (int) (LABEL_MAX * PANGO_SCALE));
+      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+      w = MIN (layout_width (layout), LABEL_MAX);
+      set_color (cr, label_color (self, self->columns, c), 1.0);
+      show_text (cr, layout, right - w, y);
+    }
+}
+
+/* The row tokens, left-aligned after the lines' right ends; those after
+ * the step faint, the step's outlined and marked. */
+static void
+draw_right_tokens (AsFigure             *self,
+                   cairo_t              *cr,
+                   PangoContext         *context,
+                   const AsFigureLayout *l)
+{
+  double x = l->grid.x + l->grid.width + LINES_GAP;
+
+  for (guint r = 0; r < self->n_rows; r = next_row_label (self, l, r))
+    {
+      g_autoptr (PangoLayout) layout = label_layout (self, context, self->rows, r, PANGO_WEIGHT_BOLD);
+      double y = l->right_y0 + (r + 0.5) * l->pitch - self->line_h / 2.0;
+      double alpha = self->step >= 0 && (int) r > self->step ? 0.35 : 1.0;
+      double w;
+
+      pango_layout_set_width (layout, (int) (ROW_TOKEN_MAX * PANGO_SCALE));
+      pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+      w = MIN (layout_width (layout), ROW_TOKEN_MAX);
+      set_color (cr, label_color (self, self->rows, r), alpha);
+      show_text (cr, layout, x, y);
+
+      if ((int) r == self->step)
+        {
+          set_color (cr, &self->fg, 1.0);
+          cairo_set_line_width (cr, 1.5);
+          cairo_rectangle (cr, x - 3.5, y - 1.5, w + 7.0, self->line_h + 3.0);
+          cairo_stroke (cr);
+          cairo_move_to (cr, x + self->output_w + STEP_MARKER_W, y + self->line_h / 2.0 - 4.0);
+          cairo_rel_line_to (cr, -5.0, 4.0);
+          cairo_rel_line_to (cr, 5.0, 4.0);
+          cairo_close_path (cr);
+          cairo_fill (cr);
+        }
+    }
+}
+
+/* "weight" over a sample line of each of LEGEND_N weights, drawn as the
+ * lines are. */
+static void
+draw_legend (AsFigure             *self,
+             cairo_t              *cr,
+             PangoContext         *context,
+             const AsFigureLayout *l)
+{
+  g_autoptr (PangoLayout) title = NULL;
+
+  if (l->legend.width <= 0)
+    return;
+
+  title = _as_figure_make_layout (self, context, "weight", LABEL_PX, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
+  set_color (cr, &self->fg, 0.7);
+  show_text (cr, title, l->legend.x, l->legend.y);
+
+  for (guint i = 0; i < LEGEND_N; i++)
+    {
+      g_autoptr (PangoLayout) tick = NULL;
+      double weight = _as_figure_scale_max (self) * _as_figure_legend_fraction (i);
+      double y = l->legend.y + (i + 1) * (self->line_h + 2.0);
+      double width, alpha;
+      char buffer[32];
+
+      line_style (self, weight, &width, &alpha);
+      set_color (cr, &self->accent, alpha);
+      cairo_set_line_width (cr, width);
+      cairo_move_to (cr, l->legend.x, y + self->line_h / 2.0);
+      cairo_rel_line_to (cr, LEGEND_SAMPLE, 0.0);
+      cairo_stroke (cr);
+
+      _as_figure_format_tick (self, weight, buffer, sizeof buffer);
+      tick = _as_figure_make_layout (self, context, buffer, LABEL_PX, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
+      set_color (cr, &self->fg, 0.8);
+      show_text (cr, tick, l->legend.x + LEGEND_SAMPLE + 6.0, y);
+    }
+}
+
+static void
+draw_lines_view (AsFigure             *self,
+                 cairo_t              *cr,
+                 PangoContext         *context,
+                 const AsFigureLayout *l)
+{
+  if (l->caption_h > 0)
+    {
+      g_autofree char *text = _as_figure_panel_caption (self, 0);
+      g_autoptr (PangoLayout) caption = NULL;
+
+      caption = _as_figure_make_layout (self, context, text, LABEL_PX, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
+      set_color (cr, &self->fg, 0.7);
+      show_text (cr, caption, l->left_list.x, l->grid.y - l->caption_h);
+    }
+
+  draw_lines (self, cr, l);
+  draw_left_tokens (self, cr, context, l);
+  draw_right_tokens (self, cr, context, l);
+  draw_legend (self, cr, context, l);
+}
+
 void
 _as_figure_draw_layout (AsFigure             *self,
                         cairo_t              *cr,
@@ -634,7 +907,9 @@ _as_figure_draw_layout (AsFigure             *self,
 
   draw_title (self, cr, context, l);
 
-  if (self->n_columns > 0 && l->panel_grid)
+  if (l->lines)
+    draw_lines_view (self, cr, context, l);
+  else if (self->n_columns > 0 && l->panel_grid)
     {
       for (guint p = 0; p < _as_figure_n_panels (self); p++)
         {

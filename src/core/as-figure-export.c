@@ -72,6 +72,15 @@ describe_for_file (AsFigure *self)
       else
         g_string_append_printf (text, "\nAll %u %s shown.", self->n_rows, step);
     }
+  if (_as_figure_shows_lines (self))
+    {
+      g_autofree char *from = _as_figure_axis_noun (self->columns, FALSE, FALSE, TRUE);
+      g_autofree char *to = _as_figure_axis_noun (self->rows, FALSE, FALSE, TRUE);
+
+      g_string_append_printf (text, "\nDrawn as lines from each of the %s (left) to each of the %s (right), "
+                              "wider and more opaque as the weight grows; weights below %.2f are not drawn.",
+                              from, to, LINES_MIN_WEIGHT);
+    }
   if (self->row_lengths != NULL)
     {
       g_autofree char *rows_noun = _as_figure_axis_noun (self->rows, TRUE, FALSE, TRUE);
@@ -152,6 +161,7 @@ render_to_bytes (AsFigure   *self,
   cairo_t *cr;
   cairo_status_t status;
   AsFigureLayout layout;
+  AsFigurePart hover_part;
   int width, height;
 
   as_figure_get_natural_size (self, &width, &height);
@@ -180,10 +190,14 @@ render_to_bytes (AsFigure   *self,
       break;
     }
 
+  /* what the pointer is over is no part of the file */
+  hover_part = self->hover_part;
+  self->hover_part = AS_FIGURE_PART_NONE;
   cr = cairo_create (surface);
   _as_figure_draw_layout (self, cr, &layout);
   status = cairo_status (cr);
   cairo_destroy (cr);
+  self->hover_part = hover_part;
 
   if (status == CAIRO_STATUS_SUCCESS && format == FORMAT_PNG)
     status = cairo_surface_write_to_png_stream (surface, append_bytes, bytes);

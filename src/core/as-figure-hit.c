@@ -77,7 +77,21 @@ as_figure_hit_test_panel (AsFigure *self,
 
   l = _as_figure_screen_layout (self, width, height);
 
-  if (self->n_columns > 0)
+  if (l->lines)
+    {
+      /* the lines view: its two lists of tokens */
+      if (self->n_rows > 0 && in_rect (&l->right_list, x, y))
+        {
+          r = interval_index (y, l->right_y0, l->pitch, self->n_rows);
+          part = r >= 0 ? AS_FIGURE_PART_ROW_LABEL : AS_FIGURE_PART_NONE;
+        }
+      else if (in_rect (&l->left_list, x, y))
+        {
+          c = interval_index (y, l->left_y0, l->pitch, self->n_columns);
+          part = c >= 0 ? AS_FIGURE_PART_COLUMN_LABEL : AS_FIGURE_PART_NONE;
+        }
+    }
+  else if (self->n_columns > 0)
     {
       if (self->n_rows > 0 && panel_under (self, l, x, y, &hit, &frame))
         {

@@ -1,6 +1,7 @@
 /* The figure's metrics (text sizes) and layout: where the title, the cells,
- * the labels and the colour bar go in a given size, and the rectangles that
- * the widget's highlight and the tests ask for. */
+ * the labels and the colour bar go in a given size (or, in the lines view,
+ * the two token lists, the lines between them and the legend), and the
+ * rectangles that the widget's highlight and the tests ask for. */
 
 #include "config.h"
 
@@ -215,6 +216,113 @@ compute_panel_grid (AsFigure       *self,
                               MAX (l->grid.height - l->caption_h, MIN (BAR_MIN_HEIGHT, avail_h)) };
 }
 
+/* The lines view */
+
+double
+_as_figure_legend_fraction (guint i)
+{
+  static const double fractions[LEGEND_N] = { 1.0, 0.5, 0.1 };
+
+  return fractions[MIN (i, LEGEND_N - 1)];
+}
+
+/* The legend of the lines view: "weight" over LEGEND_N sample lines, each
+ * with its weight. */
+static double
+legend_width (AsFigure *self)
+{
+  double w = text_width (self, "weight", LABEL_PX, PANGO_WEIGHT_NORMAL);
+
+  for (guint i = 0; i < LEGEND_N; i++)
+    {
+      char buffer[32];
+
+      _as_figure_format_tick (self, _as_figure_scale_max (self) * _as_figure_legend_fraction (i),
+                              buffer, sizeof buffer);
+      w = MAX (w, LEGEND_SAMPLE + 6.0 + text_width (self, buffer, LABEL_PX, PANGO_WEIGHT_NORMAL));
+    }
+  return ceil (w);
+}
+
+static double
+legend_height (AsFigure *self)
+{
+  return (1 + LEGEND_N) * (self->line_h + 2.0);
+}
+
+/* Everything right of the lines: the gap, the row tokens, the step's
+ * marker, the legend; and left of them: the column tokens and the gap. */
+static double
+lines_sides_width (AsFigure *self)
+{
+  double w = self->column_label_w + LINES_GAP;
+
+  if (self->n_rows > 0)
+    w += LINES_GAP + self->output_w + STEP_MARKER_W + GAP * 2 + legend_width (self);
+  return w;
+}
+
+/* The token lists of the lines view: a token every pitch, the longer
+ * list's height, the shorter centred against it. */
+static double
+lines_pitch (AsFigure *self)
+{
+  return self->line_h + 8.0;
+}
+
+/* The lines view from @top down. Column tokens on the left, row tokens on
+ * the right, in two vertical lists: a token per line reads 5 to 40 tokens
+ * of any length (CJK, long subwords) without turning or eliding the
+ * labels, which a row of tokens above and below could not, and the lines
+ * run from what was read (source) to what was written (target), as the
+ * sentence is translated, left to right. */
+static void
+compute_lines (AsFigure       *self,
+               double          width,
+               double          height,
+               double          top,
+               AsFigureLayout *l)
+{
+  guint n = MAX (MAX (self->n_rows, self->n_columns), 1);
+  double sides = lines_sides_width (self);
+  double lines_w = CLAMP (width - 2 * MARGIN - sides, LINES_MIN_W, LINES_MAX_W);
+  double left = floor (MARGIN + MAX (0.0, (width - 2 * MARGIN - sides - lines_w) / 2.0));
+  double avail_h, list_h, x;
+
+  l->lines = TRUE;
+  /* a grid shows its panel 0, under its caption */
+  if (_as_figure_n_panels (self) > 1)
+    l->caption_h = self->line_h + 2.0;
+  top += l->caption_h;
+
+  avail_h = MAX (height - top - MARGIN, 1.0);
+  l->pitch = MIN (avail_h / n, 2.0 * self->line_h);
+  l->label_every = (guint) MAX (1.0, ceil ((self->line_h - 1.0) / l->pitch));
+  l->row_every = l->label_every;
+  l->column_every = l->label_every;
+  list_h = n * l->pitch;
+
+  l->left_y0 = top + (list_h - self->n_columns * l->pitch) / 2.0;
+  l->right_y0 = top + (list_h - self->n_rows * l->pitch) / 2.0;
+  l->left_list = (AsFigureRect) { left, l->left_y0, self->column_label_w + LINES_GAP,
+                                  self->n_columns * l->pitch };
+  x = left + self->column_label_w + LINES_GAP;
+  l->grid = (AsFigureRect) { x, top, lines_w, list_h };
+  l->ox = l->grid.x;
+  l->oy = l->grid.y;
+  l->column_area = (AsFigureRect) { left, top, 0.0, 0.0 };
+  l->row_area = (AsFigureRect) { left, top, 0.0, 0.0 };
+
+  if (self->n_rows > 0)
+    {
+      x += lines_w;
+      l->right_list = (AsFigureRect) { x, l->right_y0, LINES_GAP + self->output_w + STEP_MARKER_W,
+                                       self->n_rows * l->pitch };
+      x += l->right_list.width + GAP * 2;
+      l->legend = (AsFigureRect) { x, top, legend_width (self), legend_height (self) };
+    }
+}
+
 void
 _as_figure_compute_layout (AsFigure       *self,
                            double          width,
@@ -241,6 +349,12 @@ _as_figure_compute_layout (AsFigure       *self,
 
   if (self->n_columns == 0)
     return;
+
+  if (_as_figure_shows_lines (self))
+    {
+      compute_lines (self, width, height, top, l);
+      return;
+    }
 
   if (_as_figure_n_panels (self) > 1)
     {
@@ -369,7 +483,16 @@ as_figure_get_natural_size (AsFigure *self,
 
   ensure_metrics (self);
 
-  if (_as_figure_n_panels (self) > 1 && self->n_columns > 0)
+  if (_as_figure_shows_lines (self))
+    {
+      /* the token lists a pitch per token, the lines' area between them */
+      n = MAX (MAX (self->n_rows, self->n_columns), 1);
+      w = 2 * MARGIN + lines_sides_width (self) + LINES_NATURAL_W;
+      h = MARGIN + self->title_h + 2.0 + self->subtitle_h + GAP * 2 +
+          (_as_figure_n_panels (self) > 1 ? self->line_h + 2.0 : 0.0) +
+          MAX (n * lines_pitch (self), self->n_rows > 0 ? legend_height (self) : 0.0) + MARGIN;
+    }
+  else if (_as_figure_n_panels (self) > 1 && self->n_columns > 0)
     {
       /* the grid of panels, each under its caption */
       n = MAX (MAX (self->n_layers * self->n_rows, self->n_heads * self->n_columns), 1);
@@ -465,6 +588,8 @@ as_figure_get_panel_cell_rect (AsFigure     *self,
     return FALSE;
 
   l = _as_figure_screen_layout (self, width, height);
+  if (l->lines)
+    return FALSE;   /* no cells */
   _as_figure_panel_frame (self, l, panel, &frame);
   *rect = span_rect (l, frame.ox, frame.oy, row, column);
   return TRUE;
@@ -498,6 +623,12 @@ as_figure_get_panel_rect (AsFigure     *self,
     return FALSE;
 
   l = _as_figure_screen_layout (self, width, height);
+  if (l->lines)
+    {
+      /* the lines' area, of the one panel shown */
+      *rect = l->grid;
+      return panel == 0;
+    }
   _as_figure_panel_frame (self, l, panel, &frame);
   *rect = frame.view;
   return TRUE;
@@ -539,6 +670,13 @@ as_figure_get_row_rect (AsFigure     *self,
     return FALSE;
 
   l = _as_figure_screen_layout (self, width, height);
+  if (l->lines)
+    {
+      /* its token, in the list on the right */
+      *rect = (AsFigureRect) { l->right_list.x, l->right_y0 + row * l->pitch,
+                               l->right_list.width, l->pitch };
+      return TRUE;
+    }
   if (l->panel_grid)
     return FALSE;
   band = span_rect (l, l->ox, l->oy, row, 0);
@@ -566,6 +704,13 @@ as_figure_get_column_rect (AsFigure     *self,
     return FALSE;
 
   l = _as_figure_screen_layout (self, width, height);
+  if (l->lines)
+    {
+      /* its token, in the list on the left */
+      *rect = (AsFigureRect) { l->left_list.x, l->left_y0 + column * l->pitch,
+                               l->left_list.width, l->pitch };
+      return TRUE;
+    }
   if (l->panel_grid)
     return FALSE;
   band = span_rect (l, l->ox, l->oy, 0, column);

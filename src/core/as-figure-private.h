@@ -30,6 +30,19 @@ G_BEGIN_DECLS
 #define DIM_ALPHA       0.78   /* how much of the background covers a row after the step */
 #define FONT_FAMILY     "Sans" /* fontconfig falls back per glyph (CJK, emoji, RTL) */
 #define PANEL_GAP       12.0   /* between the panels of a grid */
+#define LINES_MIN_WEIGHT 0.02  /* the lines view draws no line for a weight below this */
+#define LINES_MIN_WIDTH 0.6    /* a line's width at weight 0 ... */
+#define LINES_MAX_WIDTH 5.0    /* ... and at the top of the scale */
+#define LINES_MIN_ALPHA 0.15   /* its opacity at 0 ... (1 at the top) */
+#define LINES_PAST      0.45   /* rows before the step: their lines this strong */
+#define LINES_FADED     0.12   /* lines of what is not hovered, while something is */
+#define LINES_NATURAL_W 300.0  /* the width of the lines' area in the export... */
+#define LINES_MIN_W     120.0  /* ...and on screen, at least... */
+#define LINES_MAX_W     480.0  /* ...and at most */
+#define LINES_GAP       8.0    /* between a token list and its lines' ends */
+#define LEGEND_SAMPLE   26.0   /* a sample line of the legend */
+#define LEGEND_N        3      /* sample lines: _as_figure_legend_fraction (0..LEGEND_N-1) of the scale */
+#define STEP_MARKER_W   10.0   /* the step's marker, beside its row label */
 #define HATCH_SPACING   6.0    /* masked cells: the background, hatched by lines this far apart... */
 #define HATCH_WIDTH     1.0    /* ...this wide... */
 #define HATCH_ALPHA     0.45   /* ...in the foreground colour at this opacity */
@@ -55,6 +68,18 @@ typedef struct
   gboolean panel_grid;       /* a grid of panels rather than one */
   double caption_h;          /* a panel's caption, above its cells */
   double panel_dx, panel_dy; /* from one panel's cell (0, 0) to its right and lower neighbours' */
+
+  /* The lines view (grid is the lines' area; the row and column areas are
+   * empty): the column tokens' list on the left, the row tokens' on the
+   * right, each token a strip of pitch high, row r's from right_y0 + r *
+   * pitch on (column c's from left_y0 + c * pitch). */
+  gboolean lines;
+  AsFigureRect left_list;
+  AsFigureRect right_list;
+  double pitch;
+  double left_y0, right_y0;
+  guint label_every;         /* token labels thinned: every n-th drawn */
+  AsFigureRect legend;
 } AsFigureLayout;
 
 /* Panel @panel of a layout: its cell (0, 0) and the part of its cells
@@ -94,6 +119,10 @@ struct _AsFigure
   double         zoom;
   double         scroll_x;
   double         scroll_y;
+  AsFigureView   view;
+  AsFigurePart   hover_part;      /* the lines view's hover */
+  int            hover_row;
+  int            hover_column;
 
   /* caches */
   cairo_surface_t **cells;        /* per panel, one pixel per cell (per bin past MAX_IMAGE_SIDE) */
@@ -130,6 +159,8 @@ char        *_as_figure_axis_entry_text (const AsFigureAxis *axis,
 
 /* as-figure.c */
 double       _as_figure_scale_max       (AsFigure *self);
+/* Whether the figure is drawn as lines (the lines view, with something to draw). */
+gboolean     _as_figure_shows_lines     (AsFigure *self);
 /* The columns row @row sees (n_columns unless masked). */
 static inline guint
 _as_figure_row_length (AsFigure *self,
@@ -178,6 +209,9 @@ void         _as_figure_panel_frame     (AsFigure             *self,
                                          const AsFigureLayout *l,
                                          guint                 panel,
                                          AsFigurePanelFrame   *frame);
+
+/* The legend's sample lines: 1, 0.5 and 0.1 of the scale. */
+double       _as_figure_legend_fraction (guint i);
 
 /* as-figure-draw.c */
 void         _as_figure_draw_layout     (AsFigure             *self,

@@ -71,6 +71,10 @@ as_figure_new (void)
   self->accent = light_accent;
   self->warning = light_warning;
   self->zoom = 1.0;
+  self->view = AS_FIGURE_VIEW_MATRIX;
+  self->hover_part = AS_FIGURE_PART_NONE;
+  self->hover_row = -1;
+  self->hover_column = -1;
   as_figure_set_matrix (self, 0, 0, NULL);
 
   return self;
@@ -471,6 +475,50 @@ as_figure_get_colors (AsFigure      *self,
     *accent = self->accent;
   if (warning != NULL)
     *warning = self->warning;
+}
+
+void
+as_figure_set_view (AsFigure     *self,
+                    AsFigureView  view)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (view == AS_FIGURE_VIEW_MATRIX || view == AS_FIGURE_VIEW_LINES);
+
+  if (self->view == view)
+    return;
+
+  self->view = view;
+  invalidate_layout (self);
+}
+
+AsFigureView
+as_figure_get_view (AsFigure *self)
+{
+  g_return_val_if_fail (self != NULL, AS_FIGURE_VIEW_MATRIX);
+  return self->view;
+}
+
+gboolean
+_as_figure_shows_lines (AsFigure *self)
+{
+  return self->view == AS_FIGURE_VIEW_LINES && self->n_columns > 0;
+}
+
+void
+as_figure_set_hover (AsFigure     *self,
+                     AsFigurePart  part,
+                     int           row,
+                     int           column)
+{
+  g_return_if_fail (self != NULL);
+
+  self->hover_part = part;
+  self->hover_row = part == AS_FIGURE_PART_ROW_LABEL || part == AS_FIGURE_PART_CELL ? row : -1;
+  self->hover_column = part == AS_FIGURE_PART_COLUMN_LABEL || part == AS_FIGURE_PART_CELL ? column : -1;
+  if ((part == AS_FIGURE_PART_ROW_LABEL || part == AS_FIGURE_PART_CELL) && self->hover_row < 0)
+    self->hover_part = AS_FIGURE_PART_NONE;
+  if ((part == AS_FIGURE_PART_COLUMN_LABEL || part == AS_FIGURE_PART_CELL) && self->hover_column < 0)
+    self->hover_part = AS_FIGURE_PART_NONE;
 }
 
 void

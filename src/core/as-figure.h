@@ -15,7 +15,10 @@
  * cell) and painted scaled with a nearest-neighbour filter; SVG and PDF
  * exports of a modest matrix get one vector rectangle per cell instead. The
  * layout is computed once per size and reused by drawing, hit testing and
- * the widget's highlight.
+ * the widget's highlight. The lines view draws the same matrix as lines
+ * between two lists of tokens instead (as_figure_set_view()); masked cells
+ * (as_figure_set_row_lengths()) are hatched in the one, lineless in the
+ * other.
  *
  * Files: as-figure.c (the object, its data and text), -layout.c, -draw.c,
  * -hit.c (hit testing and tooltips), -export.c. */
@@ -53,6 +56,15 @@ typedef enum
   AS_FIGURE_SCALE_ONE,
   AS_FIGURE_SCALE_MAX,
 } AsFigureScale;
+
+/* How the matrix is shown: as cells, or as lines between two columns of
+ * tokens (the column tokens on the left, the row tokens on the right), as
+ * word-alignment figures are drawn. */
+typedef enum
+{
+  AS_FIGURE_VIEW_MATRIX,
+  AS_FIGURE_VIEW_LINES,
+} AsFigureView;
 
 typedef struct _AsFigure AsFigure;
 
@@ -170,6 +182,28 @@ void        as_figure_get_colors      (AsFigure            *self,
                                        AsFigureColor       *background,
                                        AsFigureColor       *accent,
                                        AsFigureColor       *warning);
+
+/* The matrix view (the default) or the lines view. The lines view shows
+ * the matrix of panel 0 (of a grid: under its caption): each column token
+ * joined to each row token it gave a weight of 0.02 or more by a curve
+ * whose width and opacity grow with the weight, in the accent colour, a
+ * legend of widths where the matrix has its colour bar; masked pairs have
+ * no line; the step's row is emphasised and the rows after it dimmed. Its
+ * token lists are AS_FIGURE_PART_COLUMN_LABEL and AS_FIGURE_PART_ROW_LABEL
+ * to the hit test, to as_figure_get_column_rect() and _get_row_rect(); it
+ * has no cells, zoom nor scroll. */
+void        as_figure_set_view        (AsFigure     *self,
+                                       AsFigureView  view);
+AsFigureView as_figure_get_view       (AsFigure     *self);
+/* What the pointer is over, as the hit test says it (AS_FIGURE_PART_NONE:
+ * nothing): in the lines view, the lines of a hovered token (row or
+ * column label) or of a cell are drawn highlighted and the others faded.
+ * The matrix view draws no hover (the widget highlights over it); exports
+ * never do. */
+void        as_figure_set_hover       (AsFigure     *self,
+                                       AsFigurePart  part,
+                                       int           row,
+                                       int           column);
 
 /* On screen, one panel: cells are never smaller than @min_cell (pixels)
  * and are @zoom (>= 1) times the size that fits; what does not fit is

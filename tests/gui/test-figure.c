@@ -2452,6 +2452,577 @@ test_session_titles (void)
   remove_tree (dir);
 }
 
+/* The lines view
+ *
+ * The column tokens in a list on the left, the row tokens on the right,
+ * joined by a line for each weight of 0.02 or more, in the accent colour,
+ * wider and more opaque as the weight grows. The test figures pair column
+ * i with row i alone (every other weight 0, so not drawn): each line then
+ * runs level from one token to the other, and a vertical cut through the
+ * middle of the lines' area crosses each pair's line and nothing else. */
+
+#define N_DIAGONAL 5
+
+/* Row i gives column i these weights; the last is below 0.02. */
+static const float diagonal_values[N_DIAGONAL] = { 1.0f, 0.5f, 0.25f, 0.1f, 0.01f };
+
+static const AsFigureColor test_accent = { 0.80, 0.20, 0.10, 1.0 };
+
+static AsFigure *
+diagonal_figure (void)
+{
+  AsFigure *figure = as_figure_new ();
+  const char *columns[] = { "the", "cat", "sat", "down", "EOS" };
+  const char *inputs[] = { "SOS", "le", "chat", "assis", "bas" };
+  const char *outputs[] = { "le", "chat", "assis", "bas", "EOS" };
+  const float probs[] = { 0.9f, 0.8f, 0.7f, 0.6f, 0.5f };
+  float weights[N_DIAGONAL * N_DIAGONAL] = { 0 };
+
+  for (guint i = 0; i < N_DIAGONAL; i++)
+    weights[i * N_DIAGONAL + i] = diagonal_values[i];
+  as_figure_set_matrix (figure, N_DIAGONAL, N_DIAGONAL, weights);
+  test_set_cross_axes (figure, columns, NULL, inputs, outputs, probs);
+  as_figure_set_text (figure, "the cat sat down", "le chat assis bas");
+  as_figure_set_colors (figure, &light_text, &light_base, &test_accent, NULL);
+  as_figure_set_view (figure, AS_FIGURE_VIEW_LINES);
+  return figure;
+}
+
+typedef struct
+{
+  double ink;        /* the sum over the cut of how far each pixel is from the background to the accent, 0..1 */
+  guint  thickness;  /* pixels at least 5 % of the way */
+  double peak;       /* the most, 0..1 */
+} LineInk;
+
+/* The ink of the line crossing the vertical cut at @x from @y0 to @y1 of
+ * @surface, measured between @bg and @accent; fails unless every pixel
+ * lies between the two (within @tolerance, 0..255): the line is in the
+ * accent colour. */
+static LineInk
+line_ink (cairo_surface_t     *surface,
+          double               x,
+          double               y0,
+          double               y1,
+          const AsFigureColor *bg,
+          const AsFigureColor *accent,
+          int                  tolerance,
+          const char          *what)
+{
+  double b[3] = { bg->red * 255, bg->green * 255, bg->blue * 255 };
+  double d[3] = { accent->red * 255 - b[0], accent->green * 255 - b[1], accent->blue * 255 - b[2] };
+  double dd = d[0] * d[0] + d[1] * d[1] + d[2] * d[2];
+  LineInk ink = { 0 };
+
+  for (int y = (int) ceil (y0); y < (int) floor (y1); y++)
+    {
+      int p[3];
+      double t, off = 0.0;
+
+      test_pixel_at (surface, x, y, &p[0], &p[1], &p[2]);
+      t = CLAMP (((p[0] - b[0]) * d[0] + (p[1] - b[1]) * d[1] + (p[2] - b[2]) * d[2]) / dd, 0.0, 1.0);
+      for (guint i = 0; i < 3; i++)
+        off = MAX (off, fabs (p[i] - (b[i] + t * d[i])));
+      if (off > tolerance)
+        g_error ("%s: pixel (%.0f, %d) is (%d, %d, %d), not between the background and the accent colour "
+                 "(%.0f off)", what, x, y, p[0], p[1], p[2], off);
+      ink.ink += t;
+      ink.thickness += t >= 0.05;
+      ink.peak = MAX (ink.peak, t);
+    }
+  return ink;
+}
+
+/* The ink of the line of pair @i (column i to row i) of a diagonal
+ * figure laid out in @width x @height, halfway between its ends. */
+static LineInk
+pair_ink (AsFigure        *figure,
+          cairo_surface_t *surface,
+          double           width,
+          double           height,
+          guint            i,
+          int              tolerance,
+          const char      *where)
+{
+  AsFigureColor fg, bg, accent;
+  AsFigureRect grid, row, column;
+  g_autofree char *what = g_strdup_printf ("%s: the line of weight %.2f", where, diagonal_values[i]);
+
+  as_figure_get_colors (figure, &fg, &bg, &accent, NULL);
+  g_assert_true (as_figure_get_grid_rect (figure, width, height, &grid));
+  g_assert_true (as_figure_get_row_rect (figure, width, height, i, &row));
+  g_assert_true (as_figure_get_column_rect (figure, width, height, i, &column));
+  /* the pair's tokens face each other across the lines' area */
+  g_assert_cmpfloat_with_epsilon (row.y, column.y, 1e-9);
+  g_assert_cmpfloat (column.x + column.width, <=, grid.x);
+  g_assert_cmpfloat (row.x, >=, grid.x + grid.width);
+  return line_ink (surface, grid.x + grid.width / 2, row.y + 1, row.y + row.height - 1, &bg, &accent,
+                   tolerance, what);
+}
+
+/* Each weight's line is there, in the accent colour, wider and more
+ * opaque the larger the weight; a weight below 0.02 has none; the largest
+ * is the accent itself. At the natural size and at a window's. */
+static void
+check_diagonal_lines (AsFigure        *figure,
+                      cairo_surface_t *surface,
+                      double           width,
+                      double           height,
+                      int              tolerance,
+                      const char      *where)
+{
+  LineInk ink[N_DIAGONAL];
+
+  for (guint i = 0; i < N_DIAGONAL; i++)
+    ink[i] = pair_ink (figure, surface, width, height, i, tolerance, where);
+
+  for (guint i = 0; i + 2 < N_DIAGONAL; i++)
+    if (!(ink[i].ink > ink[i + 1].ink && ink[i].peak > ink[i + 1].peak && ink[i].thickness >= ink[i + 1].thickness))
+      g_error ("%s: the line of weight %.2f (ink %.2f, peak %.2f, %u px) is not stronger than that of weight %.2f "
+               "(ink %.2f, peak %.2f, %u px)", where, diagonal_values[i], ink[i].ink, ink[i].peak, ink[i].thickness,
+               diagonal_values[i + 1], ink[i + 1].ink, ink[i + 1].peak, ink[i + 1].thickness);
+  if (ink[0].thickness <= ink[2].thickness + 1)
+    g_error ("%s: the line of weight 1 (%u px) is not wider than that of weight 0.25 (%u px)", where,
+             ink[0].thickness, ink[2].thickness);
+  if (ink[0].thickness < 3 || ink[0].peak < 0.95)
+    g_error ("%s: the line of weight 1 is %u px thick and %.0f %% of the accent colour; a wide line of the "
+             "accent expected", where, ink[0].thickness, ink[0].peak * 100);
+  if (ink[N_DIAGONAL - 2].thickness < 1)
+    g_error ("%s: the line of weight %.2f is not drawn", where, diagonal_values[N_DIAGONAL - 2]);
+  if (ink[N_DIAGONAL - 1].thickness > 0)
+    g_error ("%s: a line of weight %.2f (below 0.02) is drawn", where, diagonal_values[N_DIAGONAL - 1]);
+}
+
+static void
+test_lines_weights (void)
+{
+  g_autoptr (AsFigure) figure = diagonal_figure ();
+  cairo_surface_t *surface;
+  int width, height;
+
+  g_assert_cmpint (as_figure_get_view (figure), ==, AS_FIGURE_VIEW_LINES);
+  as_figure_get_natural_size (figure, &width, &height);
+  surface = draw_figure (figure, width, height);
+  check_diagonal_lines (figure, surface, width, height, 3, "the lines view at its natural size");
+  cairo_surface_destroy (surface);
+
+  surface = draw_figure (figure, 800, 500);
+  check_diagonal_lines (figure, surface, 800, 500, 3, "the lines view at 800 x 500");
+  cairo_surface_destroy (surface);
+
+  /* the view stays for the next matrix */
+  as_figure_set_matrix (figure, 2, 2, small_weights);
+  g_assert_cmpint (as_figure_get_view (figure), ==, AS_FIGURE_VIEW_LINES);
+}
+
+/* The two lists of tokens are what the hit test, the row and column
+ * rectangles and the tooltips know: a token's strip is its label (hit
+ * half-open, like cells), its tooltip the matrix's; the lines' area and
+ * the title are nothing; there are no cells and nothing to scroll. */
+static void
+test_lines_hit_test (void)
+{
+  g_autoptr (AsFigure) figure = small_figure ();
+  g_autofree char *matrix_row = as_figure_describe (figure, AS_FIGURE_PART_ROW_LABEL, 1, -1);
+  g_autofree char *matrix_column = as_figure_describe (figure, AS_FIGURE_PART_COLUMN_LABEL, -1, 2);
+  const int sizes[][2] = { { 640, 480 }, { 333, 251 }, { 0, 0 } };
+  AsFigureRect rect, grid;
+  int row, column;
+
+  as_figure_set_view (figure, AS_FIGURE_VIEW_LINES);
+  as_figure_get_natural_size (figure, (int *) &sizes[2][0], (int *) &sizes[2][1]);
+
+  for (guint s = 0; s < G_N_ELEMENTS (sizes); s++)
+    {
+      double width = sizes[s][0], height = sizes[s][1];
+      double max_x, max_y;
+
+      g_assert_false (as_figure_get_cell_rect (figure, width, height, 0, 0, &rect));
+      as_figure_get_scroll_range (figure, width, height, &max_x, &max_y);
+      g_assert_cmpfloat (max_x, ==, 0.0);
+      g_assert_cmpfloat (max_y, ==, 0.0);
+      g_assert_true (as_figure_get_grid_rect (figure, width, height, &grid));
+
+      for (guint c = 0; c < 4; c++)
+        {
+          AsFigureRect next;
+
+          g_assert_true (as_figure_get_column_rect (figure, width, height, c, &rect));
+          g_assert_cmpfloat (rect.x + rect.width, <=, grid.x);
+          g_assert_cmpint (as_figure_hit_test (figure, width, height, rect.x + rect.width / 2,
+                                               rect.y + rect.height / 2, &row, &column),
+                           ==, AS_FIGURE_PART_COLUMN_LABEL);
+          g_assert_cmpint (column, ==, c);
+          g_assert_cmpint (row, ==, -1);
+          /* half-open: its top-left corner is in, its lower edge is the next one's */
+          g_assert_cmpint (as_figure_hit_test (figure, width, height, rect.x, rect.y, &row, &column),
+                           ==, AS_FIGURE_PART_COLUMN_LABEL);
+          g_assert_cmpint (column, ==, c);
+          as_figure_hit_test (figure, width, height, rect.x, rect.y + rect.height, &row, &column);
+          if (c + 1 < 4)
+            {
+              g_assert_true (as_figure_get_column_rect (figure, width, height, c + 1, &next));
+              g_assert_cmpfloat (next.y, ==, rect.y + rect.height);
+              g_assert_cmpint (column, ==, c + 1);
+            }
+          else
+            g_assert_cmpint (column, ==, -1);
+        }
+
+      for (guint r = 0; r < 3; r++)
+        {
+          g_assert_true (as_figure_get_row_rect (figure, width, height, r, &rect));
+          g_assert_cmpfloat (rect.x, >=, grid.x + grid.width);
+          g_assert_cmpint (as_figure_hit_test (figure, width, height, rect.x + 2, rect.y + rect.height / 2,
+                                               &row, &column),
+                           ==, AS_FIGURE_PART_ROW_LABEL);
+          g_assert_cmpint (row, ==, r);
+          g_assert_cmpint (column, ==, -1);
+        }
+
+      /* between the lists, and the title: nothing */
+      g_assert_cmpint (as_figure_hit_test (figure, width, height, grid.x + grid.width / 2,
+                                           grid.y + grid.height / 2, &row, &column),
+                       ==, AS_FIGURE_PART_NONE);
+      g_assert_cmpint (as_figure_hit_test (figure, width, height, 20, 15, &row, &column), ==, AS_FIGURE_PART_NONE);
+    }
+
+  /* what the window's tooltip says over a token: as over the matrix's label */
+  g_assert_true (as_figure_get_row_rect (figure, 640, 480, 1, &rect));
+  g_assert_cmpint (as_figure_hit_test (figure, 640, 480, rect.x + 2, rect.y + 2, &row, &column),
+                   ==, AS_FIGURE_PART_ROW_LABEL);
+  {
+    g_autofree char *text = as_figure_describe (figure, AS_FIGURE_PART_ROW_LABEL, row, column);
+
+    g_assert_cmpstr (text, ==, matrix_row);
+  }
+  g_assert_true (as_figure_get_column_rect (figure, 640, 480, 2, &rect));
+  g_assert_cmpint (as_figure_hit_test (figure, 640, 480, rect.x + rect.width - 2, rect.y + 2, &row, &column),
+                   ==, AS_FIGURE_PART_COLUMN_LABEL);
+  {
+    g_autofree char *text = as_figure_describe (figure, AS_FIGURE_PART_COLUMN_LABEL, row, column);
+
+    g_assert_cmpstr (text, ==, matrix_column);
+  }
+
+  /* back to the matrix: cells again */
+  as_figure_set_view (figure, AS_FIGURE_VIEW_MATRIX);
+  g_assert_true (as_figure_get_cell_rect (figure, 640, 480, 0, 0, &rect));
+  check_borders (figure, 640, 480);
+}
+
+/* Each token's label is drawn in its strip: ink there, and only the
+ * background just outside the lists. Tokens of 40 rows fit the natural
+ * size one above the other. */
+static void
+test_lines_labels (void)
+{
+  enum { N = 40 };
+  g_autoptr (AsFigure) figure = as_figure_new ();
+  g_autofree float *weights = g_new0 (float, N * 7);
+  g_autoptr (AsFigureAxis) columns = NULL;
+  cairo_surface_t *surface;
+  int width, height;
+
+  for (guint r = 0; r < N; r++)
+    weights[r * 7 + r % 7] = 1.0f;
+  as_figure_set_matrix (figure, N, 7, weights);
+  as_figure_set_view (figure, AS_FIGURE_VIEW_LINES);
+  columns = as_figure_axis_copy (as_figure_get_column_axis (figure));
+  {
+    g_autoptr (AsFigureAxis) rows = as_figure_axis_copy (as_figure_get_row_axis (figure));
+
+    for (guint r = 0; r < N; r++)
+      {
+        g_autofree char *label = g_strdup_printf ("word%u", r);
+
+        as_figure_axis_set_label (rows, r, label);
+      }
+    as_figure_set_axes (figure, rows, NULL);
+  }
+  as_figure_get_natural_size (figure, &width, &height);
+  surface = draw_figure (figure, width, height);
+
+  for (guint r = 0; r < N; r++)
+    {
+      AsFigureRect rect, next;
+      Box ink;
+
+      g_assert_true (as_figure_get_row_rect (figure, width, height, r, &rect));
+      g_assert_cmpfloat (rect.y, >=, 0);
+      g_assert_cmpfloat (rect.y + rect.height, <=, height);
+      if (!ink_box (surface, (Box) { (int) rect.x + 4, (int) ceil (rect.y), (int) (rect.x + rect.width),
+                                     (int) floor (rect.y + rect.height) }, &ink))
+        g_error ("row %u's token (word%u) is not drawn in its strip at the natural size %d x %d", r, r, width, height);
+      if (r + 1 < N)
+        {
+          g_assert_true (as_figure_get_row_rect (figure, width, height, r + 1, &next));
+          g_assert_cmpfloat (next.y, >=, rect.y + rect.height);
+        }
+    }
+  for (guint c = 0; c < 7; c++)
+    {
+      AsFigureRect rect;
+      Box ink;
+
+      g_assert_true (as_figure_get_column_rect (figure, width, height, c, &rect));
+      if (!ink_box (surface, (Box) { (int) rect.x, (int) ceil (rect.y), (int) (rect.x + rect.width) - 4,
+                                     (int) floor (rect.y + rect.height) }, &ink))
+        g_error ("column %u's token is not drawn in its strip", c);
+    }
+  cairo_surface_destroy (surface);
+}
+
+/* At step 1, the step's line is the strongest, those of the rows before
+ * it weaker, those after it weaker still (dimmed, as the matrix dims
+ * them), and the labels after it faint. */
+static void
+test_lines_step (void)
+{
+  g_autoptr (AsFigure) figure = as_figure_new ();
+  float weights[4 * 4] = { 0 };
+  cairo_surface_t *surface;
+  LineInk ink[4];
+  AsFigureRect grid;
+
+  for (guint i = 0; i < 4; i++)
+    weights[i * 4 + i] = 1.0f;
+  as_figure_set_matrix (figure, 4, 4, weights);
+  set_causal_axes (figure);
+  as_figure_set_colors (figure, &light_text, &light_base, &test_accent, NULL);
+  as_figure_set_view (figure, AS_FIGURE_VIEW_LINES);
+
+  surface = draw_figure (figure, 700, 400);
+  g_assert_true (as_figure_get_grid_rect (figure, 700, 400, &grid));
+  for (guint i = 0; i < 4; i++)
+    {
+      AsFigureRect row;
+
+      g_assert_true (as_figure_get_row_rect (figure, 700, 400, i, &row));
+      ink[i] = line_ink (surface, grid.x + grid.width / 2, row.y + 1, row.y + row.height - 1,
+                         &light_base, &test_accent, 3, "every row");
+      /* no step: all alike */
+      g_assert_cmpfloat_with_epsilon (ink[i].ink, ink[0].ink, 1e-9);
+    }
+  cairo_surface_destroy (surface);
+
+  as_figure_set_step (figure, 1);
+  surface = draw_figure (figure, 700, 400);
+  for (guint i = 0; i < 4; i++)
+    {
+      AsFigureRect row;
+
+      g_assert_true (as_figure_get_row_rect (figure, 700, 400, i, &row));
+      ink[i] = line_ink (surface, grid.x + grid.width / 2, row.y + 1, row.y + row.height - 1,
+                         &light_base, &test_accent, 3, "at step 1");
+    }
+  if (!(ink[1].peak > 0.95 && ink[0].peak < ink[1].peak * 0.8 && ink[2].peak < ink[0].peak * 0.8 &&
+        ink[2].peak > 0.05 && ink[3].peak == ink[2].peak))
+    g_error ("at step 1, the lines' strength (peak) is %.2f, %.2f, %.2f, %.2f: the step's the strongest, "
+             "the one before weaker, those after weaker still expected",
+             ink[0].peak, ink[1].peak, ink[2].peak, ink[3].peak);
+
+  /* the labels after the step are faint */
+  {
+    AsFigureRect before, after;
+    Box ink_before, ink_after;
+    int d_before, d_after;
+
+    g_assert_true (as_figure_get_row_rect (figure, 700, 400, 0, &before));
+    g_assert_true (as_figure_get_row_rect (figure, 700, 400, 3, &after));
+    g_assert_true (ink_box (surface, (Box) { (int) before.x + 4, (int) before.y, (int) (before.x + before.width),
+                                             (int) (before.y + before.height) }, &ink_before));
+    g_assert_true (ink_box (surface, (Box) { (int) after.x + 4, (int) after.y, (int) (after.x + after.width),
+                                             (int) (after.y + after.height) }, &ink_after));
+    d_before = darkest (surface, ink_before);
+    d_after = darkest (surface, ink_after);
+    if (d_after < 255 - (255 - d_before) / 2)
+      g_error ("the label of a row after the step is not faint: darkest %d, a row before: %d", d_after, d_before);
+  }
+  cairo_surface_destroy (surface);
+}
+
+/* Hovering a token draws its lines at full strength and fades the others;
+ * no hover draws as before; the exports never show it. */
+static void
+test_lines_hover (void)
+{
+  g_autoptr (AsFigure) figure = diagonal_figure ();
+  g_autofree char *dir = make_tmpdir ();
+  cairo_surface_t *plain, *hovered, *png;
+  LineInk before[N_DIAGONAL], after[N_DIAGONAL];
+  int width, height;
+
+  as_figure_get_natural_size (figure, &width, &height);
+  plain = draw_figure (figure, width, height);
+  for (guint i = 0; i < N_DIAGONAL - 1; i++)
+    before[i] = pair_ink (figure, plain, width, height, i, 3, "not hovered");
+
+  for (guint part = 0; part < 2; part++)
+    {
+      const char *what = part == 0 ? "row 1 hovered" : "column 1 hovered";
+
+      if (part == 0)
+        as_figure_set_hover (figure, AS_FIGURE_PART_ROW_LABEL, 1, -1);
+      else
+        as_figure_set_hover (figure, AS_FIGURE_PART_COLUMN_LABEL, -1, 1);
+      hovered = draw_figure (figure, width, height);
+      for (guint i = 0; i < N_DIAGONAL - 1; i++)
+        {
+          after[i] = pair_ink (figure, hovered, width, height, i, 3, what);
+          if (i == 1 && after[i].ink < before[i].ink - 1e-9)
+            g_error ("%s: its line is weaker (ink %.2f) than when nothing is hovered (%.2f)", what,
+                     after[i].ink, before[i].ink);
+          if (i != 1 && after[i].peak > before[i].peak * 0.3)
+            g_error ("%s: the line of pair %u is not faded (peak %.2f, %.2f when nothing is hovered)", what, i,
+                     after[i].peak, before[i].peak);
+        }
+      cairo_surface_destroy (hovered);
+
+      /* exported: as if nothing were hovered */
+      png = export_and_read_back (figure, dir, "png");
+      g_assert_cmpuint (count_different_pixels (png, plain, 0), ==, 0);
+      cairo_surface_destroy (png);
+    }
+
+  as_figure_set_hover (figure, AS_FIGURE_PART_NONE, -1, -1);
+  hovered = draw_figure (figure, width, height);
+  g_assert_cmpuint (count_different_pixels (hovered, plain, 0), ==, 0);
+  cairo_surface_destroy (hovered);
+  cairo_surface_destroy (plain);
+  g_assert_cmpuint (count_entries (dir), ==, 0);
+  remove_tree (dir);
+}
+
+/* Masked pairs have no line, even where a weight is stored: a causal
+ * figure whose masked cells hold 1 and whose visible ones hold 0 draws no
+ * line at all; without the mask it draws them. */
+static void
+test_lines_masked (void)
+{
+  float weights[4 * 4];
+  g_autoptr (AsFigure) figure = as_figure_new ();
+  cairo_surface_t *surface;
+  AsFigureRect grid;
+  Box ink;
+
+  for (guint r = 0; r < 4; r++)
+    for (guint c = 0; c < 4; c++)
+      weights[r * 4 + c] = c > r ? 1.0f : 0.0f;
+  as_figure_set_matrix (figure, 4, 4, weights);
+  as_figure_set_row_lengths (figure, causal_lengths);
+  as_figure_set_view (figure, AS_FIGURE_VIEW_LINES);
+
+  surface = draw_figure (figure, 700, 400);
+  g_assert_true (as_figure_get_grid_rect (figure, 700, 400, &grid));
+  /* inside the lines' area (the dots at its ends left out): nothing */
+  if (ink_box (surface, (Box) { (int) grid.x + 4, (int) grid.y, (int) (grid.x + grid.width) - 4,
+                                (int) (grid.y + grid.height) }, &ink))
+    g_error ("a masked pair has a line: ink at %d, %d to %d, %d", ink.x0, ink.y0, ink.x1, ink.y1);
+  cairo_surface_destroy (surface);
+
+  as_figure_set_row_lengths (figure, NULL);
+  surface = draw_figure (figure, 700, 400);
+  g_assert_true (ink_box (surface, (Box) { (int) grid.x + 4, (int) grid.y, (int) (grid.x + grid.width) - 4,
+                                           (int) (grid.y + grid.height) }, &ink));
+  cairo_surface_destroy (surface);
+}
+
+/* The exports are the lines view at its natural size: the PNG is the
+ * screen's drawing, the SVG and the PDF read back have the same lines,
+ * and the SVG says how to read them. */
+static void
+test_lines_export (void)
+{
+  static const char *formats[] = { "png", "svg", "pdf" };
+  g_autoptr (AsFigure) figure = diagonal_figure ();
+  g_autofree char *dir = make_tmpdir ();
+  g_autofree char *path = g_build_filename (dir, "lines.svg", NULL);
+  int width, height;
+
+  as_figure_get_natural_size (figure, &width, &height);
+  for (guint f = 0; f < G_N_ELEMENTS (formats); f++)
+    {
+      g_autofree char *where = g_strdup_printf ("the lines view exported as %s and read back", formats[f]);
+      cairo_surface_t *surface = export_and_read_back (figure, dir, formats[f]);
+
+      if (surface == NULL)
+        {
+          remove_tree (dir);
+          return;
+        }
+      check_size (surface, width, height, f == 0 ? 0 : 1, where);
+      check_diagonal_lines (figure, surface, width, height, 8, where);
+      if (f == 0)
+        {
+          cairo_surface_t *screen = draw_figure (figure, width, height);
+
+          g_assert_cmpuint (count_different_pixels (surface, screen, 0), ==, 0);
+          cairo_surface_destroy (screen);
+        }
+      cairo_surface_destroy (surface);
+    }
+
+  {
+    g_autoptr (GError) error = NULL;
+    g_autofree char *desc = NULL;
+
+    g_assert_true (as_figure_export (figure, path, &error));
+    g_assert_no_error (error);
+    desc = svg_description (path);
+    if (strstr (desc, "Drawn as lines from each of the source tokens (left) to each of the decoder steps "
+                      "(right), wider and more opaque as the weight grows; weights below 0.02 are not drawn.") == NULL)
+      g_error ("the SVG's description does not say how to read the lines:\n%s", desc);
+    g_unlink (path);
+  }
+
+  g_assert_cmpuint (count_entries (dir), ==, 0);
+  remove_tree (dir);
+}
+
+/* A grid of panels in the lines view shows panel 0 (layer 0, head 0)
+ * under its caption: its lines, its tooltips with the caption. */
+static void
+test_lines_panels (void)
+{
+  float weights[2 * N_DIAGONAL * N_DIAGONAL] = { 0 };
+  g_autoptr (AsFigure) figure = diagonal_figure ();
+  g_autoptr (AsFigureAxis) rows = as_figure_axis_copy (as_figure_get_row_axis (figure));
+  g_autoptr (AsFigureAxis) columns = as_figure_axis_copy (as_figure_get_column_axis (figure));
+  cairo_surface_t *surface;
+  AsFigureRect rect;
+  int width, height, panel, row, column;
+
+  /* panel 0 the diagonal; panel 1 each row on the last column */
+  for (guint i = 0; i < N_DIAGONAL; i++)
+    {
+      weights[i * N_DIAGONAL + i] = diagonal_values[i];
+      weights[N_DIAGONAL * N_DIAGONAL + i * N_DIAGONAL + N_DIAGONAL - 1] = 1.0f;
+    }
+  as_figure_set_panels (figure, 1, 2, N_DIAGONAL, N_DIAGONAL, weights);
+  as_figure_set_axes (figure, rows, columns);
+  as_figure_get_natural_size (figure, &width, &height);
+  surface = draw_figure (figure, width, height);
+  check_diagonal_lines (figure, surface, width, height, 3, "the lines view of a grid");
+  cairo_surface_destroy (surface);
+
+  g_assert_true (as_figure_get_panel_rect (figure, width, height, 0, &rect));
+  g_assert_false (as_figure_get_panel_rect (figure, width, height, 1, &rect));
+  g_assert_true (as_figure_get_row_rect (figure, width, height, 2, &rect));
+  g_assert_cmpint (as_figure_hit_test_panel (figure, width, height, rect.x + 2, rect.y + 2, &panel, &row, &column),
+                   ==, AS_FIGURE_PART_ROW_LABEL);
+  g_assert_cmpint (panel, ==, 0);
+  g_assert_cmpint (row, ==, 2);
+  {
+    g_autofree char *text = as_figure_describe_panel (figure, AS_FIGURE_PART_ROW_LABEL, panel, row, column);
+
+    g_assert_cmpstr (text, ==,
+                     "Step 3 of 5: fed in chat, came out assis, probability 0.700\n"
+                     "Looked most at sat (0.250)\n"
+                     "Layer 0 · head 0");
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2483,6 +3054,14 @@ main (int   argc,
   g_test_add_func ("/figure/masked/export", test_masked_export);
   g_test_add_func ("/figure/masked/session", test_session_masks);
   g_test_add_func ("/figure/session-titles", test_session_titles);
+  g_test_add_func ("/figure/lines/weights", test_lines_weights);
+  g_test_add_func ("/figure/lines/hit-test", test_lines_hit_test);
+  g_test_add_func ("/figure/lines/labels", test_lines_labels);
+  g_test_add_func ("/figure/lines/step", test_lines_step);
+  g_test_add_func ("/figure/lines/hover", test_lines_hover);
+  g_test_add_func ("/figure/lines/masked", test_lines_masked);
+  g_test_add_func ("/figure/lines/export", test_lines_export);
+  g_test_add_func ("/figure/lines/panels", test_lines_panels);
   g_test_add_func ("/export/png", test_export_png);
   g_test_add_func ("/export/svg", test_export_svg);
   g_test_add_func ("/export/svg-large", test_export_svg_large);

@@ -2380,10 +2380,11 @@ test_session_titles (void)
   g_assert_no_error (error);
   {
     const char *argv[] = { "pdfinfo", pdf, NULL };
+    g_autofree char *program = g_find_program_in_path ("pdfinfo");
     g_autofree char *out = NULL;
     int status;
 
-    if (g_find_program_in_path ("pdfinfo") == NULL)
+    if (program == NULL)
       g_test_fail_printf ("pdfinfo is not installed: it is in Debian's poppler-utils package");
     else
       {

@@ -651,10 +651,10 @@ hover_touches (AsFigure *self,
     }
 }
 
-/* How strongly the line from column @c to row @r is drawn, 0..1: all of
- * it where it is hovered (or nothing is, and no step is set); faded while
- * something else is hovered; else after the step dimmed as the matrix
- * dims its rows, before it a little less than the step itself. */
+/* How strongly the line from column @c to row @r is drawn, 0..1. With no
+ * step set, fully; with one, the step's row fully, the rows before it
+ * less (LINES_PAST), the rows after it dimmed as the matrix dims them.
+ * While a token is hovered, its lines fully and the others faded. */
 static double
 line_strength (AsFigure *self,
                guint     r,

@@ -33,6 +33,8 @@ struct _AsAttentionView
   GtkDropDown       *layer_dropdown;
   GtkDropDown       *head_dropdown;
   GtkToggleButton   *grid_button;
+  GtkToggleButton   *lines_button;
+  GtkWidget         *choice_separator;
   GtkScrolledWindow *scroller;
   AsHeatmap         *heatmap;
 
@@ -173,11 +175,33 @@ update_selectors (AsAttentionView *self)
   gtk_toggle_button_set_active (self->grid_button, self->choice.grid);
   gtk_widget_set_sensitive (GTK_WIDGET (self->layer_dropdown), !self->choice.grid && n_layers > 1);
   gtk_widget_set_sensitive (GTK_WIDGET (self->head_dropdown), !self->choice.grid && n_heads > 1);
-  gtk_widget_set_sensitive (GTK_WIDGET (self->grid_button), n_layers * n_heads > 1);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->grid_button),
+                            n_layers * n_heads > 1 && !gtk_toggle_button_get_active (self->lines_button));
   self->updating = FALSE;
 
-  /* nothing to choose: one kind of one matrix (the GRU) */
-  gtk_widget_set_visible (self->choice_bar, total > 1);
+  /* one kind of one matrix (the GRU): only the view to choose */
+  gtk_widget_set_visible (GTK_WIDGET (self->kind_dropdown), total > 1);
+  gtk_widget_set_visible (GTK_WIDGET (self->layer_dropdown), total > 1);
+  gtk_widget_set_visible (GTK_WIDGET (self->head_dropdown), total > 1);
+  gtk_widget_set_visible (GTK_WIDGET (self->grid_button), total > 1);
+  gtk_widget_set_visible (self->choice_separator, total > 1);
+  gtk_widget_set_visible (self->choice_bar, TRUE);
+}
+
+static void
+view_changed (AsAttentionView *self)
+{
+  gboolean lines = gtk_toggle_button_get_active (self->lines_button);
+
+  as_heatmap_set_view (self->heatmap, lines ? AS_FIGURE_VIEW_LINES : AS_FIGURE_VIEW_MATRIX);
+  /* the lines are of one layer and head: not a grid */
+  if (lines && self->choice.grid && self->session != NULL)
+    {
+      self->choice.grid = FALSE;
+      update_selectors (self);
+      apply_choice (self);
+    }
+  gtk_widget_set_sensitive (GTK_WIDGET (self->grid_button), !lines && self->shown_layers * (self->shown_heads - 1) > 1);
 }
 
 static void
@@ -263,11 +287,14 @@ as_attention_view_class_init (AsAttentionViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AsAttentionView, layer_dropdown);
   gtk_widget_class_bind_template_child (widget_class, AsAttentionView, head_dropdown);
   gtk_widget_class_bind_template_child (widget_class, AsAttentionView, grid_button);
+  gtk_widget_class_bind_template_child (widget_class, AsAttentionView, lines_button);
+  gtk_widget_class_bind_template_child (widget_class, AsAttentionView, choice_separator);
   gtk_widget_class_bind_template_child (widget_class, AsAttentionView, scroller);
   gtk_widget_class_bind_template_child (widget_class, AsAttentionView, heatmap);
   gtk_widget_class_bind_template_callback (widget_class, heatmap_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, heatmap_panel_activated);
   gtk_widget_class_bind_template_callback (widget_class, choice_changed);
+  gtk_widget_class_bind_template_callback (widget_class, view_changed);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_css_name (widget_class, "attentionview");

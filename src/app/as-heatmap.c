@@ -100,6 +100,13 @@ update_hover (AsHeatmap *self)
   self->hover_panel = panel;
   self->hover_row = row;
   self->hover_column = column;
+  if (as_figure_get_view (self->figure) == AS_FIGURE_VIEW_LINES)
+    {
+      /* the lines of what is hovered are drawn by the figure itself */
+      as_figure_set_hover (self->figure, part, row, column);
+      invalidate_figure (self);
+      return;
+    }
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -361,7 +368,7 @@ as_heatmap_snapshot (GtkWidget   *widget,
   if (self->figure_node != NULL)
     gtk_snapshot_append_node (snapshot, self->figure_node);
 
-  if (self->hover_part == AS_FIGURE_PART_NONE)
+  if (self->hover_part == AS_FIGURE_PART_NONE || as_figure_get_view (self->figure) == AS_FIGURE_VIEW_LINES)
     return;
 
   /* The highlight: plain rectangles over the cached figure. */
@@ -697,6 +704,30 @@ as_heatmap_set_session (AsHeatmap *self,
   if (old_n_steps != as_figure_get_n_rows (self->figure))
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_STEPS]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STEP]);
+}
+
+void
+as_heatmap_set_view (AsHeatmap    *self,
+                     AsFigureView  view)
+{
+  g_return_if_fail (AS_IS_HEATMAP (self));
+
+  if (as_figure_get_view (self->figure) == view)
+    return;
+  as_figure_set_view (self->figure, view);
+  as_figure_set_hover (self->figure, AS_FIGURE_PART_NONE, -1, -1);
+  invalidate_figure (self);
+  gtk_widget_queue_resize (GTK_WIDGET (self));
+  self->hover_part = AS_FIGURE_PART_NONE;
+  update_hover (self);
+}
+
+AsFigureView
+as_heatmap_get_view (AsHeatmap *self)
+{
+  g_return_val_if_fail (AS_IS_HEATMAP (self), AS_FIGURE_VIEW_MATRIX);
+
+  return as_figure_get_view (self->figure);
 }
 
 void

@@ -28,6 +28,11 @@ void          as_heatmap_set_attention (AsHeatmap       *self,
                                         int              layer,
                                         int              head,
                                         gboolean         grid);
+/* The matrix, or alignment lines between the two token lists (hovering a
+ * token highlights its lines). */
+void          as_heatmap_set_view      (AsHeatmap    *self,
+                                        AsFigureView  view);
+AsFigureView  as_heatmap_get_view      (AsHeatmap    *self);
 guint         as_heatmap_get_n_steps   (AsHeatmap  *self);
 int           as_heatmap_get_step      (AsHeatmap  *self);
 void          as_heatmap_set_step      (AsHeatmap  *self,

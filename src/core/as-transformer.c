@@ -702,7 +702,7 @@ reserve (TfState *st,
   capacity = MAX (positions, MAX (2 * st->capacity, 16));
   k = g_new0 (float, (gsize) st->n_decoder * capacity * st->d);
   v = g_new0 (float, (gsize) st->n_decoder * capacity * st->d);
-  for (int l = 0; l < st->n_decoder; l++)
+  for (int l = 0; l < st->n_decoder && st->position > 0; l++)
     {
       memcpy (k + (gsize) l * capacity * st->d, st->k + (gsize) l * st->capacity * st->d,
               (gsize) st->position * st->d * sizeof (float));
@@ -739,7 +739,7 @@ copy_state (gconstpointer data)
   st->d = from->d;
   reserve (st, MAX (from->position, 1));
   st->position = from->position;
-  for (int l = 0; l < st->n_decoder; l++)
+  for (int l = 0; l < st->n_decoder && from->position > 0; l++)
     {
       memcpy (st->k + (gsize) l * st->capacity * st->d, from->k + (gsize) l * from->capacity * st->d,
               (gsize) from->position * st->d * sizeof (float));

@@ -651,9 +651,8 @@ test_attention_choice (Fixture       *fixture,
   g_assert_false (gtk_widget_is_visible (kind));
 
   open_tiny_transformer (fixture);
-  gtk_editable_set_text (GTK_EDITABLE (fixture->window->source_entry), "hello world ! hello");
-  gtk_editable_set_text (GTK_EDITABLE (fixture->window->target_entry), "bonjour monde ! monde");
-  wait_until (not_loading, fixture);
+  as_window_set_target (fixture->window, "bonjour monde ! monde");
+  type (fixture, "hello world ! hello");
   test_settle ();
   g_assert_cmpuint (as_figure_get_n_rows (figure), ==, 5);
   _as_window_set_step (fixture->window, 2);
@@ -717,9 +716,8 @@ test_attention_choice (Fixture       *fixture,
   g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (head)), ==, 2);
 
   /* a new sentence keeps the choice */
-  gtk_editable_set_text (GTK_EDITABLE (fixture->window->target_entry), "");
-  gtk_editable_set_text (GTK_EDITABLE (fixture->window->source_entry), "world hello");
-  wait_until (not_loading, fixture);
+  as_window_set_target (fixture->window, "");
+  type (fixture, "world hello");
   test_settle ();
   as_attention_view_get_attention (view, &chosen_kind, &chosen_layer, &chosen_head, &chosen_grid);
   g_assert_cmpint (chosen_kind, ==, AS_ATTENTION_ENCODER_SELF);
@@ -739,6 +737,54 @@ test_attention_choice (Fixture       *fixture,
   g_assert_cmpint (chosen_kind, ==, AS_ATTENTION_ENCODER_SELF);
   g_assert_cmpint (chosen_layer, ==, 1);
   g_assert_cmpint (chosen_head, ==, 1);
+}
+
+/* The lines view, for any model: the toggle shows the alignment lines;
+ * hovering a token of the real pointer tells about it; the export says it
+ * is drawn as lines; the step and the sentence stay. */
+static void
+test_lines_view (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  AsAttentionView *view = as_window_get_attention_view (fixture->window);
+  AsHeatmap *heatmap = as_window_get_heatmap (fixture->window);
+  AsFigure *figure = as_heatmap_get_figure (heatmap);
+  GtkWidget *lines = find_control (GTK_WIDGET (view), GTK_TYPE_TOGGLE_BUTTON, "Alignment lines");
+  g_autofree char *path = g_build_filename (fixture->dir, "lines.svg", NULL);
+  g_autofree char *svg = NULL;
+  g_autofree char *tooltip = NULL;
+  AsFigureRect rect;
+
+  type (fixture, "hello world");
+  _as_window_set_step (fixture->window, 1);
+  test_settle ();
+
+  /* tiny-hello has one matrix: the lines toggle alone */
+  g_assert_nonnull (lines);
+  g_assert_true (gtk_widget_is_visible (lines));
+  g_assert_false (gtk_widget_is_visible (find_control (GTK_WIDGET (view), GTK_TYPE_DROP_DOWN, "Which attention")));
+  g_assert_cmpint (as_heatmap_get_view (heatmap), ==, AS_FIGURE_VIEW_MATRIX);
+
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (lines), TRUE);
+  test_settle ();
+  g_assert_cmpint (as_figure_get_view (figure), ==, AS_FIGURE_VIEW_LINES);
+  g_assert_cmpint (_as_window_get_step (fixture->window), ==, 1);
+
+  /* the target token of step 2 (bonjour), on the right */
+  g_assert_true (as_figure_get_row_rect (figure, gtk_widget_get_width (GTK_WIDGET (heatmap)),
+                                         gtk_widget_get_height (GTK_WIDGET (heatmap)), 1, &rect));
+  tooltip = test_hover_tooltip (GTK_WIDGET (heatmap), rect.x + rect.width / 2, rect.y + rect.height / 2);
+  g_assert_nonnull (tooltip);
+  g_assert_nonnull (strstr (tooltip, "bonjour"));
+
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "export-to", g_variant_new_string (path));
+  test_settle ();
+  g_assert_true (g_file_get_contents (path, &svg, NULL, NULL));
+  g_assert_nonnull (strstr (svg, "Drawn as lines from each of the"));
+
+  gtk_toggle_button_set_active (GTK_TOGGLE_BUTTON (lines), FALSE);
+  test_settle ();
+  g_assert_cmpint (as_figure_get_view (figure), ==, AS_FIGURE_VIEW_MATRIX);
 }
 
 static gboolean
@@ -932,6 +978,7 @@ main (int   argc,
   ADD ("/window/missing-model", test_missing_model);
   ADD ("/window/bundled-models", test_bundled_models);
   ADD ("/window/attention-choice", test_attention_choice);
+  ADD ("/window/lines-view", test_lines_view);
   ADD ("/window/drop", test_drop);
   ADD ("/window/reload", test_reload);
   ADD ("/window/export", test_export);

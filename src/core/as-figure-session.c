@@ -203,7 +203,7 @@ set_text (AsFigure  *self,
 }
 
 /* What is shown, where the model has more than one layer or head: "Cross-
- * attention · layer 1 of 0–1 · mean of 2 heads" (layers and heads counted
+ * attention · layer 1 (of 0–1) · mean of 2 heads" (layers and heads counted
  * from 0, as the window, the command line and the panels' captions count
  * them), "Encoder self-attention · all 2 layers × 2 heads" for the grid;
  * nothing where it has one of each (the figure reads as it always has). */
@@ -236,11 +236,11 @@ set_subject (AsFigure          *self,
   else
     {
       if (n_layers > 1)
-        g_string_append_printf (subject, " · layer %u of 0–%u", layer, n_layers - 1);
+        g_string_append_printf (subject, " · layer %u (of 0–%u)", layer, n_layers - 1);
       if (n_heads > 1 && head == AS_ATTENTION_MEAN)
         g_string_append_printf (subject, " · mean of %u heads", n_heads);
       else if (n_heads > 1)
-        g_string_append_printf (subject, " · head %d of 0–%u", head, n_heads - 1);
+        g_string_append_printf (subject, " · head %d (of 0–%u)", head, n_heads - 1);
     }
 
   as_figure_set_subject (self, subject->str);

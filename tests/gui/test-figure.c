@@ -2358,9 +2358,9 @@ test_session_titles (void)
     return;
 
   as_figure_set_session (figure, session);
-  g_assert_cmpstr (as_figure_get_subject (figure), ==, "Cross-attention · layer 1 of 0–1 · mean of 2 heads");
+  g_assert_cmpstr (as_figure_get_subject (figure), ==, "Cross-attention · layer 1 (of 0–1) · mean of 2 heads");
   g_assert_true (as_figure_set_session_attention (figure, session, AS_ATTENTION_DECODER_SELF, 0, 1, &error));
-  g_assert_cmpstr (as_figure_get_subject (figure), ==, "Decoder self-attention · layer 0 of 0–1 · head 1 of 0–1");
+  g_assert_cmpstr (as_figure_get_subject (figure), ==, "Decoder self-attention · layer 0 (of 0–1) · head 1 (of 0–1)");
   g_assert_true (as_figure_set_session_grid (figure, session, AS_ATTENTION_CROSS, &error));
   g_assert_cmpstr (as_figure_get_subject (figure), ==, "Cross-attention · all 2 layers × 2 heads");
   g_assert_no_error (error);
@@ -2370,7 +2370,7 @@ test_session_titles (void)
   as_figure_get_natural_size (figure, &width, &height);
   surface = draw_figure (figure, width, height);
   check_subtitle (surface,
-                  "Cross-attention · layer 1 of 0–1 · mean of 2 heads   ·   All 4 steps   ·   "
+                  "Cross-attention · layer 1 (of 0–1) · mean of 2 heads   ·   All 4 steps   ·   "
                   "rows: token fed in → token that came out",
                   "All 4 steps   ·   rows: token fed in → token that came out", "cross-attention, layer 1, mean");
   cairo_surface_destroy (surface);
@@ -2392,7 +2392,7 @@ test_session_titles (void)
                                      NULL, NULL, &out, NULL, &status, &error));
         g_assert_no_error (error);
         g_assert_true (g_spawn_check_wait_status (status, NULL));
-        if (!g_regex_match_simple ("^Subject: +Cross-attention · layer 1 of 0–1 · mean of 2 heads$", out,
+        if (!g_regex_match_simple ("^Subject: +Cross-attention · layer 1 \\(of 0–1\\) · mean of 2 heads$", out,
                                    G_REGEX_MULTILINE, 0))
           g_error ("the PDF's subject is not the figure's: pdfinfo says\n%s", out);
       }

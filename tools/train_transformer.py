@@ -180,8 +180,8 @@ def main():
     p.add_argument("--seed", type=int, default=1234)
     p.add_argument("--threads", type=int, default=1,
                    help="torch threads (on two shared cores one thread was 9x faster than two)")
-    p.add_argument("--eval-subset", type=int, default=0,
-                   help="held-out pairs scored after every epoch (0: all; the full set is scored at the end)")
+    p.add_argument("--eval-subset", type=int, default=300,
+                   help="held-out pairs scored after every epoch, a fixed sample (0: all; the full set is scored at the end)")
     p.add_argument("--max-size-mb", type=float, default=10.0,
                    help="refuse to train a model whose file would exceed this many MB")
     p.add_argument("--time-budget", type=float, default=62,

@@ -146,35 +146,36 @@ ok "a failed export reports its error"
 quit
 ok "quit cleanly, nothing critical or warning printed"
 
-# A bundled Transformer by its name, a typed sentence, another kind and
-# layer, then every head as a grid, exported.
-"$bin" tiny-transformer >"$tmp/stdout" 2>"$tmp/stderr" &
+# The bundled Transformer by its name, a typed sentence (it translates it
+# as the GRU does, tests/golden), another kind and layer, then every head as
+# a grid, exported.
+"$bin" en-zh-transformer >"$tmp/stdout" 2>"$tmp/stderr" &
 pid=$!
 find_window
 xdotool windowmove "$wid" 0 0
 xdotool windowfocus --sync "$wid"
 sleep 2
 xdotool key --clearmodifiers ctrl+a
-xdotool type --delay 40 "hello world !"
+xdotool type --delay 40 "$sentence"
 sleep 0.6
 "$bin" --kind encoder-self --layer 0 --head 1 || fail "attnscope --kind failed"
 sleep 0.5
 "$bin" --export-to="$tmp/head.svg" || fail "attnscope --export-to failed"
-grep -qF "<title>Attention: hello world ! → monde</title>" "$tmp/head.svg" ||
+grep -qF "<title>Attention: $sentence → $translation</title>" "$tmp/head.svg" ||
   fail "the Transformer's SVG title is not the typed sentence and its translation"
 grep -qE "<desc>Encoder self-attention · layer 0 [^·]*· head 1 " "$tmp/head.svg" ||
   fail "the SVG does not say it shows encoder self-attention, layer 0, head 1: $(grep -o '<desc>[^.]*' "$tmp/head.svg")"
-ok "the bundled Transformer by name: encoder self-attention of layer 0, head 1 exported"
+ok "en-zh-transformer by name: $translation; encoder self-attention of layer 0, head 1 exported"
 
 "$bin" --kind encoder-self --grid || fail "attnscope --grid failed"
 sleep 0.5
 "$bin" --export-to="$tmp/grid.svg" || fail "attnscope --export-to failed"
 rsvg-convert --format=png --output="$tmp/grid.png" "$tmp/grid.svg" || fail "the grid's SVG does not render"
-grep -qF "Encoder self-attention · all 2 layers × 2 heads" "$tmp/grid.svg" ||
+grep -qF "Encoder self-attention · all 2 layers × 4 heads" "$tmp/grid.svg" ||
   fail "the grid's SVG does not say it shows every layer and head: $(grep -o '<desc>[^.]*' "$tmp/grid.svg")"
 read -r _ _ _ _ rendered < <("$probe" heatmap "$tmp/grid.png") || fail "the rendered grid has no cells"
 [ "$rendered" -gt 400 ] || fail "the rendered grid has few cells ($rendered pixels)"
-ok "every layer and head as a grid of 4 panels, exported as SVG that renders ($rendered colour-map pixels)"
+ok "every layer and head as a grid of 8 panels, exported as SVG that renders ($rendered colour-map pixels)"
 
 quit
 ok "quit cleanly after the Transformer, nothing critical or warning printed"

@@ -43,6 +43,12 @@ struct _AsHeatmap
   int                 layer;          /* -1: the last */
   int                 head;           /* or AS_ATTENTION_MEAN */
   gboolean            grid;           /* every layer and head */
+
+  /* the decoder's steps: the figure's rows, unless it shows encoder
+   * self-attention (rows are source tokens, computed before any step) */
+  int                 step;
+  guint               n_steps;
+  gboolean            rows_are_steps;
 };
 
 enum {
@@ -268,7 +274,7 @@ pressed_cb (AsHeatmap       *self,
         g_signal_emit (self, signals[PANEL_ACTIVATED], 0, panel / (int) n_heads, panel % (int) n_heads);
       return;
     }
-  if (part == AS_FIGURE_PART_CELL || part == AS_FIGURE_PART_ROW_LABEL)
+  if ((part == AS_FIGURE_PART_CELL || part == AS_FIGURE_PART_ROW_LABEL) && self->rows_are_steps)
     g_signal_emit (self, signals[ROW_ACTIVATED], 0, row);
 }
 
@@ -632,6 +638,8 @@ as_heatmap_init (AsHeatmap *self)
   self->kind = AS_ATTENTION_CROSS;
   self->layer = -1;
   self->head = AS_ATTENTION_MEAN;
+  self->step = -1;
+  self->rows_are_steps = TRUE;
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
@@ -692,16 +700,23 @@ as_heatmap_set_session (AsHeatmap *self,
 
   g_return_if_fail (AS_IS_HEATMAP (self));
 
-  old_n_steps = as_figure_get_n_rows (self->figure);
-  if (!show_choice (self, session))
-    as_figure_set_session (self->figure, session);
-  as_figure_set_step (self->figure, (int) as_figure_get_n_rows (self->figure) - 1);
+  old_n_steps = self->n_steps;
+  if (show_choice (self, session))
+    self->rows_are_steps = self->kind != AS_ATTENTION_ENCODER_SELF;
+  else
+    {
+      as_figure_set_session (self->figure, session);
+      self->rows_are_steps = TRUE;
+    }
+  self->n_steps = session != NULL ? as_session_get_n_steps (session) : 0;
+  self->step = (int) self->n_steps - 1;
+  as_figure_set_step (self->figure, self->rows_are_steps ? self->step : -1);
 
   invalidate_figure (self);
   gtk_widget_queue_resize (GTK_WIDGET (self));
   update_hover (self);
 
-  if (old_n_steps != as_figure_get_n_rows (self->figure))
+  if (old_n_steps != self->n_steps)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_STEPS]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STEP]);
 }
@@ -750,7 +765,7 @@ as_heatmap_get_n_steps (AsHeatmap *self)
 {
   g_return_val_if_fail (AS_IS_HEATMAP (self), 0);
 
-  return as_figure_get_n_rows (self->figure);
+  return self->n_steps;
 }
 
 int
@@ -758,7 +773,7 @@ as_heatmap_get_step (AsHeatmap *self)
 {
   g_return_val_if_fail (AS_IS_HEATMAP (self), -1);
 
-  return as_figure_get_step (self->figure);
+  return self->step;
 }
 
 void
@@ -767,12 +782,16 @@ as_heatmap_set_step (AsHeatmap *self,
 {
   g_return_if_fail (AS_IS_HEATMAP (self));
 
-  step = step < 0 ? -1 : MIN (step, (int) as_figure_get_n_rows (self->figure) - 1);
-  if (as_figure_get_step (self->figure) == step)
+  step = step < 0 ? -1 : MIN (step, (int) self->n_steps - 1);
+  if (self->step == step)
     return;
 
-  as_figure_set_step (self->figure, step);
-  invalidate_figure (self);
+  self->step = step;
+  if (self->rows_are_steps)
+    {
+      as_figure_set_step (self->figure, step);
+      invalidate_figure (self);
+    }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STEP]);
 }
 
@@ -877,6 +896,9 @@ as_heatmap_figure_changed (AsHeatmap *self)
 {
   g_return_if_fail (AS_IS_HEATMAP (self));
 
+  self->n_steps = as_figure_get_n_rows (self->figure);
+  self->step = as_figure_get_step (self->figure);
+  self->rows_are_steps = TRUE;
   invalidate_figure (self);
   gtk_widget_queue_resize (GTK_WIDGET (self));
   update_hover (self);

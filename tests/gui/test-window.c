@@ -684,6 +684,9 @@ test_attention_choice (Fixture       *fixture,
     const AsAttention *a = as_session_get_attention (as_window_get_session (fixture->window), AS_ATTENTION_ENCODER_SELF);
     g_assert_cmpfloat (as_figure_get_weight (figure, 3, 2), ==, as_attention_get (a, 0, 1, 3, 2));
   }
+  /* its rows are source tokens, computed before any step: none is dimmed,
+   * and the decoder's step is not one of them */
+  g_assert_cmpint (as_figure_get_step (figure), ==, -1);
   /* the sentence, the target and the step stay */
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (fixture->window->source_entry)), ==, "hello world ! hello");
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (fixture->window->target_entry)), ==, "bonjour monde ! monde");
@@ -714,6 +717,14 @@ test_attention_choice (Fixture       *fixture,
   g_assert_cmpint (chosen_head, ==, 1);
   g_assert_cmpuint (as_figure_get_n_panels (figure), ==, 1);
   g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (head)), ==, 2);
+  g_assert_cmpint (_as_window_get_step (fixture->window), ==, 2);
+
+  /* back to cross-attention: the step's row is outlined again */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (kind), 0);
+  test_settle ();
+  g_assert_cmpint (as_figure_get_step (figure), ==, 2);
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (kind), 2);
+  test_settle ();
 
   /* a new sentence keeps the choice */
   as_window_set_target (fixture->window, "");

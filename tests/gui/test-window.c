@@ -669,6 +669,22 @@ test_attention_choice (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (GTK_DROP_DOWN (head))), ==, 3);
   g_assert_cmpuint (as_figure_get_n_columns (figure), ==, 6);   /* <bos> 4 words <eos> */
 
+  /* decoder self-attention: steps x the target tokens fed in so far, the
+   * future masked (hatched, and said so), not a weight of 0 */
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (kind), 1);
+  test_settle ();
+  g_assert_cmpuint (as_figure_get_n_rows (figure), ==, 5);
+  g_assert_cmpuint (as_figure_get_n_columns (figure), ==, 5);
+  g_assert_cmpstr (as_figure_get_column_label (figure, 1), ==, "bonjour");
+  g_assert_true (as_figure_is_masked (figure, 0, 1));
+  g_assert_true (as_figure_is_masked (figure, 2, 4));
+  g_assert_false (as_figure_is_masked (figure, 4, 4));
+  {
+    g_autofree char *masked = as_figure_describe (figure, AS_FIGURE_PART_CELL, 1, 3);
+    g_assert_nonnull (strstr (masked, "Masked: step 2 does not see target token 4"));
+  }
+  g_assert_cmpint (as_figure_get_step (figure), ==, 2);
+
   /* encoder self-attention, layer 0, head 1: source x source */
   gtk_drop_down_set_selected (GTK_DROP_DOWN (kind), 2);
   gtk_drop_down_set_selected (GTK_DROP_DOWN (layer), 0);

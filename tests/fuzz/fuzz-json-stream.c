@@ -25,30 +25,6 @@
 #include "json-check.h"
 
 static gboolean
-reference_check (const char  *data,
-                 gsize        length,
-                 gsize       *invalid_at,
-                 GError     **error)
-{
-  AsLoader ld = { "fuzz.json", error, NULL, NULL };
-  const char *invalid;
-
-  *invalid_at = length;
-  if (length == 0)
-    return as_loader_fail (&ld, "the file is empty");
-  if (!g_utf8_validate_len (data, length, &invalid))
-    {
-      guint line, column;
-      *invalid_at = invalid - data;
-      as_json_offset_to_line (data, invalid - data, &line, &column);
-      if (memchr (data, '\0', length) == invalid)
-        return as_loader_fail (&ld, "line %u, column %u: a NUL byte (this is not a text file)", line, column);
-      return as_loader_fail (&ld, "line %u, column %u: invalid UTF-8", line, column);
-    }
-  return as_json_check_text (&ld, data, length);
-}
-
-static gboolean
 append_chunk (const char  *chunk,
               gsize        length,
               gpointer     user_data,
@@ -188,7 +164,7 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autoptr (GString) tokens = NULL;
   g_autoptr (GString) tokens_small = NULL;
   gsize invalid_at;
-  gboolean ok = reference_check (text, size, &invalid_at, &expected);
+  gboolean ok = as_json_check_document ("fuzz.json", text, size, &invalid_at, &expected);
   const gsize small_block = 1 + (size > 0 ? data[size - 1] % 11 : 0);
   const int mode = size % 2;
 

@@ -480,3 +480,31 @@ as_json_check_text (AsLoader   *ld,
   return ok;
 }
 
+
+gboolean
+as_json_check_document (const char  *name,
+                        const char  *data,
+                        gsize        length,
+                        gsize       *invalid_at,
+                        GError     **error)
+{
+  AsLoader ld = { name, error, NULL, NULL };
+  const char *invalid;
+
+  if (invalid_at != NULL)
+    *invalid_at = length;
+  if (length == 0)
+    return as_loader_fail (&ld, "the file is empty");
+  if (!g_utf8_validate_len (data, length, &invalid))
+    {
+      guint line, column;
+
+      if (invalid_at != NULL)
+        *invalid_at = invalid - data;
+      as_json_offset_to_line (data, invalid - data, &line, &column);
+      if (memchr (data, '\0', length) == invalid)
+        return as_loader_fail (&ld, "line %u, column %u: a NUL byte (this is not a text file)", line, column);
+      return as_loader_fail (&ld, "line %u, column %u: invalid UTF-8", line, column);
+    }
+  return as_json_check_text (&ld, data, length);
+}

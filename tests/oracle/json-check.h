@@ -12,6 +12,14 @@ G_BEGIN_DECLS
 gboolean     as_json_check_text     (AsLoader    *ld,
                                      const char  *data,
                                      gsize        length);
+/* The verdict the loader gave a whole document's text before the strict
+ * check: the file is empty, invalid UTF-8 or a NUL byte (*@invalid_at, when
+ * not NULL, is where; @length otherwise), then as_json_check_text. */
+gboolean     as_json_check_document (const char  *name,
+                                     const char  *data,
+                                     gsize        length,
+                                     gsize       *invalid_at,
+                                     GError     **error);
 void         as_json_offset_to_line (const char  *data,
                                      gsize        offset,
                                      guint       *line,

@@ -690,6 +690,23 @@ encode_sentence (const AsModel  *model,
 
 /* Decoder states */
 
+/* The keys and values of @from's positions so far into @k and @v, laid
+ * out (n_decoder, @capacity, d) */
+static void
+copy_cache (float         *k,
+            float         *v,
+            guint          capacity,
+            const TfState *from)
+{
+  const gsize n = (gsize) from->position * from->d;
+
+  for (int l = 0; l < from->n_decoder && n > 0; l++)
+    {
+      memcpy (k + (gsize) l * capacity * from->d, from->k + (gsize) l * from->capacity * from->d, n * sizeof (float));
+      memcpy (v + (gsize) l * capacity * from->d, from->v + (gsize) l * from->capacity * from->d, n * sizeof (float));
+    }
+}
+
 static void
 reserve (TfState *st,
          guint    positions)
@@ -702,13 +719,7 @@ reserve (TfState *st,
   capacity = MAX (positions, MAX (2 * st->capacity, 16));
   k = g_new0 (float, (gsize) st->n_decoder * capacity * st->d);
   v = g_new0 (float, (gsize) st->n_decoder * capacity * st->d);
-  for (int l = 0; l < st->n_decoder && st->position > 0; l++)
-    {
-      memcpy (k + (gsize) l * capacity * st->d, st->k + (gsize) l * st->capacity * st->d,
-              (gsize) st->position * st->d * sizeof (float));
-      memcpy (v + (gsize) l * capacity * st->d, st->v + (gsize) l * st->capacity * st->d,
-              (gsize) st->position * st->d * sizeof (float));
-    }
+  copy_cache (k, v, capacity, st);
   g_free (st->k);
   g_free (st->v);
   st->k = k;
@@ -739,13 +750,7 @@ copy_state (gconstpointer data)
   st->d = from->d;
   reserve (st, MAX (from->position, 1));
   st->position = from->position;
-  for (int l = 0; l < st->n_decoder && from->position > 0; l++)
-    {
-      memcpy (st->k + (gsize) l * st->capacity * st->d, from->k + (gsize) l * from->capacity * st->d,
-              (gsize) from->position * st->d * sizeof (float));
-      memcpy (st->v + (gsize) l * st->capacity * st->d, from->v + (gsize) l * from->capacity * st->d,
-              (gsize) from->position * st->d * sizeof (float));
-    }
+  copy_cache (st->k, st->v, st->capacity, from);
   return st;
 }
 

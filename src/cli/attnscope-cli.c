@@ -5,6 +5,7 @@
  *                           [--kind K] [--layer L] [--head H|mean]
  *   attnscope-cli render [MODEL] SENTENCE -o FILE.svg|png|pdf [--step N] [--target T] [--colormap NAME]
  *                        [--kind K] [--layer L] [--head H|mean]
+ *                        [--scale S | --dpi D] [--width W] [--height H] [--background B] [--svg-text]
  *
  * Without MODEL, the bundled default model is used. Every failure is one
  * line on stderr and a non-zero exit; nothing is written on failure.
@@ -15,10 +16,12 @@
 #include "config.h"
 
 #include <locale.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
 #include "as-error.h"
@@ -30,6 +33,8 @@
 #define EXIT_USAGE 2
 /* --layer's default: the kind's last layer */
 #define LAST_LAYER G_MININT
+/* --width and --height's default: the figure's natural size */
+#define NOT_GIVEN G_MININT
 
 typedef struct
 {
@@ -46,6 +51,13 @@ typedef struct
   char    *head_name;
   gboolean grid;
   gboolean list;
+  /* render's file */
+  char    *scale_text;
+  char    *dpi_text;
+  int      width;               /* or NOT_GIVEN */
+  int      height;
+  char    *background;
+  gboolean svg_text;
   /* the attention shown, from --kind, --layer and --head */
   AsAttentionKind kind;
   int      head;                /* or AS_ATTENTION_MEAN */
@@ -59,6 +71,9 @@ options_clear (Options *o)
   g_free (o->colormap);
   g_free (o->kind_name);
   g_free (o->head_name);
+  g_free (o->scale_text);
+  g_free (o->dpi_text);
+  g_free (o->background);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
@@ -500,11 +515,102 @@ positional (int          argc,
   return TRUE;
 }
 
+/* A number that is the whole of @text, finite, within [@min, @max]. */
+static gboolean
+parse_number (const char *text,
+              double      min,
+              double      max,
+              double     *value)
+{
+  char *end = NULL;
+
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  *value = g_ascii_strtod (text, &end);
+  return end != NULL && *end == '\0' && isfinite (*value) && *value >= min && *value <= max;
+}
+
+static gboolean
+has_extension (const char *path,
+               const char *extension)
+{
+  gsize n = strlen (path), m = strlen (extension);
+
+  return n >= m && g_ascii_strcasecmp (path + n - m, extension) == 0;
+}
+
+/* render's --scale, --dpi, --width, --height, --background and --svg-text. */
+static gboolean
+render_export_options (const Options         *o,
+                       AsFigureExportOptions *options,
+                       GError               **error)
+{
+  const double min_dpi = AS_FIGURE_EXPORT_MIN_SCALE * AS_FIGURE_EXPORT_UNITS_PER_INCH;
+  const double max_dpi = AS_FIGURE_EXPORT_MAX_SCALE * AS_FIGURE_EXPORT_UNITS_PER_INCH;
+  const int max_side = 16384;
+
+  if (o->scale_text != NULL && o->dpi_text != NULL)
+    {
+      g_set_error (error, AS_ERROR, AS_ERROR_FILE, _("--scale and --dpi cannot be used together"));
+      return FALSE;
+    }
+  if (o->scale_text != NULL &&
+      !parse_number (o->scale_text, AS_FIGURE_EXPORT_MIN_SCALE, AS_FIGURE_EXPORT_MAX_SCALE, &options->scale))
+    {
+      g_set_error (error, AS_ERROR, AS_ERROR_FILE, _("--scale must be a number from %g to %g, not “%s”"),
+                   AS_FIGURE_EXPORT_MIN_SCALE, AS_FIGURE_EXPORT_MAX_SCALE, o->scale_text);
+      return FALSE;
+    }
+  if (o->dpi_text != NULL)
+    {
+      double dpi;
+
+      if (!parse_number (o->dpi_text, min_dpi, max_dpi, &dpi))
+        {
+          g_set_error (error, AS_ERROR, AS_ERROR_FILE, _("--dpi must be a number from %g to %g, not “%s”"),
+                       min_dpi, max_dpi, o->dpi_text);
+          return FALSE;
+        }
+      options->scale = dpi / AS_FIGURE_EXPORT_UNITS_PER_INCH;
+    }
+  if ((o->scale_text != NULL || o->dpi_text != NULL) && !has_extension (o->output, ".png"))
+    {
+      g_set_error (error, AS_ERROR, AS_ERROR_FILE,
+                   _("--scale and --dpi are for PNG files (SVG and PDF are drawn in vectors, at any size)"));
+      return FALSE;
+    }
+  if (o->width != NOT_GIVEN && (o->width < 1 || o->width > max_side))
+    {
+      g_set_error (error, AS_ERROR, AS_ERROR_FILE, _("--width must be from 1 to %d"), max_side);
+      return FALSE;
+    }
+  if (o->height != NOT_GIVEN && (o->height < 1 || o->height > max_side))
+    {
+      g_set_error (error, AS_ERROR, AS_ERROR_FILE, _("--height must be from 1 to %d"), max_side);
+      return FALSE;
+    }
+  options->width = o->width != NOT_GIVEN ? o->width : 0;
+  options->height = o->height != NOT_GIVEN ? o->height : 0;
+  if (o->background != NULL && !as_figure_background_from_name (o->background, &options->background))
+    {
+      g_set_error (error, AS_ERROR, AS_ERROR_FILE, _("--background must be light, dark or transparent"));
+      return FALSE;
+    }
+  if (o->svg_text && !has_extension (o->output, ".svg"))
+    {
+      g_set_error (error, AS_ERROR, AS_ERROR_FILE, _("--svg-text is for SVG files"));
+      return FALSE;
+    }
+  options->svg_text = o->svg_text;
+  return TRUE;
+}
+
 static int
 run (int    argc,
      char **argv)
 {
-  g_auto (Options) o = { .beam = 1, .top = 5, .step = -1, .layer = LAST_LAYER, .head = AS_ATTENTION_MEAN };
+  g_auto (Options) o = { .beam = 1, .top = 5, .step = -1, .layer = LAST_LAYER, .head = AS_ATTENTION_MEAN,
+                       .width = NOT_GIVEN, .height = NOT_GIVEN };
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (AsModel) model = NULL;
@@ -534,6 +640,12 @@ run (int    argc,
     { "layer", 0, 0, G_OPTION_ARG_INT, &o.layer, "Of this layer, from 0 (default: the last)", "L" },
     { "head", 0, 0, G_OPTION_ARG_STRING, &o.head_name, "Of this head, from 0, or mean: the mean of the heads (default)", "H" },
     { "grid", 'g', 0, G_OPTION_ARG_NONE, &o.grid, "Every layer and head of the kind, as a grid of small heatmaps", NULL },
+    { "scale", 0, 0, G_OPTION_ARG_STRING, &o.scale_text, _("PNG: pixels per unit of the layout, 0.25 to 10 (default 1)"), "S" },
+    { "dpi", 0, 0, G_OPTION_ARG_STRING, &o.dpi_text, _("PNG: this many pixels per inch, 24 to 960, a unit of the layout being 1/96 inch (300 dpi is --scale 3.125)"), "D" },
+    { "width", 0, 0, G_OPTION_ARG_INT, &o.width, _("Lay the figure out this wide, in units (default: its natural size)"), "W" },
+    { "height", 0, 0, G_OPTION_ARG_INT, &o.height, _("Lay the figure out this high, in units (default: its natural size)"), "H" },
+    { "background", 0, 0, G_OPTION_ARG_STRING, &o.background, _("light (default: dark text on white), dark or transparent"), "B" },
+    { "svg-text", 0, 0, G_OPTION_ARG_NONE, &o.svg_text, _("SVG: write the text as text naming its font, not as glyph outlines"), NULL },
     { NULL }
   };
   GOptionEntry info_entries[] = {
@@ -553,6 +665,7 @@ run (int    argc,
                "                          [--kind K] [--layer L] [--head H|mean]\n"
                "  attnscope-cli render [MODEL] SENTENCE -o FILE.svg|.png|.pdf [--step N] [--target T] [--colormap NAME]\n"
                "                       [--kind K] [--layer L] [--head H|mean] [--grid]\n"
+               "                       [--scale S | --dpi D] [--width W] [--height H] [--background B] [--svg-text]\n"
                "\nMODEL is a model file or the name of a bundled model (info --list); without it the\n"
                "default bundled model is used (%s).\n"
                "The attention shown (and --json's \"attention\") is, unless --kind, --layer and --head\n"
@@ -609,12 +722,15 @@ run (int    argc,
     return usage_error ("--target and --beam cannot be used together");
 
   AsColormap colormap = AS_COLORMAP_VIRIDIS;
+  AsFigureExportOptions export_options = { AS_FIGURE_BACKGROUND_LIGHT, 1.0, FALSE, 0, 0 };
   if (is_render)
     {
       if (o.output == NULL)
         return usage_error ("render needs -o FILE.svg, FILE.png or FILE.pdf");
       if (o.colormap != NULL && !as_colormap_from_name (o.colormap, &colormap))
         return usage_error ("--colormap must be viridis, magma or greys");
+      if (!render_export_options (&o, &export_options, &error))
+        return usage_error (error->message);
     }
 
   if (is_info && o.list)
@@ -671,7 +787,7 @@ run (int    argc,
       return report (error);
     as_figure_set_colormap (figure, colormap);
     as_figure_set_step (figure, o.step);
-    if (!as_figure_export (figure, o.output, &error))
+    if (!as_figure_export_with_options (figure, o.output, &export_options, &error))
       return report (error);
   }
   return EXIT_SUCCESS;

@@ -7,6 +7,9 @@
 
 #include <string.h>
 
+#include <glib/gi18n.h>
+
+#include "as-export-dialog.h"
 #include "as-paths.h"
 #include "as-window-private.h"
 
@@ -96,55 +99,25 @@ build_open_menu (AsWindow *self)
 }
 
 static void
-export_response (AsWindow             *self,
-                 int                   response,
-                 GtkFileChooserNative *chooser)
+export_response (AsWindow       *self,
+                 int             response,
+                 GtkFileChooser *dialog)
 {
   if (response == GTK_RESPONSE_ACCEPT)
     {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
-      GtkFileFilter *filter = gtk_file_chooser_get_filter (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *base = path != NULL ? g_path_get_basename (path) : NULL;
-
-      /* a name without an extension takes the chosen file type's */
-      if (path != NULL && strchr (base, '.') == NULL)
-        {
-          const char *name = filter != NULL ? gtk_file_filter_get_name (filter) : NULL;
-          const char *extension = ".svg";
-          char *with_extension;
-
-          if (name != NULL && g_str_has_prefix (name, "PNG"))
-            extension = ".png";
-          else if (name != NULL && g_str_has_prefix (name, "PDF"))
-            extension = ".pdf";
-          with_extension = g_strconcat (path, extension, NULL);
-          g_free (path);
-          path = with_extension;
-        }
+      g_autofree char *path = as_export_dialog_get_path (dialog);
 
       if (path != NULL)
-        g_action_group_activate_action (G_ACTION_GROUP (self), "export-to", g_variant_new_string (path));
-      else if (file != NULL)
-        _as_window_show_message (self, AS_MESSAGE_ERROR, "Could not export: the figure can only be saved to a local folder.");
+        {
+          as_export_dialog_save_choices (dialog, path);
+          g_action_group_activate_action (G_ACTION_GROUP (self), "export-to", g_variant_new_string (path));
+        }
+      else
+        _as_window_show_message (self, AS_MESSAGE_ERROR,
+                                 _("Could not export: the figure can only be saved to a local folder."));
     }
 
-  g_object_unref (chooser);
-}
-
-static void
-add_filter (GtkFileChooser *chooser,
-            const char     *name,
-            const char     *pattern,
-            const char     *mime_type)
-{
-  GtkFileFilter *filter = gtk_file_filter_new ();
-
-  gtk_file_filter_set_name (filter, name);
-  gtk_file_filter_add_pattern (filter, pattern);
-  gtk_file_filter_add_mime_type (filter, mime_type);
-  gtk_file_chooser_add_filter (chooser, filter);
-  g_object_unref (filter);
+  gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
 static void
@@ -153,18 +126,30 @@ export_activated (GSimpleAction *action,
                   gpointer       user_data)
 {
   AsWindow *self = user_data;
-  GtkFileChooserNative *chooser;
+  const char *sentence = self->session != NULL ? as_session_get_sentence (self->session) : NULL;
+  GtkFileChooser *dialog = as_export_dialog_new (GTK_WINDOW (self), sentence);
 
-  chooser = gtk_file_chooser_native_new ("Export the View", GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, "_Export", "_Cancel");
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "attention.svg");
-  add_filter (GTK_FILE_CHOOSER (chooser), "SVG image (.svg)", "*.svg", "image/svg+xml");
-  add_filter (GTK_FILE_CHOOSER (chooser), "PNG image (.png)", "*.png", "image/png");
-  add_filter (GTK_FILE_CHOOSER (chooser), "PDF document (.pdf)", "*.pdf", "application/pdf");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (export_response), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
 
-  g_signal_connect_object (chooser, "response", G_CALLBACK (export_response), self, G_CONNECT_SWAPPED);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+gboolean
+_as_window_export_figure (AsWindow    *self,
+                          AsFigure    *figure,
+                          const char  *path,
+                          GError     **error)
+{
+  GtkWidget *heatmap = GTK_WIDGET (as_attention_view_get_heatmap (self->attention_view));
+  AsFigureExportOptions options;
+
+  /* the settings' choices, at the size the figure has on screen */
+  as_export_options_from_settings (&options);
+  if (gtk_widget_get_mapped (heatmap) && gtk_widget_get_width (heatmap) > 0 && gtk_widget_get_height (heatmap) > 0)
+    {
+      options.width = gtk_widget_get_width (heatmap);
+      options.height = gtk_widget_get_height (heatmap);
+    }
+  return as_figure_export_with_options (figure, path, &options, error);
 }
 
 static void

@@ -67,6 +67,12 @@ void          _as_window_set_playing        (AsWindow      *self,
 /* as-window-actions.c: the actions and the keys. */
 void          _as_window_class_actions_init (AsWindowClass *klass);
 void          _as_window_actions_init       (AsWindow      *self);
+/* Writes @figure to @path as the settings ask (background, PNG scale, SVG
+ * text), laid out at the size it has on screen. */
+gboolean      _as_window_export_figure      (AsWindow      *self,
+                                             AsFigure      *figure,
+                                             const char    *path,
+                                             GError       **error);
 /* Enables each action (and sets the state of "play") as the window is now. */
 void          _as_window_actions_update     (AsWindow      *self);
 

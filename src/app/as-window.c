@@ -733,7 +733,7 @@ as_window_export_to (AsWindow                *self,
     g_set_error (&error, AS_ERROR, AS_ERROR_EMPTY_INPUT,
                  "Nothing to export to “%s”: type a sentence first", path);
   else
-    as_figure_export (figure, path, &error);
+    _as_window_export_figure (self, figure, path, &error);
 
   if (error != NULL)
     {

@@ -484,6 +484,7 @@ static gboolean
 render_to_bytes (AsFigure                    *self,
                  Format                       format,
                  const AsFigureExportOptions *options,
+                 gboolean                     restyle,
                  GByteArray                  *bytes,
                  const char                  *path,
                  GError                     **error)
@@ -540,7 +541,8 @@ render_to_bytes (AsFigure                    *self,
   hover_part = self->hover_part;
   self->hover_part = AS_FIGURE_PART_NONE;
   as_figure_get_colors (self, &fg, &bg, &accent, &warning);
-  set_export_colors (self, options->background);
+  if (restyle)
+    set_export_colors (self, options->background);
 
   cr = cairo_create (surface);
   if (format == FORMAT_SVG && options->svg_text)
@@ -548,7 +550,7 @@ render_to_bytes (AsFigure                    *self,
       text = g_string_new ("<g class=\"text\">\n");
       cairo_set_user_data (cr, &text_sink_key, text, NULL);
     }
-  if (format == FORMAT_PNG && options->background != AS_FIGURE_BACKGROUND_TRANSPARENT)
+  if (format == FORMAT_PNG && self->bg.alpha > 0.0)
     {
       /* the last row and column of pixels, partly covered at a scale such as 300 dpi's */
       cairo_set_source_rgb (cr, self->bg.red, self->bg.green, self->bg.blue);
@@ -602,32 +604,17 @@ render_to_bytes (AsFigure                    *self,
   return TRUE;
 }
 
-gboolean
-as_figure_export (AsFigure   *self,
-                  const char *path,
-                  GError    **error)
+static gboolean
+export (AsFigure                    *self,
+        const char                  *path,
+        const AsFigureExportOptions *options,
+        gboolean                     restyle,
+        GError                     **error)
 {
-  return as_figure_export_with_options (self, path, NULL, error);
-}
-
-gboolean
-as_figure_export_with_options (AsFigure                    *self,
-                               const char                  *path,
-                               const AsFigureExportOptions *options,
-                               GError                     **error)
-{
-  static const AsFigureExportOptions defaults = { AS_FIGURE_BACKGROUND_LIGHT, 1.0, FALSE, 0, 0 };
   g_autoptr (GByteArray) bytes = NULL;
   g_autofree char *lower = NULL;
   const char *dot;
   Format format;
-
-  g_return_val_if_fail (self != NULL, FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (options == NULL)
-    options = &defaults;
 
   lower = g_ascii_strdown (path, -1);
   dot = strrchr (lower, '.');
@@ -673,8 +660,37 @@ as_figure_export_with_options (AsFigure                    *self,
     }
 
   bytes = g_byte_array_new ();
-  if (!render_to_bytes (self, format, options, bytes, path, error))
+  if (!render_to_bytes (self, format, options, restyle, bytes, path, error))
     return FALSE;
 
   return as_file_write_atomically (path, bytes->data, bytes->len, error);
+}
+
+gboolean
+as_figure_export (AsFigure   *self,
+                  const char *path,
+                  GError    **error)
+{
+  static const AsFigureExportOptions defaults = { AS_FIGURE_BACKGROUND_LIGHT, 1.0, FALSE, 0, 0 };
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return export (self, path, &defaults, FALSE, error);
+}
+
+gboolean
+as_figure_export_with_options (AsFigure                    *self,
+                               const char                  *path,
+                               const AsFigureExportOptions *options,
+                               GError                     **error)
+{
+  static const AsFigureExportOptions defaults = { AS_FIGURE_BACKGROUND_LIGHT, 1.0, FALSE, 0, 0 };
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return export (self, path, options != NULL ? options : &defaults, TRUE, error);
 }

@@ -366,7 +366,8 @@ gboolean    as_figure_export_with_options (AsFigure                    *self,
                                            const char                  *path,
                                            const AsFigureExportOptions *options,
                                            GError                     **error);
-/* The same with the defaults. */
+/* The figure as it is set up (its own colours, which callers such as the
+ * tests set themselves), at its natural size, 1x, text outlined. */
 gboolean    as_figure_export          (AsFigure   *self,
                                        const char *path,
                                        GError    **error);

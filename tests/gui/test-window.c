@@ -887,13 +887,14 @@ test_export (Fixture       *fixture,
   g_assert_nonnull (strstr (contents, "Source tokens: hello world ! EOS"));
   g_assert_nonnull (strstr (contents, "Shown at step 2 of"));
 
-  /* PNG: the size the figure asks for, as on screen */
+  /* PNG: laid out at the size the figure has on screen, at the settings' scale (2 by default) */
   export_to (fixture, png);
   surface = cairo_image_surface_create_from_png (png);
   g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
-  as_figure_get_natural_size (figure_of (fixture), &width, &height);
-  g_assert_cmpint (cairo_image_surface_get_width (surface), ==, width);
-  g_assert_cmpint (cairo_image_surface_get_height (surface), ==, height);
+  width = gtk_widget_get_width (GTK_WIDGET (as_window_get_heatmap (fixture->window)));
+  height = gtk_widget_get_height (GTK_WIDGET (as_window_get_heatmap (fixture->window)));
+  g_assert_cmpint (cairo_image_surface_get_width (surface), ==, 2 * width);
+  g_assert_cmpint (cairo_image_surface_get_height (surface), ==, 2 * height);
   cairo_surface_destroy (surface);
 }
 

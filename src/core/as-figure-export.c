@@ -253,6 +253,29 @@ item_language (PangoLayout *layout,
   return known ? pango_language_to_string (language) : NULL;
 }
 
+/* pango's "zh-cn" in BCP 47's usual case: "zh-CN" (a region upper case, a
+ * script title case: "zh-Hans"), markup-safe. */
+static char *
+language_tag (const char *language)
+{
+  g_auto (GStrv) subtags = g_strsplit (language, "-", -1);
+  g_autofree char *tag = NULL;
+
+  for (guint i = 0; subtags[i] != NULL; i++)
+    {
+      for (char *p = subtags[i]; *p != '\0'; p++)
+        if (!g_ascii_isalnum (*p))
+          *p = 'x';
+      if (i > 0 && strlen (subtags[i]) == 2)
+        for (char *p = subtags[i]; *p != '\0'; p++)
+          *p = g_ascii_toupper (*p);
+      else if (i > 0 && strlen (subtags[i]) == 4)
+        subtags[i][0] = g_ascii_toupper (subtags[i][0]);
+    }
+  tag = g_strjoinv ("-", subtags);
+  return g_steal_pointer (&tag);
+}
+
 static gboolean
 is_blank (const char *text)
 {
@@ -369,7 +392,11 @@ write_text (GString     *out,
         append_number (out, "fill-opacity", alpha);
       language = item_language (layout, item);
       if (language != NULL)
-        g_string_append_printf (out, " xml:lang=\"%s\"", language);
+        {
+          g_autofree char *tag = language_tag (language);
+
+          g_string_append_printf (out, " xml:lang=\"%s\"", tag);
+        }
       g_string_append_printf (out, ">%s</text>\n", escaped);
     }
   while (pango_layout_iter_next_run (iter));

@@ -140,7 +140,6 @@ def width_and_height_set_the_layout_size():
         # the SVG is laid out at the size asked
         svg_large = os.path.join(d, "l.svg")
         render(TINY, "hello world !", "-o", svg_large, "--width", "900", "--height", "700")
-        render(TINY, "hello world !", "-o", svg_large, "--width", "900", "--height", "700")
         assert 'width="900' in open(svg_large).read(), "the SVG is not 900 wide"
 
 

@@ -29,6 +29,52 @@ static const ExportType types[] = {
 
 /* PNG scales: 300 dpi is 300 / 96 (a unit of the figure is a CSS pixel, 1/96 inch) */
 static const char *const scale_ids[] = { "1", "2", "3.125", NULL };
+static const char *const scale_labels[] = { N_("1×"), N_("2×"), N_("300 dpi"), NULL };
+static const char *const background_ids[] = { "light", "dark", "transparent", NULL };
+static const char *const background_labels[] = { N_("Light (for paper)"), N_("Dark"), N_("Transparent"), NULL };
+
+/* The drop-down of a choice, found by the label beside it. */
+static GtkDropDown *
+find_choice_drop_down (GtkWidget  *widget,
+                       const char *label)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *first = gtk_widget_get_first_child (child);
+      GtkWidget *last = gtk_widget_get_last_child (child);
+      GtkDropDown *found;
+
+      if (GTK_IS_BOX (child) && GTK_IS_LABEL (first) && GTK_IS_DROP_DOWN (last) &&
+          g_strcmp0 (gtk_label_get_text (GTK_LABEL (first)), label) == 0)
+        return GTK_DROP_DOWN (last);
+      found = find_choice_drop_down (child, label);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+void
+as_export_dialog_set_choice (GtkFileChooser *dialog,
+                             const char     *choice,
+                             const char     *option)
+{
+  gboolean scale = g_str_equal (choice, "scale");
+  const char *const *ids = scale ? scale_ids : background_ids;
+  GtkDropDown *drop_down;
+
+  gtk_file_chooser_set_choice (dialog, choice, option);
+  if (g_strcmp0 (gtk_file_chooser_get_choice (dialog, choice), option) == 0 || g_str_equal (choice, "svg-text"))
+    return;
+
+  /* GTK 4.8's file chooser widget sets no drop-down choice (it looks for
+   * the drop-down where it keeps the box around it): choose it there */
+  drop_down = find_choice_drop_down (GTK_WIDGET (dialog), scale ? _("PNG size") : _("Background"));
+  for (guint i = 0; drop_down != NULL && ids[i] != NULL; i++)
+    if (g_str_equal (ids[i], option))
+      gtk_drop_down_set_selected (drop_down, i);
+}
 
 static const ExportType *
 chosen_type (GtkFileChooser *dialog)
@@ -122,9 +168,8 @@ GtkFileChooser *
 as_export_dialog_new (GtkWindow  *parent,
                       const char *sentence)
 {
-  const char *background_ids[] = { "light", "dark", "transparent", NULL };
-  const char *background_labels[] = { _("Light (for paper)"), _("Dark"), _("Transparent"), NULL };
-  const char *scale_labels[] = { _("1×"), _("2×"), _("300 dpi"), NULL };
+  const char *shown_scales[G_N_ELEMENTS (scale_labels)] = { NULL };
+  const char *shown_backgrounds[G_N_ELEMENTS (background_labels)] = { NULL };
   g_autoptr (GSettings) settings = as_settings_new ();
   g_autofree char *format = g_settings_get_string (settings, "export-format");
   g_autofree char *folder = g_settings_get_string (settings, "last-folder");
@@ -163,12 +208,18 @@ as_export_dialog_new (GtkWindow  *parent,
         }
     }
 
+  for (guint i = 0; scale_labels[i] != NULL; i++)
+    shown_scales[i] = _(scale_labels[i]);
+  for (guint i = 0; background_labels[i] != NULL; i++)
+    shown_backgrounds[i] = _(background_labels[i]);
+
   as_export_options_from_settings (&options);
-  gtk_file_chooser_add_choice (dialog, "background", _("Background"), background_ids, background_labels);
-  gtk_file_chooser_set_choice (dialog, "background", as_figure_background_to_name (options.background));
-  gtk_file_chooser_add_choice (dialog, "scale", _("PNG size"), (const char **) scale_ids, scale_labels);
+  gtk_file_chooser_add_choice (dialog, "background", _("Background"), (const char **) background_ids,
+                               shown_backgrounds);
+  as_export_dialog_set_choice (dialog, "background", as_figure_background_to_name (options.background));
+  gtk_file_chooser_add_choice (dialog, "scale", _("PNG size"), (const char **) scale_ids, shown_scales);
   g_ascii_formatd (scale, sizeof scale, "%g", options.scale);
-  gtk_file_chooser_set_choice (dialog, "scale", g_strv_contains (scale_ids, scale) ? scale : "1");
+  as_export_dialog_set_choice (dialog, "scale", g_strv_contains (scale_ids, scale) ? scale : "1");
   gtk_file_chooser_add_choice (dialog, "svg-text", _("SVG text as text (searchable, editable)"), NULL, NULL);
   gtk_file_chooser_set_choice (dialog, "svg-text", options.svg_text ? "true" : "false");
 

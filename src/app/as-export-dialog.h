@@ -21,6 +21,11 @@ GtkFileChooser *as_export_dialog_new             (GtkWindow      *parent,
  * name ending in another type's extension has it replaced, any other name
  * gets the extension added), or NULL when it is not a local file. */
 char           *as_export_dialog_get_path        (GtkFileChooser *dialog);
+/* Chooses @option (an id: "dark", "3.125", "true") of @choice
+ * ("background", "scale", "svg-text"), as a person would. */
+void            as_export_dialog_set_choice      (GtkFileChooser *dialog,
+                                                  const char     *choice,
+                                                  const char     *option);
 /* Keeps the choices (type, background, scale, SVG text) and the folder of
  * @path in the settings. */
 void            as_export_dialog_save_choices    (GtkFileChooser *dialog,

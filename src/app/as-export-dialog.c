@@ -190,6 +190,7 @@ as_export_dialog_new (GtkWindow  *parent,
   gtk_dialog_set_default_response (GTK_DIALOG (dialog), GTK_RESPONSE_ACCEPT);
   G_GNUC_END_IGNORE_DEPRECATIONS
   gtk_window_set_modal (GTK_WINDOW (dialog), TRUE);
+  gtk_window_set_destroy_with_parent (GTK_WINDOW (dialog), TRUE);
 
   for (guint i = 0; i < G_N_ELEMENTS (types); i++)
     {

@@ -47,7 +47,8 @@ static const GOptionEntry options[] = {
   { "export-to", 'e', 0, G_OPTION_ARG_FILENAME, NULL,
     N_("Save the view shown (of the running window, if there is one) as SVG, PNG or PDF"), N_("FILE") },
   { "version", 0, 0, G_OPTION_ARG_NONE, NULL, N_("Print the version and exit"), NULL },
-  { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, NULL, NULL, N_("[MODEL.json]") },
+  /* named by the parameter string below */
+  { G_OPTION_REMAINING, 0, 0, G_OPTION_ARG_FILENAME_ARRAY, NULL, NULL, NULL },
   { NULL }
 };
 

@@ -146,9 +146,18 @@ forwarded_model_failed (AsModelLoader *loader,
   if (reloaded || !g_file_equal (file, forwarded->file))
     return;
 
-  name = g_file_get_parse_name (file);
-  /* Translators: the first %s is a file, the second why it cannot be opened */
-  g_application_command_line_printerr (forwarded->command_line, _("attnscope: %s: %s\n"), name, error->message);
+  /* the loader's messages name the file already ("en-zh.json: not valid
+   * JSON: ..."); the others are given its path */
+  name = g_file_get_basename (file);
+  if (name != NULL && g_str_has_prefix (error->message, name))
+    g_application_command_line_printerr (forwarded->command_line, "attnscope: %s\n", error->message);
+  else
+    {
+      g_autofree char *path = g_file_get_parse_name (file);
+
+      /* Translators: the first %s is a file, the second why it cannot be opened */
+      g_application_command_line_printerr (forwarded->command_line, _("attnscope: %s: %s\n"), path, error->message);
+    }
   g_application_command_line_set_exit_status (forwarded->command_line, 1);
   forwarded_load_finish (forwarded);
 }

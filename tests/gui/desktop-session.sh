@@ -67,23 +67,39 @@ dark_state () {
     --method org.gtk.Actions.Describe dark-style | grep -o '<\(true\|false\)>' | tr -d '<>'
 }
 
+# How light the window looks, 0..1: the mean of a part of its background
+# (without a window manager it sits at the top left of the screen).
+brightness () {
+  sleep 1.5
+  import -window root -crop 300x200+5+60 +repage "$tmp/shot.png" 2>/dev/null &&
+    convert "$tmp/shot.png" -colorspace Gray -format '%[fx:mean]' info: 2>/dev/null
+}
+is_dark () { awk -v b="$(brightness)" 'BEGIN { exit !(b != "" && b < 0.4) }'; }
+is_light () { awk -v b="$(brightness)" 'BEGIN { exit !(b != "" && b > 0.7) }'; }
+
 # What activating the menu item does (toggles the state).
 toggle_dark () {
   gdbus call --session --dest "$app_id" --object-path "$object" \
     --method org.gtk.Actions.Activate dark-style '[]' '{}' >/dev/null
 }
 
+has_import=
+command -v import >/dev/null && command -v convert >/dev/null && has_import=yes
+
 case "$mode" in
 settings)
   check "first run starts" start
   check "first run: light, nothing chosen yet" '[ "$(dark_state)" = false ]'
+  [ -n "$has_import" ] && check "first run: the window is light" is_light
   toggle_dark
   check "the Dark Style item turns on" '[ "$(dark_state)" = true ]'
+  [ -n "$has_import" ] && check "first run: the window turns dark" is_dark
   check "first run quits cleanly" stop
   check "the choice is in the keyfile" "grep -qx 'dark-style=true' '$XDG_CONFIG_HOME/glib-2.0/settings/keyfile'"
 
   check "second run starts" start
   check "second run: dark, as chosen in the first" '[ "$(dark_state)" = true ]'
+  [ -n "$has_import" ] && check "second run: the window is dark" is_dark
   toggle_dark
   check "second run: turned off" '[ "$(dark_state)" = false ]'
   check "second run quits cleanly" stop
@@ -98,6 +114,7 @@ settings)
     gsettings set org.gnome.desktop.interface color-scheme prefer-dark
     check "fourth run starts (desktop prefers dark, no choice made in the app)" start
     check "fourth run: the Dark Style item shows the desktop's dark style" '[ "$(dark_state)" = true ]'
+    [ -n "$has_import" ] && check "fourth run: the window is dark" is_dark
     gsettings set org.gnome.desktop.interface color-scheme prefer-light
     sleep 0.5
     check "fourth run: follows the desktop turning light" '[ "$(dark_state)" = false ]'

@@ -33,7 +33,8 @@
 #define EXIT_USAGE 2
 /* --layer's default: the kind's last layer */
 #define LAST_LAYER G_MININT
-/* --width and --height's default: the figure's natural size */
+/* --step's, --max-len's, --width's and --height's default: not given (for
+ * the last two, the figure's natural size) */
 #define NOT_GIVEN G_MININT
 
 typedef struct
@@ -113,6 +114,19 @@ load_model (const char  *path,
   {
     /* a bundled model's name ("en-zh-transformer") or a path */
     g_autofree char *resolved = as_model_path_for (path);
+
+    /* said plainly, not as the system's message */
+    if (!g_file_test (resolved, G_FILE_TEST_EXISTS))
+      {
+        gboolean is_name = strchr (path, '/') == NULL && !g_str_has_suffix (path, ".json");
+
+        if (is_name)
+          g_set_error (error, AS_ERROR, AS_ERROR_FILE,
+                       "%s: no such file, nor a bundled model of that name (attnscope-cli info --list lists them)", path);
+        else
+          g_set_error (error, AS_ERROR, AS_ERROR_FILE, "%s: no such file", path);
+        return NULL;
+      }
     return as_model_new_from_file (resolved, error);
   }
 }
@@ -218,7 +232,7 @@ run_session (AsModel        *model,
   session = as_session_new (model, sentence, error);
   if (session == NULL)
     return NULL;
-  if (o->max_len > 0)
+  if (o->max_len != NOT_GIVEN)
     as_session_set_max_length (session, o->max_len);
 
   if (o->target != NULL)
@@ -416,7 +430,8 @@ print_text (AsSession     *session,
     {
       const AsStep *step = as_session_get_step (session, t);
 
-      printf ("%4u  ", t);
+      /* steps are counted from 1, as the window counts them */
+      printf ("%4u  ", t + 1);
       print_escaped ("", as_session_get_target_token (session, step->input), " -> ");
       print_escaped ("", as_session_get_target_token (session, step->output), "");
       printf ("   %.4f  ", step->prob);
@@ -605,12 +620,45 @@ render_export_options (const Options         *o,
   return TRUE;
 }
 
+/* What `attnscope-cli COMMAND --help` says above and below the options. */
+typedef struct
+{
+  const char *parameters;
+  const char *summary;
+  const char *description;
+} CommandHelp;
+
+static const CommandHelp command_help[] = {
+  { "[MODEL]",
+    "Describe a model: its architecture and sizes, vocabularies, licence and file.\n"
+    "With --list, list the bundled models by the names that can stand for MODEL.",
+    "MODEL is a model file or a bundled model's name; without it, the default bundled model.\n"
+    "Examples:\n"
+    "  attnscope-cli info en-zh-transformer\n"
+    "  attnscope-cli info --list" },
+  { "[MODEL] SENTENCE",
+    "Translate SENTENCE and print the translation, then each decoder step (counted from 1\n"
+    "as in the window): the token fed in and the token out, its probability, the source\n"
+    "token attended to most and the most probable tokens. --json prints it all as one object.",
+    "MODEL is a model file or a bundled model's name; without it, the default bundled model.\n"
+    "Examples:\n"
+    "  attnscope-cli translate \"i am hungry .\"\n"
+    "  attnscope-cli translate en-zh-transformer \"i am hungry .\" --kind decoder-self --head 0 --json" },
+  { "[MODEL] SENTENCE",
+    "Translate SENTENCE and draw its attention as a figure (heatmap, or a grid of them),\n"
+    "as the window shows it, into an SVG, PNG or PDF file chosen by -o's extension.",
+    "MODEL is a model file or a bundled model's name; without it, the default bundled model.\n"
+    "Examples:\n"
+    "  attnscope-cli render \"i am hungry .\" -o figure.svg\n"
+    "  attnscope-cli render \"i am hungry .\" -o step2.png --step 2" },
+};
+
 static int
 run (int    argc,
      char **argv)
 {
-  g_auto (Options) o = { .beam = 1, .top = 5, .step = -1, .layer = LAST_LAYER, .head = AS_ATTENTION_MEAN,
-                       .width = NOT_GIVEN, .height = NOT_GIVEN };
+  g_auto (Options) o = { .beam = 1, .top = 5, .step = NOT_GIVEN, .max_len = NOT_GIVEN, .layer = LAST_LAYER,
+                         .head = AS_ATTENTION_MEAN, .width = NOT_GIVEN, .height = NOT_GIVEN };
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (AsModel) model = NULL;
@@ -631,7 +679,7 @@ run (int    argc,
   };
   GOptionEntry render_entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, "Write the figure here (.svg, .png or .pdf)", "FILE" },
-    { "step", 's', 0, G_OPTION_ARG_INT, &o.step, "Show the figure at decoder step N (default: all steps)", "N" },
+    { "step", 's', 0, G_OPTION_ARG_INT, &o.step, "Show the figure at decoder step N, counted from 1 (default: all steps)", "N" },
     { "target", 't', 0, G_OPTION_ARG_FILENAME, &o.target, "Force this target translation", "TEXT" },
     { "beam", 'b', 0, G_OPTION_ARG_INT, &o.beam, "Beam search of width K", "K" },
     { "max-len", 'm', 0, G_OPTION_ARG_INT, &o.max_len, "Decode at most N steps", "N" },
@@ -687,7 +735,16 @@ run (int    argc,
       return usage_error (message);
     }
 
-  context = g_option_context_new (is_info ? "[MODEL]" : "[MODEL] SENTENCE");
+  {
+    /* `attnscope-cli COMMAND --help` names the command and says what it does */
+    g_autofree char *prgname = g_strdup_printf ("attnscope-cli %s", command);
+    const CommandHelp *help = is_translate ? &command_help[1] : is_render ? &command_help[2] : &command_help[0];
+
+    g_set_prgname (prgname);
+    context = g_option_context_new (help->parameters);
+    g_option_context_set_summary (context, help->summary);
+    g_option_context_set_description (context, help->description);
+  }
   if (is_translate)
     g_option_context_add_main_entries (context, translate_entries, NULL);
   else if (is_render)
@@ -704,9 +761,10 @@ run (int    argc,
       g_autofree char *message = g_strdup_printf ("--beam must be between 1 and %d", AS_MAX_BEAM);
       return usage_error (message);
     }
-  if (o.max_len < 0 || o.max_len > AS_MAX_DECODE_LENGTH)
+  if (o.max_len != NOT_GIVEN && (o.max_len < 1 || o.max_len > AS_MAX_DECODE_LENGTH))
     {
-      g_autofree char *message = g_strdup_printf ("--max-len must be between 1 and %d", AS_MAX_DECODE_LENGTH);
+      g_autofree char *message = g_strdup_printf ("--max-len %d: the translation's length must be between 1 and %d steps",
+                                                  o.max_len, AS_MAX_DECODE_LENGTH);
       return usage_error (message);
     }
   if (o.top < 0 || o.top > AS_MAX_TOP)
@@ -771,12 +829,17 @@ run (int    argc,
     }
 
   /* render */
-  if (o.step >= 0 && o.kind == AS_ATTENTION_ENCODER_SELF)
+  if (o.step != NOT_GIVEN && o.kind == AS_ATTENTION_ENCODER_SELF)
     return usage_error ("--step shows the figure at a decoder step; encoder self-attention is computed once, before them");
-  if (o.step >= (int) as_session_get_n_steps (session))
+  if (o.step != NOT_GIVEN && o.step < 1)
+    {
+      g_autofree char *message = g_strdup_printf ("--step %d: steps are counted from 1", o.step);
+      return usage_error (message);
+    }
+  if (o.step != NOT_GIVEN && o.step > (int) as_session_get_n_steps (session))
     {
       g_autofree char *message = g_strdup_printf ("--step %d is past the last step (%u)", o.step,
-                                                  as_session_get_n_steps (session) - 1);
+                                                  as_session_get_n_steps (session));
       return usage_error (message);
     }
   {
@@ -786,7 +849,8 @@ run (int    argc,
                : !as_figure_set_session_attention (figure, session, o.kind, (guint) o.layer, o.head, &error))
       return report (error);
     as_figure_set_colormap (figure, colormap);
-    as_figure_set_step (figure, o.step);
+    /* the figure counts from 0, -1 for every step */
+    as_figure_set_step (figure, o.step != NOT_GIVEN ? o.step - 1 : -1);
     if (!as_figure_export_with_options (figure, o.output, &export_options, &error))
       return report (error);
   }

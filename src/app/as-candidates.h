@@ -20,6 +20,9 @@ guint      as_candidates_get_n_items  (AsCandidates *self);
 /* The target id of candidate @index (best first), or -1. */
 int        as_candidates_get_token    (AsCandidates *self,
                                        guint         index);
+/* @prob as a percentage with enough digits to tell values apart: three
+ * significant digits, "> 99.9 %" and "< 0.1 %" at the ends. */
+char      *as_candidates_format_probability (double prob);
 /* As if the person clicked candidate @index. */
 void       as_candidates_activate     (AsCandidates *self,
                                        guint         index);

@@ -35,6 +35,7 @@ struct _AsWindow
   GtkAdjustment        *max_length_adjustment;
   AsAttentionView      *attention_view;
   AsCandidates         *candidates;
+  GtkPaned             *paned;
   GtkScale             *step_scale;
   GtkAdjustment        *step_adjustment;
   GtkLabel             *step_label;

@@ -267,7 +267,8 @@ update_title (AsWindow *self)
   AsModel *model = as_model_loader_get_model (self->loader);
   GFile *file = as_model_loader_get_file (self->loader);
   g_autofree char *basename = file != NULL ? g_file_get_basename (file) : NULL;
-  const char *name = model != NULL ? as_model_get_metadata (model, "name") : NULL;
+  /* the file's name ("en-zh-gru"): short, and what the Open menu lists */
+  const char *name = basename;
   GString *title = g_string_new (NULL);
 
   if (self->session != NULL)
@@ -282,10 +283,10 @@ update_title (AsWindow *self)
       else if (*sentence != '\0')
         g_string_append_printf (title, "%s — ", sentence);
     }
-  if (name == NULL && basename != NULL && g_str_has_suffix (basename, ".json"))
+  if (basename != NULL && g_str_has_suffix (basename, ".json"))
     basename[strlen (basename) - strlen (".json")] = '\0';
   if (model != NULL)
-    g_string_append_printf (title, "%s — ", name != NULL ? name : basename);
+    g_string_append_printf (title, "%s — ", name != NULL ? name : _("unnamed model"));
   g_string_append (title, "AttnScope");
 
   gtk_window_set_title (GTK_WINDOW (self), title->str);
@@ -659,7 +660,7 @@ input_changed (AsWindow *self)
 static void
 source_focus_left (AsWindow *self)
 {
-  if (self->session != NULL && self->decode_source == 0 && !self->branched)
+  if (self->loader != NULL && self->session != NULL && self->decode_source == 0 && !self->branched)
     {
       const char *target = gtk_editable_get_text (GTK_EDITABLE (self->target_entry));
 
@@ -671,7 +672,7 @@ static void
 max_length_changed (AsWindow      *self,
                     GtkAdjustment *adjustment)
 {
-  if (self->syncing)
+  if (self->syncing || self->loader == NULL)   /* still being built */
     return;
   self->max_length = (guint) gtk_adjustment_get_value (adjustment);
   forget_branch (self);
@@ -1009,6 +1010,7 @@ as_window_class_init (AsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AsWindow, attention_view);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, open_menu_button);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, candidates);
+  gtk_widget_class_bind_template_child (widget_class, AsWindow, paned);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, step_scale);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, step_adjustment);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, step_label);
@@ -1038,6 +1040,14 @@ as_window_init (AsWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->settings = as_settings_new ();
+
+  /* GtkBuilder sets these as it adds the children, after the properties of
+   * the .ui: the figure's pane takes every extra pixel, the candidates keep
+   * their natural width, and neither goes below its minimum */
+  gtk_paned_set_resize_start_child (self->paned, TRUE);
+  gtk_paned_set_shrink_start_child (self->paned, FALSE);
+  gtk_paned_set_resize_end_child (self->paned, FALSE);
+  gtk_paned_set_shrink_end_child (self->paned, FALSE);
 
   focus = gtk_event_controller_focus_new ();
   g_signal_connect_object (focus, "leave", G_CALLBACK (source_focus_left), self, G_CONNECT_SWAPPED);

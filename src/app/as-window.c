@@ -311,7 +311,7 @@ show_session (AsWindow  *self,
   if (self->session != NULL && as_session_get_n_steps (self->session) > 0)
     translation = as_session_get_translation (self->session);
   gtk_label_set_text (self->translation_label, translation != NULL ? translation : "");
-  /* the label shows two lines at most: all of it in the tooltip */
+  /* the label shows one line: all of it in the tooltip */
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->translation_label),
                                translation != NULL && *translation != '\0' ? translation : NULL);
 
@@ -1048,6 +1048,15 @@ as_window_init (AsWindow *self)
   gtk_paned_set_shrink_start_child (self->paned, FALSE);
   gtk_paned_set_resize_end_child (self->paned, FALSE);
   gtk_paned_set_shrink_end_child (self->paned, FALSE);
+
+  /* the note keeps the room of its two lines, shown or not */
+  {
+    g_autoptr (PangoLayout) two_lines = gtk_widget_create_pango_layout (GTK_WIDGET (self->input_note_label), "Xy\nXy");
+    int height;
+
+    pango_layout_get_pixel_size (two_lines, NULL, &height);
+    gtk_widget_set_size_request (GTK_WIDGET (self->input_note_label), -1, height);
+  }
 
   focus = gtk_event_controller_focus_new ();
   g_signal_connect_object (focus, "leave", G_CALLBACK (source_focus_left), self, G_CONNECT_SWAPPED);

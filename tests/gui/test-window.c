@@ -15,6 +15,7 @@
 
 #include "as-paths.h"
 #include "as-resources.h"
+#include "as-settings.h"
 #include "as-window-private.h"
 #include "test-input.h"
 
@@ -81,6 +82,16 @@ fixture_set_up (Fixture       *fixture,
   g_autoptr (GFile) file = NULL;
   g_autoptr (GError) error = NULL;
 
+  /* every test starts from the defaults (the settings backend is in
+   * memory, shared by the tests of this process) */
+  {
+    g_autoptr (GSettings) settings = as_settings_new ();
+    const char *keys[] = { "colormap", "window-width", "window-height", "window-maximized", "recent-models" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+      g_settings_reset (settings, keys[i]);
+  }
+
   fixture->dir = g_dir_make_tmp ("attnscope-window-XXXXXX", &error);
   g_assert_no_error (error);
   fixture->model_path = g_build_filename (fixture->dir, "model.json", NULL);
@@ -130,6 +141,44 @@ type (Fixture    *fixture,
 {
   as_window_set_sentence (fixture->window, sentence);
   as_window_flush (fixture->window);
+}
+
+/* Types @text into the sentence's entry as a person does: the entry has the
+ * focus, one character after the other at the caret, each decoded. */
+static void
+type_keys (Fixture    *fixture,
+           const char *text)
+{
+  GtkEditable *entry = GTK_EDITABLE (fixture->window->source_entry);
+
+  gtk_widget_grab_focus (GTK_WIDGET (entry));
+  for (const char *c = text; *c != '\0'; c = g_utf8_next_char (c))
+    {
+      int position = gtk_editable_get_position (entry);
+
+      gtk_editable_insert_text (entry, c, g_utf8_next_char (c) - c, &position);
+      gtk_editable_set_position (entry, position);
+      as_window_flush (fixture->window);
+    }
+}
+
+/* Saves a screenshot of @window as @name.png in $AS_SCREENSHOT_DIR, when set. */
+static void
+screenshot (GtkWidget  *window,
+            const char *name)
+{
+  const char *dir = g_getenv ("AS_SCREENSHOT_DIR");
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+  g_autofree char *path = NULL;
+  g_autofree char *command = NULL;
+  int status = 0;
+
+  if (dir == NULL)
+    return;
+  path = g_build_filename (dir, name, NULL);
+  command = g_strdup_printf ("import -window 0x%lx %s.png", (gulong) gdk_x11_surface_get_xid (surface), path);
+  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
 }
 
 static void
@@ -989,6 +1038,145 @@ test_colormap (Fixture       *fixture,
   g_assert_cmpstr (g_variant_get_string (state, NULL), ==, "greys");
 }
 
+/* The widget's width and height as allocated, in @ancestor's coordinates. */
+static graphene_rect_t
+bounds_in (GtkWidget *widget,
+           GtkWidget *ancestor)
+{
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_compute_bounds (widget, ancestor, &bounds));
+  return bounds;
+}
+
+/* At @width x @height: the window takes that size (its minimum is no
+ * larger), the candidates panel is there and not narrower than its content
+ * needs, every part of the window lies inside it, and nothing overlaps. */
+static void
+assert_layout_at (Fixture *fixture,
+                  int      width,
+                  int      height,
+                  const char *name)
+{
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  GtkWidget *panel = gtk_paned_get_end_child (fixture->window->paned);
+  GtkWidget *figure = gtk_paned_get_start_child (fixture->window->paned);
+  GtkWidget *candidates = GTK_WIDGET (as_window_get_candidates (fixture->window));
+  int minimum, natural;
+  graphene_rect_t panel_bounds, figure_bounds, window_bounds;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  test_settle ();
+  test_settle ();
+
+  /* the window is as large as asked: nothing forced it larger (the
+   * allocation leaves out the shadow of the client-side decorations) */
+  window_bounds = bounds_in (window, window);
+  g_assert_cmpfloat (window_bounds.size.width, <=, width);
+  g_assert_cmpfloat (window_bounds.size.height, <=, height);
+  g_assert_cmpfloat (window_bounds.size.width, >=, width - 30);
+  g_assert_cmpfloat (window_bounds.size.height, >=, height - 30);
+
+  /* the panel is there, inside the window, as wide as its content needs */
+  panel_bounds = bounds_in (panel, window);
+  figure_bounds = bounds_in (figure, window);
+  g_assert_cmpfloat (panel_bounds.size.width, >, 0);
+  g_assert_cmpfloat (panel_bounds.size.height, >, 0);
+  g_assert_true (gtk_widget_get_mapped (panel));
+  /* (the measure counts the margins, the width does not) */
+  gtk_widget_measure (candidates, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural, NULL, NULL);
+  g_assert_cmpint (gtk_widget_get_width (candidates) + gtk_widget_get_margin_start (candidates) +
+                   gtk_widget_get_margin_end (candidates), >=, minimum);
+  g_assert_cmpfloat (panel_bounds.origin.x + panel_bounds.size.width, <=, window_bounds.size.width + 0.5);
+  g_assert_cmpfloat (panel_bounds.origin.y + panel_bounds.size.height, <=, window_bounds.size.height + 0.5);
+  /* the figure's pane beside it, not under it */
+  g_assert_cmpfloat (figure_bounds.size.width, >, 0);
+  g_assert_cmpfloat (figure_bounds.origin.x + figure_bounds.size.width, <=, panel_bounds.origin.x + 0.5);
+
+  screenshot (window, name);
+}
+
+static void
+test_layout_sizes (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  GtkWidget *panel = gtk_paned_get_end_child (fixture->window->paned);
+  GtkWidget *figure = gtk_paned_get_start_child (fixture->window->paned);
+  int minimum, natural, panel_width;
+
+  type (fixture, "hello world ! hello world");
+
+  assert_layout_at (fixture, 600, 400, "window-600x400");
+  assert_layout_at (fixture, 800, 500, "window-800x500");
+  gtk_widget_measure (panel, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural, NULL, NULL);
+  panel_width = gtk_widget_get_width (panel);
+  g_assert_cmpint (panel_width, >=, minimum);
+
+  /* as large as the screen (maximized, where a window manager would do it):
+   * the extra room goes to the figure, the panel keeps its natural width */
+  assert_layout_at (fixture, 1280, 1024, "window-maximized");
+  g_assert_cmpint (gtk_widget_get_width (panel), <=, natural + 1);
+  g_assert_cmpint (gtk_widget_get_width (panel), >=, MIN (natural, panel_width) - 1);
+  g_assert_cmpint (gtk_widget_get_width (figure), >, 2 * gtk_widget_get_width (panel));
+}
+
+/* Typing a long sentence key by key never resizes the window nor moves the
+ * figure; the word under the caret is not called unknown before it is
+ * finished. */
+static void
+test_typing_keeps_size (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  GtkWidget *figure = gtk_paned_get_start_child (fixture->window->paned);
+  const char *sentence = "hello world ! zyx hello wor world hello qqq world ! hello world hello world hello world";
+  int width, height;
+  double figure_y;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 500);
+  type (fixture, "");
+  test_settle ();
+  width = gtk_widget_get_width (window);
+  height = gtk_widget_get_height (window);
+  figure_y = bounds_in (figure, window).origin.y;
+
+  type_keys (fixture, "hello zy");
+  /* "zy" is being typed: not reported yet (the heatmap marks it) */
+  g_assert_null (as_window_get_input_note (fixture->window));
+  type_keys (fixture, "x");
+  g_assert_null (as_window_get_input_note (fixture->window));
+  type_keys (fixture, " ");
+  g_assert_nonnull (as_window_get_input_note (fixture->window));
+  g_assert_nonnull (strstr (as_window_get_input_note (fixture->window), "“zyx”"));
+
+  type (fixture, "");
+  for (const char *c = sentence; *c != '\0'; c++)
+    {
+      char one[2] = { *c, '\0' };
+
+      type_keys (fixture, one);
+      if ((c - sentence) % 8 == 0)
+        {
+          test_settle ();
+          g_assert_cmpint (gtk_widget_get_width (window), ==, width);
+          g_assert_cmpint (gtk_widget_get_height (window), ==, height);
+          g_assert_cmpfloat (bounds_in (figure, window).origin.y, ==, figure_y);
+        }
+    }
+  test_settle ();
+  g_assert_cmpint (gtk_widget_get_width (window), ==, width);
+  g_assert_cmpint (gtk_widget_get_height (window), ==, height);
+  g_assert_cmpfloat (bounds_in (figure, window).origin.y, ==, figure_y);
+  /* the finished unknown words are reported, the one at the caret not */
+  g_assert_nonnull (strstr (as_window_get_input_note (fixture->window), "“qqq”"));
+
+  /* the focus leaves the entry: the last word is finished too */
+  type_keys (fixture, " hello zzz");
+  g_assert_null (strstr (as_window_get_input_note (fixture->window), "“zzz”"));
+  gtk_widget_grab_focus (GTK_WIDGET (fixture->window->target_entry));
+  g_assert_nonnull (strstr (as_window_get_input_note (fixture->window), "“zzz”"));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1018,6 +1206,8 @@ main (int   argc,
   ADD ("/window/export-fails", test_export_fails);
   ADD ("/window/export-waits-for-model", test_export_waits_for_model);
   ADD ("/window/colormap", test_colormap);
+  ADD ("/window/layout-sizes", test_layout_sizes);
+  ADD ("/window/typing-keeps-size", test_typing_keeps_size);
 
 #undef ADD
 

@@ -124,6 +124,37 @@ make_row (const char *token,
   return row;
 }
 
+/* The list is one stop of the Tab key: Tab enters at the row of the token
+ * that came out (else the first), the arrow keys move among the rows, and
+ * the next Tab leaves. */
+static gboolean
+as_candidates_focus (GtkWidget        *widget,
+                     GtkDirectionType  direction)
+{
+  AsCandidates *self = AS_CANDIDATES (widget);
+
+  if (direction == GTK_DIR_TAB_FORWARD || direction == GTK_DIR_TAB_BACKWARD)
+    {
+      GtkListBoxRow *row = NULL;
+
+      if (gtk_widget_get_focus_child (widget) != NULL)
+        return FALSE;
+
+      for (guint i = 0; i < self->n_items && row == NULL; i++)
+        {
+          GtkListBoxRow *candidate = gtk_list_box_get_row_at_index (self->list, (int) i);
+
+          if (gtk_widget_has_css_class (GTK_WIDGET (candidate), "taken"))
+            row = candidate;
+        }
+      if (row == NULL)
+        row = gtk_list_box_get_row_at_index (self->list, 0);
+      return row != NULL && gtk_widget_grab_focus (GTK_WIDGET (row));
+    }
+
+  return GTK_WIDGET_CLASS (as_candidates_parent_class)->focus (widget, direction);
+}
+
 static void
 as_candidates_dispose (GObject *object)
 {
@@ -139,6 +170,7 @@ as_candidates_class_init (AsCandidatesClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = as_candidates_dispose;
+  widget_class->focus = as_candidates_focus;
 
   /**
    * AsCandidates::candidate-activated:
@@ -168,8 +200,7 @@ as_candidates_init (AsCandidates *self)
   gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
                                   GTK_ORIENTATION_VERTICAL);
   gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))), 6);
-  /* text to select with the pointer, not a stop of the Tab key */
-  gtk_widget_set_focusable (GTK_WIDGET (self->partial_label), FALSE);
+
   self->step = -1;
   as_candidates_show_step (self, NULL, -1);
 }

@@ -1177,6 +1177,262 @@ test_typing_keeps_size (Fixture       *fixture,
   g_assert_nonnull (strstr (as_window_get_input_note (fixture->window), "“zzz”"));
 }
 
+/* A name for @widget in messages: its type and accessible label or text. */
+static char *
+describe_widget (GtkWidget *widget)
+{
+  const char *text = NULL;
+
+  if (GTK_IS_LABEL (widget))
+    text = gtk_label_get_text (GTK_LABEL (widget));
+  else if (GTK_IS_BUTTON (widget))
+    text = gtk_button_get_label (GTK_BUTTON (widget));
+  if (text == NULL)
+    text = gtk_widget_get_tooltip_text (widget);
+  return g_strdup_printf ("%s “%s”", G_OBJECT_TYPE_NAME (widget), text != NULL ? text : "");
+}
+
+/* The widgets that Tab stops at, from the sentence's entry once round. */
+static GPtrArray *
+tab_stops (Fixture *fixture)
+{
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  GtkWidget *first = GTK_WIDGET (fixture->window->source_entry);
+  GPtrArray *stops = g_ptr_array_new ();
+
+  gtk_widget_grab_focus (first);
+  for (guint i = 0; i < 60; i++)
+    {
+      GtkWidget *focus;
+
+      if (!gtk_widget_child_focus (window, GTK_DIR_TAB_FORWARD))
+        {
+          /* past the last: round to the first, as GtkWindow does */
+          gtk_window_set_focus (GTK_WINDOW (window), NULL);
+          gtk_widget_child_focus (window, GTK_DIR_TAB_FORWARD);
+        }
+      focus = gtk_root_get_focus (GTK_ROOT (window));
+      g_assert_nonnull (focus);
+      if (focus == first || gtk_widget_is_ancestor (focus, first))
+        return stops;
+      g_ptr_array_add (stops, focus);
+      {
+        g_autofree char *name = describe_widget (focus);
+        g_test_message ("stop %u: %s", i, name);
+      }
+    }
+  g_assert_not_reached ();
+}
+
+static int
+stop_index (GPtrArray *stops,
+            GtkWidget *widget)
+{
+  for (guint i = 0; i < stops->len; i++)
+    if (g_ptr_array_index (stops, i) == widget || gtk_widget_is_ancestor (g_ptr_array_index (stops, i), widget))
+      return (int) i;
+  return -1;
+}
+
+/* The widget under @root whose action is @action (a button). */
+static GtkWidget *
+find_action_widget (GtkWidget  *root,
+                    const char *action)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_ACTIONABLE (child) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)), action) == 0)
+        return child;
+      found = find_action_widget (child, action);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Every control has a name for a screen reader, without the mnemonic's
+ * underscore; the candidates read as a token and its probability. */
+static void
+test_accessible_names (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  GtkListBox *list = GTK_LIST_BOX (find_child (GTK_WIDGET (as_window_get_candidates (fixture->window)),
+                                               GTK_TYPE_LIST_BOX));
+  static const struct { const char *action; const char *name; } buttons[] = {
+    { "win.step-first", "First step" },
+    { "win.step-previous", "Previous step" },
+    { "win.play", "Play" },
+    { "win.step-next", "Next step" },
+    { "win.step-last", "Last step" },
+    { "win.open", "Open a model file" },
+    { "win.export", "Export the view" },
+    { "win.branch-back", "Back to the translation before the candidate" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+    {
+      GtkWidget *button = find_action_widget (window, buttons[i].action);
+
+      g_assert_nonnull (button);
+      gtk_test_accessible_assert_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, buttons[i].name);
+    }
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (fixture->window->open_menu_button),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "Bundled and recent models");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (fixture->window->colormap_dropdown),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "Colour map");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (fixture->window->max_length_spin),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "Maximum number of steps");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (fixture->window->step_scale),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "Decoder step");
+
+  /* playing: the button says what it does now */
+  _as_window_set_playing (fixture->window, TRUE);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (fixture->window->play_button), GTK_ACCESSIBLE_PROPERTY_LABEL, "Pause");
+  _as_window_set_playing (fixture->window, FALSE);
+
+  /* a candidate: its token and probability (step 1: monde 99.4 %) */
+  /* (in variables: the macro makes a format of its argument's text) */
+  _as_window_set_step (fixture->window, 0);
+  {
+    const char *first = "monde, 99.4 %, came out";
+    const char *second = "bonjour, 0.515 %";
+
+    gtk_test_accessible_assert_property (GTK_ACCESSIBLE (gtk_list_box_get_row_at_index (list, 0)),
+                                         GTK_ACCESSIBLE_PROPERTY_LABEL, first);
+    gtk_test_accessible_assert_property (GTK_ACCESSIBLE (gtk_list_box_get_row_at_index (list, 1)),
+                                         GTK_ACCESSIBLE_PROPERTY_LABEL, second);
+  }
+}
+
+/* Tab stops at few places, in reading order: labels are not among them, the
+ * candidates are one stop, the step buttons none (their keys and the
+ * slider do what they do). */
+static void
+test_tab_order (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr (GPtrArray) stops = tab_stops (fixture);
+  GtkWidget *list = find_child (GTK_WIDGET (as_window_get_candidates (fixture->window)), GTK_TYPE_LIST_BOX);
+  GString *order = g_string_new (NULL);
+  guint in_list = 0;
+
+  for (guint i = 0; i < stops->len; i++)
+    {
+      GtkWidget *stop = g_ptr_array_index (stops, i);
+      g_autofree char *name = describe_widget (stop);
+
+      g_string_append_printf (order, "%s%s", i > 0 ? ", " : "", name);
+      g_assert_false (GTK_IS_LABEL (stop));
+      if (stop == list || gtk_widget_is_ancestor (stop, list))
+        in_list++;
+    }
+  g_test_message ("Tab order: %s", order->str);
+  g_string_free (order, TRUE);
+
+  g_assert_cmpuint (in_list, ==, 1);
+  g_assert_cmpint (stop_index (stops, find_action_widget (GTK_WIDGET (fixture->window), "win.step-next")), ==, -1);
+  g_assert_cmpuint (stops->len, <=, 14);
+  /* in reading order: the entries, the figure, the candidates, the step bar */
+  g_assert_cmpint (stop_index (stops, GTK_WIDGET (fixture->window->target_entry)), ==, 0);
+  g_assert_cmpint (stop_index (stops, GTK_WIDGET (as_window_get_heatmap (fixture->window))), >, 0);
+  g_assert_cmpint (stop_index (stops, list), >, stop_index (stops, GTK_WIDGET (as_window_get_heatmap (fixture->window))));
+  g_assert_cmpint (stop_index (stops, GTK_WIDGET (fixture->window->step_scale)), >, stop_index (stops, list));
+
+  /* the labels one may select text of are no stop, and keep no selection */
+  g_assert_false (gtk_label_get_selectable (fixture->window->translation_label));
+  g_assert_false (gtk_label_get_selectable (fixture->window->message_label));
+  g_assert_false (gtk_label_get_selectable (fixture->window->input_note_label));
+}
+
+/* Activating a candidate by the keyboard keeps the focus where it was. */
+static void
+test_candidate_focus (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  GtkListBox *list = GTK_LIST_BOX (find_child (GTK_WIDGET (as_window_get_candidates (fixture->window)),
+                                               GTK_TYPE_LIST_BOX));
+  GtkWidget *focus;
+
+  activate (fixture, "step-first");
+  gtk_widget_grab_focus (GTK_WIDGET (gtk_list_box_get_row_at_index (list, 1)));
+  g_signal_emit_by_name (list, "activate-cursor-row");
+  test_settle ();
+
+  g_assert_cmpstr (as_window_get_translation (fixture->window), ==, PICKED_BONJOUR);
+  focus = gtk_root_get_focus (GTK_ROOT (fixture->window));
+  g_assert_true (GTK_IS_LIST_BOX_ROW (focus));
+  g_assert_true (gtk_widget_is_ancestor (focus, GTK_WIDGET (list)));
+  g_assert_cmpint (gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (focus)), ==, 1);
+
+  /* stepping with the focus in the list keeps it there too */
+  activate (fixture, "step-next");
+  focus = gtk_root_get_focus (GTK_ROOT (fixture->window));
+  g_assert_true (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (list)));
+}
+
+/* The window's key handler, as a key press reaches it (capture phase). */
+static gboolean
+press_key (Fixture *fixture,
+           guint    keyval,
+           GdkModifierType state)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (fixture->window));
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller) &&
+          gtk_event_controller_get_propagation_phase (GTK_EVENT_CONTROLLER (controller)) == GTK_PHASE_CAPTURE)
+        {
+          g_signal_emit_by_name (controller, "key-pressed", keyval, 0, state, &handled);
+          return handled;
+        }
+    }
+  g_assert_not_reached ();
+}
+
+/* Page Up and Page Down step everywhere; Left and Right step outside the
+ * text fields and the heatmap, whose arrows are its own. */
+static void
+test_step_keys (Fixture       *fixture,
+                gconstpointer  data)
+{
+  AsHeatmap *heatmap = as_window_get_heatmap (fixture->window);
+
+  _as_window_set_step (fixture->window, 4);
+  gtk_widget_grab_focus (GTK_WIDGET (fixture->window->source_entry));
+  g_assert_true (press_key (fixture, GDK_KEY_Page_Up, 0));
+  assert_step (fixture, 3, "Step 4 of 5");
+  g_assert_true (press_key (fixture, GDK_KEY_Page_Up, 0));
+  assert_step (fixture, 2, "Step 3 of 5");
+  g_assert_true (press_key (fixture, GDK_KEY_Page_Down, 0));
+  assert_step (fixture, 3, "Step 4 of 5");
+  /* in the entry Left moves the caret */
+  g_assert_false (press_key (fixture, GDK_KEY_Left, 0));
+  assert_step (fixture, 3, "Step 4 of 5");
+
+  /* in the heatmap the arrows are its own, Page Up still steps */
+  gtk_widget_grab_focus (GTK_WIDGET (heatmap));
+  g_assert_false (press_key (fixture, GDK_KEY_Left, 0));
+  g_assert_false (press_key (fixture, GDK_KEY_Down, 0));
+  g_assert_true (press_key (fixture, GDK_KEY_Page_Up, 0));
+  assert_step (fixture, 2, "Step 3 of 5");
+
+  /* elsewhere (the slider) Left, Right, Home and End step */
+  gtk_widget_grab_focus (GTK_WIDGET (fixture->window->step_scale));
+  g_assert_true (press_key (fixture, GDK_KEY_Home, 0));
+  assert_step (fixture, 0, "Step 1 of 5");
+  g_assert_true (press_key (fixture, GDK_KEY_Right, 0));
+  assert_step (fixture, 1, "Step 2 of 5");
+  g_assert_true (press_key (fixture, GDK_KEY_End, 0));
+  assert_step (fixture, 4, "Step 5 of 5");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1208,6 +1464,10 @@ main (int   argc,
   ADD ("/window/colormap", test_colormap);
   ADD ("/window/layout-sizes", test_layout_sizes);
   ADD ("/window/typing-keeps-size", test_typing_keeps_size);
+  ADD ("/window/accessible-names", test_accessible_names);
+  ADD ("/window/tab-order", test_tab_order);
+  ADD ("/window/candidate-focus", test_candidate_focus);
+  ADD ("/window/step-keys", test_step_keys);
 
 #undef ADD
 

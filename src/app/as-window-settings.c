@@ -10,26 +10,29 @@
 
 #define MAX_RECENT 10
 
+/* The size to come back to: the unmaximized one. */
 static void
 save_size (AsWindow *self)
 {
-  gboolean maximized = gtk_window_is_maximized (GTK_WINDOW (self));
   int width, height;
 
-  if (self->settings == NULL)
+  if (self->settings == NULL || gtk_window_is_maximized (GTK_WINDOW (self)))
     return;
 
-  g_settings_set_boolean (self->settings, "window-maximized", maximized);
-  if (maximized)
-    return;
-
-  /* the size to come back to: the unmaximized one */
   gtk_window_get_default_size (GTK_WINDOW (self), &width, &height);
   if (width > 0 && height > 0)
     {
       g_settings_set_int (self->settings, "window-width", width);
       g_settings_set_int (self->settings, "window-height", height);
     }
+}
+
+/* Only when the state changes (a window being mapped is not yet maximized). */
+static void
+save_maximized (AsWindow *self)
+{
+  if (self->settings != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    g_settings_set_boolean (self->settings, "window-maximized", gtk_window_is_maximized (GTK_WINDOW (self)));
 }
 
 void
@@ -46,7 +49,7 @@ _as_window_settings_init (AsWindow *self)
 
   g_signal_connect_object (self, "notify::default-width", G_CALLBACK (save_size), self, G_CONNECT_SWAPPED);
   g_signal_connect_object (self, "notify::default-height", G_CALLBACK (save_size), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (self, "notify::maximized", G_CALLBACK (save_size), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (self, "notify::maximized", G_CALLBACK (save_maximized), self, G_CONNECT_SWAPPED);
 
   /* "win.colormap" writes it back when it changes */
   g_action_group_change_action_state (G_ACTION_GROUP (self), "colormap", g_variant_new_string (colormap));

@@ -1433,6 +1433,437 @@ test_step_keys (Fixture       *fixture,
   assert_step (fixture, 4, "Step 5 of 5");
 }
 
+static gboolean
+gru_loaded (Fixture *fixture)
+{
+  AsModel *model = as_window_get_model (fixture->window);
+
+  return !as_window_is_loading (fixture->window) && model != NULL &&
+         g_str_has_suffix (as_model_get_path (model), "en-zh-gru.json");
+}
+
+static void
+set_target (Fixture    *fixture,
+            const char *target)
+{
+  as_window_set_target (fixture->window, target);
+  as_window_flush (fixture->window);
+}
+
+/* Words of one's own translation that the target side lacks are listed in
+ * the note and marked ? in the heatmap, as unknown source words are. */
+static void
+test_unknown_target_words (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  AsFigure *figure = figure_of (fixture);
+  const AsFigureAxis *rows;
+  const char *note;
+
+  open_tiny_transformer (fixture);
+  type (fixture, "hello world");
+  set_target (fixture, "bonjour qqq monde");
+  note = as_window_get_input_note (fixture->window);
+  g_assert_nonnull (note);
+  g_assert_nonnull (strstr (note, "Not in the target vocabulary"));
+  g_assert_nonnull (strstr (note, "“qqq”"));
+  g_assert_null (strstr (note, "“bonjour”"));
+  g_assert_cmpint (as_window_get_input_note_kind (fixture->window), ==, AS_MESSAGE_WARNING);
+
+  rows = as_figure_get_row_axis (figure);
+  g_assert_false (as_figure_axis_get_marks (rows, 0) & AS_FIGURE_MARK_UNKNOWN);
+  g_assert_true (as_figure_axis_get_marks (rows, 1) & AS_FIGURE_MARK_UNKNOWN);
+  g_assert_false (as_figure_axis_get_marks (rows, 2) & AS_FIGURE_MARK_UNKNOWN);
+
+  set_target (fixture, "bonjour monde");
+  g_assert_null (strstr (as_window_get_input_note (fixture->window), "target vocabulary"));
+  g_assert_cmpint (as_window_get_input_note_kind (fixture->window), ==, AS_MESSAGE_INFO);
+}
+
+/* Chinese typed as the English sentence: the note says which languages the
+ * model translates and where the Chinese goes. */
+static void
+test_target_language_hint (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  const char *note;
+
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "open-bundled", g_variant_new_string ("en-zh-gru"));
+  wait_until (gru_loaded, fixture);
+  type (fixture, "我饿了");
+  note = as_window_get_input_note (fixture->window);
+  g_assert_nonnull (note);
+  g_assert_nonnull (strstr (note, "“我饿了”"));
+  g_assert_nonnull (strstr (note, "This model translates"));
+  g_assert_nonnull (strstr (note, "“Your translation”"));
+
+  /* an English word it does not know gets no such hint */
+  type (fixture, "i am zyxwv .");
+  note = as_window_get_input_note (fixture->window);
+  g_assert_nonnull (strstr (note, "“zyxwv”"));
+  g_assert_null (strstr (note, "This model translates"));
+}
+
+/* A translation cut at the maximum length says so; the maximum can be
+ * changed in the window, and the translation follows. */
+static void
+test_max_length (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  GtkSpinButton *spin = fixture->window->max_length_spin;
+  const char *note;
+
+  type (fixture, "hello world");
+  g_assert_cmpuint (as_session_get_n_steps (as_window_get_session (fixture->window)), ==, 5);
+  g_assert_null (as_window_get_input_note (fixture->window));
+  g_assert_cmpfloat (gtk_spin_button_get_value (spin), ==,
+                     as_session_get_max_length (as_window_get_session (fixture->window)));
+
+  gtk_spin_button_set_value (spin, 3);
+  g_assert_cmpuint (as_session_get_n_steps (as_window_get_session (fixture->window)), ==, 3);
+  g_assert_cmpstr (as_window_get_translation (fixture->window), ==, "monde bonjour monde");
+  note = as_window_get_input_note (fixture->window);
+  g_assert_nonnull (note);
+  g_assert_nonnull (strstr (note, "cut at the maximum of 3 steps"));
+  g_assert_cmpint (as_window_get_input_note_kind (fixture->window), ==, AS_MESSAGE_WARNING);
+
+  /* it stays for the next sentence */
+  type (fixture, "hello world !");
+  g_assert_cmpuint (as_session_get_n_steps (as_window_get_session (fixture->window)), ==, 3);
+
+  gtk_spin_button_set_value (spin, 10);
+  type (fixture, "hello world");
+  g_assert_cmpuint (as_session_get_n_steps (as_window_get_session (fixture->window)), ==, 5);
+  g_assert_null (as_window_get_input_note (fixture->window));
+}
+
+/* A candidate picked while one's own translation is shown: the branch
+ * replaces it, the entry is emptied, the note says so, and Back brings
+ * one's translation again; Back after a branch of the model's own
+ * translation brings that again. */
+static void
+test_branch_and_back (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  GtkListBox *list = GTK_LIST_BOX (find_child (GTK_WIDGET (as_window_get_candidates (fixture->window)),
+                                               GTK_TYPE_LIST_BOX));
+  AsSession *session;
+  const char *note;
+
+  set_target (fixture, "bonjour monde");
+  g_assert_cmpint (as_window_get_input_note_kind (fixture->window), ==, AS_MESSAGE_INFO);
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "branch-back"));
+
+  /* step 1 output "monde" instead of "bonjour": the row of monde */
+  _as_window_set_step (fixture->window, 0);
+  g_assert_cmpint (as_candidates_get_token (as_window_get_candidates (fixture->window), 0), ==,
+                   as_vocab_lookup (as_model_get_target (as_window_get_model (fixture->window)), "monde"));
+  gtk_widget_activate (GTK_WIDGET (gtk_list_box_get_row_at_index (list, 0)));
+  as_window_flush (fixture->window);
+
+  session = as_window_get_session (fixture->window);
+  g_assert_cmpstr (as_session_get_target_token (session, as_session_get_step (session, 0)->output), ==, "monde");
+  /* the entry, the note and the figure agree: no translation of one's own */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (fixture->window->target_entry)), ==, "");
+  note = as_window_get_input_note (fixture->window);
+  g_assert_nonnull (strstr (note, "Continued with your choice at step 1"));
+  g_assert_null (strstr (note, "Showing your translation"));
+  g_assert_cmpstr (as_window_get_translation (fixture->window), ==, HELLO_WORLD);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fixture->window->back_button)));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "branch-back"));
+
+  /* back: one's own translation again */
+  activate (fixture, "branch-back");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (fixture->window->target_entry)), ==, "bonjour monde");
+  g_assert_cmpstr (as_window_get_translation (fixture->window), ==, "bonjour monde");
+  g_assert_nonnull (strstr (as_window_get_input_note (fixture->window), "Showing your translation"));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fixture->window->back_button)));
+
+  /* a branch of the model's own translation, and back (Ctrl+Z outside the entries) */
+  set_target (fixture, "");
+  _as_window_set_step (fixture->window, 0);
+  gtk_widget_activate (GTK_WIDGET (gtk_list_box_get_row_at_index (list, 1)));
+  g_assert_cmpstr (as_window_get_translation (fixture->window), ==, PICKED_BONJOUR);
+  gtk_widget_grab_focus (GTK_WIDGET (fixture->window->step_scale));
+  g_assert_true (press_key (fixture, GDK_KEY_z, GDK_CONTROL_MASK));
+  g_assert_cmpstr (as_window_get_translation (fixture->window), ==, HELLO_WORLD);
+  g_assert_null (as_window_get_input_note (fixture->window));
+}
+
+/* At start the caret is after the example sentence, nothing selected: the
+ * first key typed goes on from it. */
+static void
+test_start_caret (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  GtkEditable *entry = GTK_EDITABLE (fixture->window->source_entry);
+  int start, end;
+
+  g_assert_cmpstr (gtk_editable_get_text (entry), ==, "hello world");
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (entry)) ||
+                 gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (fixture->window)), GTK_WIDGET (entry)));
+  g_assert_cmpint (gtk_editable_get_position (entry), ==, strlen ("hello world"));
+  g_assert_false (gtk_editable_get_selection_bounds (entry, &start, &end));
+}
+
+/* An informational note does not look like a warning: its own style and icon. */
+static void
+test_note_kinds (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  GtkWidget *box = fixture->window->input_note_box;
+
+  set_target (fixture, "bonjour monde");
+  g_assert_cmpint (as_window_get_input_note_kind (fixture->window), ==, AS_MESSAGE_INFO);
+  g_assert_true (gtk_widget_has_css_class (box, "info"));
+  g_assert_false (gtk_widget_has_css_class (box, "warning"));
+  g_assert_cmpstr (gtk_image_get_icon_name (fixture->window->input_note_icon), ==, "dialog-information-symbolic");
+
+  set_target (fixture, "");
+  type (fixture, "hello zyx");
+  g_assert_cmpint (as_window_get_input_note_kind (fixture->window), ==, AS_MESSAGE_WARNING);
+  g_assert_true (gtk_widget_has_css_class (box, "warning"));
+  g_assert_false (gtk_widget_has_css_class (box, "info"));
+  g_assert_cmpstr (gtk_image_get_icon_name (fixture->window->input_note_icon), ==, "dialog-warning-symbolic");
+
+  type (fixture, "hello");
+  g_assert_cmpint (as_window_get_input_note_kind (fixture->window), ==, -1);
+  g_assert_false (gtk_widget_has_css_class (box, "warning"));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fixture->window->input_note_icon)));
+}
+
+/* Probabilities have the digits that tell them apart. */
+static void
+test_probabilities (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  static const struct { double p; const char *text; } cases[] = {
+    { 0.995, "99.5 %" }, { 0.9996, "> 99.9 %" }, { 0.994, "99.4 %" }, { 0.5, "50.0 %" },
+    { 0.0515, "5.15 %" }, { 0.00515, "0.515 %" }, { 0.001, "0.100 %" }, { 0.0004, "< 0.1 %" },
+    { 1e-9, "< 0.1 %" }, { 1.0, "100 %" }, { 0.0, "0 %" },
+  };
+  GtkListBox *list = GTK_LIST_BOX (find_child (GTK_WIDGET (as_window_get_candidates (fixture->window)),
+                                               GTK_TYPE_LIST_BOX));
+  GtkListBoxRow *row;
+  g_autoptr (GPtrArray) shown = g_ptr_array_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = as_candidates_format_probability (cases[i].p);
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+
+  /* the panel at step 1: monde 99.4 %, bonjour 0.515 %, no "0.0 %" */
+  _as_window_set_step (fixture->window, 0);
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (list, i)) != NULL; i++)
+    {
+      GtkWidget *box = gtk_list_box_row_get_child (row);
+      GtkWidget *value = gtk_widget_get_last_child (box);
+      const char *text = gtk_label_get_text (GTK_LABEL (value));
+
+      g_assert_cmpstr (text, !=, "0.0 %");
+      g_assert_cmpstr (text, !=, "100.0 %");
+      g_ptr_array_add (shown, (gpointer) text);
+    }
+  g_assert_cmpstr (g_ptr_array_index (shown, 0), ==, "99.4 %");
+  g_assert_cmpstr (g_ptr_array_index (shown, 1), ==, "0.515 %");
+}
+
+/* The title names the sentence (bounded) and the model. */
+static void
+test_title (Fixture       *fixture,
+            gconstpointer  data)
+{
+  const char *title;
+
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (fixture->window)), ==, "hello world — model — AttnScope");
+  type (fixture, "hello world ! hello world ! hello world ! hello world ! hello world !");
+  title = gtk_window_get_title (GTK_WINDOW (fixture->window));
+  g_assert_true (g_str_has_prefix (title, "hello world ! hello world ! hello world"));
+  g_assert_true (g_str_has_suffix (title, "… — model — AttnScope"));
+  g_assert_cmpint (g_utf8_strlen (title, -1), <=, 40 + strlen (" — model — AttnScope"));
+  type (fixture, "");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (fixture->window)), ==, "model — AttnScope");
+}
+
+/* The window's size and the colour map are kept, and come back in the next
+ * window. */
+static void
+test_settings_kept (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr (GSettings) settings = as_settings_new ();
+  g_autofree char *colormap = NULL;
+  g_autoptr (GVariant) state = NULL;
+  AsWindow *next;
+  int width, height;
+
+  g_action_group_change_action_state (G_ACTION_GROUP (fixture->window), "colormap", g_variant_new_string ("magma"));
+  colormap = g_settings_get_string (settings, "colormap");
+  g_assert_cmpstr (colormap, ==, "magma");
+
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 900, 640);
+  test_settle ();
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 900);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 640);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+
+  next = as_window_new (NULL);
+  gtk_window_get_default_size (GTK_WINDOW (next), &width, &height);
+  g_assert_cmpint (width, ==, 900);
+  g_assert_cmpint (height, ==, 640);
+  state = g_action_group_get_action_state (G_ACTION_GROUP (next), "colormap");
+  g_assert_cmpstr (g_variant_get_string (state, NULL), ==, "magma");
+  g_assert_cmpuint (gtk_drop_down_get_selected (next->colormap_dropdown), ==, AS_COLORMAP_MAGMA);
+  g_assert_cmpint (as_heatmap_get_colormap (as_window_get_heatmap (next)), ==, AS_COLORMAP_MAGMA);
+  gtk_window_destroy (GTK_WINDOW (next));
+
+  /* maximized: kept as such (the size to come back to stays) */
+  g_settings_set_boolean (settings, "window-maximized", TRUE);
+  next = as_window_new (NULL);
+  gtk_window_get_default_size (GTK_WINDOW (next), &width, &height);
+  g_assert_cmpint (width, ==, 900);
+  gtk_window_present (GTK_WINDOW (next));
+  test_settle ();
+  gtk_window_destroy (GTK_WINDOW (next));
+  test_settle ();
+  /* (without a window manager under Xvfb it cannot become maximized: the
+   * state it was asked for is not lost meanwhile) */
+  g_assert_true (g_settings_get_boolean (settings, "window-maximized"));
+}
+
+static GMenuModel *
+open_menu_section (Fixture    *fixture,
+                   const char *label)
+{
+  GMenuModel *menu = gtk_menu_button_get_menu_model (fixture->window->open_menu_button);
+
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autofree char *name = NULL;
+
+      if (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_LABEL, "s", &name) && g_strcmp0 (name, label) == 0)
+        return g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+    }
+  return NULL;
+}
+
+static char *
+recent_target (GMenuModel *section,
+               int         i)
+{
+  g_autoptr (GVariant) target = g_menu_model_get_item_attribute_value (section, i, G_MENU_ATTRIBUTE_TARGET,
+                                                                        G_VARIANT_TYPE_STRING);
+  return target != NULL ? g_variant_dup_string (target, NULL) : NULL;
+}
+
+/* Models opened are listed in the Open button's menu, newest first, ten at
+ * most, those gone from the disk left out; the bundled ones have their
+ * own section. */
+static void
+test_recent_models (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr (GSettings) settings = as_settings_new ();
+  g_autofree char *contents = read_file (fixture->model_path);
+  g_autoptr (GMenuModel) recent = NULL;
+  g_auto (GStrv) kept = NULL;
+  char *first;
+
+  /* the fixture's model */
+  recent = open_menu_section (fixture, "Recent models");
+  g_assert_nonnull (recent);
+  g_assert_cmpint (g_menu_model_get_n_items (recent), ==, 1);
+  first = recent_target (recent, 0);
+  g_assert_cmpstr (first, ==, fixture->model_path);
+  g_free (first);
+  g_clear_object (&recent);
+
+  /* twelve more: the newest ten are kept, newest first */
+  for (int i = 0; i < 12; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("model-%02d.json", i);
+      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+      g_autoptr (GFile) file = g_file_new_for_path (path);
+
+      g_assert_true (g_file_set_contents (path, contents, -1, NULL));
+      as_window_open_model (fixture->window, file);
+      wait_until (loaded, fixture);
+    }
+  kept = g_settings_get_strv (settings, "recent-models");
+  g_assert_cmpuint (g_strv_length (kept), ==, 10);
+  g_assert_true (g_str_has_suffix (kept[0], "model-11.json"));
+  g_assert_true (g_str_has_suffix (kept[9], "model-02.json"));
+
+  /* a file deleted since is left out of the menu */
+  g_assert_cmpint (g_unlink (kept[1]), ==, 0);
+  {
+    g_autoptr (GFile) file = g_file_new_for_path (kept[0]);
+    as_window_open_model (fixture->window, file);
+    wait_until (loaded, fixture);
+  }
+  recent = open_menu_section (fixture, "Recent models");
+  g_assert_cmpint (g_menu_model_get_n_items (recent), ==, 9);
+  first = recent_target (recent, 0);
+  g_assert_true (g_str_has_suffix (first, "model-11.json"));
+  g_free (first);
+  first = recent_target (recent, 1);
+  g_assert_true (g_str_has_suffix (first, "model-09.json"));
+  g_free (first);
+
+  /* a bundled model is not listed twice */
+  open_tiny_transformer (fixture);
+  kept = (g_strfreev (kept), g_settings_get_strv (settings, "recent-models"));
+  g_assert_true (g_str_has_suffix (kept[0], "model-11.json"));
+
+  /* choosing a recent one opens it */
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "open-recent", g_variant_new_string (kept[2]));
+  wait_until (loaded, fixture);
+  test_settle ();
+  g_assert_cmpstr (as_model_get_path (as_window_get_model (fixture->window)), ==, kept[2]);
+}
+
+static GtkWindow *
+help_window (Fixture *fixture)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* (transfer none) */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (gtk_window_get_transient_for (window) == GTK_WINDOW (fixture->window) &&
+          g_strcmp0 (gtk_window_get_title (window), "AttnScope Help") == 0)
+        return window;
+    }
+  return NULL;
+}
+
+/* F1 opens the help page shipped with the application, once; Ctrl+W
+ * closes the window. */
+static void
+test_help_and_close (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  GtkWindow *help;
+  GString *text = g_string_new (NULL);
+
+  g_assert_null (help_window (fixture));
+  activate (fixture, "help");
+  test_settle ();
+  help = help_window (fixture);
+  g_assert_nonnull (help);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (help)));
+  collect_tooltip_text (GTK_WIDGET (help), TRUE, text);
+  g_assert_nonnull (strstr (text->str, "Page Up and Page Down"));
+  g_string_free (text, TRUE);
+  activate (fixture, "help");
+  g_assert_true (help_window (fixture) == help);
+  gtk_window_destroy (help);
+  test_settle ();
+  g_assert_null (help_window (fixture));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1468,6 +1899,17 @@ main (int   argc,
   ADD ("/window/tab-order", test_tab_order);
   ADD ("/window/candidate-focus", test_candidate_focus);
   ADD ("/window/step-keys", test_step_keys);
+  ADD ("/window/unknown-target-words", test_unknown_target_words);
+  ADD ("/window/target-language-hint", test_target_language_hint);
+  ADD ("/window/max-length", test_max_length);
+  ADD ("/window/branch-and-back", test_branch_and_back);
+  ADD ("/window/start-caret", test_start_caret);
+  ADD ("/window/note-kinds", test_note_kinds);
+  ADD ("/window/probabilities", test_probabilities);
+  ADD ("/window/title", test_title);
+  ADD ("/window/settings-kept", test_settings_kept);
+  ADD ("/window/recent-models", test_recent_models);
+  ADD ("/window/help-and-close", test_help_and_close);
 
 #undef ADD
 

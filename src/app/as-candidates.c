@@ -21,6 +21,7 @@ struct _AsCandidates
   GtkListBox *list;
   GtkLabel   *hint_label;
 
+  PangoAttrList *language;   /* of the target side's text, or NULL */
   int         step;
   guint       n_items;
   int         tokens[MAX_SHOWN];
@@ -69,10 +70,11 @@ as_candidates_format_probability (double prob)
 }
 
 static GtkWidget *
-make_row (const char *token,
-          float       prob,
-          gboolean    taken,
-          guint       step)
+make_row (const char    *token,
+          float          prob,
+          gboolean       taken,
+          guint          step,
+          PangoAttrList *language)
 {
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
@@ -87,6 +89,7 @@ make_row (const char *token,
   gtk_label_set_max_width_chars (GTK_LABEL (label), 12);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_widget_add_css_class (label, "candidate-token");
+  gtk_label_set_attributes (GTK_LABEL (label), language);
 
   gtk_level_bar_set_value (GTK_LEVEL_BAR (bar), CLAMP (prob, 0.0, 1.0));
   gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_LOW);
@@ -158,6 +161,7 @@ as_candidates_focus (GtkWidget        *widget,
 static void
 as_candidates_dispose (GObject *object)
 {
+  g_clear_pointer (&AS_CANDIDATES (object)->language, pango_attr_list_unref);
   gtk_widget_dispose_template (GTK_WIDGET (object), AS_TYPE_CANDIDATES);
 
   G_OBJECT_CLASS (as_candidates_parent_class)->dispose (object);
@@ -283,7 +287,7 @@ as_candidates_show_step (AsCandidates *self,
       self->tokens[self->n_items++] = s->top_ids[i];
       gtk_list_box_append (self->list,
                            make_row (as_session_get_target_token (session, s->top_ids[i]),
-                                     s->top_probs[i], taken, step));
+                                     s->top_probs[i], taken, step, self->language));
     }
 
   {
@@ -300,6 +304,30 @@ as_candidates_show_step (AsCandidates *self,
   if (focused_row >= 0 && self->n_items > 0)
     gtk_widget_grab_focus (GTK_WIDGET (gtk_list_box_get_row_at_index (self->list,
                                                                      MIN (focused_row, (int) self->n_items - 1))));
+}
+
+void
+as_candidates_set_language (AsCandidates *self,
+                            const char   *language)
+{
+  g_return_if_fail (AS_IS_CANDIDATES (self));
+
+  g_clear_pointer (&self->language, pango_attr_list_unref);
+  if (language != NULL)
+    {
+      self->language = pango_attr_list_new ();
+      pango_attr_list_insert (self->language, pango_attr_language_new (pango_language_from_string (language)));
+    }
+  /* the tokens and the translation so far are of the target side */
+  gtk_label_set_attributes (self->partial_label, self->language);
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      GtkWidget *box = gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row));
+
+      if (box != NULL && GTK_IS_LABEL (gtk_widget_get_first_child (box)))
+        gtk_label_set_attributes (GTK_LABEL (gtk_widget_get_first_child (box)), self->language);
+    }
 }
 
 guint

@@ -27,10 +27,6 @@
 #define INFO_TIMEOUT_S    6
 #define TITLE_SENTENCE_CHARS 40   /* the sentence in the title, at most */
 
-/* The languages of the model's sides (BCP 47), NULL where its file names none. */
-#define AS_MODEL_SOURCE_LANGUAGE(model) ((const char *) NULL)
-#define AS_MODEL_TARGET_LANGUAGE(model) ((const char *) NULL)
-
 typedef struct
 {
   char                    *path;
@@ -467,8 +463,8 @@ language_name (const char *tag)
 static char *
 model_languages (AsModel *model)
 {
-  const char *source = language_name (AS_MODEL_SOURCE_LANGUAGE (model));
-  const char *target = language_name (AS_MODEL_TARGET_LANGUAGE (model));
+  const char *source = language_name (as_model_get_source_language (model));
+  const char *target = language_name (as_model_get_target_language (model));
 
   if (source != NULL && target != NULL)
     return g_strdup_printf (_("This model translates %s into %s"), source, target);
@@ -860,6 +856,33 @@ choose_example (AsModel *model)
   return g_string_free (text, FALSE);
 }
 
+/* Text of a side is drawn in its language (the right regional glyphs and
+ * fonts: Simplified Chinese, not Japanese forms), where the model names it. */
+static PangoAttrList *
+language_attributes (const char *language)
+{
+  PangoAttrList *attributes = pango_attr_list_new ();
+
+  if (language != NULL)
+    pango_attr_list_insert (attributes, pango_attr_language_new (pango_language_from_string (language)));
+  return attributes;
+}
+
+static void
+apply_languages (AsWindow *self)
+{
+  AsModel *model = as_model_loader_get_model (self->loader);
+  const char *source = model != NULL ? as_model_get_source_language (model) : NULL;
+  const char *target = model != NULL ? as_model_get_target_language (model) : NULL;
+  g_autoptr (PangoAttrList) source_attributes = language_attributes (source);
+  g_autoptr (PangoAttrList) target_attributes = language_attributes (target);
+
+  gtk_entry_set_attributes (self->source_entry, source_attributes);
+  gtk_entry_set_attributes (self->target_entry, target_attributes);
+  gtk_label_set_attributes (self->translation_label, target_attributes);
+  as_candidates_set_language (self->candidates, target);
+}
+
 static void
 run_pending_exports (AsWindow *self)
 {
@@ -888,6 +911,7 @@ model_loaded (AsWindow      *self,
   g_autofree char *name = file_display_name (file);
 
   update_model_label (self);
+  apply_languages (self);
 
   /* nothing typed is ever replaced: the example goes only into an empty entry */
   if (is_blank (gtk_editable_get_text (GTK_EDITABLE (self->source_entry))))

@@ -1480,8 +1480,23 @@ test_unknown_target_words (Fixture       *fixture,
   g_assert_cmpint (as_window_get_input_note_kind (fixture->window), ==, AS_MESSAGE_INFO);
 }
 
+/* The language of a Pango attribute list (its first language attribute), or NULL. */
+static const char *
+attributes_language (PangoAttrList *attributes)
+{
+  g_autoptr (PangoAttrIterator) iterator = NULL;
+  PangoAttribute *attribute;
+
+  if (attributes == NULL)
+    return NULL;
+  iterator = pango_attr_list_get_iterator (attributes);
+  attribute = pango_attr_iterator_get (iterator, PANGO_ATTR_LANGUAGE);
+  return attribute != NULL ? pango_language_to_string (((PangoAttrLanguage *) attribute)->value) : NULL;
+}
+
 /* Chinese typed as the English sentence: the note says which languages the
- * model translates and where the Chinese goes. */
+ * model translates and where the Chinese goes. The text of each side is
+ * drawn in the model's language for it (Simplified Chinese glyphs). */
 static void
 test_target_language_hint (Fixture       *fixture,
                            gconstpointer  data)
@@ -1494,8 +1509,19 @@ test_target_language_hint (Fixture       *fixture,
   note = as_window_get_input_note (fixture->window);
   g_assert_nonnull (note);
   g_assert_nonnull (strstr (note, "“我饿了”"));
-  g_assert_nonnull (strstr (note, "This model translates"));
+  g_assert_nonnull (strstr (note, "This model translates English into Chinese"));
   g_assert_nonnull (strstr (note, "“Your translation”"));
+
+  g_assert_cmpstr (attributes_language (gtk_entry_get_attributes (fixture->window->source_entry)), ==, "en");
+  g_assert_cmpstr (attributes_language (gtk_entry_get_attributes (fixture->window->target_entry)), ==, "zh-cn");
+  g_assert_cmpstr (attributes_language (gtk_label_get_attributes (fixture->window->translation_label)), ==, "zh-cn");
+  {
+    GtkListBox *list = GTK_LIST_BOX (find_child (GTK_WIDGET (as_window_get_candidates (fixture->window)),
+                                                 GTK_TYPE_LIST_BOX));
+    GtkWidget *token = find_child (GTK_WIDGET (gtk_list_box_get_row_at_index (list, 0)), GTK_TYPE_LABEL);
+
+    g_assert_cmpstr (attributes_language (gtk_label_get_attributes (GTK_LABEL (token))), ==, "zh-cn");
+  }
 
   /* an English word it does not know gets no such hint */
   type (fixture, "i am zyxwv .");

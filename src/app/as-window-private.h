@@ -57,6 +57,8 @@ struct _AsWindow
   guint                 message_source;
   gboolean              message_shown;
   gboolean              syncing;
+  gboolean              setting_text;      /* the entries' text set by the program, not typed */
+  gboolean              typed;             /* the sentence's last change was typed */
   int                   note_kind;         /* AsMessageKind of the note, -1: none */
   guint                 max_length;        /* chosen in the window; 0: the model's */
 

@@ -367,7 +367,7 @@ unknown_source_words (AsWindow  *self,
 {
   const char * const *unknown = as_session_get_unknown_words (session);
   const AsVocab *source = as_model_get_source (as_session_get_model (session));
-  g_autofree char *typing = word_being_typed (self->source_entry);
+  g_autofree char *typing = self->typed ? word_being_typed (self->source_entry) : NULL;
   g_auto (GStrv) typing_tokens = typing != NULL ? as_tokenize (typing, source->tokenizer, source->lowercase) : NULL;
   GPtrArray *words = g_ptr_array_new ();
 
@@ -647,6 +647,7 @@ input_changed (AsWindow *self)
 {
   if (self->syncing)
     return;
+  self->typed = !self->setting_text;
   forget_branch (self);
   g_clear_handle_id (&self->decode_source, g_source_remove);
   self->decode_source = g_timeout_add (DECODE_DELAY_MS, decode_timeout, self);
@@ -918,7 +919,9 @@ model_loaded (AsWindow      *self,
     {
       g_autofree char *example = choose_example (as_model_loader_get_model (loader));
 
+      self->setting_text = TRUE;
       gtk_editable_set_text (GTK_EDITABLE (self->source_entry), example);
+      self->setting_text = FALSE;
       /* the caret after the example, nothing selected: the first key typed
        * goes on from it, or Ctrl+A replaces it */
       gtk_editable_set_position (GTK_EDITABLE (self->source_entry), -1);
@@ -1131,7 +1134,11 @@ as_window_set_sentence (AsWindow   *self,
 {
   g_return_if_fail (AS_IS_WINDOW (self));
 
+  self->setting_text = TRUE;
   gtk_editable_set_text (GTK_EDITABLE (self->source_entry), sentence != NULL ? sentence : "");
+  self->setting_text = FALSE;
+  /* the caret after it: what is typed next goes on from it */
+  gtk_editable_set_position (GTK_EDITABLE (self->source_entry), -1);
 }
 
 void
@@ -1141,6 +1148,7 @@ as_window_set_target (AsWindow   *self,
   g_return_if_fail (AS_IS_WINDOW (self));
 
   gtk_editable_set_text (GTK_EDITABLE (self->target_entry), target != NULL ? target : "");
+  gtk_editable_set_position (GTK_EDITABLE (self->target_entry), -1);
 }
 
 void

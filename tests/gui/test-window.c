@@ -1630,6 +1630,13 @@ test_start_caret (Fixture       *fixture,
                  gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (fixture->window)), GTK_WIDGET (entry)));
   g_assert_cmpint (gtk_editable_get_position (entry), ==, strlen ("hello world"));
   g_assert_false (gtk_editable_get_selection_bounds (entry, &start, &end));
+
+  /* also for a sentence given on the command line, whose last word is not
+   * being typed: it is reported at once */
+  as_window_set_sentence (fixture->window, "world zyx");
+  as_window_flush (fixture->window);
+  g_assert_cmpint (gtk_editable_get_position (entry), ==, strlen ("world zyx"));
+  g_assert_nonnull (strstr (as_window_get_input_note (fixture->window), "“zyx”"));
 }
 
 /* An informational note does not look like a warning: its own style and icon. */

@@ -197,6 +197,32 @@ grep -qF "<title>Attention: $sentence → $translation</title>" "$tmp/keys-7.svg
   fail "Tab did not leave the candidates: Space picked one: $(title_of keys-7)"
 ok "Home steps from the candidates; one Tab leaves them for Play, which Space presses"
 
+# Sizes: at 800x500 typing a long sentence key by key never resizes the
+# window, and the heatmap is on screen; at the screen's size (Xvfb has no
+# window manager to maximize it) the figure grows.
+geometry () { xdotool getwindowgeometry "$wid" | sed -n 's/.*Geometry: //p'; }
+xdotool windowsize --sync "$wid" 800 500
+sleep 1
+xdotool key --clearmodifiers ctrl+l ctrl+a
+before=$(geometry)
+xdotool type --delay 15 "i am hungry . he is a teacher . we are friends . zyx qqq i am hungry . he is a teacher ."
+sleep 0.6
+[ "$(geometry)" = "$before" ] || fail "typing resized the window: $before, then $(geometry)"
+xdotool key --clearmodifiers ctrl+a
+xdotool type --delay 15 "$sentence"
+sleep 6   # the last export's "Saved" line goes away
+import -window root "$tmp/size-800x500.png" || fail "no screenshot"
+read -r _ _ w800 h800 count < <("$probe" heatmap "$tmp/size-800x500.png") || fail "no heatmap at 800x500"
+[ "$count" -gt 100 ] || fail "the heatmap is nearly gone at 800x500 ($count pixels)"
+xdotool windowsize --sync "$wid" 1280 1024
+sleep 1
+import -window root "$tmp/size-screen.png" || fail "no screenshot"
+read -r _ _ wmax hmax count < <("$probe" heatmap "$tmp/size-screen.png") || fail "no heatmap at the screen's size"
+[ "$wmax" -gt "$w800" ] || fail "the figure did not grow with the window (${w800}px, then ${wmax}px wide)"
+ok "typing at 800x500 keeps the window at $before; at the screen's size the figure grows (${w800} to ${wmax} px wide)"
+xdotool windowsize --sync "$wid" 1100 720
+sleep 0.5
+
 # F1 opens the help, Escape closes it
 xdotool key F1
 for _ in $(seq 30); do xdotool search --onlyvisible --name '^AttnScope Help$' >/dev/null 2>&1 && break; sleep 0.1; done

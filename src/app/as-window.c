@@ -286,6 +286,7 @@ update_title (AsWindow *self)
   g_string_append (title, "AttnScope");
 
   gtk_window_set_title (GTK_WINDOW (self), title->str);
+  gtk_label_set_text (self->title_label, title->str);
   g_string_free (title, TRUE);
 }
 
@@ -1043,6 +1044,7 @@ as_window_class_init (AsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AsWindow, step_label);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, play_button);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, colormap_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, AsWindow, title_label);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, model_label);
   gtk_widget_class_bind_template_callback (widget_class, hide_message);
   gtk_widget_class_bind_template_callback (widget_class, input_changed);

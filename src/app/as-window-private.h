@@ -88,8 +88,6 @@ void          _as_window_actions_init       (AsWindow      *self);
 /* Enables each action (and sets the state of "play") as the window is now. */
 void          _as_window_actions_update     (AsWindow      *self);
 
-/* Decodes the sentence again now (also when nothing changed). */
-void          _as_window_decode             (AsWindow      *self);
 /* Back to the translation shown before a candidate was picked. */
 void          _as_window_branch_back        (AsWindow      *self);
 

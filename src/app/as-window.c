@@ -262,9 +262,8 @@ update_title (AsWindow *self)
 {
   AsModel *model = as_model_loader_get_model (self->loader);
   GFile *file = as_model_loader_get_file (self->loader);
+  /* the model by its file's name ("en-zh-gru"): short, as the Open menu lists it */
   g_autofree char *basename = file != NULL ? g_file_get_basename (file) : NULL;
-  /* the file's name ("en-zh-gru"): short, and what the Open menu lists */
-  const char *name = basename;
   GString *title = g_string_new (NULL);
 
   if (self->session != NULL)
@@ -282,7 +281,7 @@ update_title (AsWindow *self)
   if (basename != NULL && g_str_has_suffix (basename, ".json"))
     basename[strlen (basename) - strlen (".json")] = '\0';
   if (model != NULL)
-    g_string_append_printf (title, "%s — ", name != NULL ? name : _("unnamed model"));
+    g_string_append_printf (title, "%s — ", basename != NULL ? basename : _("unnamed model"));
   g_string_append (title, "AttnScope");
 
   gtk_window_set_title (GTK_WINDOW (self), title->str);
@@ -393,8 +392,7 @@ unknown_source_words (AsWindow  *self,
 /* The tokens of @target that the target vocabulary lacks, distinct, in order. */
 static GPtrArray *
 unknown_target_words (AsModel    *model,
-                      const char *target,
-                      GStrv      *tokens_out)
+                      const char *target)
 {
   const AsVocab *vocab = as_model_get_target (model);
   g_auto (GStrv) tokens = as_tokenize (target, vocab->tokenizer, vocab->lowercase);
@@ -405,14 +403,11 @@ unknown_target_words (AsModel    *model,
         !g_ptr_array_find_with_equal_func (words, tokens[i], g_str_equal, NULL))
       g_ptr_array_add (words, g_strdup (tokens[i]));
 
-  if (tokens_out != NULL)
-    *tokens_out = g_steal_pointer (&tokens);
   return words;
 }
 
-/* Whether most of @words are known to the target side (someone typed the
- * target language into the sentence's field), or are in a script that the
- * source vocabulary has no token of. */
+/* Whether most of @words (unknown to the source side) are known to the
+ * target side: someone typed the target language into the sentence's field. */
 static gboolean
 words_look_like_target (AsModel          *model,
                         const char * const *words,
@@ -488,8 +483,7 @@ update_note (AsWindow     *self,
 
   if (error != NULL)
     {
-      g_autofree char *text = g_strdup (error->message);
-      set_input_note (self, AS_MESSAGE_ERROR, text);
+      set_input_note (self, AS_MESSAGE_ERROR, error->message);
       g_string_free (note, TRUE);
       return;
     }
@@ -515,7 +509,7 @@ update_note (AsWindow     *self,
 
   if (!is_blank (target))
     {
-      unknown_target = unknown_target_words (model, target, NULL);
+      unknown_target = unknown_target_words (model, target);
       if (unknown_target->len > 0)
         {
           const AsVocab *vocab = as_model_get_target (model);
@@ -627,12 +621,6 @@ decode_now (AsWindow *self)
   show_session (self, g_steal_pointer (&session), -1);
 }
 
-void
-_as_window_decode (AsWindow *self)
-{
-  decode_now (self);
-}
-
 static gboolean
 decode_timeout (gpointer data)
 {
@@ -654,11 +642,13 @@ input_changed (AsWindow *self)
   self->decode_source = g_timeout_add (DECODE_DELAY_MS, decode_timeout, self);
 }
 
-/* The sentence's entry lost the focus: the word typed last is finished. */
+/* The sentence's entry lost the focus: the word typed last is finished
+ * (a note of an error stays as it is). */
 static void
 source_focus_left (AsWindow *self)
 {
-  if (self->loader != NULL && self->session != NULL && self->decode_source == 0 && !self->branched)
+  if (self->loader != NULL && self->session != NULL && self->decode_source == 0 && !self->branched &&
+      self->note_kind != AS_MESSAGE_ERROR)
     {
       const char *target = gtk_editable_get_text (GTK_EDITABLE (self->target_entry));
 

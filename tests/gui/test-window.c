@@ -1345,6 +1345,15 @@ test_tab_order (Fixture       *fixture,
   g_assert_false (gtk_label_get_selectable (fixture->window->translation_label));
   g_assert_false (gtk_label_get_selectable (fixture->window->message_label));
   g_assert_false (gtk_label_get_selectable (fixture->window->input_note_label));
+  {
+    /* the panel's "So far", selectable, cannot take the Tab key */
+    GtkWidget *candidates = GTK_WIDGET (as_window_get_candidates (fixture->window));
+
+    for (GtkWidget *child = gtk_widget_get_first_child (candidates); child != NULL;
+         child = gtk_widget_get_next_sibling (child))
+      if (GTK_IS_LABEL (child) && gtk_label_get_selectable (GTK_LABEL (child)))
+        g_assert_false (gtk_widget_get_can_focus (child));
+  }
 }
 
 /* Activating a candidate by the keyboard keeps the focus where it was. */

@@ -169,10 +169,12 @@ set_input_note (AsWindow      *self,
 static char *
 quoted_list (const char * const *words)
 {
+  /* Translators: between the words of a list ("“xyzzy”, “plugh”") */
+  const char *separator = _(", ");
   GString *text = g_string_new (NULL);
 
   for (guint i = 0; words != NULL && words[i] != NULL; i++)
-    g_string_append_printf (text, "%s“%s”", i > 0 ? ", " : "", words[i]);
+    g_string_append_printf (text, "%s“%s”", i > 0 ? separator : "", words[i]);
 
   return g_string_free (text, FALSE);
 }

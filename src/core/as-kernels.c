@@ -450,8 +450,7 @@ as_log_softmax_top_k (float    *x,
   float max, log_sum;
   gsize i;
 
-  if ((guint) n < k)
-    k = n;
+  k = MIN (k, (guint) n);
   max = max_finite (x, N, finite);
   log_sum = log_sum_exp (x, N, max);
   /* the log-probabilities, and the best k of them: a block of 8 is looked

@@ -712,6 +712,54 @@ test_gru_widths (void)
     }
 }
 
+
+/* The AVX2 kernels and the baseline ones give the same bits (where the
+ * processor has no AVX2 both runs take the baseline) */
+static void
+test_baseline_same_bits (void)
+{
+  enum { N = 4099, H = 37, T = 2027 };
+  g_autofree float *x = g_new (float, N + 16);
+  float *out[2][6];
+  int ids[2][20];
+  guint counts[2];
+  gboolean finite[2];
+
+  fill (x, N + 16, 900);
+  for (gsize i = 0; i < N + 16; i++)
+    x[i] *= (i % 3 == 0) ? 120.0f : (i % 3 == 1) ? 9.0f : 1e-3f;
+  x[5] = NAN;
+  x[6] = INFINITY;
+  x[7] = -INFINITY;
+  x[8] = 1e-40f;
+  x[9] = -0.0f;
+  for (int v = 0; v < 2; v++)
+    {
+      as_kernels_force_baseline (v == 1);
+      for (int k = 0; k < 6; k++)
+        out[v][k] = g_memdup2 (x + 16, N * sizeof (float));
+      as_exp (out[v][0], N);
+      as_tanh (out[v][1], N - 16);
+      as_sigmoid (out[v][2], N - 16);
+      as_attention_energies (out[v][3], x + 16, x + 1000, x + 2000, 0.5f, (N - 2100) / H, H);
+      as_softmax (out[v][4], 1000);
+      counts[v] = as_log_softmax_top_k (out[v][5], T, 20, ids[v], out[v][4] + 1000, &finite[v]);
+      as_gru_gates (out[v][4] + 2000, x + 2100, x + 2100 + 3 * H, H);
+    }
+  as_kernels_force_baseline (FALSE);
+  for (int k = 0; k < 6; k++)
+    {
+      for (gsize i = 0; i < N; i++)
+        if (memcmp (&out[0][k][i], &out[1][k][i], sizeof (float)) != 0)
+          g_error ("kernel %d, [%" G_GSIZE_FORMAT "]: %.9g (AVX2) but %.9g (baseline)", k, i, out[0][k][i], out[1][k][i]);
+      g_free (out[0][k]);
+      g_free (out[1][k]);
+    }
+  g_assert_cmpuint (counts[0], ==, counts[1]);
+  g_assert_cmpmem (ids[0], sizeof ids[0], ids[1], sizeof ids[1]);
+  g_assert_true (finite[0] == finite[1]);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -739,6 +787,7 @@ main (int    argc,
   g_test_add_func ("/kernels/log-softmax-top-k/values", test_log_softmax_top_k);
   g_test_add_func ("/kernels/log-softmax-top-k/not-finite", test_log_softmax_top_k_not_finite);
   g_test_add_func ("/kernels/gru/widths", test_gru_widths);
+  g_test_add_func ("/kernels/baseline-same-bits", test_baseline_same_bits);
 
   return g_test_run ();
 }

@@ -12,6 +12,10 @@
 
 G_BEGIN_DECLS
 
+/* For the tests: the baseline kernels (x86-64 without AVX) even where the
+ * processor has AVX2 (both give the same bits). */
+void  as_kernels_force_baseline (gboolean force);
+
 /* out (rows) = W (rows, cols) @ x (cols) [+ b (rows), when b is not NULL] */
 void  as_matvec       (float       *out,
                        const float *w,

@@ -15,6 +15,9 @@
 #define less               VARIANT (less)
 #define less_equal         VARIANT (less_equal)
 #define blend              VARIANT (blend)
+#define at_most            VARIANT (at_most)
+#define at_least           VARIANT (at_least)
+#define any                VARIANT (any)
 #define exp8               VARIANT (exp8)
 #define tanh8              VARIANT (tanh8)
 #define sigmoid8           VARIANT (sigmoid8)
@@ -117,14 +120,70 @@ less_equal (v8f a,
 }
 #endif
 
-/* a where mask, else b (mask lanes are 0 or -1, as comparisons give them) */
+/* a where mask, else b (mask lanes are 0 or -1, as comparisons give them);
+ * min (x, c) and max (x, c) that keep a NaN x. With AVX2, the instructions
+ * that do just that (vblendvps; vminps and vmaxps return their second
+ * operand when either is NaN or both are equal). */
+#if NATIVE_COMPARE
 INLINE v8f
 blend (v8i mask,
-        v8f a,
-        v8f b)
+       v8f a,
+       v8f b)
+{
+  return __builtin_ia32_blendvps256 (b, a, (v8f) mask);
+}
+
+INLINE v8f
+at_most (v8f x,
+         v8f c)
+{
+  return __builtin_ia32_minps256 (c, x);
+}
+
+INLINE v8f
+at_least (v8f x,
+          v8f c)
+{
+  return __builtin_ia32_maxps256 (c, x);
+}
+
+/* Whether any lane of a mask is set */
+INLINE gboolean
+any (v8i mask)
+{
+  return __builtin_ia32_movmskps256 ((v8f) mask) != 0;
+}
+#else
+INLINE gboolean
+any (v8i mask)
+{
+  v4i m = HALF (mask, 0) | HALF (mask, 1);
+
+  return (m[0] | m[1] | m[2] | m[3]) != 0;
+}
+
+INLINE v8f
+blend (v8i mask,
+       v8f a,
+       v8f b)
 {
   return (v8f) ((mask & (v8i) a) | (~mask & (v8i) b));
 }
+
+INLINE v8f
+at_most (v8f x,
+         v8f c)
+{
+  return blend (less (c, x), c, x);
+}
+
+INLINE v8f
+at_least (v8f x,
+          v8f c)
+{
+  return blend (less (x, c), c, x);
+}
+#endif
 
 /* exp (x): n = round (x / ln 2), r = x - n ln 2 in two parts (exact to
  * about 2^-32), exp (r) = 1 + r + r^2 p (r) with Cephes' degree-5
@@ -138,8 +197,8 @@ exp8 (v8f x)
   v8f fx, nf, r, p;
   v8i n, n1, n2;
 
-  x = blend (less (splat (89.0f), x), splat (89.0f), x);      /* exp (89) > FLT_MAX */
-  x = blend (less (x, splat (-104.0f)), splat (-104.0f), x);  /* exp (-104) < the least denormal / 2 */
+  x = at_most (x, splat (89.0f));      /* exp (89) > FLT_MAX */
+  x = at_least (x, splat (-104.0f));   /* exp (-104) < the least denormal / 2 */
   fx = x * splat (1.44269504088896341f) + magic;
   n = (v8i) ((v8u) fx - (v8u) magic);               /* round (x / ln 2), -150..129 */
   nf = fx - magic;
@@ -169,9 +228,9 @@ tanh8 (v8f x)
   v8i tiny;
   v8f x2, p, q;
 
-  tiny = less (x, splat (0.0004f)) & less (splat (-0.0004f), x);
-  x = blend (less (clamp, x), clamp, x);
-  x = blend (less (x, -clamp), -clamp, x);
+  tiny = less ((v8f) ((v8i) x & 0x7fffffff), splat (0.0004f));  /* |x| < 0.0004 */
+  x = at_most (x, clamp);
+  x = at_least (x, -clamp);
   x2 = x * x;
   p = splat (-2.76076847742355e-16f);
   p = p * x2 + splat (2.00018790482477e-13f);
@@ -281,16 +340,42 @@ all_finite (const float *x,
 
 static void
 attention_energies (float       *scores,
-                       const float *keys,
-                       const float *query,
-                       const float *v,
-                       float        bias,
-                       int          n,
-                       int          hidden)
+                    const float *keys,
+                    const float *query,
+                    const float *v,
+                    float        bias,
+                    int          n,
+                    int          hidden)
 {
   const gsize H = hidden;
+  int i = 0;
 
-  for (int i = 0; i < n; i++)
+  /* two rows at a time: two independent chains of tanh for the processor
+   * to overlap; each row's sum is the same as alone */
+  for (; i + 2 <= n; i += 2)
+    {
+      const float *k0 = keys + (gsize) i * H, *k1 = k0 + H;
+      v8f acc0 = splat (0.0f), acc1 = splat (0.0f);
+      gsize j = 0;
+
+      for (; j + LANES <= H; j += LANES)
+        {
+          v8f q = load (query + j), w = load (v + j);
+
+          acc0 += w * tanh8 (load (k0 + j) + q);
+          acc1 += w * tanh8 (load (k1 + j) + q);
+        }
+      if (j < H)
+        {
+          v8f q = load_part (query + j, H - j, 0.0f), w = load_part (v + j, H - j, 0.0f);
+
+          acc0 += w * tanh8 (load_part (k0 + j, H - j, 0.0f) + q);
+          acc1 += w * tanh8 (load_part (k1 + j, H - j, 0.0f) + q);
+        }
+      scores[i] = bias + sum8 (acc0);
+      scores[i + 1] = bias + sum8 (acc1);
+    }
+  for (; i < n; i++)
     {
       const float *k = keys + (gsize) i * H;
       v8f acc = splat (0.0f);
@@ -435,8 +520,7 @@ log_softmax_top_k (float    *x,
       if (k == 0)
         continue;
       better = less (splat (count == k ? values[k - 1] : -INFINITY), y);
-      if (count < k || (better[0] | better[1] | better[2] | better[3] |
-                        better[4] | better[5] | better[6] | better[7]) != 0)
+      if (count < k || any (better))
         for (int l = 0; l < LANES; l++)
           top_k_insert (y[l], (int) (i + l), k, &count, ids, values);
     }
@@ -499,6 +583,9 @@ gru_gates (float       *h,
 #undef less
 #undef less_equal
 #undef blend
+#undef at_most
+#undef at_least
+#undef any
 #undef exp8
 #undef tanh8
 #undef sigmoid8

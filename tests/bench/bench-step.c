@@ -262,6 +262,7 @@ main (int    argc,
       return 2;
     }
   openblas_set_num_threads (1);
+  printf ("{\"info\": \"%s (kernels for %s)\"}\n", openblas_get_config (), openblas_get_corename ());
   steps = atoi (argv[2]);
   runs = atoi (argv[3]);
   model = as_model_new_from_file (argv[1], &error);

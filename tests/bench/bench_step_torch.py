@@ -213,6 +213,7 @@ def bench_transformer(path, name, steps, runs, lengths):
 def main():
     path, steps, runs, lengths = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), [int(a) for a in sys.argv[4:]]
     torch.set_num_threads(1)
+    print(json.dumps({"info": "PyTorch %s" % torch.__version__}), flush=True)
     name = os.path.basename(path)
     if name.endswith(".json"):
         name = name[:-5]

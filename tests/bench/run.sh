@@ -29,7 +29,8 @@ for ((r = 1; r <= rounds; r++)); do
     /usr/bin/python3 tests/bench/bench_step_torch.py "$model" "$steps" $(((runs + 3) / 4)) "${lengths[@]}" >>"$lines"
   done
 done
-echo "$(date -u +%Y-%m-%d), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg);" \
+echo "$(date -u +%Y-%m-%d), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(getconf _NPROCESSORS_ONLN) cores," \
+     "load average $(cut -d' ' -f1-3 /proc/loadavg);" \
      "best of $rounds rounds of $runs runs (PyTorch: $(((runs + 3) / 4))), $steps decoder steps, one thread each"
 echo
 /usr/bin/python3 tests/bench/table.py --steps "$steps" <"$lines"

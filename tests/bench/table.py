@@ -4,6 +4,7 @@ rounds, in any order) and prints one Markdown table: for each measurement
 the best (least) time over every round.
 
 Lines it reads:
+  {"info": "..."}  what was measured (versions), printed above the table
   {"model", "length", "impl", "what", "seconds"}  bench-step (impl "attnscope"
       and "blas") and bench_step_torch.py (impl "pytorch", "pytorch-tutorial",
       "pytorch-kv-cache"); what is "step", "encode" or "sentence"
@@ -26,6 +27,18 @@ PYTORCH = {
     "pytorch": "tutorial `forward_step`",
     "pytorch-tutorial": "tutorial `greedy_decode`",
     "pytorch-kv-cache": "PyTorch with a KV cache",
+}
+# what PyTorch's time is of, for each kind of work
+PYTORCH_WORK = {
+    ("pytorch", "step"): "the tutorial's `forward_step`",
+    ("pytorch", "encode"): "the tutorial's `EncoderRNN`",
+    ("pytorch", "sentence"): "the tutorial's modules",
+    ("pytorch-tutorial", "step"): "the tutorial's `greedy_decode`, which decodes the whole prefix",
+    ("pytorch-tutorial", "encode"): "`model.encode`",
+    ("pytorch-tutorial", "sentence"): "the tutorial's `greedy_decode`",
+    ("pytorch-kv-cache", "step"): "a decoder with a key/value cache",
+    ("pytorch-kv-cache", "encode"): "`model.encode` and each layer's cross-attention keys and values",
+    ("pytorch-kv-cache", "sentence"): "a decoder with a key/value cache",
 }
 
 
@@ -50,6 +63,7 @@ def main():
     ap.add_argument("--steps", type=int, default=20, help="decoder steps per sentence (for the labels)")
     args = ap.parse_args()
 
+    infos = []    # versions of what was measured
     best = {}     # (model, length, impl, what) -> seconds
     rows = {}     # label -> dict
     order = []
@@ -58,6 +72,10 @@ def main():
         if not line.startswith("{"):
             continue
         d = json.loads(line)
+        if "info" in d:
+            if d["info"] not in infos:
+                infos.append(d["info"])
+            continue
         if "row" in d:
             label = d["row"]
             if label not in rows:
@@ -74,6 +92,9 @@ def main():
         key = (d["model"], d["length"], d["impl"], d["what"])
         best[key] = min(best.get(key, math.inf), d["seconds"])
 
+    if infos:
+        print("; ".join(infos))
+        print()
     print("| model | words | work | AttnScope | PyTorch | PyTorch / AttnScope | bare OpenBLAS | AttnScope / OpenBLAS |")
     print("| --- | ---: | --- | ---: | ---: | ---: | ---: | ---: |")
     models = sorted({k[0] for k in best})
@@ -86,7 +107,7 @@ def main():
                 blas = best.get((model, length, "blas", what))
                 for n, impl in enumerate(impls or [None]):
                     theirs = best.get((model, length, impl, what)) if impl else None
-                    name = " (%s)" % PYTORCH[impl] if impl else ""
+                    name = " (PyTorch: %s)" % PYTORCH_WORK.get((impl, what), PYTORCH[impl]) if impl else ""
                     first = n == 0
                     print("| %s | %d | %s%s | %s | %s | %s | %s | %s |" % (
                         model, length, label, name, fmt(ours), fmt(theirs), ratio(theirs, ours),

@@ -7,7 +7,9 @@
  *
  *   bench-step MODEL STEPS RUNS LENGTH...
  *
- * Prints one JSON object per line (tests/bench/table.py reads them):
+ * Prints one JSON object per line (tests/bench/table.py reads them): the
+ * model's load time (as_model_new_from_file, the first in the process) as a
+ * row of its own, then
  *   {"model": "en-zh-gru", "length": 10, "impl": "attnscope" | "blas",
  *    "what": "step" | "encode" | "sentence", "seconds": best of RUNS}
  * "step" is one decoder step (the mean over STEPS steps, greedy but never
@@ -265,10 +267,15 @@ main (int    argc,
   printf ("{\"info\": \"%s (kernels for %s)\"}\n", openblas_get_config (), openblas_get_corename ());
   steps = atoi (argv[2]);
   runs = atoi (argv[3]);
-  model = as_model_new_from_file (argv[1], &error);
-  if (model == NULL)
-    die (argv[1], error);
-  name = g_path_get_basename (argv[1]);
+  {
+    double t0 = now ();
+
+    model = as_model_new_from_file (argv[1], &error);
+    if (model == NULL)
+      die (argv[1], error);
+    name = g_path_get_basename (argv[1]);
+    printf ("{\"row\": \"load %s\", \"seconds\": %.9f, \"order\": -1}\n", name, now () - t0);
+  }
   if (g_str_has_suffix (name, ".json"))
     name[strlen (name) - 5] = '\0';
 

@@ -13,7 +13,9 @@ every step) and "pytorch-kv-cache" (a decoder written here that keeps each
 layer's self-attention keys and values and the cross-attention's keys and
 values of the memory, so that a step costs one position, as AttnScope's;
 checked against the tutorial's logits before it is timed). Each step also
-takes the log-softmax and the 20 best, as AttnScope's step does.
+takes the log-softmax and the 20 best, as AttnScope's step does. Also the
+model's load time (tools/attnscope_export.py's loader: json.load and a
+tensor per entry) as a row of its own, beside bench-step's.
 
     /usr/bin/python3 tests/bench/bench_step_torch.py MODEL STEPS RUNS LENGTH...
 """
@@ -58,8 +60,15 @@ def best_of(runs, work):
     return enc, step, total
 
 
+def load_row(path, seconds):
+    print(json.dumps({"row": "load %s" % os.path.basename(path), "reference": seconds,
+                      "reference_name": "PyTorch: the exporter's loader", "order": -1}), flush=True)
+
+
 def bench_gru(path, name, steps, runs, lengths):
+    t0 = time.perf_counter()
     encoder, decoder, doc = load_gru_attention(path)
+    load_row(path, time.perf_counter() - t0)
     end = doc["source"]["special"]["end"]
     sos = doc["target"]["special"]["start"]
 
@@ -161,7 +170,9 @@ def tutorial_step(model, ys, memory):
 
 
 def bench_transformer(path, name, steps, runs, lengths):
+    t0 = time.perf_counter()
     model, doc = load_transformer(path)
+    load_row(path, time.perf_counter() - t0)
     start, end = doc["source"]["special"]["start"], doc["source"]["special"]["end"]
     sos = doc["target"]["special"]["start"]
     positions = doc["hyperparameters"]["max_positions"]

@@ -12,7 +12,9 @@ Lines it reads:
       [, "order": n]}  any other measurement, printed as a row of its own
       after the engine's (AttnScope's time, and a reference's where it has
       one), in order of "order" then of first appearance: another program
-      adds rows by printing such lines into the same stream (run.sh)
+      adds rows by printing such lines into the same stream (run.sh); lines
+      of one label are merged (the least of each time), so that AttnScope's
+      time and the reference's may come from two programs
 Lines with other keys are ignored.
 
     ... | /usr/bin/python3 tests/bench/table.py [--steps N]
@@ -30,15 +32,15 @@ PYTORCH = {
 }
 # what PyTorch's time is of, for each kind of work
 PYTORCH_WORK = {
-    ("pytorch", "step"): "the tutorial's `forward_step`",
-    ("pytorch", "encode"): "the tutorial's `EncoderRNN`",
-    ("pytorch", "sentence"): "the tutorial's modules",
-    ("pytorch-tutorial", "step"): "the tutorial's `greedy_decode`, which decodes the whole prefix",
+    ("pytorch", "step"): "tutorial `forward_step`",
+    ("pytorch", "encode"): "tutorial `EncoderRNN`",
+    ("pytorch", "sentence"): "tutorial modules",
+    ("pytorch-tutorial", "step"): "tutorial `greedy_decode`, whole prefix",
     ("pytorch-tutorial", "encode"): "`model.encode`",
-    ("pytorch-tutorial", "sentence"): "the tutorial's `greedy_decode`",
-    ("pytorch-kv-cache", "step"): "a decoder with a key/value cache",
-    ("pytorch-kv-cache", "encode"): "`model.encode` and each layer's cross-attention keys and values",
-    ("pytorch-kv-cache", "sentence"): "a decoder with a key/value cache",
+    ("pytorch-tutorial", "sentence"): "tutorial `greedy_decode`",
+    ("pytorch-kv-cache", "step"): "KV cache",
+    ("pytorch-kv-cache", "encode"): "`model.encode` + cross-attention K, V",
+    ("pytorch-kv-cache", "sentence"): "KV cache",
 }
 
 
@@ -79,13 +81,14 @@ def main():
         if "row" in d:
             label = d["row"]
             if label not in rows:
-                rows[label] = dict(d)
+                rows[label] = {}
                 order.append(label)
-            else:
-                for key in ("seconds", "reference"):
-                    if d.get(key) is not None:
-                        old = rows[label].get(key)
-                        rows[label][key] = d[key] if old is None else min(old, d[key])
+            row = rows[label]
+            for key, value in d.items():
+                if key in ("seconds", "reference") and value is not None and row.get(key) is not None:
+                    row[key] = min(row[key], value)
+                elif value is not None:
+                    row[key] = value
             continue
         if not {"model", "length", "impl", "what", "seconds"} <= set(d):
             continue

@@ -35,7 +35,7 @@ typedef int32_t  v4i __attribute__ ((vector_size (4 * sizeof (int32_t))));
 #define HALF(v, h)   __builtin_shufflevector (v, v, 4 * (h), 4 * (h) + 1, 4 * (h) + 2, 4 * (h) + 3)
 #define JOIN(lo, hi) __builtin_shufflevector (lo, hi, 0, 1, 2, 3, 4, 5, 6, 7)
 
-/* x (n) = f (x) for one of the lane functions above */
+/* x (n) = f (x) for one of the lane functions of as-kernels-lanes.h */
 #define MAP(f, x, n) \
   G_STMT_START { \
     gsize _i = 0; \

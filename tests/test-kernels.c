@@ -713,17 +713,17 @@ test_gru_widths (void)
 }
 
 
-/* The AVX2 kernels and the baseline ones give the same bits (where the
- * processor has no AVX2 both runs take the baseline) */
+/* The AVX-512, AVX2 and baseline kernels give the same bits (each where
+ * the processor has it: the runs of the others take the next below) */
 static void
-test_baseline_same_bits (void)
+test_levels_same_bits (void)
 {
-  enum { N = 4099, H = 37, T = 2027 };
+  enum { N = 4099, H = 37, T = 2027, LEVELS = 3 };
   g_autofree float *x = g_new (float, N + 16);
-  float *out[2][6];
-  int ids[2][20];
-  guint counts[2];
-  gboolean finite[2];
+  float *out[LEVELS][7];
+  int ids[LEVELS][20];
+  guint counts[LEVELS];
+  gboolean finite[LEVELS];
 
   fill (x, N + 16, 900);
   for (gsize i = 0; i < N + 16; i++)
@@ -733,31 +733,35 @@ test_baseline_same_bits (void)
   x[7] = -INFINITY;
   x[8] = 1e-40f;
   x[9] = -0.0f;
-  for (int v = 0; v < 2; v++)
+  for (int v = 0; v < LEVELS; v++)
     {
-      as_kernels_force_baseline (v == 1);
-      for (int k = 0; k < 6; k++)
+      as_kernels_set_level (v);
+      for (int k = 0; k < 7; k++)
         out[v][k] = g_memdup2 (x + 16, N * sizeof (float));
       as_exp (out[v][0], N);
       as_tanh (out[v][1], N - 16);
       as_sigmoid (out[v][2], N - 16);
       as_attention_energies (out[v][3], x + 16, x + 1000, x + 2000, 0.5f, (N - 2100) / H, H);
+      as_attention_energies (out[v][6], x + 16, x + 1000, x + 2000, 0.5f, 25, 160);  /* an odd number of rows */
       as_softmax (out[v][4], 1000);
       counts[v] = as_log_softmax_top_k (out[v][5], T, 20, ids[v], out[v][4] + 1000, &finite[v]);
       as_gru_gates (out[v][4] + 2000, x + 2100, x + 2100 + 3 * H, H);
     }
-  as_kernels_force_baseline (FALSE);
-  for (int k = 0; k < 6; k++)
+  as_kernels_set_level (2);
+  for (int v = 1; v < LEVELS; v++)
     {
-      for (gsize i = 0; i < N; i++)
-        if (memcmp (&out[0][k][i], &out[1][k][i], sizeof (float)) != 0)
-          g_error ("kernel %d, [%" G_GSIZE_FORMAT "]: %.9g (AVX2) but %.9g (baseline)", k, i, out[0][k][i], out[1][k][i]);
-      g_free (out[0][k]);
-      g_free (out[1][k]);
+      for (int k = 0; k < 7; k++)
+        for (gsize i = 0; i < N; i++)
+          if (memcmp (&out[0][k][i], &out[v][k][i], sizeof (float)) != 0)
+            g_error ("kernel %d, [%" G_GSIZE_FORMAT "]: %.9g (baseline) but %.9g (level %d)",
+                     k, i, out[0][k][i], out[v][k][i], v);
+      g_assert_cmpuint (counts[0], ==, counts[v]);
+      g_assert_cmpmem (ids[0], sizeof ids[0], ids[v], sizeof ids[v]);
+      g_assert_true (finite[0] == finite[v]);
     }
-  g_assert_cmpuint (counts[0], ==, counts[1]);
-  g_assert_cmpmem (ids[0], sizeof ids[0], ids[1], sizeof ids[1]);
-  g_assert_true (finite[0] == finite[1]);
+  for (int v = 0; v < LEVELS; v++)
+    for (int k = 0; k < 7; k++)
+      g_free (out[v][k]);
 }
 
 int
@@ -787,7 +791,7 @@ main (int    argc,
   g_test_add_func ("/kernels/log-softmax-top-k/values", test_log_softmax_top_k);
   g_test_add_func ("/kernels/log-softmax-top-k/not-finite", test_log_softmax_top_k_not_finite);
   g_test_add_func ("/kernels/gru/widths", test_gru_widths);
-  g_test_add_func ("/kernels/baseline-same-bits", test_baseline_same_bits);
+  g_test_add_func ("/kernels/levels-same-bits", test_levels_same_bits);
 
   return g_test_run ();
 }

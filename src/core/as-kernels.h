@@ -12,9 +12,10 @@
 
 G_BEGIN_DECLS
 
-/* For the tests: the baseline kernels (x86-64 without AVX) even where the
- * processor has AVX2 (both give the same bits). */
-void  as_kernels_force_baseline (gboolean force);
+/* For the tests and benchmarks: the most the kernels may use, 0 the
+ * baseline (x86-64 without AVX), 1 AVX2, 2 AVX-512 (the default), each
+ * where the processor has it. All give the same bits. */
+void  as_kernels_set_level (int limit);
 
 /* out (rows) = W (rows, cols) @ x (cols) [+ b (rows), when b is not NULL] */
 void  as_matvec       (float       *out,

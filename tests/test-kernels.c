@@ -1,5 +1,7 @@
 /* The float kernels against values computed by hand or by plain loops in
- * double precision. */
+ * double precision; exp, tanh and the sigmoid over dense grids, with their
+ * error bounds in ulps, and at the edges (0, denormals, the overflow and
+ * underflow thresholds, infinities, NaN). */
 
 #include <float.h>
 #include <math.h>
@@ -339,6 +341,429 @@ test_matmul_t (void)
   check_matmul_t (1, 300, 300);
 }
 
+
+/* The error of @got against the exact @want in units in the last place of
+ * the float nearest @want (the least denormal's below FLT_MIN); 0 when
+ * both are the same infinity or both NaN, G_MAXDOUBLE when only one is. */
+static double
+ulps (float  got,
+      double want)
+{
+  double unit;
+
+  if (isnan (want) || isnan (got))
+    return isnan (want) && isnan (got) ? 0.0 : G_MAXDOUBLE;
+  if (isinf ((float) want) || isinf (got))
+    return (float) want == got ? 0.0 : G_MAXDOUBLE;
+  unit = fabs (want) < FLT_MIN ? ldexp (1.0, -149) : ldexp (1.0, ilogb ((float) fabs (want)) - 23);
+  return fabs (got - want) / unit;
+}
+
+typedef void (*ArrayFunc) (float *x, gsize n);
+
+/* The largest error in ulps of @f over @n points evenly from @lo to @hi
+ * (the array kernels take them in blocks of 8 and a tail: @n is odd) */
+static double
+worst_ulps (ArrayFunc   f,
+            double    (*exact) (double),
+            double      lo,
+            double      hi,
+            gsize       n,
+            float      *where)
+{
+  g_autofree float *x = g_new (float, n);
+  g_autofree float *y = g_new (float, n);
+  double worst = 0.0;
+
+  for (gsize i = 0; i < n; i++)
+    x[i] = y[i] = (float) (lo + (hi - lo) * i / (n - 1));
+  f (y, n);
+  for (gsize i = 0; i < n; i++)
+    {
+      double e = ulps (y[i], exact (x[i]));
+      if (e > worst)
+        {
+          worst = e;
+          *where = x[i];
+        }
+    }
+  return worst;
+}
+
+static double
+exact_sigmoid (double x)
+{
+  return 1.0 / (1.0 + exp (-x));
+}
+
+#define assert_ulps(f, exact, lo, hi, bound) \
+  G_STMT_START { \
+    float _where = 0; \
+    double _e = worst_ulps (f, exact, lo, hi, 1000001, &_where); \
+    g_test_message ("%s on [%g, %g]: at most %.2f ulp (at %.9g)", #f, (double) (lo), (double) (hi), _e, _where); \
+    if (!(_e <= (bound))) \
+      g_error ("%s on [%g, %g]: %.3g ulp at %.9g, more than %g", #f, (double) (lo), (double) (hi), _e, _where, (double) (bound)); \
+  } G_STMT_END
+
+/* One value through an array kernel */
+static float
+one (ArrayFunc f,
+     float     x)
+{
+  f (&x, 1);
+  return x;
+}
+
+/* exp within 2 ulp over its whole range, denormal results included (below
+ * about -87.3), infinite above FLT_MAX */
+static void
+test_exp_accuracy (void)
+{
+  assert_ulps (as_exp, exp, -1.0, 1.0, 2.0);
+  assert_ulps (as_exp, exp, -20.0, 20.0, 2.0);
+  assert_ulps (as_exp, exp, -87.3, 88.7, 2.0);
+  assert_ulps (as_exp, exp, -104.0, -87.0, 2.0);  /* denormal results, in ulps of the least denormal */
+  /* just below the overflow threshold the result may round to infinity one ulp early */
+  {
+    float x = 88.72f, y = one (as_exp, x);
+    g_assert_true (isfinite (y) && ulps (y, exp (x)) <= 2.0);
+  }
+}
+
+static void
+test_exp_special (void)
+{
+  g_assert_cmpfloat (one (as_exp, 0.0f), ==, 1.0f);
+  g_assert_cmpfloat (one (as_exp, -0.0f), ==, 1.0f);
+  g_assert_cmpfloat (one (as_exp, 1e-40f), ==, 1.0f);    /* a denormal */
+  g_assert_cmpfloat (one (as_exp, -1e-45f), ==, 1.0f);
+  g_assert_cmpfloat (one (as_exp, 1.0f), ==, (float) M_E);
+  g_assert_cmpfloat (one (as_exp, 88.8f), ==, INFINITY);
+  g_assert_cmpfloat (one (as_exp, FLT_MAX), ==, INFINITY);
+  g_assert_cmpfloat (one (as_exp, INFINITY), ==, INFINITY);
+  g_assert_cmpfloat (one (as_exp, -104.0f), ==, 0.0f);
+  g_assert_cmpfloat (one (as_exp, -FLT_MAX), ==, 0.0f);
+  g_assert_cmpfloat (one (as_exp, -INFINITY), ==, 0.0f);
+  g_assert_true (isnan (one (as_exp, NAN)));
+  g_assert_true (isnan (one (as_exp, -NAN)));
+  /* the least denormal and the largest ones */
+  g_assert_cmpfloat (one (as_exp, -103.5f), >, 0.0f);
+  g_assert_cmpfloat (ulps (one (as_exp, -88.0f), exp (-88.0)), <=, 2.0);
+}
+
+/* tanh within 7 ulp (3.9e-7 at most, near 5.8 where it nears 1), 5 ulp
+ * near 0 and 1 ulp below 4e-4 (where it is x), exactly odd, never past 1 */
+static void
+test_tanh_accuracy (void)
+{
+  g_autofree float *x = g_new (float, 20001);
+  g_autofree float *y = g_new (float, 20001);
+
+  assert_ulps (as_tanh, tanh, -10.0, 10.0, 7.0);
+  assert_ulps (as_tanh, tanh, -1.0, 1.0, 5.0);
+  assert_ulps (as_tanh, tanh, -0.01, 0.01, 5.0);
+  assert_ulps (as_tanh, tanh, -1e-3, 1e-3, 5.0);
+  assert_ulps (as_tanh, tanh, -3.9e-4, 3.9e-4, 1.0);  /* tanh (x) = x there */
+  for (int i = 0; i <= 20000; i++)
+    {
+      x[i] = (float) (i / 1000.0);
+      y[i] = -x[i];
+    }
+  as_tanh (x, 20001);
+  as_tanh (y, 20001);
+  for (int i = 0; i <= 20000; i++)
+    {
+      g_assert_cmpfloat (y[i], ==, -x[i]);
+      g_assert_cmpfloat (fabsf (x[i]), <=, 1.0f);  /* (not monotonic within its few ulps, near 5) */
+    }
+}
+
+static void
+test_tanh_special (void)
+{
+  g_assert_cmpfloat (one (as_tanh, 0.0f), ==, 0.0f);
+  g_assert_true (signbit (one (as_tanh, -0.0f)));
+  g_assert_cmpfloat (one (as_tanh, 1e-40f), ==, 1e-40f);  /* denormals are their own tanh */
+  g_assert_cmpfloat (one (as_tanh, -1e-45f), ==, -1e-45f);
+  g_assert_cmpfloat (one (as_tanh, 9.0f), ==, 1.0f);
+  g_assert_cmpfloat (one (as_tanh, -9.0f), ==, -1.0f);
+  g_assert_cmpfloat (one (as_tanh, FLT_MAX), ==, 1.0f);
+  g_assert_cmpfloat (one (as_tanh, INFINITY), ==, 1.0f);
+  g_assert_cmpfloat (one (as_tanh, -INFINITY), ==, -1.0f);
+  g_assert_true (isnan (one (as_tanh, NAN)));
+}
+
+/* the sigmoid within 3 ulp everywhere, the far left tail denormal */
+static void
+test_sigmoid_accuracy (void)
+{
+  assert_ulps (as_sigmoid, exact_sigmoid, -10.0, 10.0, 3.0);
+  assert_ulps (as_sigmoid, exact_sigmoid, -110.0, 110.0, 3.0);
+  assert_ulps (as_sigmoid, exact_sigmoid, -103.0, -87.0, 3.0);
+  g_assert_cmpfloat (one (as_sigmoid, 0.0f), ==, 0.5f);
+  g_assert_cmpfloat (one (as_sigmoid, 1e-40f), ==, 0.5f);
+  g_assert_cmpfloat (one (as_sigmoid, 20.0f), ==, 1.0f);
+  g_assert_cmpfloat (one (as_sigmoid, INFINITY), ==, 1.0f);
+  g_assert_cmpfloat (one (as_sigmoid, -INFINITY), ==, 0.0f);
+  g_assert_cmpfloat (one (as_sigmoid, -FLT_MAX), ==, 0.0f);
+  g_assert_cmpfloat (one (as_sigmoid, -90.0f), >, 0.0f);
+  g_assert_true (isnan (one (as_sigmoid, NAN)));
+}
+
+/* A value that is not finite anywhere in arrays of every length up to 33 */
+static void
+test_all_finite (void)
+{
+  const float bad[] = { NAN, INFINITY, -INFINITY };
+  float x[33];
+
+  g_assert_true (as_all_finite (NULL, 0));
+  for (gsize n = 1; n <= G_N_ELEMENTS (x); n++)
+    {
+      for (gsize i = 0; i < n; i++)
+        x[i] = i % 2 ? FLT_MAX : -FLT_MAX;
+      g_assert_true (as_all_finite (x, n));
+      for (gsize at = 0; at < n; at++)
+        for (gsize b = 0; b < G_N_ELEMENTS (bad); b++)
+          {
+            float keep = x[at];
+
+            x[at] = bad[b];
+            g_assert_false (as_all_finite (x, n));
+            x[at] = keep;
+          }
+    }
+}
+
+/* scores_i = bias + sum_j v_j tanh (k_ij + q_j) against double precision,
+ * for widths that are and are not multiples of 8 */
+static void
+test_attention_energies (void)
+{
+  static const int shapes[][2] = { { 1, 1 }, { 3, 7 }, { 5, 8 }, { 11, 13 }, { 10, 160 }, { 101, 160 }, { 2, 300 } };
+
+  for (gsize s = 0; s < G_N_ELEMENTS (shapes); s++)
+    {
+      const int n = shapes[s][0], H = shapes[s][1];
+      g_autofree float *keys = g_new (float, (gsize) n * H);
+      g_autofree float *query = g_new (float, H);
+      g_autofree float *v = g_new (float, H);
+      g_autofree float *scores = g_new (float, n + 1);
+
+      fill (keys, (gsize) n * H, 7 + s);
+      fill (query, H, 8 + s);
+      fill (v, H, 9 + s);
+      for (int j = 0; j < H; j++)
+        keys[j] *= 6.0f;  /* the first row also in tanh's flat parts */
+      scores[n] = 42.0f;
+      as_attention_energies (scores, keys, query, v, 0.25f, n, H);
+      for (int i = 0; i < n; i++)
+        {
+          double ref = 0.25, mass = 0.0;
+          for (int j = 0; j < H; j++)
+            {
+              ref += (double) v[j] * tanh ((double) keys[(gsize) i * H + j] + query[j]);
+              mass += fabs (v[j]);
+            }
+          /* tanh's 4e-7 and the float sum's rounding, per unit of |v| */
+          assert_close (scores[i], ref, 6e-7 * mass + 1e-7 * H);
+        }
+      g_assert_cmpfloat (scores[n], ==, 42.0f);  /* nothing written past n */
+    }
+}
+
+/* The softmax of lengths that are and are not multiples of 8 against
+ * double precision */
+static void
+test_softmax_lengths (void)
+{
+  for (int n = 1; n <= 41; n++)
+    {
+      float x[41];
+      double ref[41], sum = 0.0, max = -INFINITY;
+
+      fill (x, n, 100 + n);
+      for (int i = 0; i < n; i++)
+        {
+          x[i] *= 30.0f;
+          max = MAX (max, x[i]);
+        }
+      /* x - max rounded to float, as the kernel computes it: from there
+       * on, the exp and the division (a few ulp) */
+      for (int i = 0; i < n; i++)
+        sum += ref[i] = exp ((float) (x[i] - (float) max));
+      as_softmax (x, n);
+      for (int i = 0; i < n; i++)
+        assert_close (x[i], ref[i] / sum, 4e-7 * (ref[i] / sum) + 1e-30);
+    }
+}
+
+/* log-softmax, finiteness and top-k in one kernel: the same log-
+ * probabilities as double precision, the same candidates and order as
+ * as_top_k on them (ties to the lower id), k of 0, within and past n. */
+static void
+test_log_softmax_top_k (void)
+{
+  static const int lengths[] = { 1, 2, 7, 8, 9, 20, 31, 64, 2027 };
+  static const guint ks[] = { 0, 1, 5, 20, 3000 };
+
+  for (gsize a = 0; a < G_N_ELEMENTS (lengths); a++)
+    for (gsize b = 0; b < G_N_ELEMENTS (ks); b++)
+      {
+        const int n = lengths[a];
+        const guint k = ks[b];
+        g_autofree float *x = g_new (float, n);
+        g_autofree float *y = g_new (float, n);
+        g_autofree int *ids = g_new (int, MAX (k, 1));
+        g_autofree int *ref_ids = g_new (int, MAX (k, 1));
+        g_autofree float *values = g_new (float, MAX (k, 1));
+        g_autofree float *ref_values = g_new (float, MAX (k, 1));
+        double sum = 0.0, max = -INFINITY;
+        gboolean finite = FALSE;
+        guint count, ref_count;
+
+        fill (x, n, 200 + a);
+        for (int i = 0; i < n; i++)
+          {
+            /* ties: a few equal values, some of them among the best */
+            x[i] = i % 5 == 3 ? 0.875f : 12.0f * x[i];
+            max = MAX (max, x[i]);
+          }
+        for (int i = 0; i < n; i++)
+          sum += exp (x[i] - max);
+        memcpy (y, x, n * sizeof (float));
+        count = as_log_softmax_top_k (y, n, k, ids, values, &finite);
+        g_assert_true (finite);
+        for (int i = 0; i < n; i++)
+          assert_close (y[i], x[i] - max - log (sum), 2e-6 * (1.0 + fabs (x[i] - max)));
+        ref_count = as_top_k (y, n, k, ref_ids, ref_values);
+        g_assert_cmpuint (count, ==, MIN (k, (guint) n));
+        g_assert_cmpuint (count, ==, ref_count);
+        for (guint i = 0; i < count; i++)
+          {
+            g_assert_cmpint (ids[i], ==, ref_ids[i]);
+            g_assert_cmpfloat (values[i], ==, y[ids[i]]);
+            if (i > 0)
+              g_assert_true (values[i] < values[i - 1] || (values[i] == values[i - 1] && ids[i] > ids[i - 1]));
+          }
+      }
+}
+
+/* NaN or an infinity anywhere, or a spread that overflows: not finite */
+static void
+test_log_softmax_top_k_not_finite (void)
+{
+  const float bad[] = { NAN, INFINITY, -INFINITY };
+  const float spread[2] = { -3e38f, 3e38f };
+  float x[19], y[19], values[5];
+  int ids[5];
+  gboolean finite = TRUE;
+
+  for (gsize at = 0; at < G_N_ELEMENTS (x); at++)
+    for (gsize b = 0; b < G_N_ELEMENTS (bad); b++)
+      {
+        fill (x, G_N_ELEMENTS (x), 300);
+        x[at] = bad[b];
+        finite = TRUE;
+        as_log_softmax_top_k (x, G_N_ELEMENTS (x), 5, ids, values, &finite);
+        g_assert_false (finite);
+      }
+  memcpy (y, spread, sizeof spread);
+  finite = TRUE;
+  as_log_softmax_top_k (y, 2, 1, ids, values, &finite);
+  g_assert_false (finite);
+  g_assert_cmpint (ids[0], ==, 1);
+}
+
+/* The GRU cell over widths that are and are not multiples of 8, against
+ * PyTorch's formulas in double precision */
+static void
+test_gru_widths (void)
+{
+  static const int widths[] = { 1, 5, 8, 21, 160 };
+
+  for (gsize w = 0; w < G_N_ELEMENTS (widths); w++)
+    {
+      const int H = widths[w];
+      g_autofree float *gi = g_new (float, 3 * H);
+      g_autofree float *gh = g_new (float, 3 * H);
+      g_autofree float *h = g_new (float, H + 1);
+      g_autofree float *h0 = g_new (float, H);
+
+      fill (gi, 3 * H, 400 + w);
+      fill (gh, 3 * H, 500 + w);
+      fill (h0, H, 600 + w);
+      for (int j = 0; j < 3 * H; j++)
+        {
+          gi[j] *= 8.0f;
+          gh[j] *= 8.0f;
+        }
+      memcpy (h, h0, H * sizeof (float));
+      h[H] = 42.0f;
+      as_gru_gates (h, gi, gh, H);
+      for (int j = 0; j < H; j++)
+        {
+          double r = sigmoid ((double) gi[j] + gh[j]);
+          double z = sigmoid ((double) gi[H + j] + gh[H + j]);
+          double n = tanh ((double) gi[2 * H + j] + r * gh[2 * H + j]);
+          assert_close (h[j], (1.0 - z) * n + z * h0[j], 1e-6);
+        }
+      g_assert_cmpfloat (h[H], ==, 42.0f);
+    }
+}
+
+
+/* The AVX-512, AVX2 and baseline kernels give the same bits (each where
+ * the processor has it: the runs of the others take the next below) */
+static void
+test_levels_same_bits (void)
+{
+  enum { N = 4099, H = 37, T = 2027, LEVELS = 3 };
+  g_autofree float *x = g_new (float, N + 16);
+  float *out[LEVELS][7];
+  int ids[LEVELS][20];
+  guint counts[LEVELS];
+  gboolean finite[LEVELS];
+
+  fill (x, N + 16, 900);
+  for (gsize i = 0; i < N + 16; i++)
+    x[i] *= (i % 3 == 0) ? 120.0f : (i % 3 == 1) ? 9.0f : 1e-3f;
+  x[5] = NAN;
+  x[6] = INFINITY;
+  x[7] = -INFINITY;
+  x[8] = 1e-40f;
+  x[9] = -0.0f;
+  for (int v = 0; v < LEVELS; v++)
+    {
+      as_kernels_set_level (v);
+      for (int k = 0; k < 7; k++)
+        out[v][k] = g_memdup2 (x + 16, N * sizeof (float));
+      as_exp (out[v][0], N);
+      as_tanh (out[v][1], N - 16);
+      as_sigmoid (out[v][2], N - 16);
+      as_attention_energies (out[v][3], x + 16, x + 1000, x + 2000, 0.5f, (N - 2100) / H, H);
+      as_attention_energies (out[v][6], x + 16, x + 1000, x + 2000, 0.5f, 25, 160);  /* an odd number of rows */
+      as_softmax (out[v][4], 1000);
+      counts[v] = as_log_softmax_top_k (out[v][5], T, 20, ids[v], out[v][4] + 1000, &finite[v]);
+      as_gru_gates (out[v][4] + 2000, x + 2100, x + 2100 + 3 * H, H);
+    }
+  as_kernels_set_level (2);
+  for (int v = 1; v < LEVELS; v++)
+    {
+      for (int k = 0; k < 7; k++)
+        for (gsize i = 0; i < N; i++)
+          if (memcmp (&out[0][k][i], &out[v][k][i], sizeof (float)) != 0)
+            g_error ("kernel %d, [%" G_GSIZE_FORMAT "]: %.9g (baseline) but %.9g (level %d)",
+                     k, i, out[0][k][i], out[v][k][i], v);
+      g_assert_cmpuint (counts[0], ==, counts[v]);
+      g_assert_cmpmem (ids[0], sizeof ids[0], ids[v], sizeof ids[v]);
+      g_assert_true (finite[0] == finite[v]);
+    }
+  for (int v = 0; v < LEVELS; v++)
+    for (int k = 0; k < 7; k++)
+      g_free (out[v][k]);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -355,6 +780,18 @@ main (int    argc,
   g_test_add_func ("/kernels/top-k/ties-everywhere", test_top_k_ties_everywhere);
   g_test_add_func ("/kernels/matvec", test_matvec);
   g_test_add_func ("/kernels/matmul-t", test_matmul_t);
+  g_test_add_func ("/kernels/exp/accuracy", test_exp_accuracy);
+  g_test_add_func ("/kernels/exp/special", test_exp_special);
+  g_test_add_func ("/kernels/tanh/accuracy", test_tanh_accuracy);
+  g_test_add_func ("/kernels/tanh/special", test_tanh_special);
+  g_test_add_func ("/kernels/sigmoid", test_sigmoid_accuracy);
+  g_test_add_func ("/kernels/all-finite", test_all_finite);
+  g_test_add_func ("/kernels/attention-energies", test_attention_energies);
+  g_test_add_func ("/kernels/softmax/lengths", test_softmax_lengths);
+  g_test_add_func ("/kernels/log-softmax-top-k/values", test_log_softmax_top_k);
+  g_test_add_func ("/kernels/log-softmax-top-k/not-finite", test_log_softmax_top_k_not_finite);
+  g_test_add_func ("/kernels/gru/widths", test_gru_widths);
+  g_test_add_func ("/kernels/levels-same-bits", test_levels_same_bits);
 
   return g_test_run ();
 }

@@ -83,8 +83,9 @@ struct _AsArchitecture
   guint     (*get_position)         (gconstpointer    state);
   void      (*rewind)               (gpointer         state,
                                      guint            position);
-  /* One step at the state's position: feeds @input; writes the
-   * log-probabilities over the target vocabulary into @logprobs and this
+  /* One step at the state's position: feeds @input; writes the logits
+   * over the target vocabulary into @logits (the session makes them
+   * log-probabilities, with the top candidates, in one kernel) and this
    * step's attention rows into @cross ((layers, heads, n) for the n source
    * positions) and, where the model has it, @decoder_self ((layers, heads,
    * @self_columns), of which each row's first position + 1 are this step's
@@ -98,7 +99,7 @@ struct _AsArchitecture
                                      gpointer         encoding,
                                      gpointer         state,
                                      int              input,
-                                     float           *logprobs,
+                                     float           *logits,
                                      float           *cross,
                                      float           *decoder_self,
                                      guint            self_columns);

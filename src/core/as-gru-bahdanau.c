@@ -33,7 +33,6 @@ typedef struct
   int    n_source;
   float *enc_out;   /* (n, H)  encoder outputs, the attention's values */
   float *keys;      /* (n, H)  Ua o_i + b_Ua + b_Wa, computed once per sentence */
-  float *energy;    /* (n, H)  tanh (keys + Wa h) */
   float *gi;        /* (max (n, 1), 3H)  input projections (encoder: all positions at once) */
   float *gh;        /* (3H)    W_hh h + b_hh */
   float *query;     /* (H)     Wa h */
@@ -205,14 +204,14 @@ encode (const GruModel *m,
 }
 
 /* One decoder step: feeds @input with the state @hidden (H, updated in place),
- * writes the attention row (n_source) and the log-probabilities (T). */
+ * writes the attention row (n_source) and the logits (T). */
 static void
 decode_step (const GruModel *m,
              GruEncoding    *s,
              int             input,
              float          *hidden,
              float          *attention,
-             float          *logprobs)
+             float          *logits)
 {
   const AsGruWeights *w = &m->weights;
   const AsGruConfig *c = &m->config;
@@ -220,16 +219,7 @@ decode_step (const GruModel *m,
 
   /* scores_i = Va . tanh (Wa h + Ua o_i + biases) + b_Va */
   as_matvec (s->query, w->att_wa, hidden, NULL, H, H);
-  for (int i = 0; i < n; i++)
-    {
-      const float *k = s->keys + (gsize) i * H;
-      float *e = s->energy + (gsize) i * H;
-      for (int j = 0; j < H; j++)
-        e[j] = tanhf (k[j] + s->query[j]);
-    }
-  for (int i = 0; i < n; i++)
-    attention[i] = w->att_va_b[0];
-  cblas_sgemv (CblasRowMajor, CblasNoTrans, n, H, 1.0f, s->energy, H, w->att_va, 1, 1.0f, attention, 1);
+  as_attention_energies (attention, s->keys, s->query, w->att_va, w->att_va_b[0], n, H);
   as_softmax (attention, n);
 
   /* gru_in = [embedded; context], context (H) = attention (n) @ O (n, H) */
@@ -240,8 +230,7 @@ decode_step (const GruModel *m,
   as_matvec (s->gh, w->dec_w_hh, hidden, w->dec_b_hh, 3 * H, H);
   as_gru_gates (hidden, s->gi, s->gh, H);
 
-  as_matvec (logprobs, w->out_w, hidden, w->out_b, T, H);
-  as_log_softmax (logprobs, T);
+  as_matvec (logits, w->out_w, hidden, w->out_b, T, H);
 }
 
 /* The encoder */
@@ -255,7 +244,6 @@ free_encoding (gpointer data)
     return;
   g_free (s->enc_out);
   g_free (s->keys);
-  g_free (s->energy);
   g_free (s->gi);
   g_free (s->gh);
   g_free (s->query);
@@ -277,7 +265,7 @@ encode_sentence (const AsModel  *model,
   GruEncoding *s;
 
   /* the encoder keeps about 6 floats per token and hidden unit (outputs,
-   * keys, energies, 3 input projections): a wide model and a long sentence
+   * keys, 3 input projections, and room to spare): a wide model and a long sentence
    * would ask for gigabytes, and g_new() aborts rather than fail */
   {
     const guint64 most = MAX_ENCODER_FLOATS / (6 * (guint64) H);
@@ -296,7 +284,6 @@ encode_sentence (const AsModel  *model,
   s->n_source = n_source;
   s->enc_out = g_new0 (float, n * H);
   s->keys = g_new0 (float, n * H);
-  s->energy = g_new0 (float, n * H);
   s->gi = g_new0 (float, n * 3 * H);
   s->gh = g_new0 (float, 3 * H);
   s->query = g_new0 (float, H);
@@ -361,7 +348,7 @@ step (const AsModel *model,
       gpointer       encoding,
       gpointer       data,
       int            input,
-      float         *logprobs,
+      float         *logits,
       float         *cross,
       float         *decoder_self,
       guint          self_columns)
@@ -373,7 +360,7 @@ step (const AsModel *model,
   reserve (st, st->position + 1);
   hidden = st->hidden + (gsize) (st->position + 1) * st->H;
   memcpy (hidden, st->hidden + (gsize) st->position * st->H, st->H * sizeof (float));
-  decode_step (gru (model), encoding, input, hidden, cross, logprobs);
+  decode_step (gru (model), encoding, input, hidden, cross, logits);
   st->position++;
 }
 

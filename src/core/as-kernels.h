@@ -1,11 +1,21 @@
 #pragma once
 
 /* Small pure kernels on float arrays. The matrix products go to OpenBLAS;
- * every matrix is row-major with the shape in the comment. */
+ * every matrix is row-major with the shape in the comment.
+ *
+ * exp, tanh and the sigmoid are computed in single precision, 8 lanes at a
+ * time (as-kernels.c), within a few ulp of the exact values (tests/test-
+ * kernels.c checks the bounds against double precision); NaN stays NaN,
+ * overflow gives infinity and underflow denormals, then zero. */
 
 #include <glib.h>
 
 G_BEGIN_DECLS
+
+/* For the tests and benchmarks: the most the kernels may use, 0 the
+ * baseline (x86-64 without AVX), 1 AVX2, 2 AVX-512 (the default), each
+ * where the processor has it. All give the same bits. */
+void  as_kernels_set_level (int limit);
 
 /* out (rows) = W (rows, cols) @ x (cols) [+ b (rows), when b is not NULL] */
 void  as_matvec       (float       *out,
@@ -22,12 +32,41 @@ void  as_matmul_t     (float       *out,
                        int          n,
                        int          rows,
                        int          cols);
+/* In place: x (n) = exp (x), tanh (x), 1 / (1 + exp (-x)). */
+void  as_exp          (float       *x,
+                       gsize        n);
+void  as_tanh         (float       *x,
+                       gsize        n);
+void  as_sigmoid      (float       *x,
+                       gsize        n);
+/* Whether every x (n) is finite (neither NaN nor infinite). */
+gboolean as_all_finite (const float *x,
+                        gsize        n);
+/* Bahdanau's energies, fused: scores (n) = bias + v (H) . tanh (keys (n, H) + query (H)),
+ * one score per row of @keys. */
+void  as_attention_energies (float       *scores,
+                             const float *keys,
+                             const float *query,
+                             const float *v,
+                             float        bias,
+                             int          n,
+                             int          hidden);
 /* In place, numerically stable: x (n) becomes a probability distribution. */
 void  as_softmax      (float       *x,
                        int          n);
 /* In place: x (n) becomes log_softmax (x). */
 void  as_log_softmax  (float       *x,
                        int          n);
+/* In place: x (n) becomes log_softmax (x); the @k largest of the result
+ * into @ids and @values as as_top_k () gives them; *finite tells whether
+ * every result is finite (FALSE: x held a NaN or an infinity, or overflowed).
+ * Returns how many (min (k, n)). */
+guint as_log_softmax_top_k (float       *x,
+                            int          n,
+                            guint        k,
+                            int         *ids,
+                            float       *values,
+                            gboolean    *finite);
 /* A PyTorch GRU cell, gates (r, z, n):
  * gi (3H) = W_ih x + b_ih, gh (3H) = W_hh h + b_hh, h (H) is updated in place. */
 void  as_gru_gates    (float       *h,

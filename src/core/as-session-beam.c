@@ -89,12 +89,13 @@ as_session_decode_beam (AsSession  *self,
         {
           int input = t == 0 ? tgt->start : tokens[b * L + t - 1];
           guint n_top;
+          gboolean finite;
 
           self->arch->step (self->model, self->encoding, states[b], input, self->logprobs, cross, decoder_self,
                             _as_session_self_columns (self));
-          if (!_as_session_check_finite (self, cross, n_cross, decoder_self, n_decoder_self, t, error))
+          n_top = as_log_softmax_top_k (self->logprobs, self->n_target, width, top_ids, top_values, &finite);
+          if (!_as_session_check_finite (self, finite, cross, n_cross, decoder_self, n_decoder_self, t, error))
             goto out;
-          n_top = as_top_k (self->logprobs, self->n_target, width, top_ids, top_values);
           for (guint k = 0; k < n_top; k++)
             candidates[n_candidates++] = (Candidate) { scores[b] + top_values[k], b, top_ids[k] };
         }

@@ -22,7 +22,7 @@ struct _AsSession
   gpointer    encoding;        /* NULL when the words cannot all be read */
   gpointer    state;           /* the decoder state after the steps so far */
   int         n_target;
-  float      *logprobs;        /* (T) of the last step */
+  float      *logprobs;        /* (T) of the last step: the logits, then log-softmax in place */
   AsAttention *attention[AS_N_ATTENTION_KINDS];  /* NULL for a kind the model lacks */
 
   guint       max_length;
@@ -33,9 +33,11 @@ struct _AsSession
 };
 
 /* Refuses (with AS_ERROR_FORMAT naming the model) a step whose attention
- * or log-probabilities are NaN or infinite: a model whose weights are finite
- * but huge overflows float arithmetic. */
+ * or log-probabilities are NaN or infinite (@logprobs_finite, as
+ * as_log_softmax_top_k () found them): a model whose weights are finite but
+ * huge overflows float arithmetic. */
 gboolean _as_session_check_finite (AsSession   *self,
+                                   gboolean     logprobs_finite,
                                    const float *cross,
                                    gsize        n_cross,
                                    const float *decoder_self,

@@ -43,30 +43,20 @@ quote_words (char **words)
 /* A model whose weights are finite but huge overflows float arithmetic: the
  * attention and the log-probabilities become NaN or infinite. Such a step is
  * refused rather than shown (and written into JSON as "nan"). */
-static gboolean
-all_finite (const float *x,
-            gsize        n)
-{
-  for (gsize i = 0; i < n; i++)
-    if (!isfinite (x[i]))
-      return FALSE;
-  return TRUE;
-}
-
 gboolean
 _as_session_check_finite (AsSession   *self,
-              const float *cross,
-              gsize        n_cross,
-              const float *decoder_self,
-              gsize        n_decoder_self,
-              guint        t,
-              GError     **error)
+                          gboolean     logprobs_finite,
+                          const float *cross,
+                          gsize        n_cross,
+                          const float *decoder_self,
+                          gsize        n_decoder_self,
+                          guint        t,
+                          GError     **error)
 {
   g_autofree char *base = NULL;
   g_autofree char *name = NULL;
 
-  if (all_finite (cross, n_cross) && all_finite (decoder_self, n_decoder_self) &&
-      all_finite (self->logprobs, self->n_target))
+  if (logprobs_finite && as_all_finite (cross, n_cross) && as_all_finite (decoder_self, n_decoder_self))
     return TRUE;
   /* named as the loader names the model: its file's base name */
   base = g_path_get_basename (as_model_get_path (self->model));
@@ -390,6 +380,7 @@ as_session_step (AsSession  *self,
   const guint t = self->n_steps;
   AsStep *step;
   float *cross_row, *self_row;
+  gboolean finite;
 
   if (!as_session_can_decode (self, error))
     return FALSE;
@@ -413,16 +404,17 @@ as_session_step (AsSession  *self,
 
   cross_row = as_attention_begin_row (cross, t);
   self_row = decoder_self != NULL ? as_attention_begin_row (decoder_self, t) : NULL;
+  /* the logits, made log-probabilities in place with the best candidates */
   self->arch->step (self->model, self->encoding, self->state, step->input, self->logprobs, cross_row, self_row,
                     _as_session_self_columns (self));
-  if (!_as_session_check_finite (self, cross_row, _as_session_row_block (self, AS_ATTENTION_CROSS),
+  step->n_top = as_log_softmax_top_k (self->logprobs, self->n_target, AS_MAX_TOP, step->top_ids, step->top_probs, &finite);
+  if (!_as_session_check_finite (self, finite, cross_row, _as_session_row_block (self, AS_ATTENTION_CROSS),
                                  self_row, _as_session_row_block (self, AS_ATTENTION_DECODER_SELF), t, error))
     {
       as_session_rewind (self, t);
       return FALSE;
     }
 
-  step->n_top = as_top_k (self->logprobs, self->n_target, AS_MAX_TOP, step->top_ids, step->top_probs);
   for (guint k = 0; k < step->n_top; k++)
     step->top_probs[k] = expf (step->top_probs[k]);
   step->output = token >= 0 ? token : step->top_ids[0];

@@ -571,7 +571,7 @@ decode_step (const TfModel *m,
              TfEncoding    *s,
              TfState       *st,
              int            input,
-             float         *logprobs,
+             float         *logits,
              float         *cross,
              float         *self_rows,
              guint          self_columns)
@@ -631,8 +631,7 @@ decode_step (const TfModel *m,
     }
 
   as_layer_norm (s->x, w->dec_norm_w, w->dec_norm_b, d, c->eps);
-  as_matvec (logprobs, w->generator_w, s->x, w->generator_b, c->tgt_vocab, d);
-  as_log_softmax (logprobs, c->tgt_vocab);
+  as_matvec (logits, w->generator_w, s->x, w->generator_b, c->tgt_vocab, d);
 }
 
 /* The encoder */
@@ -785,7 +784,7 @@ step (const AsModel *model,
       gpointer       encoding,
       gpointer       data,
       int            input,
-      float         *logprobs,
+      float         *logits,
       float         *cross,
       float         *decoder_self,
       guint          self_columns)
@@ -796,7 +795,7 @@ step (const AsModel *model,
   g_return_if_fail (decoder_self == NULL || self_columns > st->position);
 
   reserve (st, st->position + 1);
-  decode_step (transformer (model), encoding, st, input, logprobs, cross, decoder_self, self_columns);
+  decode_step (transformer (model), encoding, st, input, logits, cross, decoder_self, self_columns);
   st->position++;
 }
 

@@ -1,27 +1,38 @@
 #!/usr/bin/env bash
-# Side-by-side benchmark in one run: AttnScope's C engine against PyTorch on
-# the same model file, the same sentences and the same number of decoder
-# steps. Prints a table of times and their ratio; then the figure's first
-# drawing against a cached redraw on a 1000 x 1000 matrix. Not part of the tests.
+# The engine benchmark, in one run: for each bundled model at 10 and 100
+# source words, AttnScope's decoder step, encoding and sentence (encoding +
+# STEPS greedy steps) beside PyTorch's (the tutorial's code; for the
+# Transformer also a PyTorch decoder with a key/value cache) and beside
+# bare OpenBLAS running exactly the engine's own sgemv/sgemm calls
+# (bench-step records and replays them). One thread each. The C and Python
+# programs take turns, ROUNDS times, so that a busy machine slows both
+# alike; each time is the best over every run of every round. Prints one
+# Markdown table (tests/bench/table.py): programs that print its JSON lines
+# into the same stream add rows to it. Then the figure's benchmark. Not
+# part of the tests.
 #
-#   bash tests/bench/run.sh [MODEL] [STEPS]
+#   bash tests/bench/run.sh          (ROUNDS=3 RUNS=20 STEPS=20 by default)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
-model=${1:-data/models/en-zh-gru.json}
-steps=${2:-20}
-lengths=(10 100 1000 5000)
-ninja -C build tests/bench/bench-engine tests/bench/bench-figure >/dev/null
-c=$(./build/tests/bench/bench-engine "$model" "$steps" "${lengths[@]}")
-t=$(/usr/bin/python3 tests/bench/bench_torch.py "$model" "$steps" "${lengths[@]}")
-/usr/bin/python3 - "$c" "$t" "$model" "$steps" <<'PY'
-import json, sys
-c = [json.loads(l) for l in sys.argv[1].splitlines()]
-t = [json.loads(l) for l in sys.argv[2].splitlines()]
-print(f"model {sys.argv[3]}, {sys.argv[4]} decoder steps, best of several runs, 2 threads each")
-print(f"{'work':<26}{'AttnScope':>12}{'PyTorch':>12}{'PyTorch/AttnScope':>20}")
-for a, b in zip(c, t):
-    what = "load model file" if a["what"] == "load" else f"translate {a['length']} words"
-    print(f"{what:<26}{a['seconds']*1e3:>10.2f}ms{b['seconds']*1e3:>10.2f}ms{b['seconds']/a['seconds']:>19.1f}x")
-PY
+rounds=${ROUNDS:-3}
+runs=${RUNS:-20}
+steps=${STEPS:-20}
+models=(data/models/en-zh-gru.json data/models/en-zh-transformer.json)
+lengths=(10 100)
+export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
+ninja -C build tests/bench/bench-step tests/bench/bench-figure >/dev/null
+lines=$(mktemp)
+trap 'rm -f "$lines"' EXIT
+for ((r = 1; r <= rounds; r++)); do
+  for model in "${models[@]}"; do
+    ./build/tests/bench/bench-step "$model" "$steps" "$runs" "${lengths[@]}" >>"$lines"
+    /usr/bin/python3 tests/bench/bench_step_torch.py "$model" "$steps" $(((runs + 3) / 4)) "${lengths[@]}" >>"$lines"
+  done
+done
+echo "$(date -u +%Y-%m-%d), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(getconf _NPROCESSORS_ONLN) cores," \
+     "load average $(cut -d' ' -f1-3 /proc/loadavg);" \
+     "best of $rounds rounds of $runs runs (PyTorch: $(((runs + 3) / 4))), $steps decoder steps, one thread each"
+echo
+/usr/bin/python3 tests/bench/table.py --steps "$steps" <"$lines"
 echo
 ./build/tests/bench/bench-figure

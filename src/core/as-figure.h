@@ -272,6 +272,23 @@ gboolean    as_figure_get_column_rect (AsFigure     *self,
                                        guint         column,
                                        AsFigureRect *rect);
 
+/* Whether the label of row or column @index (@part AS_FIGURE_PART_ROW_LABEL
+ * or _COLUMN_LABEL) is drawn: labels are left out only where they would
+ * overlap (cells thinner than a line of text), and outside the view. */
+gboolean    as_figure_get_label_shown (AsFigure     *self,
+                                       double        width,
+                                       double        height,
+                                       AsFigurePart  part,
+                                       guint         index);
+/* Where the colour bar's tick label @i is (0: zero, 1: the middle, 2: the
+ * top of the scale). FALSE when it is not drawn: no bar, or the bar too
+ * short for it beside the others (labels never overlap). */
+gboolean    as_figure_get_bar_label_rect (AsFigure     *self,
+                                          double        width,
+                                          double        height,
+                                          guint         i,
+                                          AsFigureRect *rect);
+
 /* Drawing (as-figure-draw.c): the whole figure into a @width x @height
  * area of @cr. */
 void        as_figure_draw            (AsFigure   *self,

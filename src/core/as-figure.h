@@ -116,6 +116,9 @@ void        as_figure_set_text        (AsFigure   *self,
                                        const char *sentence,
                                        const char *translation);
 
+/* The title drawn above the figure ("i am hungry → 我饿"), newly allocated. */
+char       *as_figure_dup_title       (AsFigure   *self);
+
 /* What the figure shows, in a few words ("Cross-attention · layer 1 of
  * 0–1 · mean of 2 heads"): the start of the subtitle and of the exported
  * file's description. NULL (the default) says nothing. Kept by

@@ -513,24 +513,54 @@ test_hover (Fixture       *fixture,
   cairo_surface_destroy (surface);
   draws = as_heatmap_get_figure_draw_count (heatmap);
 
-  /* the real pointer over cell (1, 2): its row and column are tinted, the
-   * other cells not */
+  /* the real pointer over cell (1, 2): the cell is outlined in the accent
+   * colour just outside its edges, and every cell, the hovered one
+   * included, keeps its colour (edge to edge); its row's and column's
+   * labels are tinted */
   cell_centre (heatmap, 1, 2, &x, &y);
   test_pointer_move (GTK_WIDGET (heatmap), x, y);
   test_settle ();
   surface = render (heatmap);
   g_assert_cmpuint (as_heatmap_get_figure_draw_count (heatmap), ==, draws);
+  assert_cells (heatmap, surface);
+  {
+    AsFigure *figure = as_heatmap_get_figure (heatmap);
+    int width = gtk_widget_get_width (GTK_WIDGET (heatmap));
+    int height = gtk_widget_get_height (GTK_WIDGET (heatmap));
+    AsFigureColor accent;
+    AsFigureRect cell, row_rect, grid;
+    cairo_surface_t *plain;
 
-  for (guint row = 0; row < 3; row++)
-    for (guint column = 0; column < 4; column++)
-      {
-        double cx, cy;
-        gboolean highlighted = row == 1 || column == 2;
+    as_figure_get_colors (figure, NULL, NULL, &accent, NULL);
+    g_assert_true (as_figure_get_cell_rect (figure, width, height, 1, 2, &cell));
+    expected_color (heatmap, 1, 2, &r, &g, &b);
+    /* the cell's own pixels, next to its edges */
+    g_assert_true (pixel_is (surface, cell.x + 1, cell.y + cell.height / 2, r, g, b, 2));
+    g_assert_true (pixel_is (surface, cell.x + cell.width - 1.5, cell.y + cell.height / 2, r, g, b, 2));
+    g_assert_true (pixel_is (surface, cell.x + cell.width / 2, cell.y + 1, r, g, b, 2));
+    g_assert_true (pixel_is (surface, cell.x + cell.width / 2, cell.y + cell.height - 1.5, r, g, b, 2));
+    /* the outline, just outside them */
+    g_assert_true (pixel_is (surface, cell.x - 1.5, cell.y + cell.height / 2,
+                             accent.red, accent.green, accent.blue, 3));
+    g_assert_true (pixel_is (surface, cell.x + cell.width + 0.5, cell.y + cell.height / 2,
+                             accent.red, accent.green, accent.blue, 3));
+    /* the row's label is tinted: it differs from the unhovered figure */
+    g_assert_true (as_figure_get_row_rect (figure, width, height, 1, &row_rect));
+    g_assert_true (as_figure_get_grid_rect (figure, width, height, &grid));
+    test_pointer_leave (GTK_WIDGET (heatmap));
+    test_settle ();
+    plain = render (heatmap);
+    {
+      int pr, pg, pb, qr, qg, qb;
 
-        cell_centre (heatmap, row, column, &cx, &cy);
-        expected_color (heatmap, row, column, &r, &g, &b);
-        g_assert_true (pixel_is (surface, cx, cy, r, g, b, 2) == !highlighted);
-      }
+      test_pixel_at (surface, row_rect.x + 1, row_rect.y + 1, &pr, &pg, &pb);
+      test_pixel_at (plain, row_rect.x + 1, row_rect.y + 1, &qr, &qg, &qb);
+      g_assert_true (pr != qr || pg != qg || pb != qb);
+    }
+    cairo_surface_destroy (plain);
+    test_pointer_move (GTK_WIDGET (heatmap), x, y);
+    test_settle ();
+  }
   cairo_surface_destroy (surface);
 
   /* moving within the cell changes nothing; leaving removes the highlight */

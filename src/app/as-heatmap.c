@@ -733,7 +733,8 @@ as_heatmap_measure (GtkWidget      *widget,
     }
   else
     {
-      *minimum = 80;
+      /* the column labels and a few rows (the title makes way) */
+      *minimum = 100;
       *natural = MAX (*minimum, MIN (height, 900));
     }
 }

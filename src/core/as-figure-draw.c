@@ -128,12 +128,16 @@ draw_title (AsFigure             *self,
   g_autofree char *text = _as_figure_title_text (self);
   g_autofree char *sub = _as_figure_subtitle_text (self);
 
+  if (l->title_lines == 0)
+    return;
   title = _as_figure_make_layout (self, context, text, TITLE_PX, PANGO_WEIGHT_BOLD, PANGO_STYLE_NORMAL);
   pango_layout_set_width (title, (int) (l->title.width * PANGO_SCALE));
   pango_layout_set_ellipsize (title, PANGO_ELLIPSIZE_END);
   set_color (cr, &self->fg, 1.0);
   show_text (cr, title, l->title.x, l->title.y);
 
+  if (l->title_lines < 2)
+    return;
   subtitle = _as_figure_make_layout (self, context, sub, LABEL_PX, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
   pango_layout_set_width (subtitle, (int) (l->title.width * PANGO_SCALE));
   pango_layout_set_ellipsize (subtitle, PANGO_ELLIPSIZE_END);

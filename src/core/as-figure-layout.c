@@ -396,9 +396,22 @@ _as_figure_compute_layout (AsFigure       *self,
   l->column_every = 1;
   l->row_every = 1;
 
+  /* A short figure (a small window) keeps its room for the cells: the
+   * subtitle goes first, then the title, when what is left would not show
+   * a few rows (COMPACT_ROWS lines of text under the column labels). */
+  {
+    double need = self->line_h + 4.0 + MIN (MAX (self->n_rows, 1), COMPACT_ROWS) * self->line_h + MARGIN;
+
+    l->title_lines = 2;
+    if (height - (MARGIN + self->title_h + 2.0 + self->subtitle_h + GAP * 2) < need)
+      l->title_lines = 1;
+    if (l->title_lines == 1 && height - (MARGIN + self->title_h + GAP * 2) < need)
+      l->title_lines = 0;
+  }
   l->title = (AsFigureRect) { MARGIN, MARGIN, MAX (width - 2 * MARGIN, 0.0),
-                              self->title_h + 2.0 + self->subtitle_h };
-  top = l->title.y + l->title.height + GAP * 2;
+                              l->title_lines == 2 ? self->title_h + 2.0 + self->subtitle_h
+                              : l->title_lines == 1 ? self->title_h : 0.0 };
+  top = l->title_lines > 0 ? l->title.y + l->title.height + GAP * 2 : MARGIN;
 
   if (self->n_columns == 0)
     return;
@@ -473,8 +486,8 @@ _as_figure_compute_layout (AsFigure       *self,
     }
 
   if (l->rotate_columns)
-    l->column_every = (guint) MAX (1.0, ceil ((self->line_h + 1.0) / l->cell_w));
-  l->row_every = (guint) MAX (1.0, ceil (self->line_h / l->cell_h));
+    l->column_every = (guint) MAX (1.0, ceil (LABEL_PITCH / l->cell_w));
+  l->row_every = (guint) MAX (1.0, ceil (LABEL_PITCH / l->cell_h));
 }
 
 const AsFigureLayout *

@@ -16,11 +16,14 @@ G_BEGIN_DECLS
 #define GAP             6.0
 #define LABEL_PX        12     /* labels, ticks, subtitle */
 #define TITLE_PX        15
+#define LABEL_PITCH     (LABEL_PX + 2.0)  /* labels of a line each closer than this would touch (a line's
+                                           * box is taller: CJK fonts' ascent and descent) */
 #define LABEL_MAX       140.0  /* a longer token is elided (its tooltip has it whole) */
 #define ROW_TOKEN_MAX   110.0
 #define ASPECT_MAX      4.0    /* a cell fills its pane but is at most this much longer one way */
 #define ROTATED_SHARE   0.3    /* turned column labels take at most this share of the height */
 #define ROTATED_MIN     40.0   /* ...but at least this */
+#define COMPACT_ROWS    3      /* a figure too short for this many rows of labels drops its subtitle, then its title */
 #define SNAP_CELL       4.0    /* from this size on, cells are whole pixels */
 #define BAR_WIDTH       14.0
 #define BAR_MIN_HEIGHT  120.0
@@ -60,6 +63,7 @@ typedef struct
                               * matrix fills its pane, as matplotlib's aspect='auto') */
   double grid_w, grid_h;     /* one panel's whole matrix, cell_w * n_columns x cell_h * n_rows */
   AsFigureRect title;
+  int title_lines;           /* 2: title and subtitle; 1: the title; 0: none (a short figure) */
   AsFigureRect grid;         /* the visible part of the panel; in a grid, all the panels */
   AsFigureRect column_area;  /* above the grid, same x range (empty in a grid) */
   AsFigureRect row_area;     /* left of the grid, same y range (empty in a grid) */

@@ -144,6 +144,57 @@ test_tiny_join (void)
 }
 
 static void
+edit_languages (JsonObject *root)
+{
+  json_object_set_string_member (json_object_get_object_member (root, "source"), "language", "en");
+  json_object_set_string_member (json_object_get_object_member (root, "target"), "language", "zh-Hant-TW");
+}
+
+/* Each side may name its language; where none is named, there is none. */
+static void
+test_languages (void)
+{
+  g_autoptr (AsModel) tiny = load_tiny ();
+  g_autoptr (AsModel) edited = load_edited_ok (edit_languages);
+  const char *bundled[] = { "en-zh-gru.json", "en-zh-transformer.json" };
+
+  g_assert_null (as_model_get_source_language (tiny));
+  g_assert_null (as_model_get_target_language (tiny));
+  g_assert_cmpstr (as_model_get_source_language (edited), ==, "en");
+  g_assert_cmpstr (as_model_get_target_language (edited), ==, "zh-Hant-TW");
+
+  /* the bundled English -> Chinese models say so, so that their Chinese is
+   * drawn with the Simplified Chinese forms */
+  for (guint i = 0; i < G_N_ELEMENTS (bundled); i++)
+    {
+      g_autofree char *path = g_build_filename (g_getenv ("ATTNSCOPE_MODELS_DIR"), bundled[i], NULL);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (AsModel) model = as_model_new_from_file (path, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpstr (as_model_get_source_language (model), ==, "en");
+      g_assert_cmpstr (as_model_get_target_language (model), ==, "zh-CN");
+    }
+
+  /* the form of a tag: what the loader takes and refuses */
+  g_assert_true (as_vocab_language_is_valid ("zh"));
+  g_assert_true (as_vocab_language_is_valid ("zh-CN"));
+  g_assert_true (as_vocab_language_is_valid ("zh-Hans-CN"));
+  g_assert_true (as_vocab_language_is_valid ("yue-HK"));
+  g_assert_true (as_vocab_language_is_valid ("es-419"));
+  g_assert_false (as_vocab_language_is_valid (""));
+  g_assert_false (as_vocab_language_is_valid ("z"));
+  g_assert_false (as_vocab_language_is_valid ("chinese"));
+  g_assert_false (as_vocab_language_is_valid ("zh_CN"));
+  g_assert_false (as_vocab_language_is_valid ("zh-"));
+  g_assert_false (as_vocab_language_is_valid ("zh--CN"));
+  g_assert_false (as_vocab_language_is_valid ("zh-toolongsubtag"));
+  g_assert_false (as_vocab_language_is_valid ("zh-CN "));
+  g_assert_false (as_vocab_language_is_valid ("en-aaaaaaaa-bbbbbbbb-cccccccc-dddddd")); /* 36 bytes */
+  g_assert_true (as_vocab_language_is_valid ("en-aaaaaaaa-bbbbbbbb-cccccccc-ddddd"));   /* 35 */
+}
+
+static void
 test_tiny_metadata (void)
 {
   g_autoptr (AsModel) model = load_tiny ();
@@ -655,6 +706,7 @@ main (int    argc,
   g_test_add_func ("/model/tiny/sizes", test_tiny_sizes);
   g_test_add_func ("/model/tiny/vocabularies", test_tiny_vocabularies);
   g_test_add_func ("/model/tiny/join", test_tiny_join);
+  g_test_add_func ("/model/languages", test_languages);
   g_test_add_func ("/model/tiny/metadata", test_tiny_metadata);
   g_test_add_func ("/model/tiny/describe", test_tiny_describe);
   g_test_add_func ("/model/tiny/weights", test_tiny_weights);

@@ -62,6 +62,7 @@ settings, metadata, ...: see export_checkpoint), or a transformer checkpoint:
 import argparse
 import base64
 import json
+import re
 import math
 import os
 import sys
@@ -188,6 +189,19 @@ def _tokenizer_spec(tokenizer, side, types=TOKENIZER_TYPES):
     return {"type": spec["type"], "lowercase": spec["lowercase"]}
 
 
+_LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*\Z")
+
+
+def _language(tag, side):
+    """A side's language as model files name it (BCP 47: "en", "zh-CN"), or
+    None; the same rule as the loader's (as_vocab_language_is_valid)."""
+    if tag is None:
+        return None
+    if not isinstance(tag, str) or len(tag) > 35 or not _LANGUAGE_TAG.match(tag):
+        raise ValueError("%s language must be a language tag such as 'en' or 'zh-CN', got %r" % (side, tag))
+    return tag
+
+
 def _tensor_entry(name, t, encoding):
     a = t.detach().cpu().to(torch.float32).contiguous().numpy()
     if not np.isfinite(a).all():
@@ -206,7 +220,7 @@ def _tensor_entry(name, t, encoding):
 def build_model_dict(encoder, decoder, source_vocab, target_vocab, *, sos_index=0, eos_index=1,
                      unk_index=None, source_tokenizer="words", target_tokenizer="words",
                      max_target_length=10, metadata=None, encoding="base64",
-                     source_join=None, target_join=None):
+                     source_join=None, target_join=None, source_language=None, target_language=None):
     """The model file's JSON object (validated), without writing it."""
     src = _vocabulary_list(source_vocab, "source")
     tgt = _vocabulary_list(target_vocab, "target")
@@ -255,9 +269,11 @@ def build_model_dict(encoder, decoder, source_vocab, target_vocab, *, sos_index=
 
     src_tok = _tokenizer_spec(source_tokenizer, "source")
     tgt_tok = _tokenizer_spec(target_tokenizer, "target")
+    languages = {"source": _language(source_language, "source"), "target": _language(target_language, "target")}
 
-    def side(tok, vocab, spec, join):
+    def side(tok, vocab, spec, join, name):
         return {
+            **({"language": languages[name]} if languages[name] else {}),
             "tokenizer": tok,
             "join": join if join is not None else (" " if tok["type"] == "words" else ""),
             "vocabulary": vocab,
@@ -269,8 +285,8 @@ def build_model_dict(encoder, decoder, source_vocab, target_vocab, *, sos_index=
         "format_version": FORMAT_VERSION,
         "architecture": ARCHITECTURE,
         "hyperparameters": {"hidden_size": H},
-        "source": side(src_tok, src, special["source"], source_join),
-        "target": side(tgt_tok, tgt, special["target"], target_join),
+        "source": side(src_tok, src, special["source"], source_join, "source"),
+        "target": side(tgt_tok, tgt, special["target"], target_join, "target"),
         "decoding": {"max_length": max_target_length},
         "metadata": dict(metadata or {}),
         "tensors": {n: _tensor_entry(n, named[n], encoding) for n in shapes},
@@ -304,7 +320,8 @@ def write_json_atomically(obj, path):
 
 def export_gru_attention(encoder, decoder, source_vocab, target_vocab, path, *, sos_index=0, eos_index=1,
                          unk_index=None, source_tokenizer="words", target_tokenizer="words",
-                         max_target_length=10, metadata=None, encoding="base64"):
+                         max_target_length=10, metadata=None, encoding="base64",
+                         source_language=None, target_language=None):
     """Writes the tutorial's EncoderRNN + AttnDecoderRNN as an AttnScope model
     file (architecture gru-bahdanau) to path.
 
@@ -314,13 +331,16 @@ def export_gru_attention(encoder, decoder, source_vocab, target_vocab, path, *, 
     tokens, the same on both sides (unk_index None: no unknown token).
     source_tokenizer / target_tokenizer: "words", "characters", or a dict
     {"type": ..., "lowercase": bool}.
+    source_language / target_language: each side's language as a BCP 47 tag
+    ("en", "zh-CN"), or None; the viewer draws that side's text with it.
     encoding: "base64" (little-endian float32) or "json" (nested arrays).
     Everything is validated before anything is written; the file is written
     atomically. Returns the model dict."""
     model = build_model_dict(encoder, decoder, source_vocab, target_vocab, sos_index=sos_index,
                              eos_index=eos_index, unk_index=unk_index,
                              source_tokenizer=source_tokenizer, target_tokenizer=target_tokenizer,
-                             max_target_length=max_target_length, metadata=metadata, encoding=encoding)
+                             max_target_length=max_target_length, metadata=metadata, encoding=encoding,
+                             source_language=source_language, target_language=target_language)
     write_json_atomically(model, path)
     return model
 
@@ -480,7 +500,8 @@ def transformer_hyperparameters(model, max_positions=256):
 
 def build_transformer_dict(model, source_vocab, target_vocab, *, bos_index, eos_index, pad_index,
                            unk_index=None, source_tokenizer="words", target_tokenizer="words",
-                           max_target_length=None, metadata=None, encoding="base64", max_positions=256):
+                           max_target_length=None, metadata=None, encoding="base64", max_positions=256,
+                           source_language=None, target_language=None):
     """The model file's JSON object for a Seq2SeqTransformer (validated), without writing it."""
     src = _vocabulary_tokens(source_vocab, "source")
     tgt = _vocabulary_tokens(target_vocab, "target")
@@ -534,9 +555,10 @@ def build_transformer_dict(model, source_vocab, target_vocab, *, bos_index, eos_
 
     src_tok = _tokenizer_spec(source_tokenizer, "source", TRANSFORMER_TOKENIZER_TYPES)
     tgt_tok = _tokenizer_spec(target_tokenizer, "target", TRANSFORMER_TOKENIZER_TYPES)
+    languages = {"source": _language(source_language, "source"), "target": _language(target_language, "target")}
 
-    def side(tok, vocab, spec):
-        return {"tokenizer": tok, "join": "" if tok["type"] == "characters" else " ",
+    def side(tok, vocab, spec, name):
+        return {**({"language": languages[name]} if languages[name] else {}), "tokenizer": tok, "join": "" if tok["type"] == "characters" else " ",
                 "vocabulary": vocab, "special": spec}
 
     doc = {
@@ -544,8 +566,8 @@ def build_transformer_dict(model, source_vocab, target_vocab, *, bos_index, eos_
         "format_version": FORMAT_VERSION,
         "architecture": TRANSFORMER,
         "hyperparameters": hp,
-        "source": side(src_tok, src, special["source"]),
-        "target": side(tgt_tok, tgt, special["target"]),
+        "source": side(src_tok, src, special["source"], "source"),
+        "target": side(tgt_tok, tgt, special["target"], "target"),
     }
     if max_target_length is not None:
         doc["decoding"] = {"max_length": max_target_length}
@@ -557,7 +579,8 @@ def build_transformer_dict(model, source_vocab, target_vocab, *, bos_index, eos_
 
 def export_transformer(model, source_vocab, target_vocab, path, *, bos_index, eos_index, pad_index,
                        unk_index=None, source_tokenizer="words", target_tokenizer="words",
-                       max_target_length=None, metadata=None, encoding="base64", max_positions=256):
+                       max_target_length=None, metadata=None, encoding="base64", max_positions=256,
+                       source_language=None, target_language=None):
     """Writes the tutorial's Seq2SeqTransformer as an AttnScope model file
     (architecture transformer) to path.
 
@@ -574,13 +597,16 @@ def export_transformer(model, source_vocab, target_vocab, path, *, bos_index, eo
     tutorial's rule, at most source tokens + 2 + 4 generated tokens) or 1..1000.
     max_positions: rows of positional_encoding.pos_embedding written (the
     longest source with its start and end tokens, and the longest target prefix).
+    source_language / target_language: each side's language as a BCP 47 tag
+    ("en", "zh-CN"), or None.
     encoding: "base64" (little-endian float32) or "json" (nested arrays).
     Everything is validated before anything is written; the file is written
     atomically. Returns the model dict."""
     doc = build_transformer_dict(model, source_vocab, target_vocab, bos_index=bos_index, eos_index=eos_index,
                                  pad_index=pad_index, unk_index=unk_index, source_tokenizer=source_tokenizer,
                                  target_tokenizer=target_tokenizer, max_target_length=max_target_length,
-                                 metadata=metadata, encoding=encoding, max_positions=max_positions)
+                                 metadata=metadata, encoding=encoding, max_positions=max_positions,
+                                 source_language=source_language, target_language=target_language)
     write_json_atomically(doc, path)
     return doc
 
@@ -693,18 +719,26 @@ def load_transformer(path):
 # Command line
 
 
-def export_checkpoint(checkpoint_path, out_path, encoding="base64", max_positions=None):
+def export_checkpoint(checkpoint_path, out_path, encoding="base64", max_positions=None,
+                      source_language=None, target_language=None):
     """Exports a checkpoint: one saved by tools/train_gru.py (a dict with
     encoder_state, decoder_state, hidden_size, source_vocab, target_vocab,
     settings, metadata and the optional special ids / tokenizers), or a
     transformer checkpoint (a dict with "architecture": "transformer"; see
     the module's docstring). max_positions (transformer only) overrides the
-    checkpoint's. Returns the model dict."""
+    checkpoint's. source_language / target_language (BCP 47 tags) override the
+    checkpoint's "languages" {"source": ..., "target": ...}. Returns the
+    model dict."""
     ck = torch.load(checkpoint_path, map_location="cpu")
     if not isinstance(ck, dict):
         raise ValueError("%s: a checkpoint is a dict, this is a %s" % (checkpoint_path, type(ck).__name__))
+    languages = dict(ck.get("languages") or {})
+    if source_language is not None:
+        languages["source"] = source_language
+    if target_language is not None:
+        languages["target"] = target_language
     if ck.get("architecture", ARCHITECTURE) == TRANSFORMER:
-        return export_transformer_checkpoint(ck, checkpoint_path, out_path, encoding, max_positions)
+        return export_transformer_checkpoint(ck, checkpoint_path, out_path, encoding, max_positions, languages)
     if ck.get("architecture", ARCHITECTURE) != ARCHITECTURE:
         raise ValueError("%s: architecture %r (this exporter knows %s and %s)"
                          % (checkpoint_path, ck.get("architecture"), ARCHITECTURE, TRANSFORMER))
@@ -726,10 +760,12 @@ def export_checkpoint(checkpoint_path, out_path, encoding="base64", max_position
         source_tokenizer=ck.get("source_tokenizer", "words"),
         target_tokenizer=ck.get("target_tokenizer", "words"),
         max_target_length=int(settings.get("max_target_length", 10)),
-        metadata=ck.get("metadata"), encoding=encoding)
+        metadata=ck.get("metadata"), encoding=encoding,
+        source_language=languages.get("source"), target_language=languages.get("target"))
 
 
-def export_transformer_checkpoint(ck, checkpoint_path, out_path, encoding="base64", max_positions=None):
+def export_transformer_checkpoint(ck, checkpoint_path, out_path, encoding="base64", max_positions=None,
+                                  languages=None):
     """Exports a transformer checkpoint (already loaded: the dict ck)."""
     for key in ("config", "state_dict", "source_vocab", "target_vocab", "special"):
         if key not in ck:
@@ -757,7 +793,8 @@ def export_transformer_checkpoint(ck, checkpoint_path, out_path, encoding="base6
         bos_index=special["bos"], eos_index=special["eos"], pad_index=special.get("pad"),
         unk_index=special.get("unk"), source_tokenizer=tokenizers.get("source", "words"),
         target_tokenizer=tokenizers.get("target", "words"), max_target_length=ck.get("max_target_length"),
-        metadata=ck.get("metadata"), encoding=encoding, max_positions=int(max_positions))
+        metadata=ck.get("metadata"), encoding=encoding, max_positions=int(max_positions),
+        source_language=(languages or {}).get("source"), target_language=(languages or {}).get("target"))
 
 
 def main(argv=None):
@@ -770,9 +807,14 @@ def main(argv=None):
     p.add_argument("--max-positions", type=int, default=None,
                    help="transformer: rows of the positional encoding to write (default: the checkpoint's "
                         "max_positions, else 256 or the model's maxlen when smaller)")
+    p.add_argument("--source-language", default=None,
+                   help="the source side's language, a BCP 47 tag such as en (default: the checkpoint's, else none)")
+    p.add_argument("--target-language", default=None,
+                   help="the target side's language, a BCP 47 tag such as zh-CN (default: the checkpoint's, else none)")
     args = p.parse_args(argv)
     try:
-        model = export_checkpoint(args.checkpoint, args.out, args.encoding, args.max_positions)
+        model = export_checkpoint(args.checkpoint, args.out, args.encoding, args.max_positions,
+                                  args.source_language, args.target_language)
     except (ValueError, OSError) as e:
         print("attnscope_export: %s" % e, file=sys.stderr)
         return 1

@@ -302,6 +302,7 @@ def main():
             "sos_index": SOS, "eos_index": EOS, "unk_index": UNK,
             "source_tokenizer": {"type": "words", "lowercase": True},
             "target_tokenizer": {"type": "characters", "lowercase": False},
+            "languages": {"source": "en", "target": "zh-CN"},
             "settings": settings,
         }
         ck.update(extra)
@@ -396,7 +397,8 @@ def main():
     model = export_gru_attention(encoder, decoder, src_vocab, tgt_vocab, args.out, sos_index=SOS,
                                  eos_index=EOS, unk_index=UNK, source_tokenizer="words",
                                  target_tokenizer="characters", max_target_length=args.max_target_length,
-                                 metadata=metadata, encoding="base64")
+                                 metadata=metadata, encoding="base64",
+                                 source_language="en", target_language="zh-CN")
     log("wrote %s (%.1f MB); total %.1f min" % (args.out, os.path.getsize(args.out) / 1e6,
                                                   (time.time() - t_start) / 60))
     show_probes()

@@ -261,6 +261,7 @@ def main():
             "special": {"bos": BOS, "eos": EOS, "pad": PAD, "unk": UNK},
             "tokenizers": {"source": {"type": "words", "lowercase": True},
                            "target": {"type": "characters", "lowercase": False}},
+            "languages": {"source": "en", "target": "zh-CN"},
             "metadata": None,
             "max_positions": args.max_positions,
             "settings": settings,
@@ -385,7 +386,8 @@ def main():
     export_transformer(model, src_vocab, tgt_vocab, args.out, bos_index=BOS, eos_index=EOS, pad_index=PAD,
                        unk_index=UNK, source_tokenizer={"type": "words", "lowercase": True},
                        target_tokenizer={"type": "characters", "lowercase": False},
-                       metadata=metadata, encoding="base64", max_positions=args.max_positions)
+                       metadata=metadata, encoding="base64", max_positions=args.max_positions,
+                       source_language="en", target_language="zh-CN")
     log("wrote %s (%.1f MB); total %.1f min" % (args.out, os.path.getsize(args.out) / 1e6,
                                                   (time.time() - t_start) / 60))
 

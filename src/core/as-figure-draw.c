@@ -131,6 +131,7 @@ draw_title (AsFigure             *self,
   if (l->title_lines == 0)
     return;
   title = _as_figure_make_layout (self, context, text, TITLE_PX, PANGO_WEIGHT_BOLD, PANGO_STYLE_NORMAL);
+  _as_figure_set_title_languages (self, title);
   pango_layout_set_width (title, (int) (l->title.width * PANGO_SCALE));
   pango_layout_set_ellipsize (title, PANGO_ELLIPSIZE_END);
   set_color (cr, &self->fg, 1.0);
@@ -392,6 +393,7 @@ label_layout (AsFigure           *self,
       pango_layout_set_attributes (layout, attrs);
       pango_attr_list_unref (attrs);
     }
+  _as_figure_set_axis_language (self, layout, axis);
 
   return layout;
 }
@@ -493,6 +495,7 @@ draw_row_labels (AsFigure             *self,
 
           input = _as_figure_make_layout (self, context, as_figure_axis_get_input (self->rows, r), LABEL_PX,
                                           PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
+          _as_figure_set_axis_language (self, input, self->rows);
           pango_layout_set_width (input, (int) (ROW_TOKEN_MAX * PANGO_SCALE));
           pango_layout_set_ellipsize (input, PANGO_ELLIPSIZE_END);
           set_color (cr, &self->fg, 0.8 * alpha);

@@ -116,6 +116,10 @@ struct _AsFigure
   char          *sentence;
   char          *translation;
   char          *subject;         /* "Cross-attention · layer 1 of 0–1 · ...", or NULL */
+  PangoLanguage *row_language;    /* the language of the rows' / columns' tokens, or NULL */
+  PangoLanguage *column_language;
+  PangoLanguage *sentence_language; /* of the title's sentence and translation, or NULL */
+  PangoLanguage *translation_language;
 
   /* how it is shown */
   AsColormap     colormap;
@@ -213,6 +217,16 @@ void         _as_figure_compute_layout  (AsFigure       *self,
                                          double          scroll_x,
                                          double          scroll_y,
                                          AsFigureLayout *l);
+/* Marks all of @layout's text as being in the language of @axis's tokens
+ * (as_figure_set_languages), so that the font and glyph forms suit it. */
+void _as_figure_set_axis_language (AsFigure           *self,
+                                   PangoLayout        *layout,
+                                   const AsFigureAxis *axis);
+/* Marks the sentence and the translation in @title (the text of
+ * _as_figure_title_text) with their languages. */
+void _as_figure_set_title_languages (AsFigure    *self,
+                                     PangoLayout *title);
+
 /* The screen's layout (zoom, minimum cell and scroll as set), cached. */
 const AsFigureLayout *_as_figure_screen_layout (AsFigure *self,
                                                 double    width,

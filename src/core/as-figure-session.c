@@ -191,6 +191,17 @@ set_axes (AsFigure        *self,
     columns = source_axis (session, as_figure_session_get_column_words (kind), n_columns);
 
   as_figure_set_axes (self, rows, columns);
+  /* rows are source tokens for the encoder's self-attention, else target
+   * tokens (steps); columns are target tokens for the decoder's own */
+  {
+    const AsModel *model = as_session_get_model (session);
+    const char *source = as_model_get_source_language (model);
+    const char *target = as_model_get_target_language (model);
+
+    as_figure_set_languages (self, kind == AS_ATTENTION_ENCODER_SELF ? source : target,
+                             kind == AS_ATTENTION_DECODER_SELF ? target : source);
+    as_figure_set_text_languages (self, source, target);
+  }
 }
 
 static void

@@ -275,6 +275,104 @@ as_figure_set_subject (AsFigure   *self,
   invalidate_layout (self);
 }
 
+void
+as_figure_set_languages (AsFigure   *self,
+                         const char *row_language,
+                         const char *column_language)
+{
+  PangoLanguage *rows, *columns;
+
+  g_return_if_fail (self != NULL);
+
+  rows = row_language != NULL ? pango_language_from_string (row_language) : NULL;
+  columns = column_language != NULL ? pango_language_from_string (column_language) : NULL;
+  if (rows == self->row_language && columns == self->column_language)
+    return;
+
+  /* PangoLanguages live as long as the program: no copies to free */
+  self->row_language = rows;
+  self->column_language = columns;
+  invalidate_layout (self);
+}
+
+void
+as_figure_set_text_languages (AsFigure   *self,
+                              const char *sentence_language,
+                              const char *translation_language)
+{
+  g_return_if_fail (self != NULL);
+
+  self->sentence_language = sentence_language != NULL ? pango_language_from_string (sentence_language) : NULL;
+  self->translation_language = translation_language != NULL ? pango_language_from_string (translation_language) : NULL;
+  invalidate_layout (self);
+}
+
+static void
+insert_language (PangoAttrList *attrs,
+                 PangoLanguage *language,
+                 guint          start,
+                 guint          end)
+{
+  PangoAttribute *attr;
+
+  if (language == NULL)
+    return;
+  attr = pango_attr_language_new (language);
+  attr->start_index = start;
+  attr->end_index = end;
+  pango_attr_list_insert (attrs, attr);
+}
+
+void
+_as_figure_set_title_languages (AsFigure    *self,
+                                PangoLayout *title)
+{
+  PangoAttrList *attrs;
+  guint sentence_end, translation_start;
+
+  if (self->sentence == NULL || (self->sentence_language == NULL && self->translation_language == NULL))
+    return;
+  /* as _as_figure_title_text writes it: "sentence  →  translation" */
+  sentence_end = strlen (self->sentence);
+  translation_start = sentence_end + strlen ("  →  ");
+  attrs = pango_attr_list_new ();
+  insert_language (attrs, self->sentence_language, 0, sentence_end);
+  insert_language (attrs, self->translation_language, translation_start, G_MAXUINT);
+  pango_layout_set_attributes (title, attrs);
+  pango_attr_list_unref (attrs);
+}
+
+const char *
+as_figure_get_row_language (AsFigure *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->row_language != NULL ? pango_language_to_string (self->row_language) : NULL;
+}
+
+const char *
+as_figure_get_column_language (AsFigure *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+  return self->column_language != NULL ? pango_language_to_string (self->column_language) : NULL;
+}
+
+void
+_as_figure_set_axis_language (AsFigure           *self,
+                              PangoLayout        *layout,
+                              const AsFigureAxis *axis)
+{
+  PangoLanguage *language = axis == self->rows ? self->row_language : self->column_language;
+  PangoAttrList *attrs;
+
+  if (language == NULL)
+    return;
+  attrs = pango_layout_get_attributes (layout);
+  attrs = attrs != NULL ? pango_attr_list_copy (attrs) : pango_attr_list_new ();
+  pango_attr_list_insert_before (attrs, pango_attr_language_new (language));
+  pango_layout_set_attributes (layout, attrs);
+  pango_attr_list_unref (attrs);
+}
+
 const char *
 as_figure_get_subject (AsFigure *self)
 {

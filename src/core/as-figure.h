@@ -127,6 +127,20 @@ void        as_figure_set_subject     (AsFigure   *self,
                                        const char *subject);
 const char *as_figure_get_subject     (AsFigure   *self);
 
+/* The languages of the rows' and the columns' tokens (BCP 47, "zh-CN"), or
+ * NULL for none: their labels are drawn in it, on screen and in files, so
+ * that Chinese gets Chinese glyph forms and fonts. Kept by
+ * as_figure_set_matrix(). */
+void        as_figure_set_languages   (AsFigure   *self,
+                                       const char *row_language,
+                                       const char *column_language);
+/* The languages of the title's sentence and translation, the same way. */
+void        as_figure_set_text_languages (AsFigure   *self,
+                                          const char *sentence_language,
+                                          const char *translation_language);
+const char *as_figure_get_row_language    (AsFigure *self);
+const char *as_figure_get_column_language (AsFigure *self);
+
 guint       as_figure_get_n_rows      (AsFigure   *self);
 guint       as_figure_get_n_columns   (AsFigure   *self);
 /* 1, or n_layers * n_heads of a grid. */

@@ -600,6 +600,18 @@ as_model_get_source (const AsModel *self)
   return &self->source;
 }
 
+const char *
+as_model_get_source_language (const AsModel *self)
+{
+  return self->source.language;
+}
+
+const char *
+as_model_get_target_language (const AsModel *self)
+{
+  return self->target.language;
+}
+
 const AsVocab *
 as_model_get_target (const AsModel *self)
 {

@@ -33,6 +33,11 @@ gboolean       as_model_get_attention_shape     (const AsModel  *self,
                                                  guint          *n_heads);
 const AsVocab *as_model_get_source              (const AsModel  *self);
 const AsVocab *as_model_get_target              (const AsModel  *self);
+/* The language each side names in the file (BCP 47: "en", "zh-CN"), or
+ * NULL. Text of that side is drawn with it, so that the fonts and regional
+ * glyph forms are chosen right. */
+const char    *as_model_get_source_language     (const AsModel  *self);
+const char    *as_model_get_target_language     (const AsModel  *self);
 #define AS_MODEL_DEFAULT_MAX_LENGTH 10
 
 /* Decoding takes at most this many steps, the end token included: the

@@ -36,6 +36,7 @@ as_vocab_clear (AsVocab *vocab)
   g_clear_pointer (&vocab->pool, g_free);
   g_clear_pointer (&vocab->sorted, g_free);
   g_clear_pointer (&vocab->join, g_free);
+  g_clear_pointer (&vocab->language, g_free);
 }
 
 void
@@ -227,12 +228,37 @@ take_tokens (AsSideDraft *draft,
 }
 
 gboolean
+as_vocab_language_is_valid (const char *tag)
+{
+  const char *p = tag;
+  gsize n = 0;
+
+  if (tag == NULL || strlen (tag) > 35)
+    return FALSE;
+  while (g_ascii_isalpha (p[n]))
+    n++;
+  if (n < 2 || n > 3)
+    return FALSE;
+  p += n;
+  while (*p == '-')
+    {
+      p++;
+      for (n = 0; g_ascii_isalnum (p[n]); n++)
+        ;
+      if (n < 1 || n > 8)
+        return FALSE;
+      p += n;
+    }
+  return *p == '\0';
+}
+
+gboolean
 as_loader_read_side (AsLoader    *ld,
                      AsSideDraft *draft,
                      const char  *where,
                      AsVocab     *vocab)
 {
-  static const char * const side_keys[] = { "tokenizer", "join", "vocabulary", "special", NULL };
+  static const char * const side_keys[] = { "tokenizer", "join", "language", "vocabulary", "special", NULL };
   static const char * const tokenizer_keys[] = { "type", "lowercase", NULL };
   static const char * const special_keys[] = { "start", "end", "unknown", "padding", NULL };
   g_autofree char *tokenizer_where = NULL;
@@ -282,6 +308,17 @@ as_loader_read_side (AsLoader    *ld,
     return as_loader_fail (ld, "%s.join is longer than %d bytes", where, MAX_JOIN);
   else
     vocab->join = g_strdup (json_node_get_string (node));
+
+  /* language */
+  node = json_object_get_member (side, "language");
+  if (node != NULL && !as_json_is_string (node))
+    return as_loader_fail (ld, "%s.language must be a string, a language tag such as \"en\" or \"zh-CN\", found %s",
+                           where, as_json_node_kind (node));
+  if (node != NULL && !as_vocab_language_is_valid (json_node_get_string (node)))
+    return as_loader_fail (ld, "%s.language \"%s\" is not a language tag (BCP 47, such as \"en\" or \"zh-CN\")",
+                           where, as_loader_quote (ld, json_node_get_string (node)));
+  if (node != NULL)
+    vocab->language = g_strdup (json_node_get_string (node));
 
   /* vocabulary */
   if (!draft->has_vocabulary)

@@ -12,6 +12,7 @@ typedef struct
   AsTokenizerType tokenizer;
   gboolean        lowercase;
   char           *join;       /* put between tokens when turned back into text */
+  char           *language;   /* BCP 47 ("zh-CN"), or NULL where the file names none */
   guint           size;
   char           *pool;       /* every token, each followed by a NUL */
   guint32        *offsets;    /* (size) where each id's token starts in @pool */
@@ -33,6 +34,11 @@ as_vocab_get_token (const AsVocab *vocab,
 /* The id of @token, or -1. */
 int            as_vocab_lookup                  (const AsVocab  *vocab,
                                                  const char     *token);
+/* Whether @tag is a well-formed language tag as model files may name one:
+ * a 2 or 3 letter primary language (ISO 639) and subtags of 1 to 8 letters
+ * or digits, joined by hyphens ("en", "zh-CN", "zh-Hans-CN"), 35 bytes at
+ * most. */
+gboolean       as_vocab_language_is_valid       (const char     *tag);
 /* Tokens to text with the side's join string, leaving out start/end/padding. */
 char          *as_vocab_join                    (const AsVocab  *vocab,
                                                  const int      *ids,

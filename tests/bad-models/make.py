@@ -400,7 +400,7 @@ def _(d):
     d["target"] = d["target"]["vocabulary"]
 
 
-@fixture("source-unknown-field", 'source: unknown field "vocab" (expected: tokenizer, join, vocabulary, special)')
+@fixture("source-unknown-field", 'source: unknown field "vocab" (expected: tokenizer, join, language, vocabulary, special)')
 def _(d):
     d["source"]["vocab"] = d["source"]["vocabulary"]
 
@@ -449,6 +449,26 @@ def _(d):
 @fixture("join-number", "target.join must be a string, found an integer")
 def _(d):
     d["target"]["join"] = 32
+
+
+@fixture("language-number", 'target.language must be a string, a language tag such as "en" or "zh-CN", found an integer')
+def _(d):
+    d["target"]["language"] = 86
+
+
+@fixture("language-underscore", 'target.language "zh_CN" is not a language tag (BCP 47, such as "en" or "zh-CN")')
+def _(d):
+    d["target"]["language"] = "zh_CN"
+
+
+@fixture("language-name", 'source.language "english" is not a language tag (BCP 47, such as "en" or "zh-CN")')
+def _(d):
+    d["source"]["language"] = "english"
+
+
+@fixture("language-empty-subtag", 'source.language "en-" is not a language tag (BCP 47, such as "en" or "zh-CN")')
+def _(d):
+    d["source"]["language"] = "en-"
 
 
 @fixture("vocabulary-missing", 'target: "vocabulary" is missing')

@@ -445,9 +445,9 @@ _as_figure_compute_layout (AsFigure       *self,
 
       cell_w = avail_w / self->n_columns;
       cell_h = self->n_rows > 0 ? avail_h / self->n_rows : cell_w;
-      fit_aspect (&cell_w, &cell_h, 0.0);
       cell_w = MAX (cell_w * zoom, min_cell);
       cell_h = MAX (cell_h * zoom, min_cell);
+      fit_aspect (&cell_w, &cell_h, min_cell);
       l->cell_w = MAX (cell_w, 0.25);
       l->cell_h = MAX (cell_h, 0.25);
       l->rotate_columns = rotated;

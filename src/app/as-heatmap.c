@@ -59,6 +59,7 @@ struct _AsHeatmap
   int                 cursor_row;
   int                 cursor_column;
   char               *readout;
+  gboolean            focused;
 
   /* what of the session it shows */
   AsAttentionKind     kind;
@@ -199,14 +200,16 @@ update_accessible (AsHeatmap *self)
 static void
 update_readout (AsHeatmap *self)
 {
+  g_autofree char *described = NULL;
   g_autofree char *text = NULL;
 
   if (self->hover_part != AS_FIGURE_PART_NONE)
-    text = as_figure_describe_panel (self->figure, self->hover_part, MAX (self->hover_panel, 0),
+    described = as_figure_describe_panel (self->figure, self->hover_part, MAX (self->hover_panel, 0),
                                      self->hover_row, self->hover_column);
-  else if (cursor_is_set (self) && gtk_widget_has_focus (GTK_WIDGET (self)))
-    text = as_figure_describe_panel (self->figure, AS_FIGURE_PART_CELL, MAX (self->cursor_panel, 0),
-                                     self->cursor_row, self->cursor_column);
+  else if (cursor_is_set (self) && self->focused)
+    described = as_figure_describe_panel (self->figure, AS_FIGURE_PART_CELL, MAX (self->cursor_panel, 0),
+                                          self->cursor_row, self->cursor_column);
+  text = one_line (described);
 
   if (g_strcmp0 (text, self->readout) == 0)
     return;
@@ -685,9 +688,12 @@ key_pressed_cb (AsHeatmap             *self,
 }
 
 static void
-focus_changed (AsHeatmap *self)
+focus_changed (AsHeatmap               *self,
+               GParamSpec              *pspec,
+               GtkEventControllerFocus *controller)
 {
-  if (gtk_widget_has_focus (GTK_WIDGET (self)))
+  self->focused = gtk_event_controller_focus_is_focus (controller);
+  if (self->focused)
     ensure_cursor (self);
   update_readout (self);
   update_accessible (self);
@@ -749,7 +755,10 @@ as_heatmap_size_allocate (GtkWidget *widget,
 
   configure_adjustments (self, width, height);
   g_clear_pointer (&self->figure_node, gsk_render_node_unref);
-  figure_relaid (self);
+  /* what is under the pointer, once the allocation is over (the readout
+   * it changes resizes other widgets) */
+  clamp_cursor (self);
+  queue_rehit (self);
 }
 
 static void
@@ -880,14 +889,14 @@ as_heatmap_snapshot (GtkWidget   *widget,
       if (self->hover_part != AS_FIGURE_PART_NONE)
         append_highlight (self, snapshot, width, height, self->hover_part, self->hover_panel,
                           self->hover_row, self->hover_column, &band, &outline);
-      if (gtk_widget_has_focus (widget) && cursor_is_set (self) &&
+      if (self->focused && cursor_is_set (self) &&
           (self->hover_part != AS_FIGURE_PART_CELL || self->hover_panel != self->cursor_panel ||
            self->hover_row != self->cursor_row || self->hover_column != self->cursor_column))
         append_highlight (self, snapshot, width, height, AS_FIGURE_PART_CELL, self->cursor_panel,
                           self->cursor_row, self->cursor_column, &band, &outline);
     }
 
-  if (gtk_widget_has_focus (widget))
+  if (self->focused)
     {
       /* the focus ring, inside the widget's edges */
       GskRoundedRect ring;
@@ -1184,9 +1193,9 @@ as_heatmap_init (AsHeatmap *self)
   g_signal_connect_object (controller, "key-pressed", G_CALLBACK (key_pressed_cb), self, G_CONNECT_SWAPPED);
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
 
+  /* (is-focus: "enter" comes before the widget has the focus) */
   controller = gtk_event_controller_focus_new ();
-  g_signal_connect_object (controller, "enter", G_CALLBACK (focus_changed), self, G_CONNECT_SWAPPED);
-  g_signal_connect_object (controller, "leave", G_CALLBACK (focus_changed), self, G_CONNECT_SWAPPED);
+  g_signal_connect_object (controller, "notify::is-focus", G_CALLBACK (focus_changed), self, G_CONNECT_SWAPPED);
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
 
   update_accessible (self);
@@ -1367,7 +1376,9 @@ as_heatmap_set_zoom (AsHeatmap *self,
     return;
 
   as_figure_set_zoom (self->figure, zoom);
-  gtk_widget_queue_allocate (GTK_WIDGET (self));
+  /* a resize, not only an allocation: the scrolled window around it then
+   * allocates again with the new scroll range */
+  gtk_widget_queue_resize (GTK_WIDGET (self));
   invalidate_figure (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
 }

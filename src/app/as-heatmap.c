@@ -50,7 +50,8 @@ struct _AsHeatmap
   int                 hover_panel;
   int                 hover_row;
   int                 hover_column;
-  double              origin_x;       /* where the widget was in its native last drawn */
+  GdkFrameClock      *frame_clock;    /* the window's, while realized */
+  double              origin_x;       /* where the widget was in its native after the last layout */
   double              origin_y;
   guint               rehit_source;
 
@@ -745,6 +746,49 @@ as_heatmap_measure (GtkWidget      *widget,
     }
 }
 
+/* After each layout of the window: the widget may have moved in it (a note
+ * appeared above it) with its size unchanged, which allocates nothing
+ * here; what is under the pointer then is another cell. */
+static void
+window_laid_out (AsHeatmap     *self,
+                 GdkFrameClock *clock)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  graphene_point_t origin;
+
+  if (gtk_widget_compute_point (widget, GTK_WIDGET (gtk_widget_get_native (widget)),
+                                &GRAPHENE_POINT_INIT (0, 0), &origin) &&
+      (origin.x != self->origin_x || origin.y != self->origin_y))
+    {
+      self->origin_x = origin.x;
+      self->origin_y = origin.y;
+      queue_rehit (self);
+    }
+}
+
+static void
+as_heatmap_realize (GtkWidget *widget)
+{
+  AsHeatmap *self = AS_HEATMAP (widget);
+
+  GTK_WIDGET_CLASS (as_heatmap_parent_class)->realize (widget);
+  self->frame_clock = g_object_ref (gtk_widget_get_frame_clock (widget));
+  g_signal_connect_object (self->frame_clock, "layout", G_CALLBACK (window_laid_out), self,
+                           G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+}
+
+static void
+as_heatmap_unrealize (GtkWidget *widget)
+{
+  AsHeatmap *self = AS_HEATMAP (widget);
+
+  if (self->frame_clock != NULL)
+    g_signal_handlers_disconnect_by_func (self->frame_clock, window_laid_out, self);
+  g_clear_object (&self->frame_clock);
+  self->origin_x = self->origin_y = NAN;
+  GTK_WIDGET_CLASS (as_heatmap_parent_class)->unrealize (widget);
+}
+
 static void
 as_heatmap_size_allocate (GtkWidget *widget,
                           int        width,
@@ -845,7 +889,6 @@ as_heatmap_snapshot (GtkWidget   *widget,
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
   AsFigureColor accent_color;
-  graphene_point_t origin;
   GdkRGBA band, outline;
 
   if (width <= 0 || height <= 0)
@@ -867,17 +910,6 @@ as_heatmap_snapshot (GtkWidget   *widget,
 
   if (self->figure_node != NULL)
     gtk_snapshot_append_node (snapshot, self->figure_node);
-
-  /* the widget moved in its window (something above it grew): what is
-   * under the pointer now is another cell */
-  if (gtk_widget_compute_point (widget, GTK_WIDGET (gtk_widget_get_native (widget)),
-                                &GRAPHENE_POINT_INIT (0, 0), &origin) &&
-      (origin.x != self->origin_x || origin.y != self->origin_y))
-    {
-      self->origin_x = origin.x;
-      self->origin_y = origin.y;
-      queue_rehit (self);
-    }
 
   as_figure_get_colors (self->figure, NULL, NULL, &accent_color, NULL);
   band = (GdkRGBA) { accent_color.red, accent_color.green, accent_color.blue, 0.22 };
@@ -1076,6 +1108,8 @@ as_heatmap_class_init (AsHeatmapClass *klass)
 
   widget_class->measure = as_heatmap_measure;
   widget_class->size_allocate = as_heatmap_size_allocate;
+  widget_class->realize = as_heatmap_realize;
+  widget_class->unrealize = as_heatmap_unrealize;
   widget_class->snapshot = as_heatmap_snapshot;
   widget_class->query_tooltip = as_heatmap_query_tooltip;
 

@@ -542,6 +542,22 @@ as_attention_view_set_zoom (AsAttentionView *self,
   as_heatmap_set_zoom (self->heatmap, zoom);
 }
 
+void
+as_attention_view_zoom_in (AsAttentionView *self)
+{
+  g_return_if_fail (AS_IS_ATTENTION_VIEW (self));
+
+  as_heatmap_zoom_in (self->heatmap);
+}
+
+void
+as_attention_view_zoom_out (AsAttentionView *self)
+{
+  g_return_if_fail (AS_IS_ATTENTION_VIEW (self));
+
+  as_heatmap_zoom_out (self->heatmap);
+}
+
 AsFigure *
 as_attention_view_get_figure (AsAttentionView *self)
 {

@@ -438,8 +438,12 @@ _as_figure_compute_layout (AsFigure       *self,
     {
       double cell_w, cell_h;
 
+      /* turned labels take a share of the height, less where the rows
+       * would then be too short for their labels */
       l->column_label_len = MIN (self->column_label_w,
-                                 MAX (ROTATED_MIN, floor ((height - top - MARGIN) * ROTATED_SHARE)));
+                                 MAX (ROTATED_MIN,
+                                      MIN (floor ((height - top - MARGIN) * ROTATED_SHARE),
+                                           floor (height - top - MARGIN - 8.0 - self->n_rows * LABEL_PITCH))));
       column_h = rotated ? l->column_label_len + 8.0 : self->line_h + 4.0;
       avail_h = MAX (height - top - column_h - MARGIN, 1.0);
 

@@ -520,12 +520,20 @@ pressed_cb (AsHeatmap       *self,
             double           y,
             GtkGestureClick *gesture)
 {
-  int panel = -1, row = -1;
+  int panel = -1, row = -1, column = -1;
   AsFigurePart part;
 
+  part = as_heatmap_panel_cell_at (self, x, y, &panel, &row, &column);
+  /* the keyboard's cursor goes where the click was */
+  if (part == AS_FIGURE_PART_CELL && figure_has_cells (self))
+    {
+      self->cursor_panel = MAX (panel, 0);
+      self->cursor_row = row;
+      self->cursor_column = column;
+      cursor_changed (self);
+    }
   gtk_widget_grab_focus (GTK_WIDGET (self));
 
-  part = as_heatmap_panel_cell_at (self, x, y, &panel, &row, NULL);
   if (as_figure_get_n_panels (self->figure) > 1)
     {
       guint n_layers, n_heads;

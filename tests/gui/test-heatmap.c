@@ -820,6 +820,15 @@ test_keyboard (Fixture       *fixture,
     cairo_surface_destroy (surface);
   }
 
+  /* the step changes: the description says so */
+  as_heatmap_set_step (heatmap, 0);
+  assert_cursor (heatmap, 2, 0);
+  {
+    g_autofree char *description = expected_description (heatmap, 2, 0);
+
+    g_assert_nonnull (strstr (description, ". Step 1 of 3. "));
+  }
+
   /* Enter: that row is wanted */
   g_signal_connect (heatmap, "row-activated", G_CALLBACK (count_row_activated), &activated);
   press_key (GTK_WIDGET (heatmap), "Return");
@@ -1150,6 +1159,22 @@ test_view_names (Fixture       *fixture,
     }
   g_assert_nonnull (found[0]);
   g_assert_nonnull (found[1]);
+  /* the drop-downs are named by what they choose */
+  {
+    guint n = 0;
+
+    for (GtkWidget *w = gtk_widget_get_first_child (gtk_widget_get_parent (found[0])); w != NULL;
+         w = gtk_widget_get_next_sibling (w))
+      if (GTK_IS_DROP_DOWN (w))
+        {
+          static const char *names[] = { "Attention kind", "Layer", "Head" };
+
+          g_assert_cmpuint (n, <, 3);
+          gtk_test_accessible_assert_property (GTK_ACCESSIBLE (w), GTK_ACCESSIBLE_PROPERTY_LABEL, names[n]);
+          n++;
+        }
+    g_assert_cmpuint (n, ==, 3);
+  }
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (found[0]), GTK_ACCESSIBLE_PROPERTY_LABEL, "Lines");
   gtk_test_accessible_assert_property (GTK_ACCESSIBLE (found[1]), GTK_ACCESSIBLE_PROPERTY_LABEL, "All heads");
 }

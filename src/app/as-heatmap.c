@@ -446,7 +446,8 @@ adjustment_value_changed (AsHeatmap *self)
                         self->hadjustment ? gtk_adjustment_get_value (self->hadjustment) : 0.0,
                         self->vadjustment ? gtk_adjustment_get_value (self->vadjustment) : 0.0);
   invalidate_figure (self);
-  rehit (self);
+  /* (in an idle: the value also changes while the heatmap is allocated) */
+  queue_rehit (self);
 }
 
 static void

@@ -83,6 +83,8 @@ heatmap_row_activated (AsAttentionView *self,
   g_signal_emit (self, signals[STEP_ACTIVATED], 0, row);
 }
 
+static void update_zoom_controls (AsAttentionView *self);
+
 /* Shows the session again as self->choice says, at the same step. */
 static void
 apply_choice (AsAttentionView *self)
@@ -93,6 +95,7 @@ apply_choice (AsAttentionView *self)
   as_heatmap_set_session (self->heatmap, self->session);
   if (step >= 0)
     as_heatmap_set_step (self->heatmap, MIN (step, (int) as_heatmap_get_n_steps (self->heatmap) - 1));
+  update_zoom_controls (self);
   if (self->model_path != NULL)
     {
       Choice *kept = g_new (Choice, 1);
@@ -238,7 +241,9 @@ update_zoom_controls (AsAttentionView *self)
   double zoom = as_heatmap_get_zoom (self->heatmap);
   g_autofree char *text = zoom_text (zoom);
   g_autofree char *name = NULL;
-  gboolean cells = as_heatmap_get_view (self->heatmap) == AS_FIGURE_VIEW_MATRIX;
+  /* a grid of panels and the lines are shown whole: no zoom */
+  gboolean cells = as_heatmap_get_view (self->heatmap) == AS_FIGURE_VIEW_MATRIX &&
+                   as_figure_get_n_panels (as_heatmap_get_figure (self->heatmap)) <= 1;
 
   gtk_button_set_label (self->zoom_level_button, text);
   name = g_strdup_printf (_("Zoom %s: fit to the pane"), text);
@@ -461,6 +466,7 @@ as_attention_view_set_session (AsAttentionView *self,
   update_selectors (self);
   as_heatmap_set_attention (self->heatmap, self->choice.kind, self->choice.layer, self->choice.head, self->choice.grid);
   as_heatmap_set_session (self->heatmap, session);
+  update_zoom_controls (self);
 }
 
 void

@@ -222,10 +222,13 @@ void        as_figure_set_hover       (AsFigure     *self,
                                        int           row,
                                        int           column);
 
-/* On screen, one panel: cells are never smaller than @min_cell (pixels)
+/* At zoom 1 ("fit") the cells fill the area given (their width and height
+ * apart, as matplotlib's aspect='auto', at most 4:1 either way); on screen,
+ * one panel: cells are never smaller than @min_cell (pixels) either way
  * and are @zoom (>= 1) times the size that fits; what does not fit is
- * scrolled by (@x, @y), clamped to as_figure_get_scroll_range(). A grid
- * of panels is shown whole. */
+ * scrolled by (@x, @y), clamped to as_figure_get_scroll_range(), whose end
+ * shows the last row and column whole. A grid of panels is shown whole.
+ * A figure too short for a few rows drops its subtitle, then its title. */
 void        as_figure_set_min_cell    (AsFigure   *self,
                                        double      min_cell);
 void        as_figure_set_zoom        (AsFigure   *self,

@@ -642,6 +642,11 @@ key_pressed_cb (AsHeatmap             *self,
   if ((state & (GDK_ALT_MASK | GDK_SUPER_MASK | GDK_SHIFT_MASK)) != 0 || !figure_has_cells (self))
     return FALSE;
 
+  /* Ctrl goes with Home and End only (the first and last row) */
+  if (control && keyval != GDK_KEY_Home && keyval != GDK_KEY_End &&
+      keyval != GDK_KEY_KP_Home && keyval != GDK_KEY_KP_End)
+    return FALSE;
+
   as_figure_get_panel_grid (self->figure, &n_layers, &n_heads);
   ensure_cursor (self);
 
@@ -681,8 +686,6 @@ key_pressed_cb (AsHeatmap             *self,
     case GDK_KEY_Return:
     case GDK_KEY_KP_Enter:
     case GDK_KEY_ISO_Enter:
-      if (control)
-        return FALSE;
       cursor_changed (self);
       activate_cursor (self);
       return TRUE;
@@ -690,9 +693,6 @@ key_pressed_cb (AsHeatmap             *self,
       return FALSE;
     }
 
-  if (control && keyval != GDK_KEY_Home && keyval != GDK_KEY_End && keyval != GDK_KEY_KP_Home &&
-      keyval != GDK_KEY_KP_End)
-    return FALSE;
   cursor_changed (self);
   return TRUE;
 }

@@ -964,13 +964,29 @@ test_rehit (Fixture       *fixture,
   g_assert_cmpint (row, ==, 1);
   g_assert_cmpint (column, ==, 1);
 
-  /* zoomed in: another cell under the pointer */
-  as_heatmap_set_zoom (heatmap, 2.5);
-  test_settle ();
-  g_assert_true (hover_is_on (heatmap, x, y));
-  as_heatmap_get_hover (heatmap, NULL, &row, &column);
-  g_assert_true (row != 1 || column != 1);
-  g_assert_nonnull (as_heatmap_get_readout (heatmap));
+  /* zoomed in: another cell under the pointer; the tooltip shown says so */
+  {
+    g_autofree char *before = test_hover_tooltip (GTK_WIDGET (heatmap), x, y);
+    g_autofree char *want = NULL;
+    TooltipWait wait = { GTK_WIDGET (fixture->window), NULL };
+
+    g_assert_nonnull (strstr (before, "Source: am"));
+    as_heatmap_set_zoom (heatmap, 2.5);
+    test_settle ();
+    g_assert_true (hover_is_on (heatmap, x, y));
+    as_heatmap_get_hover (heatmap, NULL, &row, &column);
+    g_assert_true (row != 1 || column != 1);
+    g_assert_nonnull (as_heatmap_get_readout (heatmap));
+    want = as_figure_describe (as_heatmap_get_figure (heatmap), AS_FIGURE_PART_CELL, row, column);
+    for (int i = 0; i < 50; i++)
+      {
+        test_settle ();
+        if (tooltip_shown (&wait) && g_strcmp0 (wait.text, want) == 0)
+          break;
+      }
+    g_assert_cmpstr (wait.text, ==, want);
+    g_free (wait.text);
+  }
   as_heatmap_set_zoom (heatmap, 1.0);
   test_settle ();
   g_assert_true (hover_is_on (heatmap, x, y));

@@ -15,12 +15,12 @@ cd "$here"
 build_packages=(
   gcc pkg-config meson ninja-build
   libglib2.0-dev libglib2.0-dev-bin libjson-glib-dev libcairo2-dev libpango1.0-dev
-  libopenblas-dev libgtk-4-dev fonts-noto-cjk
+  libopenblas-dev libgtk-4-dev fonts-noto-cjk gettext
 )
 test_packages=(
   python3 python3-torch python3-numpy
   xvfb xauth xdotool dbus dbus-daemon dbus-x11 imagemagick librsvg2-bin
-  desktop-file-utils appstream locales poppler-utils
+  desktop-file-utils appstream locales poppler-utils shared-mime-info libglib2.0-bin
   clang libclang-rt-14-dev valgrind
 )
 

@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "as-candidates.h"
 
 #define MAX_SHOWN 8
@@ -19,6 +21,7 @@ struct _AsCandidates
   GtkListBox *list;
   GtkLabel   *hint_label;
 
+  PangoAttrList *language;   /* of the target side's text, or NULL */
   int         step;
   guint       n_items;
   int         tokens[MAX_SHOWN];
@@ -44,17 +47,40 @@ row_activated_cb (AsCandidates  *self,
     as_candidates_activate (self, (guint) index);
 }
 
+char *
+as_candidates_format_probability (double prob)
+{
+  double percent = prob * 100.0;
+
+  /* never "100 %" nor "0.0 %" for what is neither */
+  if (prob >= 1.0)
+    return g_strdup (_("100 %"));
+  if (prob <= 0.0)
+    return g_strdup (_("0 %"));
+  if (percent >= 99.95)
+    return g_strdup (_("> 99.9 %"));
+  if (percent < 0.1)
+    return g_strdup (_("< 0.1 %"));
+  /* three significant digits */
+  if (percent >= 10.0)
+    return g_strdup_printf (_("%.1f %%"), percent);
+  if (percent >= 1.0)
+    return g_strdup_printf (_("%.2f %%"), percent);
+  return g_strdup_printf (_("%.3f %%"), percent);
+}
+
 static GtkWidget *
-make_row (const char *token,
-          float       prob,
-          gboolean    taken,
-          guint       step)
+make_row (const char    *token,
+          float          prob,
+          gboolean       taken,
+          guint          step,
+          PangoAttrList *language)
 {
   GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   GtkWidget *label = gtk_label_new (token);
   GtkWidget *bar = gtk_level_bar_new_for_interval (0.0, 1.0);
-  g_autofree char *percent = g_strdup_printf ("%.1f %%", prob * 100.0);
+  g_autofree char *percent = as_candidates_format_probability (prob);
   GtkWidget *value = gtk_label_new (percent);
   g_autofree char *tooltip = NULL;
 
@@ -63,6 +89,7 @@ make_row (const char *token,
   gtk_label_set_max_width_chars (GTK_LABEL (label), 12);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_END);
   gtk_widget_add_css_class (label, "candidate-token");
+  gtk_label_set_attributes (GTK_LABEL (label), language);
 
   gtk_level_bar_set_value (GTK_LEVEL_BAR (bar), CLAMP (prob, 0.0, 1.0));
   gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_LOW);
@@ -84,16 +111,57 @@ make_row (const char *token,
     gtk_widget_add_css_class (row, "taken");
 
   tooltip = taken
-            ? g_strdup_printf ("“%s” came out at step %u (%.1f %%)", token, step + 1, prob * 100.0)
-            : g_strdup_printf ("Continue the translation with “%s” at step %u", token, step + 1);
+            ? g_strdup_printf (_("“%s” came out at step %u (%s)"), token, step + 1, percent)
+            : g_strdup_printf (_("Continue the translation with “%s” at step %u"), token, step + 1);
   gtk_widget_set_tooltip_text (row, tooltip);
+  {
+    /* a screen reader reads the token and its probability, not the bar */
+    g_autofree char *name = taken ? g_strdup_printf (_("%s, %s, came out"), token, percent)
+                                  : g_strdup_printf (_("%s, %s"), token, percent);
+
+    gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, name,
+                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, tooltip, -1);
+    gtk_accessible_update_property (GTK_ACCESSIBLE (bar), GTK_ACCESSIBLE_PROPERTY_LABEL, percent, -1);
+  }
 
   return row;
+}
+
+/* The list is one stop of the Tab key: Tab enters at the row of the token
+ * that came out (else the first), the arrow keys move among the rows, and
+ * the next Tab leaves. */
+static gboolean
+as_candidates_focus (GtkWidget        *widget,
+                     GtkDirectionType  direction)
+{
+  AsCandidates *self = AS_CANDIDATES (widget);
+
+  if (direction == GTK_DIR_TAB_FORWARD || direction == GTK_DIR_TAB_BACKWARD)
+    {
+      GtkListBoxRow *row = NULL;
+
+      if (gtk_widget_get_focus_child (widget) != NULL)
+        return FALSE;
+
+      for (guint i = 0; i < self->n_items && row == NULL; i++)
+        {
+          GtkListBoxRow *candidate = gtk_list_box_get_row_at_index (self->list, (int) i);
+
+          if (gtk_widget_has_css_class (GTK_WIDGET (candidate), "taken"))
+            row = candidate;
+        }
+      if (row == NULL)
+        row = gtk_list_box_get_row_at_index (self->list, 0);
+      return row != NULL && gtk_widget_grab_focus (GTK_WIDGET (row));
+    }
+
+  return GTK_WIDGET_CLASS (as_candidates_parent_class)->focus (widget, direction);
 }
 
 static void
 as_candidates_dispose (GObject *object)
 {
+  g_clear_pointer (&AS_CANDIDATES (object)->language, pango_attr_list_unref);
   gtk_widget_dispose_template (GTK_WIDGET (object), AS_TYPE_CANDIDATES);
 
   G_OBJECT_CLASS (as_candidates_parent_class)->dispose (object);
@@ -106,6 +174,7 @@ as_candidates_class_init (AsCandidatesClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = as_candidates_dispose;
+  widget_class->focus = as_candidates_focus;
 
   /**
    * AsCandidates::candidate-activated:
@@ -135,6 +204,7 @@ as_candidates_init (AsCandidates *self)
   gtk_orientable_set_orientation (GTK_ORIENTABLE (gtk_widget_get_layout_manager (GTK_WIDGET (self))),
                                   GTK_ORIENTATION_VERTICAL);
   gtk_box_layout_set_spacing (GTK_BOX_LAYOUT (gtk_widget_get_layout_manager (GTK_WIDGET (self))), 6);
+
   self->step = -1;
   as_candidates_show_step (self, NULL, -1);
 }
@@ -157,8 +227,20 @@ as_candidates_show_step (AsCandidates *self,
   g_autofree char *heading = NULL;
   g_autofree char *output = NULL;
   gboolean output_listed = FALSE;
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  int focused_row = -1;
+  const AsVocab *target;
 
   g_return_if_fail (AS_IS_CANDIDATES (self));
+
+  /* the rows are made again: the focus stays on the same place of the list */
+  if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->list)))
+    {
+      GtkWidget *row = GTK_IS_LIST_BOX_ROW (focus) ? focus : gtk_widget_get_ancestor (focus, GTK_TYPE_LIST_BOX_ROW);
+
+      focused_row = row != NULL ? gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (row)) : 0;
+    }
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
     gtk_list_box_remove (self->list, child);
@@ -167,9 +249,9 @@ as_candidates_show_step (AsCandidates *self,
 
   if (session == NULL || step < 0 || (guint) step >= as_session_get_n_steps (session))
     {
-      gtk_label_set_text (self->heading_label, "Next token");
+      gtk_label_set_text (self->heading_label, _("Next token"));
       gtk_label_set_text (self->partial_label, "");
-      gtk_label_set_text (self->output_label, "No decoder step to show.");
+      gtk_label_set_text (self->output_label, _("No decoder step to show."));
       gtk_widget_set_visible (GTK_WIDGET (self->hint_label), FALSE);
       return;
     }
@@ -182,33 +264,70 @@ as_candidates_show_step (AsCandidates *self,
     previous[t] = as_session_get_step (session, t)->output;
   partial = as_vocab_join (as_model_get_target (as_session_get_model (session)), previous, step);
 
-  heading = g_strdup_printf ("Step %d of %u: next token", step + 1, as_session_get_n_steps (session));
+  heading = g_strdup_printf (_("Step %d of %u: next token"), step + 1, as_session_get_n_steps (session));
   gtk_label_set_text (self->heading_label, heading);
   if (step == 0)
-    gtk_label_set_text (self->partial_label, "So far: (nothing yet)");
+    gtk_label_set_text (self->partial_label, _("So far: (nothing yet)"));
   else
     {
-      g_autofree char *text = g_strdup_printf ("So far: %s", partial);
+      g_autofree char *text = g_strdup_printf (_("So far: %s"), partial);
       gtk_label_set_text (self->partial_label, text);
     }
 
+  target = as_model_get_target (as_session_get_model (session));
   for (guint i = 0; i < s->n_top && self->n_items < MAX_SHOWN; i++)
     {
       gboolean taken = s->top_ids[i] == s->output;
+
+      /* the start token is fed in, never written: not a choice */
+      if (s->top_ids[i] == target->start || (s->top_ids[i] == target->padding && !taken))
+        continue;
 
       output_listed |= taken;
       self->tokens[self->n_items++] = s->top_ids[i];
       gtk_list_box_append (self->list,
                            make_row (as_session_get_target_token (session, s->top_ids[i]),
-                                     s->top_probs[i], taken, step));
+                                     s->top_probs[i], taken, step, self->language));
     }
 
-  output = g_strdup_printf ("Came out: %s, probability %.3f%s%s",
-                            as_session_get_target_token (session, s->output), s->prob,
-                            s->chosen ? " (chosen, not the model's first choice)" : "",
-                            output_listed ? "" : " — not among the top candidates");
+  {
+    g_autofree char *percent = as_candidates_format_probability (s->prob);
+
+    output = g_strdup_printf (_("Came out: %s, probability %s%s%s"),
+                              as_session_get_target_token (session, s->output), percent,
+                              s->chosen ? _(" (chosen, not the model's first choice)") : "",
+                              output_listed ? "" : _(" — not among the top candidates"));
+  }
   gtk_label_set_text (self->output_label, output);
   gtk_widget_set_visible (GTK_WIDGET (self->hint_label), self->n_items > 0);
+
+  if (focused_row >= 0 && self->n_items > 0)
+    gtk_widget_grab_focus (GTK_WIDGET (gtk_list_box_get_row_at_index (self->list,
+                                                                     MIN (focused_row, (int) self->n_items - 1))));
+}
+
+void
+as_candidates_set_language (AsCandidates *self,
+                            const char   *language)
+{
+  g_return_if_fail (AS_IS_CANDIDATES (self));
+
+  g_clear_pointer (&self->language, pango_attr_list_unref);
+  if (language != NULL)
+    {
+      self->language = pango_attr_list_new ();
+      pango_attr_list_insert (self->language, pango_attr_language_new (pango_language_from_string (language)));
+    }
+  /* the tokens and the translation so far are of the target side */
+  gtk_label_set_attributes (self->partial_label, self->language);
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    {
+      GtkWidget *box = gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row));
+
+      if (box != NULL && GTK_IS_LABEL (gtk_widget_get_first_child (box)))
+        gtk_label_set_attributes (GTK_LABEL (gtk_widget_get_first_child (box)), self->language);
+    }
 }
 
 guint

@@ -4,20 +4,34 @@
  * show is the window's business. A model that fails to load never replaces
  * the one in use.
  *
+ * A file is often written in several goes (an exporter streaming its JSON,
+ * an editor's save): a change is reloaded once the writer says it is done
+ * (G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT, a file renamed or moved over
+ * ours) or after a quiet period without one, and a reload that fails is
+ * tried once more after a quiet period before the failure is reported, so
+ * that a file caught half-written never shows as an error. A file deleted
+ * or moved away is reported once the dust settles (it may be an editor's
+ * save), and loaded again when it comes back.
+ *
  * Dropping the last reference cancels a load in progress: its task holds no
  * reference to the loader, and its callback looks at nothing but the task
  * once the load is cancelled. */
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+
 #include "as-model-loader.h"
 
-#define RELOAD_DELAY_MS   300   /* reload this long after the model file last changed */
+#define RELOAD_DELAY_MS   300   /* reload this long after the writer said it is done */
+#define QUIET_DELAY_MS   2500   /* or this long after the last change without it */
+#define RETRY_DELAY_MS   1500   /* try a failed reload again after this long without a change */
 
 typedef struct
 {
   GFile    *file;
   gboolean  reload;
+  guint     change_serial;      /* the loader's, when the load started */
 } LoadRequest;
 
 struct _AsModelLoader
@@ -30,6 +44,9 @@ struct _AsModelLoader
   GCancellable  *cancellable;
   guint          reload_source;
   guint          n_loading;
+  guint          change_serial;       /* counts the changes seen on disk */
+  guint          failed_reloads;      /* of the current change, not yet reported */
+  gboolean       missing_reported;    /* the file's deletion was reported */
 };
 
 enum {
@@ -61,9 +78,32 @@ reload_timeout (gpointer data)
   AsModelLoader *self = data;
 
   self->reload_source = 0;
-  if (self->file != NULL && g_file_query_exists (self->file, NULL))
-    load (self, self->file, TRUE);
+  if (self->file == NULL)
+    return G_SOURCE_REMOVE;
+
+  if (g_file_query_exists (self->file, NULL))
+    {
+      self->missing_reported = FALSE;
+      load (self, self->file, TRUE);
+    }
+  else if (!self->missing_reported)
+    {
+      g_autoptr (GError) error =
+        g_error_new_literal (G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                             _("The file was deleted or moved away; it is loaded again if it comes back"));
+
+      self->missing_reported = TRUE;
+      g_signal_emit (self, signals[FAILED], 0, self->file, TRUE, error);
+    }
   return G_SOURCE_REMOVE;
+}
+
+static void
+schedule_reload (AsModelLoader *self,
+                 guint          delay_ms)
+{
+  g_clear_handle_id (&self->reload_source, g_source_remove);
+  self->reload_source = g_timeout_add (delay_ms, reload_timeout, self);
 }
 
 static void
@@ -73,29 +113,39 @@ file_changed (AsModelLoader     *self,
               GFileMonitorEvent  event,
               GFileMonitor      *monitor)
 {
-  gboolean ours = FALSE;
+  guint delay_ms;
 
   switch (event)
     {
     case G_FILE_MONITOR_EVENT_CHANGED:
-    case G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT:
     case G_FILE_MONITOR_EVENT_CREATED:
+      /* being written: wait for the writer to be done */
+      if (!g_file_equal (file, self->file))
+        return;
+      delay_ms = QUIET_DELAY_MS;
+      break;
+    case G_FILE_MONITOR_EVENT_CHANGES_DONE_HINT:
     case G_FILE_MONITOR_EVENT_MOVED_IN:
-      ours = g_file_equal (file, self->file);
+    case G_FILE_MONITOR_EVENT_DELETED:
+    case G_FILE_MONITOR_EVENT_MOVED_OUT:
+      if (!g_file_equal (file, self->file))
+        return;
+      delay_ms = RELOAD_DELAY_MS;
       break;
     case G_FILE_MONITOR_EVENT_RENAMED:
-      /* a new version written elsewhere and renamed over ours */
-      ours = other_file != NULL && g_file_equal (other_file, self->file);
+      /* a new version written elsewhere and renamed over ours, or ours
+       * renamed away (an editor keeping a backup) */
+      if (!(other_file != NULL && g_file_equal (other_file, self->file)) && !g_file_equal (file, self->file))
+        return;
+      delay_ms = RELOAD_DELAY_MS;
       break;
     default:
-      break;
+      return;
     }
 
-  if (!ours)
-    return;
-
-  g_clear_handle_id (&self->reload_source, g_source_remove);
-  self->reload_source = g_timeout_add (RELOAD_DELAY_MS, reload_timeout, self);
+  self->change_serial++;
+  self->failed_reloads = 0;
+  schedule_reload (self, delay_ms);
 }
 
 static void
@@ -184,10 +234,23 @@ load_done (GObject      *object,
 
   if (model == NULL)
     {
+      if (request->reload)
+        {
+          /* the file changed again since this load started: the reload
+           * already scheduled says how that went */
+          if (request->change_serial != self->change_serial)
+            return;
+          /* caught half-written? try once more when it has been quiet */
+          if (self->failed_reloads++ == 0)
+            {
+              schedule_reload (self, RETRY_DELAY_MS);
+              return;
+            }
+        }
       if (!g_file_query_exists (request->file, NULL))
         {
           g_clear_error (&error);
-          g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "there is no such file");
+          g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("there is no such file"));
         }
 
       g_signal_emit (self, signals[FAILED], 0, request->file, request->reload, error);
@@ -196,6 +259,8 @@ load_done (GObject      *object,
 
   g_clear_pointer (&self->model, as_model_unref);
   self->model = model;
+  self->failed_reloads = 0;
+  self->missing_reported = FALSE;
 
   if (self->file == NULL || !g_file_equal (request->file, self->file))
     {
@@ -216,6 +281,7 @@ load (AsModelLoader *self,
 
   request->file = g_object_ref (file);
   request->reload = reload;
+  request->change_serial = self->change_serial;
 
   task = g_task_new (NULL, self->cancellable, load_done, self);
   g_task_set_source_tag (task, load);

@@ -7,7 +7,12 @@
 
 #include <string.h>
 
+#include <glib/gi18n.h>
+
+#include "as-export-dialog.h"
+#include "as-help-window.h"
 #include "as-paths.h"
+#include "as-settings.h"
 #include "as-window-private.h"
 
 /* Opening and exporting */
@@ -37,12 +42,12 @@ open_activated (GSimpleAction *action,
   GtkFileChooserNative *chooser;
   GtkFileFilter *filter;
 
-  chooser = gtk_file_chooser_native_new ("Open a Model", GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_OPEN, "_Open", "_Cancel");
+  chooser = gtk_file_chooser_native_new (_("Open a Model"), GTK_WINDOW (self),
+                                         GTK_FILE_CHOOSER_ACTION_OPEN, _("_Open"), _("_Cancel"));
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
 
   filter = gtk_file_filter_new ();
-  gtk_file_filter_set_name (filter, "AttnScope models (JSON)");
+  gtk_file_filter_set_name (filter, _("AttnScope models (JSON)"));
   gtk_file_filter_add_pattern (filter, "*.json");
   gtk_file_filter_add_mime_type (filter, "application/json");
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
@@ -73,14 +78,29 @@ open_bundled_activated (GSimpleAction *action,
   as_window_open_model (self, file);
 }
 
-/* The Open button's menu: the bundled models by name, then a file */
+/* A model opened before, by its path (the Open button's menu) */
 static void
-build_open_menu (AsWindow *self)
+open_recent_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  AsWindow *self = user_data;
+  g_autoptr (GFile) file = g_file_new_for_path (g_variant_get_string (parameter, NULL));
+
+  as_window_open_model (self, file);
+}
+
+/* The Open button's menu: the bundled models by name, the models opened
+ * last (newest first; those gone from the disk are left out), then a file */
+void
+_as_window_actions_update_open_menu (AsWindow *self)
 {
   g_autoptr (GMenu) menu = g_menu_new ();
   g_autoptr (GMenu) bundled = g_menu_new ();
+  g_autoptr (GMenu) recent = g_menu_new ();
   g_autoptr (GMenu) other = g_menu_new ();
   g_auto (GStrv) names = as_list_bundled_models ();
+  g_auto (GStrv) paths = _as_window_settings_get_recent (self);
 
   for (guint i = 0; names[i] != NULL; i++)
     {
@@ -89,62 +109,49 @@ build_open_menu (AsWindow *self)
       g_menu_item_set_action_and_target_value (item, "win.open-bundled", g_variant_new_string (names[i]));
       g_menu_append_item (bundled, item);
     }
-  g_menu_append_section (menu, "Bundled models", G_MENU_MODEL (bundled));
-  g_menu_append (other, "Open a File…", "win.open");
+  g_menu_append_section (menu, _("Bundled models"), G_MENU_MODEL (bundled));
+
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      g_autofree char *base = g_path_get_basename (paths[i]);
+      g_autofree char *folder = g_path_get_dirname (paths[i]);
+      g_autofree char *display_base = g_filename_display_name (base);
+      g_autofree char *display_folder = g_filename_display_name (folder);
+      /* the file, then its folder: two of the same name stay apart */
+      g_autofree char *label = g_strdup_printf (_("%s (in %s)"), display_base, display_folder);
+      g_autoptr (GMenuItem) item = g_menu_item_new (label, NULL);
+
+      g_menu_item_set_action_and_target_value (item, "win.open-recent", g_variant_new_string (paths[i]));
+      g_menu_append_item (recent, item);
+    }
+  if (paths[0] != NULL)
+    g_menu_append_section (menu, _("Recent models"), G_MENU_MODEL (recent));
+
+  g_menu_append (other, _("Open a File…"), "win.open");
   g_menu_append_section (menu, NULL, G_MENU_MODEL (other));
   gtk_menu_button_set_menu_model (self->open_menu_button, G_MENU_MODEL (menu));
 }
 
 static void
-export_response (AsWindow             *self,
-                 int                   response,
-                 GtkFileChooserNative *chooser)
+export_response (AsWindow       *self,
+                 int             response,
+                 GtkFileChooser *dialog)
 {
   if (response == GTK_RESPONSE_ACCEPT)
     {
-      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *path = file != NULL ? g_file_get_path (file) : NULL;
-      GtkFileFilter *filter = gtk_file_chooser_get_filter (GTK_FILE_CHOOSER (chooser));
-      g_autofree char *base = path != NULL ? g_path_get_basename (path) : NULL;
-
-      /* a name without an extension takes the chosen file type's */
-      if (path != NULL && strchr (base, '.') == NULL)
-        {
-          const char *name = filter != NULL ? gtk_file_filter_get_name (filter) : NULL;
-          const char *extension = ".svg";
-          char *with_extension;
-
-          if (name != NULL && g_str_has_prefix (name, "PNG"))
-            extension = ".png";
-          else if (name != NULL && g_str_has_prefix (name, "PDF"))
-            extension = ".pdf";
-          with_extension = g_strconcat (path, extension, NULL);
-          g_free (path);
-          path = with_extension;
-        }
+      g_autofree char *path = as_export_dialog_get_path (dialog);
 
       if (path != NULL)
-        g_action_group_activate_action (G_ACTION_GROUP (self), "export-to", g_variant_new_string (path));
-      else if (file != NULL)
-        _as_window_show_message (self, AS_MESSAGE_ERROR, "Could not export: the figure can only be saved to a local folder.");
+        {
+          as_export_dialog_save_choices (dialog, path);
+          g_action_group_activate_action (G_ACTION_GROUP (self), "export-to", g_variant_new_string (path));
+        }
+      else
+        _as_window_show_message (self, AS_MESSAGE_ERROR,
+                                 _("Could not export: the figure can only be saved to a local folder."));
     }
 
-  g_object_unref (chooser);
-}
-
-static void
-add_filter (GtkFileChooser *chooser,
-            const char     *name,
-            const char     *pattern,
-            const char     *mime_type)
-{
-  GtkFileFilter *filter = gtk_file_filter_new ();
-
-  gtk_file_filter_set_name (filter, name);
-  gtk_file_filter_add_pattern (filter, pattern);
-  gtk_file_filter_add_mime_type (filter, mime_type);
-  gtk_file_chooser_add_filter (chooser, filter);
-  g_object_unref (filter);
+  gtk_window_destroy (GTK_WINDOW (dialog));
 }
 
 static void
@@ -153,18 +160,30 @@ export_activated (GSimpleAction *action,
                   gpointer       user_data)
 {
   AsWindow *self = user_data;
-  GtkFileChooserNative *chooser;
+  const char *sentence = self->session != NULL ? as_session_get_sentence (self->session) : NULL;
+  GtkFileChooser *dialog = as_export_dialog_new (GTK_WINDOW (self), sentence);
 
-  chooser = gtk_file_chooser_native_new ("Export the View", GTK_WINDOW (self),
-                                         GTK_FILE_CHOOSER_ACTION_SAVE, "_Export", "_Cancel");
-  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);
-  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), "attention.svg");
-  add_filter (GTK_FILE_CHOOSER (chooser), "SVG image (.svg)", "*.svg", "image/svg+xml");
-  add_filter (GTK_FILE_CHOOSER (chooser), "PNG image (.png)", "*.png", "image/png");
-  add_filter (GTK_FILE_CHOOSER (chooser), "PDF document (.pdf)", "*.pdf", "application/pdf");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (export_response), self, G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
 
-  g_signal_connect_object (chooser, "response", G_CALLBACK (export_response), self, G_CONNECT_SWAPPED);
-  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+gboolean
+_as_window_export_figure (AsWindow    *self,
+                          AsFigure    *figure,
+                          const char  *path,
+                          GError     **error)
+{
+  GtkWidget *heatmap = GTK_WIDGET (as_attention_view_get_heatmap (self->attention_view));
+  AsFigureExportOptions options;
+
+  /* the settings' choices, at the size the figure has on screen */
+  as_export_options_from_settings (&options);
+  if (gtk_widget_get_mapped (heatmap) && gtk_widget_get_width (heatmap) > 0 && gtk_widget_get_height (heatmap) > 0)
+    {
+      options.width = gtk_widget_get_width (heatmap);
+      options.height = gtk_widget_get_height (heatmap);
+    }
+  return as_figure_export_with_options (figure, path, &options, error);
 }
 
 static void
@@ -247,6 +266,8 @@ colormap_changed (GSimpleAction *action,
 
   g_simple_action_set_state (action, g_variant_new_string (as_colormap_get_name (colormap)));
   as_attention_view_set_colormap (self->attention_view, colormap);
+  if (self->settings != NULL)
+    g_settings_set_string (self->settings, "colormap", as_colormap_get_name (colormap));
 
   if (gtk_drop_down_get_selected (self->colormap_dropdown) != (guint) colormap)
     gtk_drop_down_set_selected (self->colormap_dropdown, colormap);
@@ -304,9 +325,28 @@ focus_sentence_activated (GSimpleAction *action,
   gtk_widget_grab_focus (GTK_WIDGET (self->source_entry));
 }
 
+static void
+branch_back_activated (GSimpleAction *action,
+                       GVariant      *parameter,
+                       gpointer       user_data)
+{
+  _as_window_branch_back (AS_WINDOW (user_data));
+}
+
+static void
+help_activated (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  as_help_window_present (GTK_WINDOW (user_data));
+}
+
 static const GActionEntry win_entries[] = {
   { "open", open_activated },
   { "open-bundled", open_bundled_activated, "s" },
+  { "open-recent", open_recent_activated, "s" },
+  { "branch-back", branch_back_activated },
+  { "help", help_activated },
   { "export", export_activated },
   { "export-to", export_to_activated, "s" },
   { "step-first", step_first_activated },
@@ -321,9 +361,11 @@ static const GActionEntry win_entries[] = {
   { "focus-sentence", focus_sentence_activated },
 };
 
-/* Keys: Left, Right, Home, End and Space step through the decoder wherever
- * they do not already mean something (in a text field they move the cursor;
- * on a button Space presses it). */
+/* Keys: Page Up and Page Down step through the decoder everywhere; Left,
+ * Right, Home, End and Space wherever they do not already mean something (in
+ * a text field they move the cursor, in the heatmap the arrows move its cell
+ * cursor, on a button Space presses it). Ctrl+Z outside the text fields goes
+ * back from a picked candidate. */
 
 static gboolean
 focus_is_within (GtkWidget *focus,
@@ -344,11 +386,37 @@ key_pressed (AsWindow              *self,
 {
   GtkWidget *focus = gtk_root_get_focus (GTK_ROOT (self));
   const char *action = NULL;
+  gboolean in_text = focus != NULL && focus_is_within (focus, GTK_TYPE_EDITABLE);
+
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK | GDK_SHIFT_MASK)) == GDK_CONTROL_MASK &&
+      (keyval == GDK_KEY_z || keyval == GDK_KEY_Z) && !in_text)
+    {
+      if (!g_action_group_get_action_enabled (G_ACTION_GROUP (self), "branch-back"))
+        return FALSE;
+      g_action_group_activate_action (G_ACTION_GROUP (self), "branch-back", NULL);
+      return TRUE;
+    }
 
   if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK | GDK_SHIFT_MASK)) != 0)
     return FALSE;
 
-  if (focus != NULL && focus_is_within (focus, GTK_TYPE_EDITABLE))
+  if (keyval == GDK_KEY_Page_Up || keyval == GDK_KEY_KP_Page_Up ||
+      keyval == GDK_KEY_Page_Down || keyval == GDK_KEY_KP_Page_Down)
+    {
+      action = keyval == GDK_KEY_Page_Up || keyval == GDK_KEY_KP_Page_Up ? "step-previous" : "step-next";
+      if (g_action_group_get_action_enabled (G_ACTION_GROUP (self), action))
+        g_action_group_activate_action (G_ACTION_GROUP (self), action, NULL);
+      return TRUE;
+    }
+
+  /* the heatmap's arrows move its cell cursor */
+  if (focus != NULL && focus_is_within (focus, AS_TYPE_HEATMAP) &&
+      (keyval == GDK_KEY_Left || keyval == GDK_KEY_KP_Left || keyval == GDK_KEY_Right ||
+       keyval == GDK_KEY_KP_Right || keyval == GDK_KEY_Up || keyval == GDK_KEY_KP_Up ||
+       keyval == GDK_KEY_Down || keyval == GDK_KEY_KP_Down))
+    return FALSE;
+
+  if (in_text)
     {
       if (keyval == GDK_KEY_Escape &&
           (focus_is_within (focus, GTK_TYPE_ENTRY)))
@@ -419,6 +487,7 @@ _as_window_actions_update (AsWindow *self)
   enable_action (self, "step-next", n > 0 && step + 1 < (int) n);
   enable_action (self, "step-last", n > 0 && step + 1 < (int) n);
   enable_action (self, "play", n > 1);
+  enable_action (self, "branch-back", self->branched);
   enable_action (self, "export", as_figure_get_n_columns (as_attention_view_get_figure (self->attention_view)) > 0);
 
   g_simple_action_set_state (G_SIMPLE_ACTION (play), g_variant_new_boolean (self->play_source != 0));
@@ -432,6 +501,8 @@ _as_window_class_actions_init (AsWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   gtk_widget_class_bind_template_callback (widget_class, colormap_dropdown_changed);
+
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F1, 0, "win.help", NULL);
 }
 
 void
@@ -440,7 +511,7 @@ _as_window_actions_init (AsWindow *self)
   GtkEventController *keys;
 
   g_action_map_add_action_entries (G_ACTION_MAP (self), win_entries, G_N_ELEMENTS (win_entries), self);
-  build_open_menu (self);
+  _as_window_actions_update_open_menu (self);
 
   keys = gtk_event_controller_key_new ();
   gtk_event_controller_set_propagation_phase (keys, GTK_PHASE_CAPTURE);

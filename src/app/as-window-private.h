@@ -27,16 +27,25 @@ struct _AsWindow
   GtkEntry             *source_entry;
   GtkEntry             *target_entry;
   GtkLabel             *translation_label;
+  GtkWidget            *input_note_box;
+  GtkImage             *input_note_icon;
   GtkLabel             *input_note_label;
+  GtkButton            *back_button;
+  GtkSpinButton        *max_length_spin;
+  GtkAdjustment        *max_length_adjustment;
   AsAttentionView      *attention_view;
   AsCandidates         *candidates;
+  GtkPaned             *paned;
   GtkScale             *step_scale;
   GtkAdjustment        *step_adjustment;
   GtkLabel             *step_label;
   GtkButton            *play_button;
   GtkDropDown          *colormap_dropdown;
+  GtkLabel             *title_label;
   GtkLabel             *model_label;
   GtkMenuButton        *open_menu_button;
+
+  GSettings            *settings;
 
   /* the model */
   AsModelLoader        *loader;
@@ -49,6 +58,15 @@ struct _AsWindow
   guint                 message_source;
   gboolean              message_shown;
   gboolean              syncing;
+  gboolean              setting_text;      /* the entries' text set by the program, not typed */
+  gboolean              typed;             /* the sentence's last change was typed */
+  int                   note_kind;         /* AsMessageKind of the note, -1: none */
+  guint                 max_length;        /* chosen in the window; 0: the model's */
+
+  /* a candidate picked: what was shown before, for "Back" */
+  gboolean              branched;
+  char                 *branch_target;     /* the translation of one's own it replaced, or NULL */
+  int                   branch_step;
 };
 
 /* as-window.c, for the other parts of the window. */
@@ -67,8 +85,29 @@ void          _as_window_set_playing        (AsWindow      *self,
 /* as-window-actions.c: the actions and the keys. */
 void          _as_window_class_actions_init (AsWindowClass *klass);
 void          _as_window_actions_init       (AsWindow      *self);
+/* Writes @figure to @path as the settings ask (background, PNG scale, SVG
+ * text), laid out at the size it has on screen. */
+gboolean      _as_window_export_figure      (AsWindow      *self,
+                                             AsFigure      *figure,
+                                             const char    *path,
+                                             GError       **error);
 /* Enables each action (and sets the state of "play") as the window is now. */
 void          _as_window_actions_update     (AsWindow      *self);
+
+/* Back to the translation shown before a candidate was picked. */
+void          _as_window_branch_back        (AsWindow      *self);
+
+/* as-window-settings.c: the window's size, the colour map and the recent
+ * models, kept in GSettings. */
+void          _as_window_settings_init      (AsWindow      *self);
+/* Adds @file to the recent models (newest first, at most ten). */
+void          _as_window_settings_add_recent (AsWindow     *self,
+                                              GFile        *file);
+/* The recent models' paths that still exist, newest first. */
+GStrv         _as_window_settings_get_recent (AsWindow     *self);
+
+/* as-window-actions.c: rebuilds the Open button's menu (bundled, recent). */
+void          _as_window_actions_update_open_menu (AsWindow *self);
 
 /* as-window-dnd.c: model files dropped on the window. */
 void          _as_window_dnd_init           (AsWindow      *self);
@@ -88,6 +127,8 @@ const char   *as_window_get_step_text       (AsWindow *self);
 GtkRange     *as_window_get_step_scale      (AsWindow *self);
 /* The note under the entries (unknown words, sentences it cannot read). */
 const char   *as_window_get_input_note      (AsWindow *self);
+/* The kind (AsMessageKind) of the note under the entries, -1 when none. */
+int           as_window_get_input_note_kind (AsWindow *self);
 /* Runs a pending (debounced) decoding now. */
 void          as_window_flush               (AsWindow *self);
 

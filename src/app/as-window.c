@@ -13,7 +13,11 @@
 
 #include <string.h>
 
+#include <glib/gi18n.h>
+
 #include "as-window-private.h"
+
+#include "as-settings.h"
 
 #include "as-error.h"
 #include "as-figure.h"
@@ -21,6 +25,7 @@
 #define DECODE_DELAY_MS   40    /* re-decode this long after the last keystroke */
 #define PLAY_INTERVAL_MS  700
 #define INFO_TIMEOUT_S    6
+#define TITLE_SENTENCE_CHARS 40   /* the sentence in the title, at most */
 
 typedef struct
 {
@@ -117,21 +122,40 @@ _as_window_show_message (AsWindow      *self,
     self->message_source = g_timeout_add_seconds (INFO_TIMEOUT_S, message_timeout, self);
 }
 
-/* The note under the entries */
+/* The note under the entries: it always keeps its line, so that the figure
+ * does not move as notes come and go; an icon and a style per kind. */
 
 static void
-set_input_note (AsWindow   *self,
-                const char *text,
-                gboolean    error)
+set_input_note (AsWindow      *self,
+                int            kind,
+                const char    *text)
 {
+  static const char * const icons[] = {
+    [AS_MESSAGE_INFO] = "dialog-information-symbolic",
+    [AS_MESSAGE_WARNING] = "dialog-warning-symbolic",
+    [AS_MESSAGE_ERROR] = "dialog-error-symbolic",
+  };
+  static const char * const classes[] = {
+    [AS_MESSAGE_INFO] = "info",
+    [AS_MESSAGE_WARNING] = "warning",
+    [AS_MESSAGE_ERROR] = "error",
+  };
   g_autofree char *line = g_strdelimit (g_strdup (text != NULL ? text : ""), "\n", ' ');
 
+  if (text == NULL || *text == '\0')
+    kind = -1;
+
   gtk_label_set_text (self->input_note_label, line);
-  gtk_widget_set_visible (GTK_WIDGET (self->input_note_label), text != NULL && *text != '\0');
-  if (error)
-    gtk_widget_add_css_class (GTK_WIDGET (self->input_note_label), "error");
-  else
-    gtk_widget_remove_css_class (GTK_WIDGET (self->input_note_label), "error");
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->input_note_label), kind >= 0 ? line : NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
+    gtk_widget_remove_css_class (self->input_note_box, classes[i]);
+  if (kind >= 0)
+    {
+      gtk_widget_add_css_class (self->input_note_box, classes[kind]);
+      gtk_image_set_from_icon_name (self->input_note_icon, icons[kind]);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->input_note_icon), kind >= 0);
+  self->note_kind = kind;
 }
 
 static char *
@@ -179,7 +203,7 @@ _as_window_set_step (AsWindow *self,
   self->syncing = FALSE;
   gtk_widget_set_sensitive (GTK_WIDGET (self->step_scale), n > 1);
 
-  label = n > 0 ? g_strdup_printf ("Step %d of %u", step + 1, n) : g_strdup ("No steps");
+  label = n > 0 ? g_strdup_printf (_("Step %d of %u"), step + 1, n) : g_strdup (_("No steps"));
   gtk_label_set_text (self->step_label, label);
 
   _as_window_actions_update (self);
@@ -225,10 +249,45 @@ _as_window_set_playing (AsWindow *self,
   gtk_button_set_icon_name (self->play_button,
                             playing ? "media-playback-pause-symbolic" : "media-playback-start-symbolic");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button),
-                               playing ? "Pause (Space)" : "Play the decoding step by step (Space)");
+                               playing ? _("Pause (Space)") : _("Play the decoding step by step (Space)"));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->play_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, playing ? _("Pause") : _("Play"), -1);
 }
 
 /* The session */
+
+/* The title: the sentence, the model and the application, bounded. */
+static void
+update_title (AsWindow *self)
+{
+  AsModel *model = as_model_loader_get_model (self->loader);
+  GFile *file = as_model_loader_get_file (self->loader);
+  /* the model by its file's name ("en-zh-gru"): short, as the Open menu lists it */
+  g_autofree char *basename = file != NULL ? g_file_get_basename (file) : NULL;
+  GString *title = g_string_new (NULL);
+
+  if (self->session != NULL)
+    {
+      g_autofree char *sentence = g_strstrip (g_strdup (as_session_get_sentence (self->session)));
+
+      if (g_utf8_strlen (sentence, -1) > TITLE_SENTENCE_CHARS)
+        {
+          g_autofree char *cut = g_utf8_substring (sentence, 0, TITLE_SENTENCE_CHARS - 1);
+          g_string_append_printf (title, "%s… — ", g_strchomp (cut));
+        }
+      else if (*sentence != '\0')
+        g_string_append_printf (title, "%s — ", sentence);
+    }
+  if (basename != NULL && g_str_has_suffix (basename, ".json"))
+    basename[strlen (basename) - strlen (".json")] = '\0';
+  if (model != NULL)
+    g_string_append_printf (title, "%s — ", basename != NULL ? basename : _("unnamed model"));
+  g_string_append (title, "AttnScope");
+
+  gtk_window_set_title (GTK_WINDOW (self), title->str);
+  gtk_label_set_text (self->title_label, title->str);
+  g_string_free (title, TRUE);
+}
 
 static void
 show_session (AsWindow  *self,
@@ -248,8 +307,12 @@ show_session (AsWindow  *self,
   if (self->session != NULL && as_session_get_n_steps (self->session) > 0)
     translation = as_session_get_translation (self->session);
   gtk_label_set_text (self->translation_label, translation != NULL ? translation : "");
+  /* the label shows one line: all of it in the tooltip */
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->translation_label),
+                               translation != NULL && *translation != '\0' ? translation : NULL);
 
   _as_window_set_step (self, step < 0 ? (int) _as_window_get_n_steps (self) - 1 : step);
+  update_title (self);
 }
 
 static gboolean
@@ -261,6 +324,265 @@ is_blank (const char *text)
   return TRUE;
 }
 
+/* The word the caret of @entry ends, while it is being typed: the entry has
+ * the focus, the caret is at the end of the text or before white space, and
+ * a word character is before it. NULL otherwise. */
+static char *
+word_being_typed (GtkEntry *entry)
+{
+  const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
+  int position = gtk_editable_get_position (GTK_EDITABLE (entry));
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (entry));
+  GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
+  const char *caret, *start;
+
+  if (focus == NULL || (focus != GTK_WIDGET (entry) && !gtk_widget_is_ancestor (focus, GTK_WIDGET (entry))))
+    return NULL;
+  if (position <= 0 || (glong) position > g_utf8_strlen (text, -1))
+    return NULL;
+
+  caret = g_utf8_offset_to_pointer (text, position);
+  if (*caret != '\0' && !g_unichar_isspace (g_utf8_get_char (caret)))
+    return NULL;
+  start = caret;
+  while (start > text)
+    {
+      const char *previous = g_utf8_prev_char (start);
+
+      if (g_unichar_isspace (g_utf8_get_char (previous)))
+        break;
+      start = previous;
+    }
+  if (start == caret || !g_unichar_isalnum (g_utf8_get_char (g_utf8_prev_char (caret))))
+    return NULL;
+
+  return g_strndup (start, caret - start);
+}
+
+/* The unknown words of @session, leaving out the word being typed in the
+ * sentence's entry (it is reported once it is finished). */
+static GPtrArray *
+unknown_source_words (AsWindow  *self,
+                      AsSession *session)
+{
+  const char * const *unknown = as_session_get_unknown_words (session);
+  const AsVocab *source = as_model_get_source (as_session_get_model (session));
+  g_autofree char *typing = self->typed ? word_being_typed (self->source_entry) : NULL;
+  g_auto (GStrv) typing_tokens = typing != NULL ? as_tokenize (typing, source->tokenizer, source->lowercase) : NULL;
+  GPtrArray *words = g_ptr_array_new ();
+
+  for (guint i = 0; unknown != NULL && unknown[i] != NULL; i++)
+    {
+      guint in_sentence = 0, in_typing = 0;
+
+      for (guint t = 0; t < as_session_get_n_source (session); t++)
+        if (g_strcmp0 (as_session_get_source_text (session, t), unknown[i]) == 0)
+          in_sentence++;
+      for (guint t = 0; typing_tokens != NULL && typing_tokens[t] != NULL; t++)
+        if (g_strcmp0 (typing_tokens[t], unknown[i]) == 0)
+          in_typing++;
+      /* also typed elsewhere, and finished there */
+      if (in_sentence > in_typing || in_typing == 0)
+        g_ptr_array_add (words, (gpointer) unknown[i]);
+    }
+
+  return words;
+}
+
+/* The tokens of @target that the target vocabulary lacks, distinct, in order. */
+static GPtrArray *
+unknown_target_words (AsModel    *model,
+                      const char *target)
+{
+  const AsVocab *vocab = as_model_get_target (model);
+  g_auto (GStrv) tokens = as_tokenize (target, vocab->tokenizer, vocab->lowercase);
+  GPtrArray *words = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; tokens[i] != NULL; i++)
+    if (as_vocab_lookup (vocab, tokens[i]) < 0 &&
+        !g_ptr_array_find_with_equal_func (words, tokens[i], g_str_equal, NULL))
+      g_ptr_array_add (words, g_strdup (tokens[i]));
+
+  return words;
+}
+
+/* Whether most of @words (unknown to the source side) are known to the
+ * target side: someone typed the target language into the sentence's field. */
+static gboolean
+words_look_like_target (AsModel          *model,
+                        const char * const *words,
+                        guint             n)
+{
+  const AsVocab *target = as_model_get_target (model);
+  guint known = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_auto (GStrv) tokens = as_tokenize (words[i], target->tokenizer, target->lowercase);
+      guint n_tokens = g_strv_length (tokens), found = 0;
+
+      for (guint t = 0; t < n_tokens; t++)
+        found += as_vocab_lookup (target, tokens[t]) >= 0;
+      if (n_tokens > 0 && found * 2 >= n_tokens)
+        known++;
+    }
+
+  return n > 0 && known * 2 >= n;
+}
+
+static const char *
+language_name (const char *tag)
+{
+  static const struct { const char *tag; const char *name; } names[] = {
+    { "en", N_("English") },
+    { "zh", N_("Chinese") },
+    { "fr", N_("French") },
+    { "de", N_("German") },
+    { "es", N_("Spanish") },
+    { "ja", N_("Japanese") },
+    { "ko", N_("Korean") },
+    { "ru", N_("Russian") },
+    { "it", N_("Italian") },
+    { "pt", N_("Portuguese") },
+  };
+
+  if (tag == NULL)
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    if (g_ascii_strncasecmp (tag, names[i].tag, 2) == 0 && (tag[2] == '\0' || tag[2] == '-' || tag[2] == '_'))
+      return _(names[i].name);
+  return tag;
+}
+
+/* "This model translates English into Chinese", or from its source side
+ * into its target side where the file names no language. */
+static char *
+model_languages (AsModel *model)
+{
+  const char *source = language_name (as_model_get_source_language (model));
+  const char *target = language_name (as_model_get_target_language (model));
+
+  if (source != NULL && target != NULL)
+    return g_strdup_printf (_("This model translates %s into %s"), source, target);
+  return g_strdup (_("This model translates from the language of its source vocabulary into that of its target vocabulary"));
+}
+
+/* The note that goes with @session as decoded (@error: how it failed). */
+static void
+update_note (AsWindow     *self,
+             AsSession    *session,
+             const char   *target,
+             const GError *error)
+{
+  AsModel *model = as_session_get_model (session);
+  g_autoptr (GPtrArray) unknown = unknown_source_words (self, session);
+  g_autoptr (GPtrArray) unknown_target = NULL;
+  GString *note = g_string_new (NULL);
+  int kind = -1;
+  guint n = as_session_get_n_steps (session);
+
+  if (error != NULL)
+    {
+      set_input_note (self, AS_MESSAGE_ERROR, error->message);
+      g_string_free (note, TRUE);
+      return;
+    }
+
+  if (unknown->len > 0)
+    {
+      const AsVocab *source = as_model_get_source (model);
+      g_autofree char *words = NULL;
+
+      g_ptr_array_add (unknown, NULL);
+      words = quoted_list ((const char * const *) unknown->pdata);
+      g_string_append_printf (note, _("Not in the model's vocabulary (marked ? in the heatmap): %s. "
+                                      "The model reads each as “%s” and cannot know what it means."),
+                              words, as_vocab_get_token (source, source->unknown));
+      if (words_look_like_target (model, (const char * const *) unknown->pdata, unknown->len - 1))
+        {
+          g_autofree char *languages = model_languages (model);
+          g_string_append_printf (note, _(" %s: this looks like the target side, which goes under "
+                                          "“Your translation”."), languages);
+        }
+      kind = AS_MESSAGE_WARNING;
+    }
+
+  if (!is_blank (target))
+    {
+      unknown_target = unknown_target_words (model, target);
+      if (unknown_target->len > 0)
+        {
+          const AsVocab *vocab = as_model_get_target (model);
+          g_autofree char *words = NULL;
+
+          g_ptr_array_add (unknown_target, NULL);
+          words = quoted_list ((const char * const *) unknown_target->pdata);
+          if (note->len > 0)
+            g_string_append_c (note, ' ');
+          g_string_append_printf (note, _("Not in the target vocabulary (marked ? in the heatmap): %s. "
+                                          "The model reads each as “%s”."),
+                                  words, vocab->unknown >= 0 ? as_vocab_get_token (vocab, vocab->unknown) : "?");
+          kind = AS_MESSAGE_WARNING;
+        }
+    }
+
+  if (is_blank (target) && n > 0 && as_session_get_step (session, n - 1)->output != as_model_get_target (model)->end &&
+      n >= as_session_get_max_length (session))
+    {
+      if (note->len > 0)
+        g_string_append_c (note, ' ');
+      g_string_append_printf (note, _("The translation was cut at the maximum of %u steps before the model ended it: "
+                                      "raise “Max steps” to let it go on."), as_session_get_max_length (session));
+      kind = AS_MESSAGE_WARNING;
+    }
+
+  if (self->branched)
+    {
+      if (note->len > 0)
+        g_string_append_c (note, ' ');
+      g_string_append_printf (note, self->branch_target != NULL
+                                    ? _("Continued with your choice at step %d, then the model's own tokens: your "
+                                        "translation was put aside (Back brings it again).")
+                                    : _("Continued with your choice at step %d, then the model's own tokens "
+                                        "(Back brings the model's translation again)."),
+                              self->branch_step + 1);
+      if (kind < 0)
+        kind = AS_MESSAGE_INFO;
+    }
+  else if (!is_blank (target) && kind < 0)
+    {
+      g_string_append (note, _("Showing your translation: each row gives the model's probability of your token."));
+      kind = AS_MESSAGE_INFO;
+    }
+
+  set_input_note (self, kind, note->str);
+  g_string_free (note, TRUE);
+}
+
+/* The maximum length: the one chosen in the window, else the model's for
+ * this sentence, which the spin button then shows. */
+static void
+apply_max_length (AsWindow  *self,
+                  AsSession *session)
+{
+  if (self->max_length > 0)
+    as_session_set_max_length (session, self->max_length);
+
+  self->syncing = TRUE;
+  gtk_adjustment_set_value (self->max_length_adjustment, as_session_get_max_length (session));
+  self->syncing = FALSE;
+}
+
+static void
+forget_branch (AsWindow *self)
+{
+  self->branched = FALSE;
+  g_clear_pointer (&self->branch_target, g_free);
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button), FALSE);
+  if (self->loader != NULL)
+    _as_window_actions_update (self);
+}
+
 static void
 decode_now (AsWindow *self)
 {
@@ -269,23 +591,15 @@ decode_now (AsWindow *self)
   AsModel *model = as_model_loader_get_model (self->loader);
   g_autoptr (AsSession) session = NULL;
   g_autoptr (GError) error = NULL;
-  const char * const *unknown;
   gboolean decoded;
 
   g_clear_handle_id (&self->decode_source, g_source_remove);
   _as_window_set_playing (self, FALSE);
 
-  if (model == NULL)
+  if (model == NULL || is_blank (sentence))
     {
       show_session (self, NULL, -1);
-      set_input_note (self, NULL, FALSE);
-      return;
-    }
-
-  if (is_blank (sentence))
-    {
-      show_session (self, NULL, -1);
-      set_input_note (self, NULL, FALSE);
+      set_input_note (self, -1, NULL);
       return;
     }
 
@@ -293,34 +607,17 @@ decode_now (AsWindow *self)
   if (session == NULL)
     {
       show_session (self, NULL, -1);
-      set_input_note (self, error->message, TRUE);
+      set_input_note (self, AS_MESSAGE_ERROR, error->message);
       return;
     }
+  apply_max_length (self, session);
 
   if (!is_blank (target))
     decoded = as_session_decode_forced (session, target, &error);
   else
     decoded = as_session_decode_greedy (session, &error);
 
-  unknown = as_session_get_unknown_words (session);
-  if (!decoded)
-    {
-      set_input_note (self, error->message, TRUE);
-    }
-  else if (unknown != NULL && unknown[0] != NULL)
-    {
-      const AsVocab *source = as_model_get_source (model);
-      g_autofree char *words = quoted_list (unknown);
-      g_autofree char *note = g_strdup_printf ("Not in the model's vocabulary (marked ? in the heatmap): %s. "
-                                               "The model reads each as “%s” and cannot know what it means.",
-                                               words, as_vocab_get_token (source, source->unknown));
-      set_input_note (self, note, FALSE);
-    }
-  else if (!is_blank (target))
-    set_input_note (self, "Showing your translation: each row gives the model's probability of your token.", FALSE);
-  else
-    set_input_note (self, NULL, FALSE);
-
+  update_note (self, session, target, decoded ? NULL : error);
   show_session (self, g_steal_pointer (&session), -1);
 }
 
@@ -337,10 +634,43 @@ decode_timeout (gpointer data)
 static void
 input_changed (AsWindow *self)
 {
+  if (self->syncing)
+    return;
+  self->typed = !self->setting_text;
+  forget_branch (self);
   g_clear_handle_id (&self->decode_source, g_source_remove);
   self->decode_source = g_timeout_add (DECODE_DELAY_MS, decode_timeout, self);
 }
 
+/* The sentence's entry lost the focus: the word typed last is finished
+ * (a note of an error stays as it is). */
+static void
+source_focus_left (AsWindow *self)
+{
+  if (self->loader != NULL && self->session != NULL && self->decode_source == 0 && !self->branched &&
+      self->note_kind != AS_MESSAGE_ERROR)
+    {
+      const char *target = gtk_editable_get_text (GTK_EDITABLE (self->target_entry));
+
+      update_note (self, self->session, target, NULL);
+    }
+}
+
+static void
+max_length_changed (AsWindow      *self,
+                    GtkAdjustment *adjustment)
+{
+  if (self->syncing || self->loader == NULL)   /* still being built */
+    return;
+  self->max_length = (guint) gtk_adjustment_get_value (adjustment);
+  forget_branch (self);
+  decode_now (self);
+}
+
+/* A candidate picked: the translation goes on from there with it, greedily.
+ * Where one's own translation was shown, the branch replaces it: the entry
+ * is emptied (and kept, for Back) so that the entry, the note and the
+ * figure all describe what is shown. */
 static void
 candidate_activated (AsWindow *self,
                      guint     step,
@@ -348,6 +678,8 @@ candidate_activated (AsWindow *self,
                      gpointer  candidates)
 {
   g_autoptr (GError) error = NULL;
+  const char *target = gtk_editable_get_text (GTK_EDITABLE (self->target_entry));
+  gboolean first_branch = !self->branched;
 
   if (self->session == NULL)
     return;
@@ -359,7 +691,43 @@ candidate_activated (AsWindow *self,
       return;
     }
 
+  if (first_branch)
+    {
+      self->branch_target = is_blank (target) ? NULL : g_strdup (target);
+      self->branch_step = (int) step;
+    }
+  self->branched = TRUE;
+  self->branch_step = MIN (self->branch_step, (int) step);
+  if (!is_blank (target))
+    {
+      self->syncing = TRUE;
+      gtk_editable_set_text (GTK_EDITABLE (self->target_entry), "");
+      self->syncing = FALSE;
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->back_button), TRUE);
+
+  update_note (self, self->session, "", NULL);
   show_session (self, self->session, (int) step);
+}
+
+void
+_as_window_branch_back (AsWindow *self)
+{
+  g_autofree char *target = NULL;
+  int step;
+
+  if (!self->branched)
+    return;
+
+  target = g_steal_pointer (&self->branch_target);
+  step = self->branch_step;
+  forget_branch (self);
+
+  self->syncing = TRUE;
+  gtk_editable_set_text (GTK_EDITABLE (self->target_entry), target != NULL ? target : "");
+  self->syncing = FALSE;
+  decode_now (self);
+  _as_window_set_step (self, step);
 }
 
 static void
@@ -411,7 +779,7 @@ update_model_label (AsWindow *self)
 
   if (model == NULL)
     {
-      gtk_label_set_text (self->model_label, "No model loaded");
+      gtk_label_set_text (self->model_label, _("No model loaded"));
       gtk_widget_set_tooltip_text (GTK_WIDGET (self->model_label), NULL);
       return;
     }
@@ -431,13 +799,13 @@ update_model_label (AsWindow *self)
     else
       architecture = g_strdup (as_model_get_architecture_name (model));
   }
-  text = g_strdup_printf ("Model: %s  ·  %s  ·  %s parameters  ·  vocabulary %u → %u  ·  licence %s",
-                          name != NULL ? name : (file != NULL ? file : "unnamed"),
+  text = g_strdup_printf (_("Model: %s  ·  %s  ·  %s parameters  ·  vocabulary %u → %u  ·  licence %s"),
+                          name != NULL ? name : (file != NULL ? file : _("unnamed")),
                           architecture,
                           parameters,
                           as_model_get_source (model)->size,
                           as_model_get_target (model)->size,
-                          license != NULL ? license : "not stated");
+                          license != NULL ? license : _("not stated"));
   gtk_label_set_text (self->model_label, text);
 
   describe = as_model_describe (model);
@@ -480,6 +848,33 @@ choose_example (AsModel *model)
   return g_string_free (text, FALSE);
 }
 
+/* Text of a side is drawn in its language (the right regional glyphs and
+ * fonts: Simplified Chinese, not Japanese forms), where the model names it. */
+static PangoAttrList *
+language_attributes (const char *language)
+{
+  PangoAttrList *attributes = pango_attr_list_new ();
+
+  if (language != NULL)
+    pango_attr_list_insert (attributes, pango_attr_language_new (pango_language_from_string (language)));
+  return attributes;
+}
+
+static void
+apply_languages (AsWindow *self)
+{
+  AsModel *model = as_model_loader_get_model (self->loader);
+  const char *source = model != NULL ? as_model_get_source_language (model) : NULL;
+  const char *target = model != NULL ? as_model_get_target_language (model) : NULL;
+  g_autoptr (PangoAttrList) source_attributes = language_attributes (source);
+  g_autoptr (PangoAttrList) target_attributes = language_attributes (target);
+
+  gtk_entry_set_attributes (self->source_entry, source_attributes);
+  gtk_entry_set_attributes (self->target_entry, target_attributes);
+  gtk_label_set_attributes (self->translation_label, target_attributes);
+  as_candidates_set_language (self->candidates, target);
+}
+
 static void
 run_pending_exports (AsWindow *self)
 {
@@ -508,20 +903,32 @@ model_loaded (AsWindow      *self,
   g_autofree char *name = file_display_name (file);
 
   update_model_label (self);
+  apply_languages (self);
 
   /* nothing typed is ever replaced: the example goes only into an empty entry */
   if (is_blank (gtk_editable_get_text (GTK_EDITABLE (self->source_entry))))
     {
       g_autofree char *example = choose_example (as_model_loader_get_model (loader));
 
+      self->setting_text = TRUE;
       gtk_editable_set_text (GTK_EDITABLE (self->source_entry), example);
+      self->setting_text = FALSE;
+      /* the caret after the example, nothing selected: the first key typed
+       * goes on from it, or Ctrl+A replaces it */
+      gtk_editable_set_position (GTK_EDITABLE (self->source_entry), -1);
     }
 
+  forget_branch (self);
   decode_now (self);
+  if (!reloaded)
+    {
+      _as_window_settings_add_recent (self, file);
+      _as_window_actions_update_open_menu (self);
+    }
 
   if (reloaded)
     {
-      g_autofree char *text = g_strdup_printf ("Reloaded “%s”, which changed on disk.", name);
+      g_autofree char *text = g_strdup_printf (_("Reloaded “%s”, which changed on disk."), name);
 
       _as_window_show_message (self, AS_MESSAGE_INFO, text);
     }
@@ -543,14 +950,14 @@ model_failed (AsWindow      *self,
   g_autofree char *text = NULL;
 
   if (reloaded)
-    text = g_strdup_printf ("“%s” changed on disk and cannot be loaded: %s "
-                            "The version loaded before stays in use.", name, reason);
+    text = g_strdup_printf (_("“%s” changed on disk and cannot be loaded: %s "
+                              "The version loaded before stays in use."), name, reason);
   else if (as_model_loader_get_model (loader) != NULL)
-    text = g_strdup_printf ("Could not open “%s”: %s The model already loaded stays in use.",
+    text = g_strdup_printf (_("Could not open “%s”: %s The model already loaded stays in use."),
                             name, reason);
   else
-    text = g_strdup_printf ("Could not open the model “%s”: %s "
-                            "Open one with the Open button, or drop one on this window.",
+    text = g_strdup_printf (_("Could not open the model “%s”: %s "
+                              "Open one with the Open button, or drop one on this window."),
                             name, reason);
   _as_window_show_message (self, AS_MESSAGE_ERROR, text);
 
@@ -573,6 +980,7 @@ as_window_dispose (GObject *object)
   g_clear_handle_id (&self->decode_source, g_source_remove);
   g_clear_handle_id (&self->play_source, g_source_remove);
   g_clear_handle_id (&self->message_source, g_source_remove);
+  g_clear_object (&self->settings);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), AS_TYPE_WINDOW);
 
@@ -586,6 +994,7 @@ as_window_finalize (GObject *object)
 
   g_clear_pointer (&self->session, as_session_free);
   g_clear_pointer (&self->pending_exports, g_ptr_array_unref);
+  g_clear_pointer (&self->branch_target, g_free);
 
   G_OBJECT_CLASS (as_window_parent_class)->finalize (object);
 }
@@ -610,21 +1019,32 @@ as_window_class_init (AsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AsWindow, source_entry);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, target_entry);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, translation_label);
+  gtk_widget_class_bind_template_child (widget_class, AsWindow, input_note_box);
+  gtk_widget_class_bind_template_child (widget_class, AsWindow, input_note_icon);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, input_note_label);
+  gtk_widget_class_bind_template_child (widget_class, AsWindow, back_button);
+  gtk_widget_class_bind_template_child (widget_class, AsWindow, max_length_spin);
+  gtk_widget_class_bind_template_child (widget_class, AsWindow, max_length_adjustment);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, attention_view);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, open_menu_button);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, candidates);
+  gtk_widget_class_bind_template_child (widget_class, AsWindow, paned);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, step_scale);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, step_adjustment);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, step_label);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, play_button);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, colormap_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, AsWindow, title_label);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, model_label);
   gtk_widget_class_bind_template_callback (widget_class, hide_message);
   gtk_widget_class_bind_template_callback (widget_class, input_changed);
   gtk_widget_class_bind_template_callback (widget_class, candidate_activated);
   gtk_widget_class_bind_template_callback (widget_class, attention_view_step_activated);
   gtk_widget_class_bind_template_callback (widget_class, step_adjustment_changed);
+  gtk_widget_class_bind_template_callback (widget_class, max_length_changed);
+
+  /* desktop conventions */
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
 
   _as_window_class_actions_init (klass);
 }
@@ -632,9 +1052,34 @@ as_window_class_init (AsWindowClass *klass)
 static void
 as_window_init (AsWindow *self)
 {
+  GtkEventController *focus;
+
   self->pending_exports = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_export_free);
+  self->note_kind = -1;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->settings = as_settings_new ();
+
+  /* GtkBuilder sets these as it adds the children, after the properties of
+   * the .ui: the figure's pane takes every extra pixel, the candidates keep
+   * their natural width, and neither goes below its minimum */
+  gtk_paned_set_resize_start_child (self->paned, TRUE);
+  gtk_paned_set_shrink_start_child (self->paned, FALSE);
+  gtk_paned_set_resize_end_child (self->paned, FALSE);
+  gtk_paned_set_shrink_end_child (self->paned, FALSE);
+
+  /* the note keeps the room of its two lines, shown or not */
+  {
+    g_autoptr (PangoLayout) two_lines = gtk_widget_create_pango_layout (GTK_WIDGET (self->input_note_label), "Xy\nXy");
+    int height;
+
+    pango_layout_get_pixel_size (two_lines, NULL, &height);
+    gtk_widget_set_size_request (GTK_WIDGET (self->input_note_label), -1, height);
+  }
+
+  focus = gtk_event_controller_focus_new ();
+  g_signal_connect_object (focus, "leave", G_CALLBACK (source_focus_left), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self->source_entry), focus);
 
   self->loader = as_model_loader_new ();
   g_signal_connect_object (self->loader, "loaded", G_CALLBACK (model_loaded), self, G_CONNECT_SWAPPED);
@@ -642,6 +1087,7 @@ as_window_init (AsWindow *self)
 
   _as_window_actions_init (self);
   _as_window_dnd_init (self);
+  _as_window_settings_init (self);
 
   update_model_label (self);
   show_session (self, NULL, -1);
@@ -680,7 +1126,11 @@ as_window_set_sentence (AsWindow   *self,
 {
   g_return_if_fail (AS_IS_WINDOW (self));
 
+  self->setting_text = TRUE;
   gtk_editable_set_text (GTK_EDITABLE (self->source_entry), sentence != NULL ? sentence : "");
+  self->setting_text = FALSE;
+  /* the caret after it: what is typed next goes on from it */
+  gtk_editable_set_position (GTK_EDITABLE (self->source_entry), -1);
 }
 
 void
@@ -690,6 +1140,7 @@ as_window_set_target (AsWindow   *self,
   g_return_if_fail (AS_IS_WINDOW (self));
 
   gtk_editable_set_text (GTK_EDITABLE (self->target_entry), target != NULL ? target : "");
+  gtk_editable_set_position (GTK_EDITABLE (self->target_entry), -1);
 }
 
 void
@@ -733,7 +1184,7 @@ as_window_export_to (AsWindow                *self,
     g_set_error (&error, AS_ERROR, AS_ERROR_EMPTY_INPUT,
                  "Nothing to export to “%s”: type a sentence first", path);
   else
-    as_figure_export (figure, path, &error);
+    _as_window_export_figure (self, figure, path, &error);
 
   if (error != NULL)
     {
@@ -826,8 +1277,14 @@ const char *
 as_window_get_input_note (AsWindow *self)
 {
   g_return_val_if_fail (AS_IS_WINDOW (self), NULL);
-  return gtk_widget_get_visible (GTK_WIDGET (self->input_note_label))
-         ? gtk_label_get_text (self->input_note_label) : NULL;
+  return self->note_kind >= 0 ? gtk_label_get_text (self->input_note_label) : NULL;
+}
+
+int
+as_window_get_input_note_kind (AsWindow *self)
+{
+  g_return_val_if_fail (AS_IS_WINDOW (self), -1);
+  return self->note_kind;
 }
 
 void

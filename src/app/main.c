@@ -9,6 +9,8 @@ main (int   argc,
 {
   g_autoptr (AsApplication) application = NULL;
 
+  /* the locale, and the translations of the interface (po/) */
+  as_application_init_i18n ();
   as_register_resource ();
 
   application = as_application_new ();

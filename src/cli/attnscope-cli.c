@@ -5,6 +5,7 @@
  *                           [--kind K] [--layer L] [--head H|mean]
  *   attnscope-cli render [MODEL] SENTENCE -o FILE.svg|png|pdf [--step N] [--target T] [--colormap NAME]
  *                        [--kind K] [--layer L] [--head H|mean]
+ *                        [--scale S | --dpi D] [--width W] [--height H] [--background B] [--svg-text]
  *
  * Without MODEL, the bundled default model is used. Every failure is one
  * line on stderr and a non-zero exit; nothing is written on failure.
@@ -15,10 +16,12 @@
 #include "config.h"
 
 #include <locale.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
 #include "as-error.h"
@@ -30,6 +33,9 @@
 #define EXIT_USAGE 2
 /* --layer's default: the kind's last layer */
 #define LAST_LAYER G_MININT
+/* --step's, --max-len's, --width's and --height's default: not given (for
+ * the last two, the figure's natural size) */
+#define NOT_GIVEN G_MININT
 
 typedef struct
 {
@@ -46,6 +52,13 @@ typedef struct
   char    *head_name;
   gboolean grid;
   gboolean list;
+  /* render's file */
+  char    *scale_text;
+  char    *dpi_text;
+  int      width;               /* or NOT_GIVEN */
+  int      height;
+  char    *background;
+  gboolean svg_text;
   /* the attention shown, from --kind, --layer and --head */
   AsAttentionKind kind;
   int      head;                /* or AS_ATTENTION_MEAN */
@@ -59,6 +72,9 @@ options_clear (Options *o)
   g_free (o->colormap);
   g_free (o->kind_name);
   g_free (o->head_name);
+  g_free (o->scale_text);
+  g_free (o->dpi_text);
+  g_free (o->background);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
@@ -98,6 +114,19 @@ load_model (const char  *path,
   {
     /* a bundled model's name ("en-zh-transformer") or a path */
     g_autofree char *resolved = as_model_path_for (path);
+
+    /* said plainly, not as the system's message */
+    if (!g_file_test (resolved, G_FILE_TEST_EXISTS))
+      {
+        gboolean is_name = strchr (path, '/') == NULL && !g_str_has_suffix (path, ".json");
+
+        if (is_name)
+          g_set_error (error, AS_ERROR, AS_ERROR_FILE,
+                       "%s: no such file, nor a bundled model of that name (attnscope-cli info --list lists them)", path);
+        else
+          g_set_error (error, AS_ERROR, AS_ERROR_FILE, "%s: no such file", path);
+        return NULL;
+      }
     return as_model_new_from_file (resolved, error);
   }
 }
@@ -203,7 +232,7 @@ run_session (AsModel        *model,
   session = as_session_new (model, sentence, error);
   if (session == NULL)
     return NULL;
-  if (o->max_len > 0)
+  if (o->max_len != NOT_GIVEN)
     as_session_set_max_length (session, o->max_len);
 
   if (o->target != NULL)
@@ -401,7 +430,8 @@ print_text (AsSession     *session,
     {
       const AsStep *step = as_session_get_step (session, t);
 
-      printf ("%4u  ", t);
+      /* steps are counted from 1, as the window counts them */
+      printf ("%4u  ", t + 1);
       print_escaped ("", as_session_get_target_token (session, step->input), " -> ");
       print_escaped ("", as_session_get_target_token (session, step->output), "");
       printf ("   %.4f  ", step->prob);
@@ -500,11 +530,135 @@ positional (int          argc,
   return TRUE;
 }
 
+/* A number that is the whole of @text, finite, within [@min, @max]. */
+static gboolean
+parse_number (const char *text,
+              double      min,
+              double      max,
+              double     *value)
+{
+  char *end = NULL;
+
+  if (text == NULL || *text == '\0')
+    return FALSE;
+  *value = g_ascii_strtod (text, &end);
+  return end != NULL && *end == '\0' && isfinite (*value) && *value >= min && *value <= max;
+}
+
+static gboolean
+has_extension (const char *path,
+               const char *extension)
+{
+  gsize n = strlen (path), m = strlen (extension);
+
+  return n >= m && g_ascii_strcasecmp (path + n - m, extension) == 0;
+}
+
+/* render's --scale, --dpi, --width, --height, --background and --svg-text. */
+static gboolean
+render_export_options (const Options         *o,
+                       AsFigureExportOptions *options,
+                       GError               **error)
+{
+  const double min_dpi = AS_FIGURE_EXPORT_MIN_SCALE * AS_FIGURE_EXPORT_UNITS_PER_INCH;
+  const double max_dpi = AS_FIGURE_EXPORT_MAX_SCALE * AS_FIGURE_EXPORT_UNITS_PER_INCH;
+  const int max_side = 16384;
+
+  if (o->scale_text != NULL && o->dpi_text != NULL)
+    {
+      g_set_error (error, AS_ERROR, AS_ERROR_FILE, _("--scale and --dpi cannot be used together"));
+      return FALSE;
+    }
+  if (o->scale_text != NULL &&
+      !parse_number (o->scale_text, AS_FIGURE_EXPORT_MIN_SCALE, AS_FIGURE_EXPORT_MAX_SCALE, &options->scale))
+    {
+      g_set_error (error, AS_ERROR, AS_ERROR_FILE, _("--scale must be a number from %g to %g, not “%s”"),
+                   AS_FIGURE_EXPORT_MIN_SCALE, AS_FIGURE_EXPORT_MAX_SCALE, o->scale_text);
+      return FALSE;
+    }
+  if (o->dpi_text != NULL)
+    {
+      double dpi;
+
+      if (!parse_number (o->dpi_text, min_dpi, max_dpi, &dpi))
+        {
+          g_set_error (error, AS_ERROR, AS_ERROR_FILE, _("--dpi must be a number from %g to %g, not “%s”"),
+                       min_dpi, max_dpi, o->dpi_text);
+          return FALSE;
+        }
+      options->scale = dpi / AS_FIGURE_EXPORT_UNITS_PER_INCH;
+    }
+  if ((o->scale_text != NULL || o->dpi_text != NULL) && !has_extension (o->output, ".png"))
+    {
+      g_set_error (error, AS_ERROR, AS_ERROR_FILE,
+                   _("--scale and --dpi are for PNG files (SVG and PDF are drawn in vectors, at any size)"));
+      return FALSE;
+    }
+  if (o->width != NOT_GIVEN && (o->width < 1 || o->width > max_side))
+    {
+      g_set_error (error, AS_ERROR, AS_ERROR_FILE, _("--width must be from 1 to %d"), max_side);
+      return FALSE;
+    }
+  if (o->height != NOT_GIVEN && (o->height < 1 || o->height > max_side))
+    {
+      g_set_error (error, AS_ERROR, AS_ERROR_FILE, _("--height must be from 1 to %d"), max_side);
+      return FALSE;
+    }
+  options->width = o->width != NOT_GIVEN ? o->width : 0;
+  options->height = o->height != NOT_GIVEN ? o->height : 0;
+  if (o->background != NULL && !as_figure_background_from_name (o->background, &options->background))
+    {
+      g_set_error (error, AS_ERROR, AS_ERROR_FILE, _("--background must be light, dark or transparent"));
+      return FALSE;
+    }
+  if (o->svg_text && !has_extension (o->output, ".svg"))
+    {
+      g_set_error (error, AS_ERROR, AS_ERROR_FILE, _("--svg-text is for SVG files"));
+      return FALSE;
+    }
+  options->svg_text = o->svg_text;
+  return TRUE;
+}
+
+/* What `attnscope-cli COMMAND --help` says above and below the options. */
+typedef struct
+{
+  const char *parameters;
+  const char *summary;
+  const char *description;
+} CommandHelp;
+
+static const CommandHelp command_help[] = {
+  { "[MODEL]",
+    "Describe a model: its architecture and sizes, vocabularies, licence and file.\n"
+    "With --list, list the bundled models by the names that can stand for MODEL.",
+    "MODEL is a model file or a bundled model's name; without it, the default bundled model.\n"
+    "Examples:\n"
+    "  attnscope-cli info en-zh-transformer\n"
+    "  attnscope-cli info --list" },
+  { "[MODEL] SENTENCE",
+    "Translate SENTENCE and print the translation, then each decoder step (counted from 1\n"
+    "as in the window): the token fed in and the token out, its probability, the source\n"
+    "token attended to most and the most probable tokens. --json prints it all as one object.",
+    "MODEL is a model file or a bundled model's name; without it, the default bundled model.\n"
+    "Examples:\n"
+    "  attnscope-cli translate \"i am hungry .\"\n"
+    "  attnscope-cli translate en-zh-transformer \"i am hungry .\" --kind decoder-self --head 0 --json" },
+  { "[MODEL] SENTENCE",
+    "Translate SENTENCE and draw its attention as a figure (heatmap, or a grid of them),\n"
+    "as the window shows it, into an SVG, PNG or PDF file chosen by -o's extension.",
+    "MODEL is a model file or a bundled model's name; without it, the default bundled model.\n"
+    "Examples:\n"
+    "  attnscope-cli render \"i am hungry .\" -o figure.svg\n"
+    "  attnscope-cli render \"i am hungry .\" -o step2.png --step 2" },
+};
+
 static int
 run (int    argc,
      char **argv)
 {
-  g_auto (Options) o = { .beam = 1, .top = 5, .step = -1, .layer = LAST_LAYER, .head = AS_ATTENTION_MEAN };
+  g_auto (Options) o = { .beam = 1, .top = 5, .step = NOT_GIVEN, .max_len = NOT_GIVEN, .layer = LAST_LAYER,
+                         .head = AS_ATTENTION_MEAN, .width = NOT_GIVEN, .height = NOT_GIVEN };
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (AsModel) model = NULL;
@@ -525,7 +679,7 @@ run (int    argc,
   };
   GOptionEntry render_entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, "Write the figure here (.svg, .png or .pdf)", "FILE" },
-    { "step", 's', 0, G_OPTION_ARG_INT, &o.step, "Show the figure at decoder step N (default: all steps)", "N" },
+    { "step", 's', 0, G_OPTION_ARG_INT, &o.step, "Show the figure at decoder step N, counted from 1 (default: all steps)", "N" },
     { "target", 't', 0, G_OPTION_ARG_FILENAME, &o.target, "Force this target translation", "TEXT" },
     { "beam", 'b', 0, G_OPTION_ARG_INT, &o.beam, "Beam search of width K", "K" },
     { "max-len", 'm', 0, G_OPTION_ARG_INT, &o.max_len, "Decode at most N steps", "N" },
@@ -534,6 +688,12 @@ run (int    argc,
     { "layer", 0, 0, G_OPTION_ARG_INT, &o.layer, "Of this layer, from 0 (default: the last)", "L" },
     { "head", 0, 0, G_OPTION_ARG_STRING, &o.head_name, "Of this head, from 0, or mean: the mean of the heads (default)", "H" },
     { "grid", 'g', 0, G_OPTION_ARG_NONE, &o.grid, "Every layer and head of the kind, as a grid of small heatmaps", NULL },
+    { "scale", 0, 0, G_OPTION_ARG_STRING, &o.scale_text, _("PNG: pixels per unit of the layout, 0.25 to 10 (default 1)"), "S" },
+    { "dpi", 0, 0, G_OPTION_ARG_STRING, &o.dpi_text, _("PNG: this many pixels per inch, 24 to 960, a unit of the layout being 1/96 inch (300 dpi is --scale 3.125)"), "D" },
+    { "width", 0, 0, G_OPTION_ARG_INT, &o.width, _("Lay the figure out this wide, in units (default: its natural size)"), "W" },
+    { "height", 0, 0, G_OPTION_ARG_INT, &o.height, _("Lay the figure out this high, in units (default: its natural size)"), "H" },
+    { "background", 0, 0, G_OPTION_ARG_STRING, &o.background, _("light (default: dark text on white), dark or transparent"), "B" },
+    { "svg-text", 0, 0, G_OPTION_ARG_NONE, &o.svg_text, _("SVG: write the text as text naming its font, not as glyph outlines"), NULL },
     { NULL }
   };
   GOptionEntry info_entries[] = {
@@ -553,6 +713,7 @@ run (int    argc,
                "                          [--kind K] [--layer L] [--head H|mean]\n"
                "  attnscope-cli render [MODEL] SENTENCE -o FILE.svg|.png|.pdf [--step N] [--target T] [--colormap NAME]\n"
                "                       [--kind K] [--layer L] [--head H|mean] [--grid]\n"
+               "                       [--scale S | --dpi D] [--width W] [--height H] [--background B] [--svg-text]\n"
                "\nMODEL is a model file or the name of a bundled model (info --list); without it the\n"
                "default bundled model is used (%s).\n"
                "The attention shown (and --json's \"attention\") is, unless --kind, --layer and --head\n"
@@ -574,7 +735,16 @@ run (int    argc,
       return usage_error (message);
     }
 
-  context = g_option_context_new (is_info ? "[MODEL]" : "[MODEL] SENTENCE");
+  {
+    /* `attnscope-cli COMMAND --help` names the command and says what it does */
+    g_autofree char *prgname = g_strdup_printf ("attnscope-cli %s", command);
+    const CommandHelp *help = is_translate ? &command_help[1] : is_render ? &command_help[2] : &command_help[0];
+
+    g_set_prgname (prgname);
+    context = g_option_context_new (help->parameters);
+    g_option_context_set_summary (context, help->summary);
+    g_option_context_set_description (context, help->description);
+  }
   if (is_translate)
     g_option_context_add_main_entries (context, translate_entries, NULL);
   else if (is_render)
@@ -591,9 +761,10 @@ run (int    argc,
       g_autofree char *message = g_strdup_printf ("--beam must be between 1 and %d", AS_MAX_BEAM);
       return usage_error (message);
     }
-  if (o.max_len < 0 || o.max_len > AS_MAX_DECODE_LENGTH)
+  if (o.max_len != NOT_GIVEN && (o.max_len < 1 || o.max_len > AS_MAX_DECODE_LENGTH))
     {
-      g_autofree char *message = g_strdup_printf ("--max-len must be between 1 and %d", AS_MAX_DECODE_LENGTH);
+      g_autofree char *message = g_strdup_printf ("--max-len %d: the translation's length must be between 1 and %d steps",
+                                                  o.max_len, AS_MAX_DECODE_LENGTH);
       return usage_error (message);
     }
   if (o.top < 0 || o.top > AS_MAX_TOP)
@@ -609,12 +780,15 @@ run (int    argc,
     return usage_error ("--target and --beam cannot be used together");
 
   AsColormap colormap = AS_COLORMAP_VIRIDIS;
+  AsFigureExportOptions export_options = { AS_FIGURE_BACKGROUND_LIGHT, 1.0, FALSE, 0, 0 };
   if (is_render)
     {
       if (o.output == NULL)
         return usage_error ("render needs -o FILE.svg, FILE.png or FILE.pdf");
       if (o.colormap != NULL && !as_colormap_from_name (o.colormap, &colormap))
         return usage_error ("--colormap must be viridis, magma or greys");
+      if (!render_export_options (&o, &export_options, &error))
+        return usage_error (error->message);
     }
 
   if (is_info && o.list)
@@ -655,12 +829,17 @@ run (int    argc,
     }
 
   /* render */
-  if (o.step >= 0 && o.kind == AS_ATTENTION_ENCODER_SELF)
+  if (o.step != NOT_GIVEN && o.kind == AS_ATTENTION_ENCODER_SELF)
     return usage_error ("--step shows the figure at a decoder step; encoder self-attention is computed once, before them");
-  if (o.step >= (int) as_session_get_n_steps (session))
+  if (o.step != NOT_GIVEN && o.step < 1)
+    {
+      g_autofree char *message = g_strdup_printf ("--step %d: steps are counted from 1", o.step);
+      return usage_error (message);
+    }
+  if (o.step != NOT_GIVEN && o.step > (int) as_session_get_n_steps (session))
     {
       g_autofree char *message = g_strdup_printf ("--step %d is past the last step (%u)", o.step,
-                                                  as_session_get_n_steps (session) - 1);
+                                                  as_session_get_n_steps (session));
       return usage_error (message);
     }
   {
@@ -670,8 +849,9 @@ run (int    argc,
                : !as_figure_set_session_attention (figure, session, o.kind, (guint) o.layer, o.head, &error))
       return report (error);
     as_figure_set_colormap (figure, colormap);
-    as_figure_set_step (figure, o.step);
-    if (!as_figure_export (figure, o.output, &error))
+    /* the figure counts from 0, -1 for every step */
+    as_figure_set_step (figure, o.step != NOT_GIVEN ? o.step - 1 : -1);
+    if (!as_figure_export_with_options (figure, o.output, &export_options, &error))
       return report (error);
   }
   return EXIT_SUCCESS;

@@ -91,6 +91,8 @@ show_text (cairo_t     *cr,
            double       y)
 {
   cairo_move_to (cr, x, y);
+  if (_as_figure_text_sink_take (cr, layout))  /* an SVG export writing text as <text> */
+    return;
   pango_cairo_show_layout (cr, layout);
 }
 

@@ -3,6 +3,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <cairo-pdf.h>
@@ -11,6 +12,41 @@
 #include "as-error.h"
 #include "as-figure-private.h"
 #include "as-file-write.h"
+
+/* The export's styles (exports never follow the screen's): the light one is
+ * the figure's own default (as-figure.c); the dark one is Adwaita's dark
+ * view. */
+static const AsFigureColor light_fg = { 0.12, 0.12, 0.12, 1.0 };
+static const AsFigureColor light_bg = { 1.0, 1.0, 1.0, 1.0 };
+static const AsFigureColor light_accent = { 0.21, 0.52, 0.89, 1.0 };
+static const AsFigureColor light_warning = { 0.75, 0.11, 0.16, 1.0 };
+static const AsFigureColor dark_fg = { 1.0, 1.0, 1.0, 1.0 };
+static const AsFigureColor dark_bg = { 0.12, 0.12, 0.12, 1.0 };
+static const AsFigureColor dark_accent = { 0.47, 0.68, 0.93, 1.0 };
+static const AsFigureColor dark_warning = { 1.0, 0.48, 0.39, 1.0 };
+static const AsFigureColor transparent_bg = { 1.0, 1.0, 1.0, 0.0 };
+
+static const char *const background_names[] = { "light", "dark", "transparent" };
+
+gboolean
+as_figure_background_from_name (const char         *name,
+                                AsFigureBackground *background)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (background_names); i++)
+    if (g_strcmp0 (name, background_names[i]) == 0)
+      {
+        *background = (AsFigureBackground) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+as_figure_background_to_name (AsFigureBackground background)
+{
+  g_return_val_if_fail ((guint) background < G_N_ELEMENTS (background_names), NULL);
+  return background_names[background];
+}
 
 /* Export */
 
@@ -150,22 +186,360 @@ keep_svg_images_crisp (GByteArray *svg)
   g_string_free (text, TRUE);
 }
 
+/* Text as text (SVG): show_text() hands each layout to the sink set on the
+ * cairo context, which writes one <text> per run of it (a run has one font
+ * and one language: a Chinese run names the CJK font that drew it) where
+ * pango would have drawn it, in the context's matrix (the rotated column
+ * labels), colour and clip. They are added over the drawing at its end. */
+
+static cairo_user_data_key_t text_sink_key;
+
+static void
+append_number (GString    *out,
+               const char *name,
+               double      value)
+{
+  char buffer[G_ASCII_DTOSTR_BUF_SIZE];
+
+  g_string_append_printf (out, " %s=\"%s\"", name, g_ascii_formatd (buffer, sizeof buffer, "%.3f", value));
+}
+
+static void
+append_family (GString    *out,
+               const char *family)
+{
+  g_autofree char *escaped = g_markup_escape_text (family, -1);
+
+  /* a family name in CSS: quoted when it is more than a word */
+  if (strpbrk (family, " ,'\"") != NULL)
+    {
+      g_string_append_c (out, '\'');
+      for (const char *p = escaped; *p != '\0'; p++)
+        if (*p != '\'')
+          g_string_append_c (out, *p);
+      g_string_append_c (out, '\'');
+    }
+  else
+    g_string_append (out, escaped);
+}
+
+/* The language of @item, when the text says one: a language attribute, or
+ * one the context was given (not the locale's default). */
+static const char *
+item_language (PangoLayout *layout,
+               PangoItem   *item)
+{
+  PangoLanguage *language = item->analysis.language;
+  PangoAttrList *attributes = pango_layout_get_attributes (layout);
+  gboolean known = language != NULL && language != pango_language_get_default ();
+
+  if (!known && attributes != NULL && language != NULL)
+    {
+      g_autoptr (GSList) extra = NULL;
+      PangoAttrIterator *iter = pango_attr_list_get_iterator (attributes);
+
+      do
+        {
+          gint start, end;
+
+          pango_attr_iterator_range (iter, &start, &end);
+          if (start <= item->offset && item->offset < end &&
+              pango_attr_iterator_get (iter, PANGO_ATTR_LANGUAGE) != NULL)
+            known = TRUE;
+        }
+      while (!known && pango_attr_iterator_next (iter));
+      pango_attr_iterator_destroy (iter);
+    }
+  return known ? pango_language_to_string (language) : NULL;
+}
+
+/* pango's "zh-cn" in BCP 47's usual case: "zh-CN" (a region upper case, a
+ * script title case: "zh-Hans"), markup-safe. */
+static char *
+language_tag (const char *language)
+{
+  g_auto (GStrv) subtags = g_strsplit (language, "-", -1);
+  g_autofree char *tag = NULL;
+
+  for (guint i = 0; subtags[i] != NULL; i++)
+    {
+      for (char *p = subtags[i]; *p != '\0'; p++)
+        if (!g_ascii_isalnum (*p))
+          *p = 'x';
+      if (i > 0 && strlen (subtags[i]) == 2)
+        for (char *p = subtags[i]; *p != '\0'; p++)
+          *p = g_ascii_toupper (*p);
+      else if (i > 0 && strlen (subtags[i]) == 4)
+        subtags[i][0] = g_ascii_toupper (subtags[i][0]);
+    }
+  tag = g_strjoinv ("-", subtags);
+  return g_steal_pointer (&tag);
+}
+
 static gboolean
-render_to_bytes (AsFigure   *self,
-                 Format      format,
-                 GByteArray *bytes,
-                 const char *path,
-                 GError    **error)
+is_blank (const char *text)
+{
+  for (; *text != '\0'; text++)
+    if (!g_ascii_isspace (*text))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+write_text (GString     *out,
+            cairo_t     *cr,
+            PangoLayout *layout)
+{
+  const PangoFontDescription *font = pango_layout_get_font_description (layout);
+  const char *text = pango_layout_get_text (layout);
+  const char *generic = font != NULL ? pango_font_description_get_family (font) : NULL;
+  double x0, y0, clip_x1, clip_y1, clip_x2, clip_y2;
+  double red = 0.0, green = 0.0, blue = 0.0, alpha = 1.0;
+  double size = 12.0;
+  int weight = PANGO_WEIGHT_NORMAL;
+  gboolean italic = FALSE;
+  cairo_matrix_t matrix;
+  PangoLayoutIter *iter;
+
+  cairo_get_current_point (cr, &x0, &y0);
+  cairo_get_matrix (cr, &matrix);
+  cairo_clip_extents (cr, &clip_x1, &clip_y1, &clip_x2, &clip_y2);
+  if (cairo_pattern_get_rgba (cairo_get_source (cr), &red, &green, &blue, &alpha) != CAIRO_STATUS_SUCCESS)
+    red = green = blue = 0.0, alpha = 1.0;
+  if (font != NULL)
+    {
+      size = pango_font_description_get_size (font) / (double) PANGO_SCALE;
+      if (!pango_font_description_get_size_is_absolute (font))
+        size *= AS_FIGURE_EXPORT_UNITS_PER_INCH / 72.0;
+      weight = pango_font_description_get_weight (font);
+      italic = pango_font_description_get_style (font) != PANGO_STYLE_NORMAL;
+    }
+
+  iter = pango_layout_get_iter (layout);
+  do
+    {
+      PangoLayoutRun *run = pango_layout_iter_get_run_readonly (iter);
+      PangoItem *item;
+      PangoRectangle logical;
+      g_autofree char *escaped = NULL;
+      g_autoptr (PangoFontDescription) used = NULL;
+      const char *language;
+      double x, y;
+
+      if (run == NULL)
+        continue;
+      item = run->item;
+      pango_layout_iter_get_run_extents (iter, NULL, &logical);
+      x = x0 + logical.x / (double) PANGO_SCALE;
+      y = y0 + pango_layout_iter_get_baseline (iter) / (double) PANGO_SCALE;
+
+      /* clipped away (a label scrolled out of view) */
+      if (x + logical.width / (double) PANGO_SCALE <= clip_x1 || x >= clip_x2 ||
+          y0 + (logical.y + logical.height) / (double) PANGO_SCALE <= clip_y1 ||
+          y0 + logical.y / (double) PANGO_SCALE >= clip_y2)
+        continue;
+
+      if (item->analysis.flags & PANGO_ANALYSIS_FLAG_IS_ELLIPSIS)
+        escaped = g_strdup ("…");
+      else
+        escaped = g_markup_escape_text (text + item->offset, item->length);
+      if (is_blank (escaped))
+        continue;
+
+      g_string_append (out, "<text xml:space=\"preserve\"");
+      append_number (out, "x", x);
+      append_number (out, "y", y);
+      if (matrix.xx != 1.0 || matrix.yx != 0.0 || matrix.xy != 0.0 || matrix.yy != 1.0 ||
+          matrix.x0 != 0.0 || matrix.y0 != 0.0)
+        {
+          char a[G_ASCII_DTOSTR_BUF_SIZE], b[G_ASCII_DTOSTR_BUF_SIZE], c[G_ASCII_DTOSTR_BUF_SIZE];
+          char d[G_ASCII_DTOSTR_BUF_SIZE], e[G_ASCII_DTOSTR_BUF_SIZE], f[G_ASCII_DTOSTR_BUF_SIZE];
+
+          g_string_append_printf (out, " transform=\"matrix(%s %s %s %s %s %s)\"",
+                                  g_ascii_formatd (a, sizeof a, "%.6f", matrix.xx),
+                                  g_ascii_formatd (b, sizeof b, "%.6f", matrix.yx),
+                                  g_ascii_formatd (c, sizeof c, "%.6f", matrix.xy),
+                                  g_ascii_formatd (d, sizeof d, "%.6f", matrix.yy),
+                                  g_ascii_formatd (e, sizeof e, "%.3f", matrix.x0),
+                                  g_ascii_formatd (f, sizeof f, "%.3f", matrix.y0));
+        }
+
+      /* the font that drew the run, then the family asked for */
+      g_string_append (out, " font-family=\"");
+      if (item->analysis.font != NULL)
+        used = pango_font_describe (item->analysis.font);
+      if (used != NULL && pango_font_description_get_family (used) != NULL &&
+          g_strcmp0 (pango_font_description_get_family (used), generic) != 0)
+        {
+          append_family (out, pango_font_description_get_family (used));
+          g_string_append (out, ", ");
+        }
+      if (generic != NULL && g_ascii_strcasecmp (generic, "sans") != 0 &&
+          g_ascii_strcasecmp (generic, "sans-serif") != 0)
+        {
+          append_family (out, generic);
+          g_string_append (out, ", ");
+        }
+      g_string_append (out, "sans-serif\"");
+      append_number (out, "font-size", size);
+      if (weight != PANGO_WEIGHT_NORMAL)
+        g_string_append_printf (out, " font-weight=\"%d\"", weight);
+      if (italic)
+        g_string_append (out, " font-style=\"italic\"");
+      g_string_append_printf (out, " fill=\"#%02x%02x%02x\"", (int) round (red * 255.0),
+                              (int) round (green * 255.0), (int) round (blue * 255.0));
+      if (alpha < 1.0)
+        append_number (out, "fill-opacity", alpha);
+      language = item_language (layout, item);
+      if (language != NULL)
+        {
+          g_autofree char *tag = language_tag (language);
+
+          g_string_append_printf (out, " xml:lang=\"%s\"", tag);
+        }
+      g_string_append_printf (out, ">%s</text>\n", escaped);
+    }
+  while (pango_layout_iter_next_run (iter));
+  pango_layout_iter_free (iter);
+}
+
+gboolean
+_as_figure_text_sink_take (cairo_t             *cr,
+                           struct _PangoLayout *layout)
+{
+  GString *out = cairo_get_user_data (cr, &text_sink_key);
+
+  if (out == NULL)
+    return FALSE;
+  write_text (out, cr, layout);
+  return TRUE;
+}
+
+/* Adds @text before the end of the document. */
+static void
+add_svg_text (GByteArray *svg,
+              GString    *text)
+{
+  const char *data = (const char *) svg->data;
+  const char *end = NULL;
+
+  for (const char *p = g_strstr_len (data, svg->len, "</svg>"); p != NULL;
+       p = g_strstr_len (p + 1, svg->len - (p + 1 - data), "</svg>"))
+    end = p;
+  if (end == NULL || text->len == 0)
+    return;
+
+  {
+    guint at = (guint) (end - data);
+    g_autoptr (GByteArray) rest = g_byte_array_new ();
+
+    g_byte_array_append (rest, svg->data + at, svg->len - at);
+    g_byte_array_set_size (svg, at);
+    g_byte_array_append (svg, (const guint8 *) text->str, text->len);
+    g_byte_array_append (svg, rest->data, rest->len);
+  }
+}
+
+/* A PNG says its resolution (a pHYs chunk after the header), so that a
+ * word processor places a 300 dpi figure at its size in inches. */
+static guint32
+png_crc (const guint8 *data,
+         gsize         length)
+{
+  guint32 crc = 0xffffffff;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      crc ^= data[i];
+      for (int k = 0; k < 8; k++)
+        crc = (crc >> 1) ^ (0xedb88320 & (0u - (crc & 1)));
+    }
+  return crc ^ 0xffffffff;
+}
+
+static void
+put_be32 (guint8  *p,
+          guint32  value)
+{
+  p[0] = value >> 24;
+  p[1] = value >> 16;
+  p[2] = value >> 8;
+  p[3] = value;
+}
+
+static void
+add_png_resolution (GByteArray *png,
+                    double      scale)
+{
+  const guint header_end = 8 + 4 + 4 + 13 + 4;  /* signature, IHDR */
+  guint32 per_metre = (guint32) round (scale * AS_FIGURE_EXPORT_UNITS_PER_INCH / 0.0254);
+  guint8 chunk[4 + 4 + 9 + 4];
+
+  if (png->len < header_end || memcmp (png->data + 12, "IHDR", 4) != 0)
+    return;
+  put_be32 (chunk, 9);
+  memcpy (chunk + 4, "pHYs", 4);
+  put_be32 (chunk + 8, per_metre);
+  put_be32 (chunk + 12, per_metre);
+  chunk[16] = 1;  /* the unit is the metre */
+  put_be32 (chunk + 17, png_crc (chunk + 4, 4 + 9));
+  g_byte_array_set_size (png, png->len + sizeof chunk);
+  memmove (png->data + header_end + sizeof chunk, png->data + header_end, png->len - sizeof chunk - header_end);
+  memcpy (png->data + header_end, chunk, sizeof chunk);
+}
+
+static void
+set_export_colors (AsFigure           *self,
+                   AsFigureBackground  background)
+{
+  switch (background)
+    {
+    case AS_FIGURE_BACKGROUND_DARK:
+      as_figure_set_colors (self, &dark_fg, &dark_bg, &dark_accent, &dark_warning);
+      break;
+    case AS_FIGURE_BACKGROUND_TRANSPARENT:
+      as_figure_set_colors (self, &light_fg, &transparent_bg, &light_accent, &light_warning);
+      break;
+    case AS_FIGURE_BACKGROUND_LIGHT:
+    default:
+      as_figure_set_colors (self, &light_fg, &light_bg, &light_accent, &light_warning);
+      break;
+    }
+}
+
+static gboolean
+render_to_bytes (AsFigure                    *self,
+                 Format                       format,
+                 const AsFigureExportOptions *options,
+                 gboolean                     restyle,
+                 GByteArray                  *bytes,
+                 const char                  *path,
+                 GError                     **error)
 {
   cairo_surface_t *surface;
   cairo_t *cr;
   cairo_status_t status;
-  AsFigureLayout layout;
   AsFigurePart hover_part;
-  int width, height;
+  AsFigureColor fg, bg, accent, warning;
+  g_autoptr (GString) text = NULL;
+  gboolean as_on_screen = options->width > 0 || options->height > 0;
+  double scale = format == FORMAT_PNG && options->scale > 0.0 ? options->scale : 1.0;
+  int width, height, pixel_width, pixel_height;
 
   as_figure_get_natural_size (self, &width, &height);
-  _as_figure_compute_layout (self, width, height, 1.0, 0.0, 0.0, 0.0, &layout);
+  if (options->width > 0)
+    width = options->width;
+  if (options->height > 0)
+    height = options->height;
+  pixel_width = (int) ceil (width * scale - 1e-6);
+  pixel_height = (int) ceil (height * scale - 1e-6);
+  if (pixel_width > AS_FIGURE_EXPORT_MAX_SIDE || pixel_height > AS_FIGURE_EXPORT_MAX_SIDE)
+    {
+      g_set_error (error, AS_ERROR, AS_ERROR_FILE,
+                   "Could not export to “%s”: %d x %d pixels is too large (at most %d on a side)",
+                   path, pixel_width, pixel_height, AS_FIGURE_EXPORT_MAX_SIDE);
+      return FALSE;
+    }
 
   switch (format)
     {
@@ -186,17 +560,44 @@ render_to_bytes (AsFigure   *self,
       break;
     case FORMAT_PNG:
     default:
-      surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+      surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, pixel_width, pixel_height);
       break;
     }
 
-  /* what the pointer is over is no part of the file */
+  /* what the pointer is over is no part of the file, nor the screen's style */
   hover_part = self->hover_part;
   self->hover_part = AS_FIGURE_PART_NONE;
+  as_figure_get_colors (self, &fg, &bg, &accent, &warning);
+  if (restyle)
+    set_export_colors (self, options->background);
+
   cr = cairo_create (surface);
-  _as_figure_draw_layout (self, cr, &layout);
+  if (format == FORMAT_SVG && options->svg_text)
+    {
+      text = g_string_new ("<g class=\"text\">\n");
+      cairo_set_user_data (cr, &text_sink_key, text, NULL);
+    }
+  if (format == FORMAT_PNG && self->bg.alpha > 0.0)
+    {
+      /* the last row and column of pixels, partly covered at a scale such as 300 dpi's */
+      cairo_set_source_rgb (cr, self->bg.red, self->bg.green, self->bg.blue);
+      cairo_paint (cr);
+    }
+  if (scale != 1.0)
+    cairo_scale (cr, scale, scale);
+  if (as_on_screen)
+    as_figure_draw (self, cr, width, height);
+  else
+    {
+      AsFigureLayout layout;
+
+      _as_figure_compute_layout (self, width, height, 1.0, 0.0, 0.0, 0.0, &layout);
+      _as_figure_draw_layout (self, cr, &layout);
+    }
   status = cairo_status (cr);
   cairo_destroy (cr);
+
+  as_figure_set_colors (self, &fg, &bg, &accent, &warning);
   self->hover_part = hover_part;
 
   if (status == CAIRO_STATUS_SUCCESS && format == FORMAT_PNG)
@@ -218,24 +619,29 @@ render_to_bytes (AsFigure   *self,
     {
       add_svg_description (self, bytes);
       keep_svg_images_crisp (bytes);
+      if (text != NULL)
+        {
+          g_string_append (text, "</g>\n");
+          add_svg_text (bytes, text);
+        }
     }
+  else if (format == FORMAT_PNG)
+    add_png_resolution (bytes, scale);
 
   return TRUE;
 }
 
-gboolean
-as_figure_export (AsFigure   *self,
-                  const char *path,
-                  GError    **error)
+static gboolean
+export (AsFigure                    *self,
+        const char                  *path,
+        const AsFigureExportOptions *options,
+        gboolean                     restyle,
+        GError                     **error)
 {
   g_autoptr (GByteArray) bytes = NULL;
   g_autofree char *lower = NULL;
   const char *dot;
   Format format;
-
-  g_return_val_if_fail (self != NULL, FALSE);
-  g_return_val_if_fail (path != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   lower = g_ascii_strdown (path, -1);
   dot = strrchr (lower, '.');
@@ -252,6 +658,28 @@ as_figure_export (AsFigure   *self,
       return FALSE;
     }
 
+  if ((guint) options->background > AS_FIGURE_BACKGROUND_TRANSPARENT)
+    {
+      g_set_error (error, AS_ERROR, AS_ERROR_FILE, "Could not export to “%s”: unknown background", path);
+      return FALSE;
+    }
+  if (options->scale != 0.0 &&
+      !(options->scale >= AS_FIGURE_EXPORT_MIN_SCALE && options->scale <= AS_FIGURE_EXPORT_MAX_SCALE))
+    {
+      g_set_error (error, AS_ERROR, AS_ERROR_FILE,
+                   "Could not export to “%s”: the scale must be between %g and %g", path,
+                   AS_FIGURE_EXPORT_MIN_SCALE, AS_FIGURE_EXPORT_MAX_SCALE);
+      return FALSE;
+    }
+  if (options->width < 0 || options->height < 0 ||
+      options->width > AS_FIGURE_EXPORT_MAX_SIDE || options->height > AS_FIGURE_EXPORT_MAX_SIDE)
+    {
+      g_set_error (error, AS_ERROR, AS_ERROR_FILE,
+                   "Could not export to “%s”: the size must be between 1 and %d on a side", path,
+                   AS_FIGURE_EXPORT_MAX_SIDE);
+      return FALSE;
+    }
+
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
     {
       g_set_error (error, AS_ERROR, AS_ERROR_FILE, "Could not write “%s”: it is a folder", path);
@@ -259,8 +687,37 @@ as_figure_export (AsFigure   *self,
     }
 
   bytes = g_byte_array_new ();
-  if (!render_to_bytes (self, format, bytes, path, error))
+  if (!render_to_bytes (self, format, options, restyle, bytes, path, error))
     return FALSE;
 
   return as_file_write_atomically (path, bytes->data, bytes->len, error);
+}
+
+gboolean
+as_figure_export (AsFigure   *self,
+                  const char *path,
+                  GError    **error)
+{
+  static const AsFigureExportOptions defaults = { AS_FIGURE_BACKGROUND_LIGHT, 1.0, FALSE, 0, 0 };
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return export (self, path, &defaults, FALSE, error);
+}
+
+gboolean
+as_figure_export_with_options (AsFigure                    *self,
+                               const char                  *path,
+                               const AsFigureExportOptions *options,
+                               GError                     **error)
+{
+  static const AsFigureExportOptions defaults = { AS_FIGURE_BACKGROUND_LIGHT, 1.0, FALSE, 0, 0 };
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return export (self, path, options != NULL ? options : &defaults, TRUE, error);
 }

@@ -60,6 +60,7 @@ step_axis (AsSession       *session,
            guint            n)
 {
   AsFigureAxis *axis = as_figure_axis_new (n, as_figure_session_get_row_words (kind));
+  const AsVocab *target = as_model_get_target (as_session_get_model (session));
 
   for (guint t = 0; t < n; t++)
     {
@@ -68,7 +69,10 @@ step_axis (AsSession       *session,
       as_figure_axis_set_input (axis, t, as_session_get_target_token (session, step->input));
       as_figure_axis_set_label (axis, t, as_session_get_target_token (session, step->output));
       as_figure_axis_set_value (axis, t, step->prob);
-      as_figure_axis_set_marks (axis, t, step->chosen ? AS_FIGURE_MARK_CHOSEN : AS_FIGURE_MARK_NONE);
+      as_figure_axis_set_marks (axis, t, (step->chosen ? AS_FIGURE_MARK_CHOSEN : AS_FIGURE_MARK_NONE) |
+                                         /* a word of one's own translation the target side lacks */
+                                         (step->chosen && step->output == target->unknown ? AS_FIGURE_MARK_UNKNOWN
+                                                                                           : AS_FIGURE_MARK_NONE));
     }
 
   return axis;

@@ -351,12 +351,72 @@ char       *as_figure_describe        (AsFigure     *self,
                                        int           row,
                                        int           column);
 
-/* Export (as-figure-export.c): writes the figure to @path as SVG, PNG or
- * PDF by its extension, at its natural size, atomically: a failure leaves
- * no partial file and any existing file as it was. */
+/* Export (as-figure-export.c) */
+
+/* The colours of an exported figure: exports never follow the screen's
+ * style. LIGHT (the default): dark text on white, for paper; DARK: light
+ * text on a dark background; TRANSPARENT: the light style's text and no
+ * background. */
+typedef enum
+{
+  AS_FIGURE_BACKGROUND_LIGHT,
+  AS_FIGURE_BACKGROUND_DARK,
+  AS_FIGURE_BACKGROUND_TRANSPARENT,
+} AsFigureBackground;
+
+/* PNG scales: at 1, one pixel per unit of the layout, a CSS pixel, 1/96
+ * inch (the SVG's unit; the PDF takes a unit as a point). A resolution in
+ * dpi is the scale dpi / 96: 300 dpi is 3.125. */
+#define AS_FIGURE_EXPORT_UNITS_PER_INCH 96.0
+#define AS_FIGURE_EXPORT_MIN_SCALE      0.25
+#define AS_FIGURE_EXPORT_MAX_SCALE      10.0
+/* The largest side of a layout, and of a PNG, in pixels. */
+#define AS_FIGURE_EXPORT_MAX_SIDE       32000
+
+typedef struct
+{
+  AsFigureBackground background;
+  /* PNG only: pixels per unit of the layout (0 means 1) */
+  double             scale;
+  /* SVG only: the text as <text> elements naming the font (searchable,
+   * editable, as matplotlib's svg.fonttype "none") instead of glyph
+   * outlines (exact looks, the default) */
+  gboolean           svg_text;
+  /* The size to lay the figure out at: the screen's, so that the file
+   * shows what the screen does (same layout, zoom and scroll, drawn by
+   * as_figure_draw()); 0 x 0: the natural size, unzoomed and unscrolled. */
+  int                width;
+  int                height;
+} AsFigureExportOptions;
+
+/* "light", "dark", "transparent" (the settings' and the command line's
+ * names). */
+gboolean    as_figure_background_from_name (const char         *name,
+                                            AsFigureBackground *background);
+const char *as_figure_background_to_name   (AsFigureBackground  background);
+
+/* Writes the figure to @path as SVG, PNG or PDF by its extension,
+ * atomically: a failure leaves no partial file and any existing file as it
+ * was. @options NULL: the defaults (light, 1x, outlined text, the natural
+ * size). The figure's own colours are as they were afterwards. */
+gboolean    as_figure_export_with_options (AsFigure                    *self,
+                                           const char                  *path,
+                                           const AsFigureExportOptions *options,
+                                           GError                     **error);
+/* The figure as it is set up (its own colours, which callers such as the
+ * tests set themselves), at its natural size, 1x, text outlined. */
 gboolean    as_figure_export          (AsFigure   *self,
                                        const char *path,
                                        GError    **error);
+
+/* For as-figure-draw.c: an export that writes text as text sets a sink on
+ * its cairo context; show_text() then hands each layout (a PangoLayout) to
+ * it, with the current point at the layout's origin and the context's
+ * matrix, source and clip as they are, instead of drawing it. FALSE: no
+ * sink, draw it. */
+struct _PangoLayout;
+gboolean    _as_figure_text_sink_take (cairo_t              *cr,
+                                       struct _PangoLayout  *layout);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AsFigure, as_figure_free)
 

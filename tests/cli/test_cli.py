@@ -167,7 +167,7 @@ def kind_layer_and_head_choose_the_attention_shown():
         assert "decoder_self_attention" not in r and "encoder_self_attention" not in r, sorted(r)
     rc, out, err = cli("translate", TINY, "hello world !", "--head", "mean")
     assert rc == 0 and err == "", err
-    assert "   0  SOS -> bonjour   0.9970  hello (0.984)" in out, out
+    assert "   1  SOS -> bonjour   0.9970  hello (0.984)" in out, out
     for cmd in (["translate", TINY, "hello"], ["render", TINY, "hello", "-o", "never.svg"]):
         expect_failure(cmd + ["--kind", "decoder-self"],
                        "--kind decoder-self: this model (gru-bahdanau) has no decoder-self attention; "
@@ -241,6 +241,79 @@ def render_step_past_the_end_is_refused():
         assert os.listdir(d) == []
 
 
+@test
+def steps_are_counted_from_1_as_in_the_window():
+    rc, out, err = cli("translate", TINY, "hello world !")
+    assert rc == 0, err
+    r = translate_json("hello world !")
+    table = out[out.index("step  input -> output"):].splitlines()[1:]
+    rows = [line for line in table if line.strip()]
+    assert len(rows) == len(r["steps"]), rows
+    numbers = [int(line.split()[0]) for line in rows]
+    assert numbers == list(range(1, len(r["steps"]) + 1)), numbers
+    assert rows[0].split()[1] == r["steps"][0]["input"], rows[0]
+
+
+@test
+def render_step_is_counted_from_1():
+    n = len(translate_json("hello world !")["steps"])
+    with tempfile.TemporaryDirectory() as d:
+        files = {}
+        for step in (1, 2, n):
+            files[step] = os.path.join(d, f"s{step}.svg")
+            rc, out, err = cli("render", TINY, "hello world !", "--step", str(step), "-o", files[step])
+            assert rc == 0, f"--step {step}: {err}"
+        rc, out, err = cli("render", TINY, "hello world !", "-o", os.path.join(d, "all.svg"))
+        assert rc == 0, err
+        data = {k: open(v, "rb").read() for k, v in files.items()}
+        # the first step is 1 and differs from the second; the last one (n) is accepted
+        assert data[1] != data[2]
+        assert data[n] != open(os.path.join(d, "all.svg"), "rb").read() or n == 1
+        expect_failure(["render", TINY, "hello world !", "--step", "0", "-o", os.path.join(d, "z.svg")],
+                       "--step 0: steps are counted from 1", 2)
+        expect_failure(["render", TINY, "hello world !", "--step", str(n + 1), "-o", os.path.join(d, "z.svg")],
+                       f"--step {n + 1} is past the last step ({n})", 2)
+        assert not os.path.exists(os.path.join(d, "z.svg"))
+
+
+@test
+def each_command_help_names_the_command_and_says_what_it_does():
+    summaries = {
+        "info": "Describe a model",
+        "translate": "Translate SENTENCE and print the translation",
+        "render": "Translate SENTENCE and draw its attention",
+    }
+    for command, summary in summaries.items():
+        rc, out, err = cli(command, "--help")
+        assert rc == 0, f"{command} --help: exit {rc}: {err}"
+        assert f"attnscope-cli {command} [OPTION" in out, f"{command} --help: {out[:200]!r}"
+        assert summary in out, f"{command} --help does not say {summary!r}: {out[:400]!r}"
+        for other, other_summary in summaries.items():
+            if other != command:
+                assert other_summary not in out, f"{command} --help says {other}'s {other_summary!r}"
+        assert "Examples:" in out, f"{command} --help has no examples"
+
+
+@test
+def max_len_0_is_refused():
+    expect_failure(["translate", TINY, "hello", "--max-len", "0"], "--max-len 0: the translation's length must be between 1", 2)
+    expect_failure(["translate", TINY, "hello", "--max-len", "-3"], "--max-len -3", 2)
+    r = translate_json("hello world !", "--max-len", "1")
+    assert len(r["steps"]) == 1, r["steps"]
+
+
+@test
+def a_missing_model_file_is_named_plainly():
+    with tempfile.TemporaryDirectory() as d:
+        missing = os.path.join(d, "en-zh.json")
+        for command in (["info", missing], ["translate", missing, "hello"]):
+            rc, out, err = cli(*command)
+            assert rc == 1, f"exit {rc} for {command}"
+            assert err == f"attnscope-cli: {missing}: no such file\n", repr(err)
+        rc, out, err = cli("info", "en-zh-typo")
+        assert rc == 1 and "en-zh-typo: no such file, nor a bundled model" in err and "info --list" in err, repr(err)
+
+
 def shape(value):
     """The shape of nested lists, or None when rows differ in length."""
     if not isinstance(value, list):
@@ -301,7 +374,7 @@ def bundled_models_are_listed_and_named():
     assert rc == 0, err
     rc, b, err = cli("translate", TINY_TF, "hello world !", "--json")
     assert a == b
-    expect_failure(["info", "no-such-model"], "no-such-model: No such file or directory", 1)
+    expect_failure(["info", "no-such-model"], "no-such-model: no such file, nor a bundled model of that name", 1)
     expect_failure(["info", "--list", "tiny-hello"], "info --list takes no MODEL", 2)
 
 
@@ -319,7 +392,7 @@ def render_grid_draws_every_layer_and_head():
         # four panels (2 layers x 2 heads) of 5 x 5 cells each: taller than one 3-step matrix
         assert (w2, h2) != (w1, h1) and h2 > h1, ((w1, h1), (w2, h2))
         assert open(one, "rb").read() != open(grid, "rb").read()
-        expect_failure(["render", TINY_TF, "hello", "--kind", "encoder-self", "--step", "0", "-o", os.path.join(d, "s.svg")],
+        expect_failure(["render", TINY_TF, "hello", "--kind", "encoder-self", "--step", "1", "-o", os.path.join(d, "s.svg")],
                        "--step shows the figure at a decoder step", 2)
         assert sorted(os.listdir(d)) == ["grid.png", "one.png"]
 

@@ -43,7 +43,8 @@ export G_DEBUG=fatal-criticals
 find_window () {
   wid=
   for _ in $(seq 150); do
-    wid=$(xdotool search --onlyvisible --name '^AttnScope$' 2>/dev/null | head -n 1)
+    # the title is "SENTENCE — MODEL — AttnScope" once a model is loaded
+    wid=$(xdotool search --onlyvisible --name 'AttnScope$' 2>/dev/null | head -n 1)
     [ -n "$wid" ] && break
     sleep 0.1
   done
@@ -90,8 +91,9 @@ read -r x y w h count < <("$probe" heatmap "$tmp/typed.png") || fail "no heatmap
 [ "$count" -gt 400 ] || fail "the heatmap area is nearly blank ($count colour-map pixels)"
 ok "the heatmap is on screen: ${w}x${h} at $x,$y, $count colour-map pixels"
 
-# Escape leaves the entry for the heatmap; Home is step 1, Right Right step 3.
-xdotool key Escape Home Right Right
+# Escape leaves the entry for the heatmap, whose arrow keys move its cell
+# cursor; Home is step 1, Page Down twice step 3.
+xdotool key Escape Home Page_Down Page_Down
 sleep 0.5
 import -window root "$tmp/before.png" || fail "no screenshot"
 
@@ -135,6 +137,104 @@ for row in 1 $rows; do
 done
 ok "clicking the first and the last row of cells shows steps 1 and $rows"
 
+# The keyboard alone. (Each export shows "Saved" for 6 s; keys do not mind.)
+export_step () {
+  "$bin" --export-to="$tmp/$1.svg" || fail "attnscope --export-to failed"
+  grep -o 'Shown at step [0-9]* of [0-9]*' "$tmp/$1.svg"
+}
+title_of () { grep -o '<title>[^<]*</title>' "$tmp/$1.svg"; }
+
+xdotool mousemove 1279 1023   # the pointer out of the way: no hover
+xdotool windowfocus --sync "$wid"
+xdotool key --clearmodifiers ctrl+l   # the sentence's entry
+sleep 0.3
+# the title names the sentence and the model
+xdotool search --name "^$sentence — en-zh-gru — AttnScope\$" >/dev/null ||
+  fail "the title does not name the sentence and the model: $(xdotool getwindowname "$wid")"
+# Page Up steps back even from the entry; End in the entry moves its caret only
+xdotool key End Page_Up
+sleep 0.3
+[ "$(export_step keys-1)" = "Shown at step $((rows - 1)) of $rows" ] ||
+  fail "Page Up in the entry did not show step $((rows - 1)): $(export_step keys-1)"
+xdotool key Page_Down
+sleep 0.3
+[ "$(export_step keys-2)" = "Shown at step $rows of $rows" ] || fail "Page Down did not show the last step"
+ok "Page Up and Page Down step from the sentence's entry"
+
+# Tab: your translation, Max steps, the heatmap, the candidates (one stop)
+xdotool key Tab Tab Tab Tab
+sleep 0.3
+xdotool key Page_Up   # step 4: 。 came out; Down, Return picks the next candidate
+sleep 0.3
+xdotool key Down Return
+sleep 0.6
+title_of keys-3 >/dev/null 2>&1; export_step keys-3 >/dev/null
+picked=$(title_of keys-3)
+[ "$picked" != "<title>Attention: $sentence → $translation</title>" ] ||
+  fail "Tab to the candidates, Down and Return did not pick another candidate: $picked"
+# the focus stayed in the list: Down Return again picks another one
+xdotool key Down Return
+sleep 0.6
+export_step keys-4 >/dev/null
+[ "$(title_of keys-4)" != "$picked" ] || fail "the focus left the candidates after picking one"
+# Ctrl+Z (outside the text fields) goes back to the model's translation
+xdotool key ctrl+z
+sleep 0.6
+export_step keys-5 >/dev/null
+grep -qF "<title>Attention: $sentence → $translation</title>" "$tmp/keys-5.svg" ||
+  fail "Ctrl+Z did not bring the model's translation back: $(title_of keys-5)"
+ok "Tab reaches the candidates as one stop; Down and Return pick one, twice; Ctrl+Z goes back"
+
+# Home steps (the focus is in the list), one Tab leaves the list for Play:
+# Space there plays the steps to the end (in the list it would pick a row)
+xdotool key Home
+sleep 0.3
+[ "$(export_step keys-6)" = "Shown at step 1 of $rows" ] || fail "Home in the candidates did not show step 1: $(export_step keys-6)"
+xdotool key Tab space
+sleep $((rows + 1))
+[ "$(export_step keys-7)" = "Shown at step $rows of $rows" ] || fail "Tab, Space did not play to the end: $(export_step keys-7)"
+grep -qF "<title>Attention: $sentence → $translation</title>" "$tmp/keys-7.svg" ||
+  fail "Tab did not leave the candidates: Space picked one: $(title_of keys-7)"
+ok "Home steps from the candidates; one Tab leaves them for Play, which Space presses"
+
+# Sizes: at 800x500 typing a long sentence key by key never resizes the
+# window, and the heatmap is on screen; at the screen's size (Xvfb has no
+# window manager to maximize it) the figure grows.
+geometry () { xdotool getwindowgeometry "$wid" | sed -n 's/.*Geometry: //p'; }
+xdotool windowsize --sync "$wid" 800 500
+sleep 1
+xdotool key --clearmodifiers ctrl+l ctrl+a
+before=$(geometry)
+xdotool type --delay 15 "i am hungry . he is a teacher . we are friends . zyx qqq i am hungry . he is a teacher ."
+sleep 0.6
+[ "$(geometry)" = "$before" ] || fail "typing resized the window: $before, then $(geometry)"
+xdotool key --clearmodifiers ctrl+a
+xdotool type --delay 15 "$sentence"
+sleep 6   # the last export's "Saved" line goes away
+import -window root "$tmp/size-800x500.png" || fail "no screenshot"
+read -r _ _ w800 h800 count < <("$probe" heatmap "$tmp/size-800x500.png") || fail "no heatmap at 800x500"
+[ "$count" -gt 100 ] || fail "the heatmap is nearly gone at 800x500 ($count pixels)"
+xdotool windowsize --sync "$wid" 1280 1024
+sleep 1
+import -window root "$tmp/size-screen.png" || fail "no screenshot"
+read -r _ _ wmax hmax count < <("$probe" heatmap "$tmp/size-screen.png") || fail "no heatmap at the screen's size"
+[ "$wmax" -gt "$w800" ] || fail "the figure did not grow with the window (${w800}px, then ${wmax}px wide)"
+ok "typing at 800x500 keeps the window at $before; at the screen's size the figure grows (${w800} to ${wmax} px wide)"
+xdotool windowsize --sync "$wid" 1100 720
+sleep 0.5
+
+# F1 opens the help, Escape closes it
+xdotool key F1
+for _ in $(seq 30); do xdotool search --onlyvisible --name '^AttnScope Help$' >/dev/null 2>&1 && break; sleep 0.1; done
+help=$(xdotool search --onlyvisible --name '^AttnScope Help$' | head -n 1)
+[ -n "$help" ] || fail "F1 opened no help window"
+xdotool windowfocus --sync "$help"
+xdotool key Escape
+sleep 0.5
+! xdotool search --onlyvisible --name '^AttnScope Help$' >/dev/null 2>&1 || fail "Escape did not close the help"
+xdotool windowfocus --sync "$wid"
+ok "F1 opens the help page, Escape closes it"
+
 # Export to a place that cannot be written: an error, and the app stays up.
 if "$bin" --export-to=/proc/attnscope-e2e.svg 2>"$tmp/export-error"; then
   fail "exporting to /proc succeeded"
@@ -143,8 +243,19 @@ grep -qF "/proc/attnscope-e2e.svg" "$tmp/export-error" || fail "the export error
 kill -0 "$pid" || fail "the viewer died"
 ok "a failed export reports its error"
 
-quit
-ok "quit cleanly, nothing critical or warning printed"
+# Ctrl+W closes the window (and so the application)
+xdotool windowfocus --sync "$wid"
+xdotool key --clearmodifiers ctrl+w
+for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$pid" 2>/dev/null && fail "Ctrl+W did not close the window"
+wait "$pid"
+status=$?
+pid=
+[ "$status" -eq 0 ] || fail "attnscope exited with $status after Ctrl+W"
+if grep -E "CRITICAL|WARNING|Gtk-|GLib-" "$tmp/stderr"; then
+  fail "attnscope printed criticals or warnings"
+fi
+ok "Ctrl+W closed the window cleanly, nothing critical or warning printed"
 
 # The bundled Transformer by its name, a typed sentence (it translates it
 # as the GRU does, tests/golden), another kind and layer, then every head as

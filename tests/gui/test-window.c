@@ -15,6 +15,7 @@
 
 #include "as-paths.h"
 #include "as-resources.h"
+#include "as-settings.h"
 #include "as-window-private.h"
 #include "test-input.h"
 
@@ -81,6 +82,16 @@ fixture_set_up (Fixture       *fixture,
   g_autoptr (GFile) file = NULL;
   g_autoptr (GError) error = NULL;
 
+  /* every test starts from the defaults (the settings backend is in
+   * memory, shared by the tests of this process) */
+  {
+    g_autoptr (GSettings) settings = as_settings_new ();
+    const char *keys[] = { "colormap", "window-width", "window-height", "window-maximized", "recent-models" };
+
+    for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+      g_settings_reset (settings, keys[i]);
+  }
+
   fixture->dir = g_dir_make_tmp ("attnscope-window-XXXXXX", &error);
   g_assert_no_error (error);
   fixture->model_path = g_build_filename (fixture->dir, "model.json", NULL);
@@ -130,6 +141,44 @@ type (Fixture    *fixture,
 {
   as_window_set_sentence (fixture->window, sentence);
   as_window_flush (fixture->window);
+}
+
+/* Types @text into the sentence's entry as a person does: the entry has the
+ * focus, one character after the other at the caret, each decoded. */
+static void
+type_keys (Fixture    *fixture,
+           const char *text)
+{
+  GtkEditable *entry = GTK_EDITABLE (fixture->window->source_entry);
+
+  gtk_widget_grab_focus (GTK_WIDGET (entry));
+  for (const char *c = text; *c != '\0'; c = g_utf8_next_char (c))
+    {
+      int position = gtk_editable_get_position (entry);
+
+      gtk_editable_insert_text (entry, c, g_utf8_next_char (c) - c, &position);
+      gtk_editable_set_position (entry, position);
+      as_window_flush (fixture->window);
+    }
+}
+
+/* Saves a screenshot of @window as @name.png in $AS_SCREENSHOT_DIR, when set. */
+static void
+screenshot (GtkWidget  *window,
+            const char *name)
+{
+  const char *dir = g_getenv ("AS_SCREENSHOT_DIR");
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+  g_autofree char *path = NULL;
+  g_autofree char *command = NULL;
+  int status = 0;
+
+  if (dir == NULL)
+    return;
+  path = g_build_filename (dir, name, NULL);
+  command = g_strdup_printf ("import -window 0x%lx %s.png", (gulong) gdk_x11_surface_get_xid (surface), path);
+  g_assert_true (g_spawn_command_line_sync (command, NULL, NULL, &status, NULL));
+  g_assert_true (g_spawn_check_wait_status (status, NULL));
 }
 
 static void
@@ -245,8 +294,9 @@ candidate_rows (Fixture *fixture)
   return g_string_free (text, FALSE);
 }
 
-/* @rows starts with @prefix and lists all 6 target tokens (tiny-hello's
- * vocabulary; the order of the ones below 0.001 is not checked) */
+/* @rows starts with @prefix and lists the 5 target tokens of tiny-hello's
+ * vocabulary that can come out: never its start token SOS, which is only
+ * fed in (the order of the ones below 0.001 is not checked) */
 static void
 assert_rows (const char *rows,
              const char *prefix)
@@ -255,7 +305,8 @@ assert_rows (const char *rows,
 
   if (!g_str_has_prefix (rows, prefix))
     g_error ("candidate rows \"%s\", expected to start with \"%s\"", rows, prefix);
-  g_assert_cmpuint (g_strv_length (tokens), ==, 6);
+  g_assert_cmpuint (g_strv_length (tokens), ==, 5);
+  g_assert_false (g_strv_contains ((const char * const *) tokens, "SOS"));
 }
 
 static void
@@ -564,7 +615,8 @@ test_bundled_models (Fixture       *fixture,
   const char *label;
 
   g_assert_nonnull (menu);
-  g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 2);
+  /* bundled, recent (the fixture's model, opened from a folder of its own), a file */
+  g_assert_cmpint (g_menu_model_get_n_items (menu), ==, 3);
   bundled = g_menu_model_get_item_link (menu, 0, G_MENU_LINK_SECTION);
   for (int i = 0; i < g_menu_model_get_n_items (bundled); i++)
     {
@@ -581,7 +633,7 @@ test_bundled_models (Fixture       *fixture,
   g_assert_true (g_ptr_array_find_with_equal_func (names, "tiny-transformer", g_str_equal, NULL));
   g_assert_true (g_ptr_array_find_with_equal_func (names, "en-zh-gru", g_str_equal, NULL));
   {
-    g_autoptr (GMenuModel) other = g_menu_model_get_item_link (menu, 1, G_MENU_LINK_SECTION);
+    g_autoptr (GMenuModel) other = g_menu_model_get_item_link (menu, 2, G_MENU_LINK_SECTION);
     g_assert_true (g_menu_model_get_item_attribute (other, 0, G_MENU_ATTRIBUTE_LABEL, "s", &open_file));
     g_assert_cmpstr (open_file, ==, "Open a File…");
   }
@@ -721,6 +773,9 @@ test_attention_choice (Fixture       *fixture,
     AsFigureRect rect;
 
     /* panel 3: layer 1, head 1, its cell (0, 0), clicked with the real pointer */
+    /* no tooltip of an earlier hover left over the cell */
+    test_pointer_leave (GTK_WIDGET (heatmap));
+    test_settle ();
     g_assert_true (as_figure_get_panel_cell_rect (figure, gtk_widget_get_width (GTK_WIDGET (heatmap)),
                                                   gtk_widget_get_height (GTK_WIDGET (heatmap)), 3, 0, 0, &rect));
     test_pointer_move (GTK_WIDGET (heatmap), rect.x + rect.width / 2, rect.y + rect.height / 2);
@@ -887,13 +942,14 @@ test_export (Fixture       *fixture,
   g_assert_nonnull (strstr (contents, "Source tokens: hello world ! EOS"));
   g_assert_nonnull (strstr (contents, "Shown at step 2 of"));
 
-  /* PNG: the size the figure asks for, as on screen */
+  /* PNG: laid out at the size the figure has on screen, at the settings' scale (2 by default) */
   export_to (fixture, png);
   surface = cairo_image_surface_create_from_png (png);
   g_assert_cmpint (cairo_surface_status (surface), ==, CAIRO_STATUS_SUCCESS);
-  as_figure_get_natural_size (figure_of (fixture), &width, &height);
-  g_assert_cmpint (cairo_image_surface_get_width (surface), ==, width);
-  g_assert_cmpint (cairo_image_surface_get_height (surface), ==, height);
+  width = gtk_widget_get_width (GTK_WIDGET (as_window_get_heatmap (fixture->window)));
+  height = gtk_widget_get_height (GTK_WIDGET (as_window_get_heatmap (fixture->window)));
+  g_assert_cmpint (cairo_image_surface_get_width (surface), ==, 2 * width);
+  g_assert_cmpint (cairo_image_surface_get_height (surface), ==, 2 * height);
   cairo_surface_destroy (surface);
 }
 
@@ -983,6 +1039,874 @@ test_colormap (Fixture       *fixture,
   g_assert_cmpstr (g_variant_get_string (state, NULL), ==, "greys");
 }
 
+/* The widget's width and height as allocated, in @ancestor's coordinates. */
+static graphene_rect_t
+bounds_in (GtkWidget *widget,
+           GtkWidget *ancestor)
+{
+  graphene_rect_t bounds;
+
+  g_assert_true (gtk_widget_compute_bounds (widget, ancestor, &bounds));
+  return bounds;
+}
+
+/* At @width x @height: the window takes that size (its minimum is no
+ * larger), the candidates panel is there and not narrower than its content
+ * needs, every part of the window lies inside it, and nothing overlaps. */
+static void
+assert_layout_at (Fixture *fixture,
+                  int      width,
+                  int      height,
+                  const char *name)
+{
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  GtkWidget *panel = gtk_paned_get_end_child (fixture->window->paned);
+  GtkWidget *figure = gtk_paned_get_start_child (fixture->window->paned);
+  GtkWidget *candidates = GTK_WIDGET (as_window_get_candidates (fixture->window));
+  int minimum, natural;
+  graphene_rect_t panel_bounds, figure_bounds, window_bounds;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  test_settle ();
+  test_settle ();
+
+  /* the window is as large as asked: nothing forced it larger (the
+   * allocation leaves out the shadow of the client-side decorations) */
+  window_bounds = bounds_in (window, window);
+  g_assert_cmpfloat (window_bounds.size.width, <=, width);
+  g_assert_cmpfloat (window_bounds.size.height, <=, height);
+  g_assert_cmpfloat (window_bounds.size.width, >=, width - 30);
+  g_assert_cmpfloat (window_bounds.size.height, >=, height - 30);
+
+  /* the panel is there, inside the window, as wide as its content needs */
+  panel_bounds = bounds_in (panel, window);
+  figure_bounds = bounds_in (figure, window);
+  g_assert_cmpfloat (panel_bounds.size.width, >, 0);
+  g_assert_cmpfloat (panel_bounds.size.height, >, 0);
+  g_assert_true (gtk_widget_get_mapped (panel));
+  /* (the measure counts the margins, the width does not) */
+  gtk_widget_measure (candidates, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural, NULL, NULL);
+  g_assert_cmpint (gtk_widget_get_width (candidates) + gtk_widget_get_margin_start (candidates) +
+                   gtk_widget_get_margin_end (candidates), >=, minimum);
+  g_assert_cmpfloat (panel_bounds.origin.x + panel_bounds.size.width, <=, window_bounds.size.width + 0.5);
+  g_assert_cmpfloat (panel_bounds.origin.y + panel_bounds.size.height, <=, window_bounds.size.height + 0.5);
+  /* the figure's pane beside it, not under it */
+  g_assert_cmpfloat (figure_bounds.size.width, >, 0);
+  g_assert_cmpfloat (figure_bounds.origin.x + figure_bounds.size.width, <=, panel_bounds.origin.x + 0.5);
+
+  screenshot (window, name);
+}
+
+static void
+test_layout_sizes (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  GtkWidget *panel = gtk_paned_get_end_child (fixture->window->paned);
+  GtkWidget *figure = gtk_paned_get_start_child (fixture->window->paned);
+  int minimum, natural, panel_width;
+
+  type (fixture, "hello world ! hello world");
+
+  assert_layout_at (fixture, 600, 400, "window-600x400");
+  assert_layout_at (fixture, 800, 500, "window-800x500");
+  gtk_widget_measure (panel, GTK_ORIENTATION_HORIZONTAL, -1, &minimum, &natural, NULL, NULL);
+  panel_width = gtk_widget_get_width (panel);
+  g_assert_cmpint (panel_width, >=, minimum);
+
+  /* as large as the screen (maximized, where a window manager would do it):
+   * the extra room goes to the figure, the panel keeps its natural width */
+  assert_layout_at (fixture, 1280, 1024, "window-maximized");
+  g_assert_cmpint (gtk_widget_get_width (panel), <=, natural + 1);
+  g_assert_cmpint (gtk_widget_get_width (panel), >=, MIN (natural, panel_width) - 1);
+  g_assert_cmpint (gtk_widget_get_width (figure), >, 2 * gtk_widget_get_width (panel));
+}
+
+/* Typing a long sentence key by key never resizes the window nor moves the
+ * figure; the word under the caret is not called unknown before it is
+ * finished. */
+static void
+test_typing_keeps_size (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  GtkWidget *figure = gtk_paned_get_start_child (fixture->window->paned);
+  const char *sentence = "hello world ! zyx hello wor world hello qqq world ! hello world hello world hello world";
+  int width, height;
+  double figure_y;
+
+  gtk_window_set_default_size (GTK_WINDOW (window), 800, 500);
+  type (fixture, "");
+  test_settle ();
+  width = gtk_widget_get_width (window);
+  height = gtk_widget_get_height (window);
+  figure_y = bounds_in (figure, window).origin.y;
+
+  type_keys (fixture, "hello zy");
+  /* "zy" is being typed: not reported yet (the heatmap marks it) */
+  g_assert_null (as_window_get_input_note (fixture->window));
+  type_keys (fixture, "x");
+  g_assert_null (as_window_get_input_note (fixture->window));
+  type_keys (fixture, " ");
+  g_assert_nonnull (as_window_get_input_note (fixture->window));
+  g_assert_nonnull (strstr (as_window_get_input_note (fixture->window), "“zyx”"));
+
+  type (fixture, "");
+  for (const char *c = sentence; *c != '\0'; c++)
+    {
+      char one[2] = { *c, '\0' };
+
+      type_keys (fixture, one);
+      if ((c - sentence) % 8 == 0)
+        {
+          test_settle ();
+          g_assert_cmpint (gtk_widget_get_width (window), ==, width);
+          g_assert_cmpint (gtk_widget_get_height (window), ==, height);
+          g_assert_cmpfloat (bounds_in (figure, window).origin.y, ==, figure_y);
+        }
+    }
+  test_settle ();
+  g_assert_cmpint (gtk_widget_get_width (window), ==, width);
+  g_assert_cmpint (gtk_widget_get_height (window), ==, height);
+  g_assert_cmpfloat (bounds_in (figure, window).origin.y, ==, figure_y);
+  /* the finished unknown words are reported, the one at the caret not */
+  g_assert_nonnull (strstr (as_window_get_input_note (fixture->window), "“qqq”"));
+
+  /* the focus leaves the entry: the last word is finished too */
+  type_keys (fixture, " hello zzz");
+  g_assert_null (strstr (as_window_get_input_note (fixture->window), "“zzz”"));
+  gtk_widget_grab_focus (GTK_WIDGET (fixture->window->target_entry));
+  g_assert_nonnull (strstr (as_window_get_input_note (fixture->window), "“zzz”"));
+}
+
+/* A name for @widget in messages: its type and accessible label or text. */
+static char *
+describe_widget (GtkWidget *widget)
+{
+  const char *text = NULL;
+
+  if (GTK_IS_LABEL (widget))
+    text = gtk_label_get_text (GTK_LABEL (widget));
+  else if (GTK_IS_BUTTON (widget))
+    text = gtk_button_get_label (GTK_BUTTON (widget));
+  if (text == NULL)
+    text = gtk_widget_get_tooltip_text (widget);
+  return g_strdup_printf ("%s “%s”", G_OBJECT_TYPE_NAME (widget), text != NULL ? text : "");
+}
+
+/* The widgets that Tab stops at, from the sentence's entry once round. */
+static GPtrArray *
+tab_stops (Fixture *fixture)
+{
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  GtkWidget *first = GTK_WIDGET (fixture->window->source_entry);
+  GPtrArray *stops = g_ptr_array_new ();
+
+  gtk_widget_grab_focus (first);
+  for (guint i = 0; i < 60; i++)
+    {
+      GtkWidget *focus;
+
+      if (!gtk_widget_child_focus (window, GTK_DIR_TAB_FORWARD))
+        {
+          /* past the last: round to the first, as GtkWindow does */
+          gtk_window_set_focus (GTK_WINDOW (window), NULL);
+          gtk_widget_child_focus (window, GTK_DIR_TAB_FORWARD);
+        }
+      focus = gtk_root_get_focus (GTK_ROOT (window));
+      g_assert_nonnull (focus);
+      if (focus == first || gtk_widget_is_ancestor (focus, first))
+        return stops;
+      g_ptr_array_add (stops, focus);
+      {
+        g_autofree char *name = describe_widget (focus);
+        g_test_message ("stop %u: %s", i, name);
+      }
+    }
+  g_assert_not_reached ();
+}
+
+static int
+stop_index (GPtrArray *stops,
+            GtkWidget *widget)
+{
+  for (guint i = 0; i < stops->len; i++)
+    if (g_ptr_array_index (stops, i) == widget || gtk_widget_is_ancestor (g_ptr_array_index (stops, i), widget))
+      return (int) i;
+  return -1;
+}
+
+/* The widget under @root whose action is @action (a button). */
+static GtkWidget *
+find_action_widget (GtkWidget  *root,
+                    const char *action)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_ACTIONABLE (child) && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (child)), action) == 0)
+        return child;
+      found = find_action_widget (child, action);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Every control has a name for a screen reader, without the mnemonic's
+ * underscore; the candidates read as a token and its probability. */
+static void
+test_accessible_names (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  GtkListBox *list = GTK_LIST_BOX (find_child (GTK_WIDGET (as_window_get_candidates (fixture->window)),
+                                               GTK_TYPE_LIST_BOX));
+  static const struct { const char *action; const char *name; } buttons[] = {
+    { "win.step-first", "First step" },
+    { "win.step-previous", "Previous step" },
+    { "win.play", "Play" },
+    { "win.step-next", "Next step" },
+    { "win.step-last", "Last step" },
+    { "win.open", "Open a model file" },
+    { "win.export", "Export the view" },
+    { "win.branch-back", "Back to the translation before the candidate" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (buttons); i++)
+    {
+      GtkWidget *button = find_action_widget (window, buttons[i].action);
+
+      g_assert_nonnull (button);
+      gtk_test_accessible_assert_property (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_PROPERTY_LABEL, buttons[i].name);
+    }
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (fixture->window->open_menu_button),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "Bundled and recent models");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (fixture->window->colormap_dropdown),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "Colour map");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (fixture->window->max_length_spin),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "Maximum number of steps");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (fixture->window->step_scale),
+                                       GTK_ACCESSIBLE_PROPERTY_LABEL, "Decoder step");
+
+  /* playing: the button says what it does now */
+  _as_window_set_playing (fixture->window, TRUE);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (fixture->window->play_button), GTK_ACCESSIBLE_PROPERTY_LABEL, "Pause");
+  _as_window_set_playing (fixture->window, FALSE);
+
+  /* a candidate: its token and probability (step 1: monde 99.4 %) */
+  /* (in variables: the macro makes a format of its argument's text) */
+  _as_window_set_step (fixture->window, 0);
+  {
+    const char *first = "monde, 99.4 %, came out";
+    const char *second = "bonjour, 0.515 %";
+
+    gtk_test_accessible_assert_property (GTK_ACCESSIBLE (gtk_list_box_get_row_at_index (list, 0)),
+                                         GTK_ACCESSIBLE_PROPERTY_LABEL, first);
+    gtk_test_accessible_assert_property (GTK_ACCESSIBLE (gtk_list_box_get_row_at_index (list, 1)),
+                                         GTK_ACCESSIBLE_PROPERTY_LABEL, second);
+  }
+}
+
+/* Tab stops at few places, in reading order: labels are not among them, the
+ * candidates are one stop, the step buttons none (their keys and the
+ * slider do what they do). */
+static void
+test_tab_order (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr (GPtrArray) stops = tab_stops (fixture);
+  GtkWidget *list = find_child (GTK_WIDGET (as_window_get_candidates (fixture->window)), GTK_TYPE_LIST_BOX);
+  GString *order = g_string_new (NULL);
+  guint in_list = 0;
+
+  for (guint i = 0; i < stops->len; i++)
+    {
+      GtkWidget *stop = g_ptr_array_index (stops, i);
+      g_autofree char *name = describe_widget (stop);
+
+      g_string_append_printf (order, "%s%s", i > 0 ? ", " : "", name);
+      g_assert_false (GTK_IS_LABEL (stop));
+      if (stop == list || gtk_widget_is_ancestor (stop, list))
+        in_list++;
+    }
+  g_test_message ("Tab order: %s", order->str);
+  g_string_free (order, TRUE);
+
+  g_assert_cmpuint (in_list, ==, 1);
+  g_assert_cmpint (stop_index (stops, find_action_widget (GTK_WIDGET (fixture->window), "win.step-next")), ==, -1);
+  g_assert_cmpuint (stops->len, <=, 14);
+  /* in reading order: the entries, the figure, the candidates, the step bar */
+  g_assert_cmpint (stop_index (stops, GTK_WIDGET (fixture->window->target_entry)), ==, 0);
+  g_assert_cmpint (stop_index (stops, GTK_WIDGET (as_window_get_heatmap (fixture->window))), >, 0);
+  g_assert_cmpint (stop_index (stops, list), >, stop_index (stops, GTK_WIDGET (as_window_get_heatmap (fixture->window))));
+  g_assert_cmpint (stop_index (stops, GTK_WIDGET (fixture->window->step_scale)), >, stop_index (stops, list));
+
+  /* the labels one may select text of are no stop, and keep no selection */
+  g_assert_false (gtk_label_get_selectable (fixture->window->translation_label));
+  g_assert_false (gtk_label_get_selectable (fixture->window->message_label));
+  g_assert_false (gtk_label_get_selectable (fixture->window->input_note_label));
+  {
+    /* the panel's "So far", selectable, cannot take the Tab key */
+    GtkWidget *candidates = GTK_WIDGET (as_window_get_candidates (fixture->window));
+
+    for (GtkWidget *child = gtk_widget_get_first_child (candidates); child != NULL;
+         child = gtk_widget_get_next_sibling (child))
+      if (GTK_IS_LABEL (child) && gtk_label_get_selectable (GTK_LABEL (child)))
+        g_assert_false (gtk_widget_get_can_focus (child));
+  }
+}
+
+/* Activating a candidate by the keyboard keeps the focus where it was. */
+static void
+test_candidate_focus (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  GtkListBox *list = GTK_LIST_BOX (find_child (GTK_WIDGET (as_window_get_candidates (fixture->window)),
+                                               GTK_TYPE_LIST_BOX));
+  GtkWidget *focus;
+
+  activate (fixture, "step-first");
+  gtk_widget_grab_focus (GTK_WIDGET (gtk_list_box_get_row_at_index (list, 1)));
+  g_signal_emit_by_name (list, "activate-cursor-row");
+  test_settle ();
+
+  g_assert_cmpstr (as_window_get_translation (fixture->window), ==, PICKED_BONJOUR);
+  focus = gtk_root_get_focus (GTK_ROOT (fixture->window));
+  g_assert_true (GTK_IS_LIST_BOX_ROW (focus));
+  g_assert_true (gtk_widget_is_ancestor (focus, GTK_WIDGET (list)));
+  g_assert_cmpint (gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (focus)), ==, 1);
+
+  /* stepping with the focus in the list keeps it there too */
+  activate (fixture, "step-next");
+  focus = gtk_root_get_focus (GTK_ROOT (fixture->window));
+  g_assert_true (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (list)));
+}
+
+/* The window's key handler, as a key press reaches it (capture phase). */
+static gboolean
+press_key (Fixture *fixture,
+           guint    keyval,
+           GdkModifierType state)
+{
+  g_autoptr (GListModel) controllers = gtk_widget_observe_controllers (GTK_WIDGET (fixture->window));
+  gboolean handled = FALSE;
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr (GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_EVENT_CONTROLLER_KEY (controller) &&
+          gtk_event_controller_get_propagation_phase (GTK_EVENT_CONTROLLER (controller)) == GTK_PHASE_CAPTURE)
+        {
+          g_signal_emit_by_name (controller, "key-pressed", keyval, 0, state, &handled);
+          return handled;
+        }
+    }
+  g_assert_not_reached ();
+}
+
+/* Page Up and Page Down step everywhere; Left and Right step outside the
+ * text fields and the heatmap, whose arrows are its own. */
+static void
+test_step_keys (Fixture       *fixture,
+                gconstpointer  data)
+{
+  AsHeatmap *heatmap = as_window_get_heatmap (fixture->window);
+
+  _as_window_set_step (fixture->window, 4);
+  gtk_widget_grab_focus (GTK_WIDGET (fixture->window->source_entry));
+  g_assert_true (press_key (fixture, GDK_KEY_Page_Up, 0));
+  assert_step (fixture, 3, "Step 4 of 5");
+  g_assert_true (press_key (fixture, GDK_KEY_Page_Up, 0));
+  assert_step (fixture, 2, "Step 3 of 5");
+  g_assert_true (press_key (fixture, GDK_KEY_Page_Down, 0));
+  assert_step (fixture, 3, "Step 4 of 5");
+  /* in the entry Left moves the caret */
+  g_assert_false (press_key (fixture, GDK_KEY_Left, 0));
+  assert_step (fixture, 3, "Step 4 of 5");
+
+  /* in the heatmap the arrows are its own, Page Up still steps */
+  gtk_widget_grab_focus (GTK_WIDGET (heatmap));
+  g_assert_false (press_key (fixture, GDK_KEY_Left, 0));
+  g_assert_false (press_key (fixture, GDK_KEY_Down, 0));
+  g_assert_true (press_key (fixture, GDK_KEY_Page_Up, 0));
+  assert_step (fixture, 2, "Step 3 of 5");
+
+  /* elsewhere (the slider) Left, Right, Home and End step */
+  gtk_widget_grab_focus (GTK_WIDGET (fixture->window->step_scale));
+  g_assert_true (press_key (fixture, GDK_KEY_Home, 0));
+  assert_step (fixture, 0, "Step 1 of 5");
+  g_assert_true (press_key (fixture, GDK_KEY_Right, 0));
+  assert_step (fixture, 1, "Step 2 of 5");
+  g_assert_true (press_key (fixture, GDK_KEY_End, 0));
+  assert_step (fixture, 4, "Step 5 of 5");
+}
+
+static gboolean
+gru_loaded (Fixture *fixture)
+{
+  AsModel *model = as_window_get_model (fixture->window);
+
+  return !as_window_is_loading (fixture->window) && model != NULL &&
+         g_str_has_suffix (as_model_get_path (model), "en-zh-gru.json");
+}
+
+static void
+set_target (Fixture    *fixture,
+            const char *target)
+{
+  as_window_set_target (fixture->window, target);
+  as_window_flush (fixture->window);
+}
+
+/* Words of one's own translation that the target side lacks are listed in
+ * the note and marked ? in the heatmap, as unknown source words are. */
+static void
+test_unknown_target_words (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  AsFigure *figure = figure_of (fixture);
+  const AsFigureAxis *rows;
+  const char *note;
+
+  open_tiny_transformer (fixture);
+  type (fixture, "hello world");
+  set_target (fixture, "bonjour qqq monde");
+  note = as_window_get_input_note (fixture->window);
+  g_assert_nonnull (note);
+  g_assert_nonnull (strstr (note, "Not in the target vocabulary"));
+  g_assert_nonnull (strstr (note, "“qqq”"));
+  g_assert_null (strstr (note, "“bonjour”"));
+  g_assert_cmpint (as_window_get_input_note_kind (fixture->window), ==, AS_MESSAGE_WARNING);
+
+  rows = as_figure_get_row_axis (figure);
+  g_assert_false (as_figure_axis_get_marks (rows, 0) & AS_FIGURE_MARK_UNKNOWN);
+  g_assert_true (as_figure_axis_get_marks (rows, 1) & AS_FIGURE_MARK_UNKNOWN);
+  g_assert_false (as_figure_axis_get_marks (rows, 2) & AS_FIGURE_MARK_UNKNOWN);
+
+  set_target (fixture, "bonjour monde");
+  g_assert_null (strstr (as_window_get_input_note (fixture->window), "target vocabulary"));
+  g_assert_cmpint (as_window_get_input_note_kind (fixture->window), ==, AS_MESSAGE_INFO);
+}
+
+/* The language of a Pango attribute list (its first language attribute), or NULL. */
+static const char *
+attributes_language (PangoAttrList *attributes)
+{
+  g_autoptr (PangoAttrIterator) iterator = NULL;
+  PangoAttribute *attribute;
+
+  if (attributes == NULL)
+    return NULL;
+  iterator = pango_attr_list_get_iterator (attributes);
+  attribute = pango_attr_iterator_get (iterator, PANGO_ATTR_LANGUAGE);
+  return attribute != NULL ? pango_language_to_string (((PangoAttrLanguage *) attribute)->value) : NULL;
+}
+
+/* Chinese typed as the English sentence: the note says which languages the
+ * model translates and where the Chinese goes. The text of each side is
+ * drawn in the model's language for it (Simplified Chinese glyphs). */
+static void
+test_target_language_hint (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  const char *note;
+
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "open-bundled", g_variant_new_string ("en-zh-gru"));
+  wait_until (gru_loaded, fixture);
+  type (fixture, "我饿了");
+  note = as_window_get_input_note (fixture->window);
+  g_assert_nonnull (note);
+  g_assert_nonnull (strstr (note, "“我饿了”"));
+  g_assert_nonnull (strstr (note, "This model translates English into Chinese"));
+  g_assert_nonnull (strstr (note, "“Your translation”"));
+
+  g_assert_cmpstr (attributes_language (gtk_entry_get_attributes (fixture->window->source_entry)), ==, "en");
+  g_assert_cmpstr (attributes_language (gtk_entry_get_attributes (fixture->window->target_entry)), ==, "zh-cn");
+  g_assert_cmpstr (attributes_language (gtk_label_get_attributes (fixture->window->translation_label)), ==, "zh-cn");
+  {
+    GtkListBox *list = GTK_LIST_BOX (find_child (GTK_WIDGET (as_window_get_candidates (fixture->window)),
+                                                 GTK_TYPE_LIST_BOX));
+    GtkWidget *token = find_child (GTK_WIDGET (gtk_list_box_get_row_at_index (list, 0)), GTK_TYPE_LABEL);
+
+    g_assert_cmpstr (attributes_language (gtk_label_get_attributes (GTK_LABEL (token))), ==, "zh-cn");
+  }
+
+  /* an English word it does not know gets no such hint */
+  type (fixture, "i am zyxwv .");
+  note = as_window_get_input_note (fixture->window);
+  g_assert_nonnull (strstr (note, "“zyxwv”"));
+  g_assert_null (strstr (note, "This model translates"));
+}
+
+/* A translation cut at the maximum length says so; the maximum can be
+ * changed in the window, and the translation follows. */
+static void
+test_max_length (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  GtkSpinButton *spin = fixture->window->max_length_spin;
+  const char *note;
+
+  type (fixture, "hello world");
+  g_assert_cmpuint (as_session_get_n_steps (as_window_get_session (fixture->window)), ==, 5);
+  g_assert_null (as_window_get_input_note (fixture->window));
+  g_assert_cmpfloat (gtk_spin_button_get_value (spin), ==,
+                     as_session_get_max_length (as_window_get_session (fixture->window)));
+
+  gtk_spin_button_set_value (spin, 3);
+  g_assert_cmpuint (as_session_get_n_steps (as_window_get_session (fixture->window)), ==, 3);
+  g_assert_cmpstr (as_window_get_translation (fixture->window), ==, "monde bonjour monde");
+  note = as_window_get_input_note (fixture->window);
+  g_assert_nonnull (note);
+  g_assert_nonnull (strstr (note, "cut at the maximum of 3 steps"));
+  g_assert_cmpint (as_window_get_input_note_kind (fixture->window), ==, AS_MESSAGE_WARNING);
+
+  /* it stays for the next sentence */
+  type (fixture, "hello world !");
+  g_assert_cmpuint (as_session_get_n_steps (as_window_get_session (fixture->window)), ==, 3);
+
+  gtk_spin_button_set_value (spin, 10);
+  type (fixture, "hello world");
+  g_assert_cmpuint (as_session_get_n_steps (as_window_get_session (fixture->window)), ==, 5);
+  g_assert_null (as_window_get_input_note (fixture->window));
+}
+
+/* A candidate picked while one's own translation is shown: the branch
+ * replaces it, the entry is emptied, the note says so, and Back brings
+ * one's translation again; Back after a branch of the model's own
+ * translation brings that again. */
+static void
+test_branch_and_back (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  GtkListBox *list = GTK_LIST_BOX (find_child (GTK_WIDGET (as_window_get_candidates (fixture->window)),
+                                               GTK_TYPE_LIST_BOX));
+  AsSession *session;
+  const char *note;
+
+  set_target (fixture, "bonjour monde");
+  g_assert_cmpint (as_window_get_input_note_kind (fixture->window), ==, AS_MESSAGE_INFO);
+  g_assert_false (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "branch-back"));
+
+  /* step 1 output "monde" instead of "bonjour": the row of monde */
+  _as_window_set_step (fixture->window, 0);
+  g_assert_cmpint (as_candidates_get_token (as_window_get_candidates (fixture->window), 0), ==,
+                   as_vocab_lookup (as_model_get_target (as_window_get_model (fixture->window)), "monde"));
+  gtk_widget_activate (GTK_WIDGET (gtk_list_box_get_row_at_index (list, 0)));
+  as_window_flush (fixture->window);
+
+  session = as_window_get_session (fixture->window);
+  g_assert_cmpstr (as_session_get_target_token (session, as_session_get_step (session, 0)->output), ==, "monde");
+  /* the entry, the note and the figure agree: no translation of one's own */
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (fixture->window->target_entry)), ==, "");
+  note = as_window_get_input_note (fixture->window);
+  g_assert_nonnull (strstr (note, "Continued with your choice at step 1"));
+  g_assert_null (strstr (note, "Showing your translation"));
+  g_assert_cmpstr (as_window_get_translation (fixture->window), ==, HELLO_WORLD);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fixture->window->back_button)));
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->window), "branch-back"));
+
+  /* back: one's own translation again */
+  activate (fixture, "branch-back");
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (fixture->window->target_entry)), ==, "bonjour monde");
+  g_assert_cmpstr (as_window_get_translation (fixture->window), ==, "bonjour monde");
+  g_assert_nonnull (strstr (as_window_get_input_note (fixture->window), "Showing your translation"));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fixture->window->back_button)));
+
+  /* a branch of the model's own translation, and back (Ctrl+Z outside the entries) */
+  set_target (fixture, "");
+  _as_window_set_step (fixture->window, 0);
+  gtk_widget_activate (GTK_WIDGET (gtk_list_box_get_row_at_index (list, 1)));
+  g_assert_cmpstr (as_window_get_translation (fixture->window), ==, PICKED_BONJOUR);
+  gtk_widget_grab_focus (GTK_WIDGET (fixture->window->step_scale));
+  g_assert_true (press_key (fixture, GDK_KEY_z, GDK_CONTROL_MASK));
+  g_assert_cmpstr (as_window_get_translation (fixture->window), ==, HELLO_WORLD);
+  g_assert_null (as_window_get_input_note (fixture->window));
+}
+
+/* At start the caret is after the example sentence, nothing selected: the
+ * first key typed goes on from it. */
+static void
+test_start_caret (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  GtkEditable *entry = GTK_EDITABLE (fixture->window->source_entry);
+  int start, end;
+
+  g_assert_cmpstr (gtk_editable_get_text (entry), ==, "hello world");
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (entry)) ||
+                 gtk_widget_is_ancestor (gtk_root_get_focus (GTK_ROOT (fixture->window)), GTK_WIDGET (entry)));
+  g_assert_cmpint (gtk_editable_get_position (entry), ==, strlen ("hello world"));
+  g_assert_false (gtk_editable_get_selection_bounds (entry, &start, &end));
+
+  /* also for a sentence given on the command line, whose last word is not
+   * being typed: it is reported at once */
+  as_window_set_sentence (fixture->window, "world zyx");
+  as_window_flush (fixture->window);
+  g_assert_cmpint (gtk_editable_get_position (entry), ==, strlen ("world zyx"));
+  g_assert_nonnull (strstr (as_window_get_input_note (fixture->window), "“zyx”"));
+}
+
+/* An informational note does not look like a warning: its own style and icon. */
+static void
+test_note_kinds (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  GtkWidget *box = fixture->window->input_note_box;
+
+  set_target (fixture, "bonjour monde");
+  g_assert_cmpint (as_window_get_input_note_kind (fixture->window), ==, AS_MESSAGE_INFO);
+  g_assert_true (gtk_widget_has_css_class (box, "info"));
+  g_assert_false (gtk_widget_has_css_class (box, "warning"));
+  g_assert_cmpstr (gtk_image_get_icon_name (fixture->window->input_note_icon), ==, "dialog-information-symbolic");
+
+  set_target (fixture, "");
+  type (fixture, "hello zyx");
+  g_assert_cmpint (as_window_get_input_note_kind (fixture->window), ==, AS_MESSAGE_WARNING);
+  g_assert_true (gtk_widget_has_css_class (box, "warning"));
+  g_assert_false (gtk_widget_has_css_class (box, "info"));
+  g_assert_cmpstr (gtk_image_get_icon_name (fixture->window->input_note_icon), ==, "dialog-warning-symbolic");
+
+  type (fixture, "hello");
+  g_assert_cmpint (as_window_get_input_note_kind (fixture->window), ==, -1);
+  g_assert_false (gtk_widget_has_css_class (box, "warning"));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fixture->window->input_note_icon)));
+}
+
+/* Probabilities have the digits that tell them apart. */
+static void
+test_probabilities (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  static const struct { double p; const char *text; } cases[] = {
+    { 0.995, "99.5 %" }, { 0.9996, "> 99.9 %" }, { 0.994, "99.4 %" }, { 0.5, "50.0 %" },
+    { 0.0515, "5.15 %" }, { 0.00515, "0.515 %" }, { 0.001, "0.100 %" }, { 0.0004, "< 0.1 %" },
+    { 1e-9, "< 0.1 %" }, { 1.0, "100 %" }, { 0.0, "0 %" },
+  };
+  GtkListBox *list = GTK_LIST_BOX (find_child (GTK_WIDGET (as_window_get_candidates (fixture->window)),
+                                               GTK_TYPE_LIST_BOX));
+  GtkListBoxRow *row;
+  g_autoptr (GPtrArray) shown = g_ptr_array_new ();
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = as_candidates_format_probability (cases[i].p);
+      g_assert_cmpstr (text, ==, cases[i].text);
+    }
+
+  /* the panel at step 1: monde 99.4 %, bonjour 0.515 %, no "0.0 %" */
+  _as_window_set_step (fixture->window, 0);
+  for (int i = 0; (row = gtk_list_box_get_row_at_index (list, i)) != NULL; i++)
+    {
+      GtkWidget *box = gtk_list_box_row_get_child (row);
+      GtkWidget *value = gtk_widget_get_last_child (box);
+      const char *text = gtk_label_get_text (GTK_LABEL (value));
+
+      g_assert_cmpstr (text, !=, "0.0 %");
+      g_assert_cmpstr (text, !=, "100.0 %");
+      g_ptr_array_add (shown, (gpointer) text);
+    }
+  g_assert_cmpstr (g_ptr_array_index (shown, 0), ==, "99.4 %");
+  g_assert_cmpstr (g_ptr_array_index (shown, 1), ==, "0.515 %");
+}
+
+/* The title names the sentence (bounded) and the model. */
+static void
+test_title (Fixture       *fixture,
+            gconstpointer  data)
+{
+  const char *title;
+
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (fixture->window)), ==, "hello world — model — AttnScope");
+  type (fixture, "hello world ! hello world ! hello world ! hello world ! hello world !");
+  title = gtk_window_get_title (GTK_WINDOW (fixture->window));
+  g_assert_true (g_str_has_prefix (title, "hello world ! hello world ! hello world"));
+  g_assert_true (g_str_has_suffix (title, "… — model — AttnScope"));
+  g_assert_cmpint (g_utf8_strlen (title, -1), <=, 40 + strlen (" — model — AttnScope"));
+  type (fixture, "");
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (fixture->window)), ==, "model — AttnScope");
+}
+
+/* The window's size and the colour map are kept, and come back in the next
+ * window. */
+static void
+test_settings_kept (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr (GSettings) settings = as_settings_new ();
+  g_autofree char *colormap = NULL;
+  g_autoptr (GVariant) state = NULL;
+  AsWindow *next;
+  int width, height;
+
+  g_action_group_change_action_state (G_ACTION_GROUP (fixture->window), "colormap", g_variant_new_string ("magma"));
+  colormap = g_settings_get_string (settings, "colormap");
+  g_assert_cmpstr (colormap, ==, "magma");
+
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 900, 640);
+  test_settle ();
+  g_assert_cmpint (g_settings_get_int (settings, "window-width"), ==, 900);
+  g_assert_cmpint (g_settings_get_int (settings, "window-height"), ==, 640);
+  g_assert_false (g_settings_get_boolean (settings, "window-maximized"));
+
+  next = as_window_new (NULL);
+  gtk_window_get_default_size (GTK_WINDOW (next), &width, &height);
+  g_assert_cmpint (width, ==, 900);
+  g_assert_cmpint (height, ==, 640);
+  state = g_action_group_get_action_state (G_ACTION_GROUP (next), "colormap");
+  g_assert_cmpstr (g_variant_get_string (state, NULL), ==, "magma");
+  g_assert_cmpuint (gtk_drop_down_get_selected (next->colormap_dropdown), ==, AS_COLORMAP_MAGMA);
+  g_assert_cmpint (as_heatmap_get_colormap (as_window_get_heatmap (next)), ==, AS_COLORMAP_MAGMA);
+  gtk_window_destroy (GTK_WINDOW (next));
+
+  /* maximized: kept as such (the size to come back to stays) */
+  g_settings_set_boolean (settings, "window-maximized", TRUE);
+  next = as_window_new (NULL);
+  gtk_window_get_default_size (GTK_WINDOW (next), &width, &height);
+  g_assert_cmpint (width, ==, 900);
+  gtk_window_present (GTK_WINDOW (next));
+  test_settle ();
+  gtk_window_destroy (GTK_WINDOW (next));
+  test_settle ();
+  /* (without a window manager under Xvfb it cannot become maximized: the
+   * state it was asked for is not lost meanwhile) */
+  g_assert_true (g_settings_get_boolean (settings, "window-maximized"));
+}
+
+static GMenuModel *
+open_menu_section (Fixture    *fixture,
+                   const char *label)
+{
+  GMenuModel *menu = gtk_menu_button_get_menu_model (fixture->window->open_menu_button);
+
+  for (int i = 0; i < g_menu_model_get_n_items (menu); i++)
+    {
+      g_autofree char *name = NULL;
+
+      if (g_menu_model_get_item_attribute (menu, i, G_MENU_ATTRIBUTE_LABEL, "s", &name) && g_strcmp0 (name, label) == 0)
+        return g_menu_model_get_item_link (menu, i, G_MENU_LINK_SECTION);
+    }
+  return NULL;
+}
+
+static char *
+recent_target (GMenuModel *section,
+               int         i)
+{
+  g_autoptr (GVariant) target = g_menu_model_get_item_attribute_value (section, i, G_MENU_ATTRIBUTE_TARGET,
+                                                                        G_VARIANT_TYPE_STRING);
+  return target != NULL ? g_variant_dup_string (target, NULL) : NULL;
+}
+
+/* Models opened are listed in the Open button's menu, newest first, ten at
+ * most, those gone from the disk left out; the bundled ones have their
+ * own section. */
+static void
+test_recent_models (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr (GSettings) settings = as_settings_new ();
+  g_autofree char *contents = read_file (fixture->model_path);
+  g_autoptr (GMenuModel) recent = NULL;
+  g_auto (GStrv) kept = NULL;
+  char *first;
+
+  /* the fixture's model */
+  recent = open_menu_section (fixture, "Recent models");
+  g_assert_nonnull (recent);
+  g_assert_cmpint (g_menu_model_get_n_items (recent), ==, 1);
+  first = recent_target (recent, 0);
+  g_assert_cmpstr (first, ==, fixture->model_path);
+  g_free (first);
+  g_clear_object (&recent);
+
+  /* twelve more: the newest ten are kept, newest first */
+  for (int i = 0; i < 12; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("model-%02d.json", i);
+      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
+      g_autoptr (GFile) file = g_file_new_for_path (path);
+
+      g_assert_true (g_file_set_contents (path, contents, -1, NULL));
+      as_window_open_model (fixture->window, file);
+      wait_until (loaded, fixture);
+    }
+  kept = g_settings_get_strv (settings, "recent-models");
+  g_assert_cmpuint (g_strv_length (kept), ==, 10);
+  g_assert_true (g_str_has_suffix (kept[0], "model-11.json"));
+  g_assert_true (g_str_has_suffix (kept[9], "model-02.json"));
+
+  /* a file deleted since is left out of the menu */
+  g_assert_cmpint (g_unlink (kept[1]), ==, 0);
+  {
+    g_autoptr (GFile) file = g_file_new_for_path (kept[0]);
+    as_window_open_model (fixture->window, file);
+    wait_until (loaded, fixture);
+  }
+  recent = open_menu_section (fixture, "Recent models");
+  g_assert_cmpint (g_menu_model_get_n_items (recent), ==, 9);
+  first = recent_target (recent, 0);
+  g_assert_true (g_str_has_suffix (first, "model-11.json"));
+  g_free (first);
+  first = recent_target (recent, 1);
+  g_assert_true (g_str_has_suffix (first, "model-09.json"));
+  g_free (first);
+
+  /* a bundled model is not listed twice */
+  open_tiny_transformer (fixture);
+  kept = (g_strfreev (kept), g_settings_get_strv (settings, "recent-models"));
+  g_assert_true (g_str_has_suffix (kept[0], "model-11.json"));
+
+  /* choosing a recent one opens it */
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "open-recent", g_variant_new_string (kept[2]));
+  wait_until (loaded, fixture);
+  test_settle ();
+  g_assert_cmpstr (as_model_get_path (as_window_get_model (fixture->window)), ==, kept[2]);
+}
+
+static GtkWindow *
+help_window (Fixture *fixture)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* (transfer none) */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (gtk_window_get_transient_for (window) == GTK_WINDOW (fixture->window) &&
+          g_strcmp0 (gtk_window_get_title (window), "AttnScope Help") == 0)
+        return window;
+    }
+  return NULL;
+}
+
+/* F1 opens the help page shipped with the application, once; Ctrl+W
+ * closes the window. */
+static void
+test_help_and_close (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  GtkWindow *help;
+  GString *text = g_string_new (NULL);
+
+  g_assert_null (help_window (fixture));
+  activate (fixture, "help");
+  test_settle ();
+  help = help_window (fixture);
+  g_assert_nonnull (help);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (help)));
+  collect_tooltip_text (GTK_WIDGET (help), TRUE, text);
+  g_assert_nonnull (strstr (text->str, "Page Up and Page Down"));
+  g_string_free (text, TRUE);
+  activate (fixture, "help");
+  g_assert_true (help_window (fixture) == help);
+  gtk_window_destroy (help);
+  test_settle ();
+  g_assert_null (help_window (fixture));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1012,6 +1936,23 @@ main (int   argc,
   ADD ("/window/export-fails", test_export_fails);
   ADD ("/window/export-waits-for-model", test_export_waits_for_model);
   ADD ("/window/colormap", test_colormap);
+  ADD ("/window/layout-sizes", test_layout_sizes);
+  ADD ("/window/typing-keeps-size", test_typing_keeps_size);
+  ADD ("/window/accessible-names", test_accessible_names);
+  ADD ("/window/tab-order", test_tab_order);
+  ADD ("/window/candidate-focus", test_candidate_focus);
+  ADD ("/window/step-keys", test_step_keys);
+  ADD ("/window/unknown-target-words", test_unknown_target_words);
+  ADD ("/window/target-language-hint", test_target_language_hint);
+  ADD ("/window/max-length", test_max_length);
+  ADD ("/window/branch-and-back", test_branch_and_back);
+  ADD ("/window/start-caret", test_start_caret);
+  ADD ("/window/note-kinds", test_note_kinds);
+  ADD ("/window/probabilities", test_probabilities);
+  ADD ("/window/title", test_title);
+  ADD ("/window/settings-kept", test_settings_kept);
+  ADD ("/window/recent-models", test_recent_models);
+  ADD ("/window/help-and-close", test_help_and_close);
 
 #undef ADD
 

@@ -36,7 +36,7 @@ trap 'kill $pid 2>/dev/null; rm -rf "$tmp"' EXIT
 
 wid=
 for _ in $(seq 150); do
-  wid=$(xdotool search --onlyvisible --name '^AttnScope$' 2>/dev/null | head -n 1)
+  wid=$(xdotool search --onlyvisible --name 'AttnScope$' 2>/dev/null | head -n 1)
   [ -n "$wid" ] && break
   sleep 0.1
 done
@@ -48,7 +48,7 @@ sleep 3
 import -window root "$tmp/screen.png"
 read -r x y w h _ < <("$build/tests/gui/screenshot-probe" heatmap "$tmp/screen.png")
 xdotool windowfocus --sync "$wid"
-xdotool key Escape End Left
+xdotool key Escape End Page_Up
 sleep 0.5
 xdotool mousemove $((x + w / 3)) $((y + h / 2))
 sleep 1.5

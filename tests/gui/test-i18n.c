@@ -1,0 +1,444 @@
+/* The interface in Chinese: under LANG=zh_CN.UTF-8 (the locale made with
+ * localedef into a temporary folder that LOCPATH points at, so that the test
+ * runs on any machine) and the translations built in the build folder
+ * (po/), the main window, with the default bundled model loaded, shows no
+ * English: every label, button, tooltip, placeholder, accessible label and
+ * description, window title, item of the primary menus and of the dropdowns
+ * is collected by walking the widget tree, and every string that still holds
+ * an English word is listed in the failure.
+ *
+ * Allowed: what comes from the model (its tokens, the sentence's words, its
+ * metadata, architecture name and path) and the bundled models' names,
+ * "AttnScope", "PyTorch", file types (SVG, PNG, PDF,
+ * JSON), key names (Ctrl, Home, ...), units, the colour maps' own names.
+ *
+ * When it fails: translate the strings it lists in po/zh_CN.po (see
+ * po/README.md: `meson compile -C build attnscope-update-po` brings new
+ * strings in) and make sure the source marks them (_() in C,
+ * translatable="yes" in .ui files). */
+
+#include "config.h"
+
+#include <locale.h>
+#include <string.h>
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+
+#include "as-application.h"
+#include "as-paths.h"
+#include "as-resources.h"
+#include "as-window-private.h"
+
+static char *locale_dir;        /* made by localedef */
+static char *locale_error;      /* why it could not be made */
+
+static const char *allowed_words[] = {
+  "AttnScope", "PyTorch", "SVG", "PNG", "PDF", "JSON", "dpi", "px",
+  /* key names */
+  "Ctrl", "Alt", "Shift", "Home", "End", "Left", "Right", "Up", "Down", "Space", "Enter",
+  "Tab", "Esc", "PgUp", "PgDn", "F1",
+  /* the colour maps' names (matplotlib's) */
+  "viridis", "magma", "greys",
+  NULL
+};
+
+typedef struct
+{
+  GHashTable *allowed;          /* lower-cased words */
+  GPtrArray  *english;          /* "where: text" */
+  GHashTable *seen;             /* of "where: text", so each is listed once */
+  guint       n_strings;
+} Walk;
+
+static void
+allow_words (Walk       *walk,
+             const char *text)
+{
+  g_auto (GStrv) words = NULL;
+
+  if (text == NULL)
+    return;
+  words = g_regex_split_simple ("[^A-Za-z<>]+", text, 0, 0);
+  for (guint i = 0; words[i] != NULL; i++)
+    if (*words[i] != '\0')
+      g_hash_table_add (walk->allowed, g_ascii_strdown (words[i], -1));
+}
+
+/* The English words of @text that are not allowed, or NULL. */
+static char *
+english_words (Walk       *walk,
+               const char *text)
+{
+  g_autoptr (GRegex) regex = g_regex_new ("<?[A-Za-z]{2,}>?", 0, 0, NULL);
+  g_autoptr (GMatchInfo) match = NULL;
+  GString *found = NULL;
+
+  g_regex_match (regex, text, 0, &match);
+  while (g_match_info_matches (match))
+    {
+      g_autofree char *word = g_match_info_fetch (match, 0);
+      g_autofree char *lower = g_ascii_strdown (word, -1);
+      g_autofree char *bare = g_strdup (lower);
+
+      g_strdelimit (bare, "<>", ' ');
+      g_strstrip (bare);
+      if (!g_hash_table_contains (walk->allowed, lower) && !g_hash_table_contains (walk->allowed, bare))
+        {
+          if (found == NULL)
+            found = g_string_new (NULL);
+          else
+            g_string_append (found, ", ");
+          g_string_append (found, word);
+        }
+      g_match_info_next (match, NULL);
+    }
+  return found != NULL ? g_string_free (found, FALSE) : NULL;
+}
+
+static void
+check_string (Walk       *walk,
+              const char *where,
+              const char *text)
+{
+  g_autofree char *words = NULL;
+  g_autofree char *entry = NULL;
+
+  if (text == NULL || *text == '\0')
+    return;
+  walk->n_strings++;
+  words = english_words (walk, text);
+  if (words == NULL)
+    return;
+  entry = g_strdup_printf ("%s: “%s” (%s)", where, text, words);
+  if (g_hash_table_add (walk->seen, g_strdup (entry)))
+    g_ptr_array_add (walk->english, g_steal_pointer (&entry));
+}
+
+static void
+check_menu_model (Walk       *walk,
+                  GMenuModel *model,
+                  const char *where)
+{
+  for (int i = 0; i < g_menu_model_get_n_items (model); i++)
+    {
+      g_autofree char *label = NULL;
+      g_autoptr (GMenuLinkIter) links = NULL;
+      const char *link_name;
+      GMenuModel *link;
+
+      if (g_menu_model_get_item_attribute (model, i, G_MENU_ATTRIBUTE_LABEL, "s", &label))
+        {
+          /* a mnemonic's underscore is not shown */
+          g_autoptr (GString) shown = g_string_new (label);
+
+          g_string_replace (shown, "_", "", 0);
+          check_string (walk, where, shown->str);
+        }
+      links = g_menu_model_iterate_item_links (model, i);
+      while (g_menu_link_iter_get_next (links, &link_name, &link))
+        {
+          check_menu_model (walk, link, where);
+          g_object_unref (link);
+        }
+    }
+}
+
+static void
+check_accessible (Walk       *walk,
+                  GtkWidget  *widget,
+                  const char *type)
+{
+  static const struct {
+    GtkAccessibleProperty property;
+    const char           *name;
+  } properties[] = {
+    { GTK_ACCESSIBLE_PROPERTY_LABEL, "accessible label" },
+    { GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, "accessible description" },
+    { GTK_ACCESSIBLE_PROPERTY_PLACEHOLDER, "accessible placeholder" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (properties); i++)
+    {
+      g_autofree char *value = NULL;
+      g_autofree char *where = NULL;
+
+      if (!gtk_test_accessible_has_property (GTK_ACCESSIBLE (widget), properties[i].property))
+        continue;
+      /* GTK 4.8 has no getter: the check returns the value when it differs */
+      value = gtk_test_accessible_check_property (GTK_ACCESSIBLE (widget), properties[i].property,
+                                                  "\x01 not this \x01");
+      where = g_strdup_printf ("%s, %s", type, properties[i].name);
+      check_string (walk, where, value);
+    }
+}
+
+static void
+walk_widget (Walk      *walk,
+             GtkWidget *widget)
+{
+  const char *type = G_OBJECT_TYPE_NAME (widget);
+  GObjectClass *klass = G_OBJECT_GET_CLASS (widget);
+
+  if (GTK_IS_LABEL (widget))
+    {
+      g_autofree char *where = g_strdup_printf ("%s text", type);
+      check_string (walk, where, gtk_label_get_text (GTK_LABEL (widget)));
+    }
+  if (GTK_IS_BUTTON (widget) && gtk_button_get_label (GTK_BUTTON (widget)) != NULL &&
+      gtk_button_get_child (GTK_BUTTON (widget)) == NULL)
+    check_string (walk, "GtkButton label", gtk_button_get_label (GTK_BUTTON (widget)));
+  if (GTK_IS_WINDOW (widget))
+    check_string (walk, "window title", gtk_window_get_title (GTK_WINDOW (widget)));
+  {
+    g_autofree char *where = g_strdup_printf ("%s tooltip", type);
+    check_string (walk, where, gtk_widget_get_tooltip_text (widget));
+  }
+  if (g_object_class_find_property (klass, "placeholder-text") != NULL)
+    {
+      g_autofree char *placeholder = NULL;
+      g_autofree char *where = g_strdup_printf ("%s placeholder", type);
+
+      g_object_get (widget, "placeholder-text", &placeholder, NULL);
+      check_string (walk, where, placeholder);
+    }
+  if (GTK_IS_MENU_BUTTON (widget) && gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (widget)) != NULL)
+    {
+      g_autofree char *where = g_strdup_printf ("menu of %s “%s”", type,
+                                                gtk_widget_get_tooltip_text (widget) != NULL ?
+                                                gtk_widget_get_tooltip_text (widget) : "");
+      check_menu_model (walk, gtk_menu_button_get_menu_model (GTK_MENU_BUTTON (widget)), where);
+    }
+  if (GTK_IS_DROP_DOWN (widget) && gtk_drop_down_get_model (GTK_DROP_DOWN (widget)) != NULL)
+    {
+      GListModel *model = gtk_drop_down_get_model (GTK_DROP_DOWN (widget));
+
+      for (guint i = 0; i < g_list_model_get_n_items (model); i++)
+        {
+          g_autoptr (GObject) item = g_list_model_get_item (model, i);
+
+          if (GTK_IS_STRING_OBJECT (item))
+            check_string (walk, "dropdown item", gtk_string_object_get_string (GTK_STRING_OBJECT (item)));
+        }
+    }
+  check_accessible (walk, widget, type);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    walk_widget (walk, child);
+}
+
+static gboolean
+loaded (AsWindow *window)
+{
+  return !as_window_is_loading (window) && as_window_get_model (window) != NULL &&
+         as_window_get_session (window) != NULL;
+}
+
+static void
+settle (guint ms)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) ms * 1000;
+
+  while (g_get_monotonic_time () < end)
+    if (!g_main_context_iteration (NULL, FALSE))
+      g_usleep (2000);
+}
+
+static void
+test_main_window_in_chinese (void)
+{
+  g_autofree char *path = as_default_model_path ();
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  Walk walk = { 0 };
+  AsWindow *window;
+  AsSession *session;
+  AsModel *model;
+  const char *messages = setlocale (LC_MESSAGES, NULL);
+
+  if (locale_error != NULL)
+    {
+      g_test_fail_printf ("%s", locale_error);
+      return;
+    }
+  g_assert_cmpstr (messages, ==, "zh_CN.UTF-8");
+  /* the catalogue is there and read: one string of every kind of source */
+  g_assert_cmpstr (_("translator-credits"), !=, "translator-credits");
+
+  window = as_window_new (NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  as_window_open_model (window, file);
+  while (!loaded (window))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+    }
+  as_window_flush (window);
+  settle (300);
+
+  walk.allowed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  walk.english = g_ptr_array_new_with_free_func (g_free);
+  walk.seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; allowed_words[i] != NULL; i++)
+    allow_words (&walk, allowed_words[i]);
+  model = as_window_get_model (window);
+  session = as_window_get_session (window);
+  {
+    /* what the model file says of itself, and the bundled models' names */
+    g_auto (GStrv) keys = as_model_list_metadata (model);
+    g_auto (GStrv) bundled = as_list_bundled_models ();
+
+    for (guint i = 0; keys[i] != NULL; i++)
+      allow_words (&walk, as_model_get_metadata (model, keys[i]));
+    for (guint i = 0; bundled[i] != NULL; i++)
+      allow_words (&walk, bundled[i]);
+    allow_words (&walk, path);
+  }
+  allow_words (&walk, as_model_get_architecture_name (model));
+  for (guint i = 0; i < as_session_get_n_source (session); i++)
+    allow_words (&walk, as_session_get_source_token (session, i));
+  for (guint t = 0; t < as_session_get_n_steps (session); t++)
+    {
+      allow_words (&walk, as_session_get_target_token (session, as_session_get_step (session, t)->input));
+      allow_words (&walk, as_session_get_target_token (session, as_session_get_step (session, t)->output));
+    }
+  {
+    g_autofree char *base = g_path_get_basename (path);
+    allow_words (&walk, base);
+  }
+
+  walk_widget (&walk, GTK_WIDGET (window));
+  g_assert_cmpuint (walk.n_strings, >, 10);
+
+  if (walk.english->len > 0)
+    {
+      GString *list = g_string_new (NULL);
+
+      for (guint i = 0; i < walk.english->len; i++)
+        g_string_append_printf (list, "\n  %s", (char *) g_ptr_array_index (walk.english, i));
+      g_test_fail_printf ("%u of the %u strings of the main window are still (partly) in English "
+                          "(translate them in po/zh_CN.po, see po/README.md):%s",
+                          walk.english->len, walk.n_strings, list->str);
+      g_string_free (list, TRUE);
+    }
+
+  g_hash_table_unref (walk.allowed);
+  g_hash_table_unref (walk.seen);
+  g_ptr_array_unref (walk.english);
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle (100);
+}
+
+/* The checker itself: it finds English, and lets the allowed words be. */
+static void
+test_checker (void)
+{
+  Walk walk = { 0 };
+  g_autofree char *a = NULL;
+  g_autofree char *b = NULL;
+  g_autofree char *c = NULL;
+
+  walk.allowed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; allowed_words[i] != NULL; i++)
+    allow_words (&walk, allowed_words[i]);
+  allow_words (&walk, "hungry");
+  a = english_words (&walk, "第 1 步，共 5 步");
+  b = english_words (&walk, "导出为 SVG、PNG 或 PDF（Ctrl+E）：hungry");
+  c = english_words (&walk, "Step 1 of 5");
+  g_assert_null (a);
+  g_assert_null (b);
+  g_assert_cmpstr (c, ==, "Step, of");
+  g_hash_table_unref (walk.allowed);
+}
+
+/* Makes the Chinese locale with localedef into a temporary folder. */
+static void
+make_locale (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  int status = 0;
+  const char *argv[] = { "localedef", "-i", "zh_CN", "-f", "UTF-8", NULL, NULL };
+
+  locale_dir = g_dir_make_tmp ("attnscope-locale-XXXXXX", &error);
+  g_assert_no_error (error);
+  out = g_build_filename (locale_dir, "zh_CN.UTF-8", NULL);
+  argv[5] = out;
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
+                     NULL, NULL, NULL, &err, &status, &error) ||
+      !g_spawn_check_wait_status (status, &error))
+    {
+      locale_error = g_strdup_printf ("could not make the Chinese locale with \"localedef -i zh_CN -f UTF-8 %s\" "
+                                      "(it needs Debian's package \"locales\"): %s %s", out,
+                                      error->message, err != NULL ? err : "");
+      return;
+    }
+  g_setenv ("LOCPATH", locale_dir, TRUE);
+}
+
+static void
+remove_locale (void)
+{
+  g_autofree char *sub = NULL;
+  g_autoptr (GDir) dir = NULL;
+  const char *name;
+
+  if (locale_dir == NULL)
+    return;
+  /* localedef writes one folder of files */
+  sub = g_build_filename (locale_dir, "zh_CN.UTF-8", NULL);
+  dir = g_dir_open (sub, 0, NULL);
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (sub, name, NULL);
+
+      if (g_file_test (path, G_FILE_TEST_IS_DIR))
+        {
+          g_autoptr (GDir) inner = g_dir_open (path, 0, NULL);
+          const char *n2;
+
+          while (inner != NULL && (n2 = g_dir_read_name (inner)) != NULL)
+            {
+              g_autofree char *p2 = g_build_filename (path, n2, NULL);
+              g_unlink (p2);
+            }
+          g_rmdir (path);
+        }
+      else
+        g_unlink (path);
+    }
+  g_rmdir (sub);
+  g_rmdir (locale_dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  int status;
+
+  make_locale ();
+  g_setenv ("LANG", "zh_CN.UTF-8", TRUE);
+  g_setenv ("LC_ALL", "zh_CN.UTF-8", TRUE);
+  g_unsetenv ("LANGUAGE");
+  /* the test accessibility backend keeps the accessible properties readable */
+  g_setenv ("GTK_A11Y", "test", TRUE);
+
+  /* gtk_test_init sets an English locale: the viewer's set-up comes after */
+  gtk_test_init (&argc, &argv, NULL);
+  as_application_init_i18n ();
+  if (locale_error == NULL && g_strcmp0 (setlocale (LC_MESSAGES, NULL), "zh_CN.UTF-8") != 0)
+    locale_error = g_strdup_printf ("setlocale (LC_ALL, \"\") did not take zh_CN.UTF-8 with LOCPATH=%s", locale_dir);
+  as_register_resource ();
+
+  g_test_add_func ("/i18n/checker", test_checker);
+  g_test_add_func ("/i18n/main-window-in-chinese", test_main_window_in_chinese);
+
+  status = g_test_run ();
+  remove_locale ();
+  return status;
+}

@@ -750,7 +750,7 @@ as_heatmap_measure (GtkWidget      *widget,
   else
     {
       /* the column labels and a few rows (the title makes way) */
-      *minimum = 100;
+      *minimum = 60;
       *natural = MAX (*minimum, MIN (height, 900));
     }
 }
@@ -773,6 +773,17 @@ window_laid_out (AsHeatmap     *self,
       self->origin_y = origin.y;
       queue_rehit (self);
     }
+}
+
+static void
+as_heatmap_state_flags_changed (GtkWidget     *widget,
+                                GtkStateFlags  previous)
+{
+  GtkStateFlags now = gtk_widget_get_state_flags (widget);
+
+  GTK_WIDGET_CLASS (as_heatmap_parent_class)->state_flags_changed (widget, previous);
+  if ((now ^ previous) & (GTK_STATE_FLAG_FOCUS_VISIBLE | GTK_STATE_FLAG_FOCUSED))
+    gtk_widget_queue_draw (widget);
 }
 
 static void
@@ -899,6 +910,10 @@ as_heatmap_snapshot (GtkWidget   *widget,
   int height = gtk_widget_get_height (widget);
   AsFigureColor accent_color;
   GdkRGBA band, outline;
+  /* the focus ring and the cursor's outline while the focus is to be seen
+   * (the keyboard moved it; GTK's :focus-visible), not after a click */
+  gboolean focus_visible = self->focused &&
+                           (gtk_widget_get_state_flags (widget) & GTK_STATE_FLAG_FOCUS_VISIBLE) != 0;
 
   if (width <= 0 || height <= 0)
     return;
@@ -930,14 +945,14 @@ as_heatmap_snapshot (GtkWidget   *widget,
       if (self->hover_part != AS_FIGURE_PART_NONE)
         append_highlight (self, snapshot, width, height, self->hover_part, self->hover_panel,
                           self->hover_row, self->hover_column, &band, &outline);
-      if (self->focused && cursor_is_set (self) &&
+      if (focus_visible && cursor_is_set (self) &&
           (self->hover_part != AS_FIGURE_PART_CELL || self->hover_panel != self->cursor_panel ||
            self->hover_row != self->cursor_row || self->hover_column != self->cursor_column))
         append_highlight (self, snapshot, width, height, AS_FIGURE_PART_CELL, self->cursor_panel,
                           self->cursor_row, self->cursor_column, &band, &outline);
     }
 
-  if (self->focused)
+  if (focus_visible)
     {
       /* the focus ring, inside the widget's edges */
       GskRoundedRect ring;
@@ -1118,6 +1133,7 @@ as_heatmap_class_init (AsHeatmapClass *klass)
   widget_class->measure = as_heatmap_measure;
   widget_class->size_allocate = as_heatmap_size_allocate;
   widget_class->realize = as_heatmap_realize;
+  widget_class->state_flags_changed = as_heatmap_state_flags_changed;
   widget_class->unrealize = as_heatmap_unrealize;
   widget_class->snapshot = as_heatmap_snapshot;
   widget_class->query_tooltip = as_heatmap_query_tooltip;

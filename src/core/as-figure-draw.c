@@ -445,6 +445,12 @@ draw_column_labels (AsFigure             *self,
         }
       else
         {
+          /* elided to its cell where the figure is short */
+          if (l->column_label_len < self->column_label_w)
+            {
+              pango_layout_set_width (layout, (int) (l->column_label_len * PANGO_SCALE));
+              pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+            }
           show_label (self, cr, layout, cx - layout_width (layout) / 2.0, l->grid.y - 2.0 - self->line_h);
         }
     }

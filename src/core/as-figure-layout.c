@@ -432,32 +432,52 @@ _as_figure_compute_layout (AsFigure       *self,
                  bar_total_width (self), 1.0);
 
   /* Labels horizontal if every one fits in its cell, else turned (and
-   * elided past a share of the height): try both. The cells fill what is
-   * left, zoomed, never below min_cell (what does not fit scrolls). */
-  for (int rotated = 0; rotated <= 1; rotated++)
-    {
-      double cell_w, cell_h;
+   * elided past a share of the height); but in a figure too short for a
+   * few rows under turned labels, horizontal and elided to their cells
+   * (when the cells are wide enough for a few letters): the tooltip and
+   * the readout say them whole. The cells fill what is left, zoomed,
+   * never below min_cell (what does not fit scrolls). */
+  {
+    double cell_w[2], cell_h[2], heights[2], lengths[2];
+    int rotated;
 
-      /* turned labels take a share of the height, less where the rows
-       * would then be too short for their labels */
-      l->column_label_len = MIN (self->column_label_w,
-                                 MAX (ROTATED_MIN,
-                                      MIN (floor ((height - top - MARGIN) * ROTATED_SHARE),
-                                           floor (height - top - MARGIN - 8.0 - self->n_rows * LABEL_PITCH))));
-      column_h = rotated ? l->column_label_len + 8.0 : self->line_h + 4.0;
-      avail_h = MAX (height - top - column_h - MARGIN, 1.0);
+    for (rotated = 0; rotated <= 1; rotated++)
+      {
+        /* turned labels take a share of the height, less where the rows
+         * would then be too short for their labels */
+        lengths[rotated] = rotated
+                           ? MIN (self->column_label_w,
+                                  MAX (ROTATED_MIN,
+                                       MIN (floor ((height - top - MARGIN) * ROTATED_SHARE),
+                                            floor (height - top - MARGIN - 8.0 - self->n_rows * LABEL_PITCH))))
+                           : self->column_label_w;
+        heights[rotated] = rotated ? lengths[rotated] + 8.0 : self->line_h + 4.0;
+        avail_h = MAX (height - top - heights[rotated] - MARGIN, 1.0);
 
-      cell_w = avail_w / self->n_columns;
-      cell_h = self->n_rows > 0 ? avail_h / self->n_rows : cell_w;
-      cell_w = MAX (cell_w * zoom, min_cell);
-      cell_h = MAX (cell_h * zoom, min_cell);
-      fit_aspect (&cell_w, &cell_h, min_cell);
-      l->cell_w = MAX (cell_w, 0.25);
-      l->cell_h = MAX (cell_h, 0.25);
-      l->rotate_columns = rotated;
-      if (!rotated && self->column_label_w + 4.0 <= l->cell_w)
-        break;
-    }
+        cell_w[rotated] = avail_w / self->n_columns;
+        cell_h[rotated] = self->n_rows > 0 ? avail_h / self->n_rows : cell_w[rotated];
+        cell_w[rotated] = MAX (cell_w[rotated] * zoom, min_cell);
+        cell_h[rotated] = MAX (cell_h[rotated] * zoom, min_cell);
+        fit_aspect (&cell_w[rotated], &cell_h[rotated], min_cell);
+      }
+
+    if (self->column_label_w + 4.0 <= cell_w[0])
+      rotated = 0;
+    else if (cell_w[0] >= ELIDED_MIN + 4.0 &&
+             height - top - heights[1] - MARGIN < MIN (MAX (self->n_rows, 1), COMPACT_ROWS) * LABEL_PITCH)
+      {
+        rotated = 0;
+        lengths[0] = cell_w[0] - 4.0;
+      }
+    else
+      rotated = 1;
+
+    l->rotate_columns = rotated;
+    l->column_label_len = lengths[rotated];
+    column_h = heights[rotated];
+    l->cell_w = MAX (cell_w[rotated], 0.25);
+    l->cell_h = MAX (cell_h[rotated], 0.25);
+  }
 
   avail_h = MAX (height - top - column_h - MARGIN, 1.0);
   l->grid_w = l->cell_w * self->n_columns;

@@ -23,6 +23,7 @@ G_BEGIN_DECLS
 #define ASPECT_MAX      4.0    /* a cell fills its pane but is at most this much longer one way */
 #define ROTATED_SHARE   0.3    /* turned column labels take at most this share of the height */
 #define ROTATED_MIN     40.0   /* ...but at least this */
+#define ELIDED_MIN      20.0   /* horizontal column labels elided to their cells need this much */
 #define COMPACT_ROWS    3      /* a figure too short for this many rows of labels drops its subtitle, then its title */
 #define SNAP_CELL       4.0    /* from this size on, cells are whole pixels */
 #define BAR_WIDTH       14.0

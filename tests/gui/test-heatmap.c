@@ -699,6 +699,8 @@ focus_heatmap (AsHeatmap *heatmap)
   test_settle ();
   gtk_widget_grab_focus (GTK_WIDGET (heatmap));
   test_wait_for (has_focus, heatmap);
+  /* as after a key press: the focus is to be seen */
+  gtk_window_set_focus_visible (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (heatmap))), TRUE);
   test_settle ();
 }
 

@@ -230,7 +230,7 @@ static char *
 zoom_text (double zoom)
 {
   if (zoom <= 1.0 + 1e-6)
-    return g_strdup (C_("zoom", "Fit"));
+    return g_strdup (_("Fit"));
   /* TRANSLATORS: a zoom level, as a percentage of the size that fits */
   return g_strdup_printf (_("%d %%"), (int) lround (zoom * 100.0));
 }

@@ -261,7 +261,10 @@ rehit (AsHeatmap *self)
   GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
   GdkSurface *surface = native != NULL ? gtk_native_get_surface (native) : NULL;
 
-  if (surface != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+  /* only a pointer the widget had: one that never entered it is left to
+   * the crossing events (a window opening under the pointer shows no
+   * hover until it moves) */
+  if (self->pointer_inside && surface != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
     {
       GdkSeat *seat = gdk_display_get_default_seat (gtk_widget_get_display (GTK_WIDGET (self)));
       GdkDevice *pointer = seat != NULL ? gdk_seat_get_pointer (seat) : NULL;

@@ -61,6 +61,7 @@ struct _AsHeatmap
   int                 cursor_column;
   char               *readout;
   gboolean            focused;
+  gboolean            keyboard_focus;  /* a key was used since the last click */
 
   /* what of the session it shows */
   AsAttentionKind     kind;
@@ -527,6 +528,8 @@ pressed_cb (AsHeatmap       *self,
   int panel = -1, row = -1, column = -1;
   AsFigurePart part;
 
+  self->keyboard_focus = FALSE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
   part = as_heatmap_panel_cell_at (self, x, y, &panel, &row, &column);
   /* the keyboard's cursor goes where the click was */
   if (part == AS_FIGURE_PART_CELL && figure_has_cells (self))
@@ -644,6 +647,8 @@ key_pressed_cb (AsHeatmap             *self,
 
   if ((state & (GDK_ALT_MASK | GDK_SUPER_MASK | GDK_SHIFT_MASK)) != 0 || !figure_has_cells (self))
     return FALSE;
+
+  self->keyboard_focus = TRUE;
 
   /* Ctrl goes with Home and End only (the first and last row) */
   if (control && keyval != GDK_KEY_Home && keyval != GDK_KEY_End &&
@@ -914,9 +919,12 @@ as_heatmap_snapshot (GtkWidget   *widget,
   AsFigureColor accent_color;
   GdkRGBA band, outline;
   /* the focus ring and the cursor's outline while the focus is to be seen
-   * (the keyboard moved it; GTK's :focus-visible), not after a click */
+   * (GTK's :focus-visible, or a key used here: the window's own key
+   * handlers, which set :focus-visible, do not see the keys the heatmap
+   * takes), not after a click */
   gboolean focus_visible = self->focused &&
-                           (gtk_widget_get_state_flags (widget) & GTK_STATE_FLAG_FOCUS_VISIBLE) != 0;
+                           ((gtk_widget_get_state_flags (widget) & GTK_STATE_FLAG_FOCUS_VISIBLE) != 0 ||
+                            self->keyboard_focus);
 
   if (width <= 0 || height <= 0)
     return;

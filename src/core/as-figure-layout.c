@@ -398,9 +398,9 @@ _as_figure_compute_layout (AsFigure       *self,
 
   /* A short figure (a small window) keeps its room for the cells: the
    * subtitle goes first, then the title, when what is left would not show
-   * a few rows (COMPACT_ROWS lines of text under the column labels). */
+   * the rows' labels (up to COMPACT_ROWS of them) under the column labels. */
   {
-    double need = self->line_h + 4.0 + MIN (MAX (self->n_rows, 1), COMPACT_ROWS) * self->line_h + MARGIN;
+    double need = self->line_h + 4.0 + MIN (MAX (self->n_rows, 1), COMPACT_ROWS) * LABEL_PITCH + MARGIN;
 
     l->title_lines = 2;
     if (height - (MARGIN + self->title_h + 2.0 + self->subtitle_h + GAP * 2) < need)

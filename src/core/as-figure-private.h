@@ -24,7 +24,7 @@ G_BEGIN_DECLS
 #define ROTATED_SHARE   0.3    /* turned column labels take at most this share of the height */
 #define ROTATED_MIN     40.0   /* ...but at least this */
 #define ELIDED_MIN      20.0   /* horizontal column labels elided to their cells need this much */
-#define COMPACT_ROWS    3      /* a figure too short for this many rows of labels drops its subtitle, then its title */
+#define COMPACT_ROWS    8      /* a figure too short for this many rows of labels (or all) drops its subtitle, then its title */
 #define SNAP_CELL       4.0    /* from this size on, cells are whole pixels */
 #define BAR_WIDTH       14.0
 #define BAR_MIN_HEIGHT  120.0

@@ -53,6 +53,8 @@ as_candidates_format_probability (double prob)
   double percent = prob * 100.0;
 
   /* never "100 %" nor "0.0 %" for what is neither */
+  /* Translators: probabilities in percent, beside each candidate token;
+   * "> 99.9 %" is "more than 99.9 %" */
   if (prob >= 1.0)
     return g_strdup (_("100 %"));
   if (prob <= 0.0)
@@ -110,12 +112,16 @@ make_row (const char    *token,
   if (taken)
     gtk_widget_add_css_class (row, "taken");
 
+  /* Translators: %s is a token (in quotes), %u the step, and in the
+   * first, the last %s its probability ("42.0 %") */
   tooltip = taken
             ? g_strdup_printf (_("“%s” came out at step %u (%s)"), token, step + 1, percent)
             : g_strdup_printf (_("Continue the translation with “%s” at step %u"), token, step + 1);
   gtk_widget_set_tooltip_text (row, tooltip);
   {
     /* a screen reader reads the token and its probability, not the bar */
+    /* Translators: a candidate's accessible name: its token and its
+     * probability ("42.0 %"), and whether it is the one that came out */
     g_autofree char *name = taken ? g_strdup_printf (_("%s, %s, came out"), token, percent)
                                   : g_strdup_printf (_("%s, %s"), token, percent);
 
@@ -264,12 +270,14 @@ as_candidates_show_step (AsCandidates *self,
     previous[t] = as_session_get_step (session, t)->output;
   partial = as_vocab_join (as_model_get_target (as_session_get_model (session)), previous, step);
 
+  /* Translators: the decoder step shown, of how many */
   heading = g_strdup_printf (_("Step %d of %u: next token"), step + 1, as_session_get_n_steps (session));
   gtk_label_set_text (self->heading_label, heading);
   if (step == 0)
     gtk_label_set_text (self->partial_label, _("So far: (nothing yet)"));
   else
     {
+      /* Translators: the translation written before this step */
       g_autofree char *text = g_strdup_printf (_("So far: %s"), partial);
       gtk_label_set_text (self->partial_label, text);
     }
@@ -293,6 +301,8 @@ as_candidates_show_step (AsCandidates *self,
   {
     g_autofree char *percent = as_candidates_format_probability (s->prob);
 
+    /* Translators: the token that came out at this step, its probability
+     * ("42.0 %"), then the two notes below (or nothing) */
     output = g_strdup_printf (_("Came out: %s, probability %s%s%s"),
                               as_session_get_target_token (session, s->output), percent,
                               s->chosen ? _(" (chosen, not the model's first choice)") : "",

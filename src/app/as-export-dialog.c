@@ -29,8 +29,10 @@ static const ExportType types[] = {
 
 /* PNG scales: 300 dpi is 300 / 96 (a unit of the figure is a CSS pixel, 1/96 inch) */
 static const char *const scale_ids[] = { "1", "2", "3.125", NULL };
+/* Translators: the PNG's size: once or twice the size on screen, or 300 dots per inch */
 static const char *const scale_labels[] = { N_("1×"), N_("2×"), N_("300 dpi"), NULL };
 static const char *const background_ids[] = { "light", "dark", "transparent", NULL };
+/* Translators: the exported figure's background */
 static const char *const background_labels[] = { N_("Light (for paper)"), N_("Dark"), N_("Transparent"), NULL };
 
 /* The drop-down of a choice, found by the label beside it. */

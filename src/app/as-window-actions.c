@@ -118,6 +118,7 @@ _as_window_actions_update_open_menu (AsWindow *self)
       g_autofree char *display_base = g_filename_display_name (base);
       g_autofree char *display_folder = g_filename_display_name (folder);
       /* the file, then its folder: two of the same name stay apart */
+      /* Translators: a recent model in the Open menu: the file's name, then its folder */
       g_autofree char *label = g_strdup_printf (_("%s (in %s)"), display_base, display_folder);
       g_autoptr (GMenuItem) item = g_menu_item_new (label, NULL);
 

@@ -59,14 +59,22 @@ file_display_name (GFile *file)
   return path != NULL ? g_filename_display_name (path) : g_file_get_uri (file);
 }
 
-/* @message, ending with a full stop. */
+/* @message, ending with a full stop (a Chinese one after Chinese). */
 static char *
 as_sentence (const char *message)
 {
+  static const char * const stops[] = { ".", "!", "?", "。", "！", "？", NULL };
   gsize length = strlen (message);
+  const char *last;
 
-  if (length > 0 && strchr (".!?", message[length - 1]) != NULL)
+  for (guint i = 0; stops[i] != NULL; i++)
+    if (g_str_has_suffix (message, stops[i]))
+      return g_strdup (message);
+  if (length == 0)
     return g_strdup (message);
+  last = g_utf8_find_prev_char (message, message + length);
+  if (last != NULL && g_unichar_iswide (g_utf8_get_char (last)))
+    return g_strconcat (message, "。", NULL);
   return g_strconcat (message, ".", NULL);
 }
 
@@ -161,10 +169,12 @@ set_input_note (AsWindow      *self,
 static char *
 quoted_list (const char * const *words)
 {
+  /* Translators: between the words of a list ("“xyzzy”, “plugh”") */
+  const char *separator = _(", ");
   GString *text = g_string_new (NULL);
 
   for (guint i = 0; words != NULL && words[i] != NULL; i++)
-    g_string_append_printf (text, "%s“%s”", i > 0 ? ", " : "", words[i]);
+    g_string_append_printf (text, "%s“%s”", i > 0 ? separator : "", words[i]);
 
   return g_string_free (text, FALSE);
 }
@@ -203,6 +213,7 @@ _as_window_set_step (AsWindow *self,
   self->syncing = FALSE;
   gtk_widget_set_sensitive (GTK_WIDGET (self->step_scale), n > 1);
 
+  /* Translators: the decoder step shown, of how many */
   label = n > 0 ? g_strdup_printf (_("Step %d of %u"), step + 1, n) : g_strdup (_("No steps"));
   gtk_label_set_text (self->step_label, label);
 
@@ -250,6 +261,7 @@ _as_window_set_playing (AsWindow *self,
                             playing ? "media-playback-pause-symbolic" : "media-playback-start-symbolic");
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button),
                                playing ? _("Pause (Space)") : _("Play the decoding step by step (Space)"));
+  /* Translators: the play button's name: play or pause the stepping through the decoding */
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->play_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, playing ? _("Pause") : _("Play"), -1);
 }
@@ -281,6 +293,7 @@ update_title (AsWindow *self)
   if (basename != NULL && g_str_has_suffix (basename, ".json"))
     basename[strlen (basename) - strlen (".json")] = '\0';
   if (model != NULL)
+    /* Translators: in the window title, for a model that has no file name */
     g_string_append_printf (title, "%s — ", basename != NULL ? basename : _("unnamed model"));
   g_string_append (title, "AttnScope");
 
@@ -433,6 +446,7 @@ words_look_like_target (AsModel          *model,
 static const char *
 language_name (const char *tag)
 {
+  /* Translators: language names, as in "This model translates English into Chinese" */
   static const struct { const char *tag; const char *name; } names[] = {
     { "en", N_("English") },
     { "zh", N_("Chinese") },
@@ -462,6 +476,7 @@ model_languages (AsModel *model)
   const char *source = language_name (as_model_get_source_language (model));
   const char *target = language_name (as_model_get_target_language (model));
 
+  /* Translators: the source and the target language's names */
   if (source != NULL && target != NULL)
     return g_strdup_printf (_("This model translates %s into %s"), source, target);
   return g_strdup (_("This model translates from the language of its source vocabulary into that of its target vocabulary"));
@@ -495,12 +510,14 @@ update_note (AsWindow     *self,
 
       g_ptr_array_add (unknown, NULL);
       words = quoted_list ((const char * const *) unknown->pdata);
+      /* Translators: the words (each in quotes, separated by commas) and the unknown token, "<unk>" */
       g_string_append_printf (note, _("Not in the model's vocabulary (marked ? in the heatmap): %s. "
                                       "The model reads each as “%s” and cannot know what it means."),
                               words, as_vocab_get_token (source, source->unknown));
       if (words_look_like_target (model, (const char * const *) unknown->pdata, unknown->len - 1))
         {
           g_autofree char *languages = model_languages (model);
+          /* Translators: follows the sentence above; %s is "This model translates English into Chinese" */
           g_string_append_printf (note, _(" %s: this looks like the target side, which goes under "
                                           "“Your translation”."), languages);
         }
@@ -519,6 +536,7 @@ update_note (AsWindow     *self,
           words = quoted_list ((const char * const *) unknown_target->pdata);
           if (note->len > 0)
             g_string_append_c (note, ' ');
+          /* Translators: the words (each in quotes, separated by commas) and the unknown token, "<unk>" */
           g_string_append_printf (note, _("Not in the target vocabulary (marked ? in the heatmap): %s. "
                                           "The model reads each as “%s”."),
                                   words, vocab->unknown >= 0 ? as_vocab_get_token (vocab, vocab->unknown) : "?");
@@ -531,6 +549,7 @@ update_note (AsWindow     *self,
     {
       if (note->len > 0)
         g_string_append_c (note, ' ');
+      /* Translators: “Max steps” is the label of the spin button beside the note */
       g_string_append_printf (note, _("The translation was cut at the maximum of %u steps before the model ended it: "
                                       "raise “Max steps” to let it go on."), as_session_get_max_length (session));
       kind = AS_MESSAGE_WARNING;
@@ -540,6 +559,7 @@ update_note (AsWindow     *self,
     {
       if (note->len > 0)
         g_string_append_c (note, ' ');
+      /* Translators: %d is the step; “Back” is the button that undoes it */
       g_string_append_printf (note, self->branch_target != NULL
                                     ? _("Continued with your choice at step %d, then the model's own tokens: your "
                                         "translation was put aside (Back brings it again).")
@@ -756,12 +776,14 @@ step_adjustment_changed (AsWindow      *self,
 static char *
 format_count (guint64 n)
 {
+  /* Translators: a count of parameters in millions ("12 M", "1.6 M") and
+   * in thousands ("25 k") */
   if (n >= 10000000)
-    return g_strdup_printf ("%.0f M", n / 1e6);
+    return g_strdup_printf (_("%.0f M"), n / 1e6);
   if (n >= 1000000)
-    return g_strdup_printf ("%.1f M", n / 1e6);
+    return g_strdup_printf (_("%.1f M"), n / 1e6);
   if (n >= 10000)
-    return g_strdup_printf ("%.0f k", n / 1e3);
+    return g_strdup_printf (_("%.0f k"), n / 1e3);
   return g_strdup_printf ("%" G_GUINT64_FORMAT, n);
 }
 
@@ -794,17 +816,24 @@ update_model_label (AsWindow *self)
     /* a model with attention layers of its own says how many */
     if (as_model_get_attention_shape (model, AS_ATTENTION_ENCODER_SELF, &n_encoder, &n_heads) &&
         as_model_get_attention_shape (model, AS_ATTENTION_CROSS, &n_decoder, &n_heads))
-      architecture = g_strdup_printf ("%s (%u + %u layers, %u heads)", as_model_get_architecture_name (model),
-                                      n_encoder, n_decoder, n_heads);
+      /* Translators: the architecture's name ("transformer"), its encoder
+       * + decoder layers and its heads per layer */
+      architecture = g_strdup_printf (ngettext ("%s (%u + %u layers, %u head)", "%s (%u + %u layers, %u heads)",
+                                                n_heads),
+                                      as_model_get_architecture_name (model), n_encoder, n_decoder, n_heads);
     else
       architecture = g_strdup (as_model_get_architecture_name (model));
   }
+  /* Translators: the model's name, architecture, number of parameters
+   * ("1.6 M"), source → target vocabulary sizes and licence (from the file) */
   text = g_strdup_printf (_("Model: %s  ·  %s  ·  %s parameters  ·  vocabulary %u → %u  ·  licence %s"),
+                          /* Translators: a model that names itself nowhere */
                           name != NULL ? name : (file != NULL ? file : _("unnamed")),
                           architecture,
                           parameters,
                           as_model_get_source (model)->size,
                           as_model_get_target (model)->size,
+                          /* Translators: the licence, when the model file names none */
                           license != NULL ? license : _("not stated"));
   gtk_label_set_text (self->model_label, text);
 
@@ -928,6 +957,7 @@ model_loaded (AsWindow      *self,
 
   if (reloaded)
     {
+      /* Translators: the model file's name */
       g_autofree char *text = g_strdup_printf (_("Reloaded “%s”, which changed on disk."), name);
 
       _as_window_show_message (self, AS_MESSAGE_INFO, text);
@@ -949,6 +979,8 @@ model_failed (AsWindow      *self,
   g_autofree char *reason = as_sentence (error->message);
   g_autofree char *text = NULL;
 
+  /* Translators: the model file's name, then why it could not be loaded
+   * (a sentence, from the loader) */
   if (reloaded)
     text = g_strdup_printf (_("“%s” changed on disk and cannot be loaded: %s "
                               "The version loaded before stays in use."), name, reason);
@@ -1181,15 +1213,17 @@ as_window_export_to (AsWindow                *self,
 
   figure = as_attention_view_get_figure (self->attention_view);
   if (as_figure_get_n_columns (figure) == 0)
+    /* Translators: the file the view was to be exported to */
     g_set_error (&error, AS_ERROR, AS_ERROR_EMPTY_INPUT,
-                 "Nothing to export to “%s”: type a sentence first", path);
+                 _("Nothing to export to “%s”: type a sentence first"), path);
   else
     _as_window_export_figure (self, figure, path, &error);
 
   if (error != NULL)
     {
       g_autofree char *reason = as_sentence (error->message);
-      g_autofree char *text = g_strdup_printf ("Export failed. %s", reason);
+      /* Translators: why (a sentence) */
+      g_autofree char *text = g_strdup_printf (_("Export failed. %s"), reason);
 
       _as_window_show_message (self, AS_MESSAGE_ERROR, text);
       if (command_line != NULL)
@@ -1201,7 +1235,8 @@ as_window_export_to (AsWindow                *self,
   else
     {
       g_autofree char *name = g_filename_display_name (path);
-      g_autofree char *text = g_strdup_printf ("Saved “%s”.", name);
+      /* Translators: the file the view was exported to */
+      g_autofree char *text = g_strdup_printf (_("Saved “%s”."), name);
 
       _as_window_show_message (self, AS_MESSAGE_INFO, text);
       if (command_line != NULL)

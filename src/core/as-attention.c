@@ -2,7 +2,11 @@
  * other, each as a block of (n_layers, n_heads, n_columns) floats, so that a
  * decoder step appends one block and a rewind forgets the last ones. */
 
+#include "config.h"
+
 #include <string.h>
+
+#include <glib/gi18n-lib.h>
 
 #include "as-attention.h"
 
@@ -24,9 +28,11 @@ static const struct
   const char *row_noun;
   const char *column_noun;
 } kinds[AS_N_ATTENTION_KINDS] = {
-  [AS_ATTENTION_CROSS]         = { "cross", "Cross-attention", "decoder step", "source token" },
-  [AS_ATTENTION_DECODER_SELF]  = { "decoder-self", "Decoder self-attention", "decoder step", "target token" },
-  [AS_ATTENTION_ENCODER_SELF]  = { "encoder-self", "Encoder self-attention", "source token", "source token" },
+  /* the name is an identifier (--kind, file names); the title and the
+   * nouns are shown, translated by the getters */
+  [AS_ATTENTION_CROSS]         = { "cross", N_("Cross-attention"), N_("decoder step"), N_("source token") },
+  [AS_ATTENTION_DECODER_SELF]  = { "decoder-self", N_("Decoder self-attention"), N_("decoder step"), N_("target token") },
+  [AS_ATTENTION_ENCODER_SELF]  = { "encoder-self", N_("Encoder self-attention"), N_("source token"), N_("source token") },
 };
 
 const char *
@@ -40,21 +46,21 @@ const char *
 as_attention_kind_get_title (AsAttentionKind kind)
 {
   g_return_val_if_fail ((guint) kind < AS_N_ATTENTION_KINDS, NULL);
-  return kinds[kind].title;
+  return _(kinds[kind].title);
 }
 
 const char *
 as_attention_kind_get_row_noun (AsAttentionKind kind)
 {
   g_return_val_if_fail ((guint) kind < AS_N_ATTENTION_KINDS, NULL);
-  return kinds[kind].row_noun;
+  return _(kinds[kind].row_noun);
 }
 
 const char *
 as_attention_kind_get_column_noun (AsAttentionKind kind)
 {
   g_return_val_if_fail ((guint) kind < AS_N_ATTENTION_KINDS, NULL);
-  return kinds[kind].column_noun;
+  return _(kinds[kind].column_noun);
 }
 
 gboolean

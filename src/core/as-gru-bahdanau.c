@@ -3,10 +3,13 @@
  * shape of llama2.c: a config, the weights, and run state allocated once
  * (the encoding of one sentence; a decoder state per hypothesis). */
 
+#include "config.h"
+
 #include <math.h>
 #include <string.h>
 
 #include <cblas.h>
+#include <glib/gi18n-lib.h>
 
 #include "as-error.h"
 #include "as-gru-bahdanau.h"
@@ -149,7 +152,9 @@ describe (gconstpointer  data,
 {
   const GruModel *m = data;
 
-  g_string_append_printf (out, "hidden size: %d\n", m->config.hidden);
+  /* Translators: a line of the model's tooltip */
+  g_string_append_printf (out, _("hidden size: %d"), m->config.hidden);
+  g_string_append_c (out, '\n');
 }
 
 static gboolean

@@ -20,9 +20,13 @@
  * that changes while it is read gives "NAME: the file changed while it was
  * read" and no model. */
 
+#include "config.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <glib/gi18n-lib.h>
 
 #include "as-architecture.h"
 #include "as-error.h"
@@ -699,44 +703,108 @@ as_model_list_metadata (const AsModel *self)
   return keys;
 }
 
+/* A side's tokenizer, as the description names it. */
+static char *
+describe_tokenizer (const AsVocab *side)
+{
+  const char *kind;
+
+  switch (side->tokenizer)
+    {
+    /* Translators: how a vocabulary cuts text, in the model's tooltip:
+     * "source vocabulary: 3030 tokens (words, lower-cased)" */
+    case AS_TOKENIZER_WORDS:      kind = _("words"); break;
+    case AS_TOKENIZER_CHARACTERS: kind = _("characters"); break;
+    case AS_TOKENIZER_WHITESPACE: kind = _("whitespace"); break;
+    default:                      kind = as_tokenizer_type_to_string (side->tokenizer); break;
+    }
+  /* Translators: a tokenizer ("words") and that the text is lower-cased first */
+  return side->lowercase ? g_strdup_printf (_("%s, lower-cased"), kind) : g_strdup (kind);
+}
+
+/* The name a metadata key of the file is shown under: the known ones in the
+ * reader's language, the others as the file spells them. */
+static const char *
+describe_metadata_key (const char *key)
+{
+  /* Translators: the metadata keys of a model file, shown as field names in
+   * the model's tooltip ("license: CC0-1.0"); the English is the key itself */
+  static const struct { const char *key; const char *label; } known[] = {
+    { "description", N_("description") },
+    { "authors", N_("authors") },
+    { "license", N_("license") },
+    { "training_data", N_("training_data") },
+    { "version", N_("version") },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (known); i++)
+    if (strcmp (key, known[i].key) == 0)
+      return _(known[i].label);
+  return NULL;
+}
+
+/* Appends one line, "field: value", to @s. */
+G_GNUC_PRINTF (2, 3)
+static void
+describe_line (GString    *s,
+               const char *format,
+               ...)
+{
+  va_list args;
+
+  va_start (args, format);
+  g_string_append_vprintf (s, format, args);
+  va_end (args);
+  g_string_append_c (s, '\n');
+}
+
 char *
 as_model_describe (const AsModel *self)
 {
   GString *s = g_string_new (NULL);
   g_auto (GStrv) keys = as_model_list_metadata (self);
   const char *name = as_model_get_metadata (self, "name");
-  g_autofree char *shown_name = as_escape_controls (name != NULL ? name : "(unnamed)");
+  g_autofree char *shown_name = as_escape_controls (name != NULL ? name : _("(unnamed)"));
   g_autofree char *shown_path = as_escape_controls (self->path);
   g_autofree char *shown_unknown = as_escape_controls (self->source.unknown >= 0
-                                                    ? as_vocab_get_token (&self->source, self->source.unknown) : "(none)");
+                                                    ? as_vocab_get_token (&self->source, self->source.unknown)
+                                                    : _("(none)"));
+  g_autofree char *source_tokenizer = describe_tokenizer (&self->source);
+  g_autofree char *target_tokenizer = describe_tokenizer (&self->target);
+  g_autofree char *parameters = g_strdup_printf ("%" G_GUINT64_FORMAT, self->n_parameters);
 
-  g_string_append_printf (s, "name: %s\n", shown_name);
-  g_string_append_printf (s, "file: %s\n", shown_path);
-  g_string_append_printf (s, "architecture: %s\n", as_model_get_architecture_name (self));
+  /* Translators: the lines of the model's tooltip, "field: value" */
+  describe_line (s, _("name: %s"), shown_name);
+  describe_line (s, _("file: %s"), shown_path);
+  describe_line (s, _("architecture: %s"), as_model_get_architecture_name (self));
   self->architecture->describe (self->data, s);
-  g_string_append_printf (s, "parameters: %" G_GUINT64_FORMAT "\n", self->n_parameters);
-  g_string_append_printf (s, "source vocabulary: %u tokens (%s%s)\n", self->source.size,
-                          as_tokenizer_type_to_string (self->source.tokenizer),
-                          self->source.lowercase ? ", lower-cased" : "");
-  g_string_append_printf (s, "target vocabulary: %u tokens (%s%s)\n", self->target.size,
-                          as_tokenizer_type_to_string (self->target.tokenizer),
-                          self->target.lowercase ? ", lower-cased" : "");
-  g_string_append_printf (s, "unknown token: %s\n", shown_unknown);
+  describe_line (s, _("parameters: %s"), parameters);
+  /* Translators: the size of the source side's vocabulary and how it cuts text ("words, lower-cased") */
+  describe_line (s, g_dngettext (GETTEXT_PACKAGE, "source vocabulary: %u token (%s)", "source vocabulary: %u tokens (%s)",
+                                 self->source.size),
+                 self->source.size, source_tokenizer);
+  describe_line (s, g_dngettext (GETTEXT_PACKAGE, "target vocabulary: %u token (%s)", "target vocabulary: %u tokens (%s)",
+                                 self->target.size),
+                 self->target.size, target_tokenizer);
+  describe_line (s, _("unknown token: %s"), shown_unknown);
   if (self->max_length > 0)
-    g_string_append_printf (s, "max target length: %u\n", self->max_length);
+    describe_line (s, _("max target length: %u"), self->max_length);
   else if (self->architecture->get_default_max_length != NULL)
-    g_string_append_printf (s, "max target length: %u for a sentence of one word, one more for each word more\n",
-                            self->architecture->get_default_max_length (self, 1 + (self->architecture->source_starts ? 1 : 0) +
-                                                                        (self->architecture->source_ends ? 1 : 0)));
+    describe_line (s, _("max target length: %u for a sentence of one word, one more for each word more"),
+                   self->architecture->get_default_max_length (self, 1 + (self->architecture->source_starts ? 1 : 0) +
+                                                               (self->architecture->source_ends ? 1 : 0)));
   else
-    g_string_append_printf (s, "max target length: %u\n", AS_MODEL_DEFAULT_MAX_LENGTH);
+    describe_line (s, _("max target length: %u"), AS_MODEL_DEFAULT_MAX_LENGTH);
   for (guint i = 0; keys[i] != NULL; i++)
     if (strcmp (keys[i], "name") != 0)
       {
         /* metadata comes from the file: one line each, no terminal escapes */
-        g_autofree char *key = as_escape_controls (keys[i]);
+        const char *label = describe_metadata_key (keys[i]);
+        g_autofree char *key = label != NULL ? g_strdup (label) : as_escape_controls (keys[i]);
         g_autofree char *value = as_escape_controls (as_model_get_metadata (self, keys[i]));
-        g_string_append_printf (s, "%s: %s\n", key, value);
+
+        /* Translators: a metadata field of the model file and its value */
+        describe_line (s, _("%s: %s"), key, value);
       }
   return g_string_free (s, FALSE);
 }

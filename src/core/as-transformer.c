@@ -15,10 +15,13 @@
  * nn.MultiheadAttention: q, k, v from in_proj, per head softmax (q k^T /
  * sqrt (d_head)) v, then out_proj. */
 
+#include "config.h"
+
 #include <math.h>
 #include <string.h>
 
 #include <cblas.h>
+#include <glib/gi18n-lib.h>
 
 #include "as-error.h"
 #include "as-kernels.h"
@@ -359,14 +362,25 @@ describe (gconstpointer  data,
 {
   const AsTransformerConfig *c = &((const TfModel *) data)->config;
 
-  g_string_append_printf (out, "layers: %d encoder, %d decoder\n", c->n_encoder, c->n_decoder);
-  g_string_append_printf (out, "heads: %d (%d wide each)\n", c->n_heads, c->d_model / c->n_heads);
-  g_string_append_printf (out, "model width (d_model): %d\n", c->d_model);
-  g_string_append_printf (out, "feed-forward size: %d\n", c->d_ff);
-  g_string_append_printf (out, "options: %s, %s, layer_norm_eps %g\n",
+  /* Translators: the lines of the model's tooltip that a Transformer adds */
+  g_string_append_printf (out, _("layers: %d encoder, %d decoder"), c->n_encoder, c->n_decoder);
+  g_string_append_c (out, '\n');
+  /* Translators: the number of attention heads, and how wide each is */
+  g_string_append_printf (out, _("heads: %d (%d wide each)"), c->n_heads, c->d_model / c->n_heads);
+  g_string_append_c (out, '\n');
+  g_string_append_printf (out, _("model width (d_model): %d"), c->d_model);
+  g_string_append_c (out, '\n');
+  g_string_append_printf (out, _("feed-forward size: %d"), c->d_ff);
+  g_string_append_c (out, '\n');
+  /* Translators: the options are PyTorch's names: pre-norm (norm_first) or
+   * post-norm, gelu or relu; layer_norm_eps is a parameter's name */
+  g_string_append_printf (out, _("options: %s, %s, layer_norm_eps %g"),
                           c->norm_first ? "pre-norm (norm_first)" : "post-norm",
                           c->gelu ? "gelu" : "relu", c->eps);
-  g_string_append_printf (out, "positions: %d\n", c->n_positions);
+  g_string_append_c (out, '\n');
+  /* Translators: how many positions the model has encodings for */
+  g_string_append_printf (out, _("positions: %d"), c->n_positions);
+  g_string_append_c (out, '\n');
 }
 
 static gboolean

@@ -5,11 +5,19 @@
  * gives it a session and a step and hears which step a person clicked
  * ("step-activated"); what the figure is made of is this widget's business,
  * not the window's. The choice is kept when the sentence changes, and
- * remembered for each model file while the window lives. */
+ * remembered for each model file while the window lives. The bar also
+ * holds the zoom (out, the level, which fits the figure to its pane when
+ * clicked, in), kept in the settings ("zoom", 0 = fit); a line under the
+ * figure reads out the cell under the pointer or the heatmap's cell
+ * cursor (its tokens and exact weight), for the keyboard as for the mouse. */
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+#include <math.h>
+
 #include "as-attention-view.h"
+#include "as-settings.h"
 
 typedef struct
 {
@@ -37,6 +45,12 @@ struct _AsAttentionView
   GtkWidget         *choice_separator;
   GtkScrolledWindow *scroller;
   AsHeatmap         *heatmap;
+  GtkButton         *zoom_out_button;
+  GtkButton         *zoom_level_button;
+  GtkButton         *zoom_in_button;
+  GtkLabel          *readout;
+
+  GSettings         *settings;
 
   AsSession         *session;      /* borrowed: the window's, until the next set_session */
   const AsModel     *model;        /* the model the selectors were made for (compared, not used) */
@@ -69,6 +83,8 @@ heatmap_row_activated (AsAttentionView *self,
   g_signal_emit (self, signals[STEP_ACTIVATED], 0, row);
 }
 
+static void update_zoom_controls (AsAttentionView *self);
+
 /* Shows the session again as self->choice says, at the same step. */
 static void
 apply_choice (AsAttentionView *self)
@@ -79,6 +95,7 @@ apply_choice (AsAttentionView *self)
   as_heatmap_set_session (self->heatmap, self->session);
   if (step >= 0)
     as_heatmap_set_step (self->heatmap, MIN (step, (int) as_heatmap_get_n_steps (self->heatmap) - 1));
+  update_zoom_controls (self);
   if (self->model_path != NULL)
     {
       Choice *kept = g_new (Choice, 1);
@@ -159,13 +176,13 @@ update_selectors (AsAttentionView *self)
     }
   if (self->shown_layers != n_layers)
     {
-      g_autoptr (GListModel) layers = numbered_items (NULL, "Layer", n_layers);
+      g_autoptr (GListModel) layers = numbered_items (NULL, _("Layer"), n_layers);
       gtk_drop_down_set_model (self->layer_dropdown, layers);
       self->shown_layers = n_layers;
     }
   if (self->shown_heads != n_heads + 1)
     {
-      g_autoptr (GListModel) heads = numbered_items ("Mean of heads", "Head", n_heads);
+      g_autoptr (GListModel) heads = numbered_items (_("Mean of heads"), _("Head"), n_heads);
       gtk_drop_down_set_model (self->head_dropdown, heads);
       self->shown_heads = n_heads + 1;
     }
@@ -188,12 +205,94 @@ update_selectors (AsAttentionView *self)
   gtk_widget_set_visible (self->choice_bar, TRUE);
 }
 
+/* Zoom */
+
+static void
+zoom_in_clicked (AsAttentionView *self)
+{
+  as_heatmap_zoom_in (self->heatmap);
+}
+
+static void
+zoom_out_clicked (AsAttentionView *self)
+{
+  as_heatmap_zoom_out (self->heatmap);
+}
+
+static void
+zoom_fit_clicked (AsAttentionView *self)
+{
+  as_heatmap_set_zoom (self->heatmap, 1.0);
+}
+
+/* "Fit", or "150 %" of the fit */
+static char *
+zoom_text (double zoom)
+{
+  if (zoom <= 1.0 + 1e-6)
+    return g_strdup (_("Fit"));
+  /* TRANSLATORS: a zoom level, as a percentage of the size that fits */
+  return g_strdup_printf (_("%d %%"), (int) lround (zoom * 100.0));
+}
+
+static void
+update_zoom_controls (AsAttentionView *self)
+{
+  double zoom = as_heatmap_get_zoom (self->heatmap);
+  g_autofree char *text = zoom_text (zoom);
+  g_autofree char *name = NULL;
+  /* a grid of panels and the lines are shown whole: no zoom */
+  gboolean cells = as_heatmap_get_view (self->heatmap) == AS_FIGURE_VIEW_MATRIX &&
+                   as_figure_get_n_panels (as_heatmap_get_figure (self->heatmap)) <= 1;
+
+  gtk_button_set_label (self->zoom_level_button, text);
+  name = g_strdup_printf (_("Zoom %s: fit to the pane"), text);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->zoom_level_button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name,
+                                  -1);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->zoom_out_button), cells && zoom > 1.0 + 1e-6);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->zoom_level_button), cells && zoom > 1.0 + 1e-6);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->zoom_in_button), cells && zoom < 64.0 - 1e-6);
+}
+
+static void
+zoom_changed (AsAttentionView *self)
+{
+  double zoom = as_heatmap_get_zoom (self->heatmap);
+
+  update_zoom_controls (self);
+  if (self->settings != NULL)
+    g_settings_set_double (self->settings, "zoom", zoom <= 1.0 + 1e-6 ? 0.0 : zoom);
+}
+
+/* The readout line: the heatmap's, or how to get one. */
+static void
+readout_changed (AsAttentionView *self)
+{
+  const char *text = as_heatmap_get_readout (self->heatmap);
+
+  if (text != NULL)
+    {
+      gtk_label_set_text (self->readout, text);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->readout), text);
+      gtk_widget_remove_css_class (GTK_WIDGET (self->readout), "dim-label");
+    }
+  else
+    {
+      gtk_label_set_text (self->readout,
+                          _("Point at a cell, or focus the figure and use the arrow keys, to read its weight"));
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->readout), NULL);
+      gtk_widget_add_css_class (GTK_WIDGET (self->readout), "dim-label");
+    }
+}
+
 static void
 view_changed (AsAttentionView *self)
 {
   gboolean lines = gtk_toggle_button_get_active (self->lines_button);
 
   as_heatmap_set_view (self->heatmap, lines ? AS_FIGURE_VIEW_LINES : AS_FIGURE_VIEW_MATRIX);
+  update_zoom_controls (self);
   /* the lines are of one layer and head: not a grid */
   if (lines && self->choice.grid && self->session != NULL)
     {
@@ -251,6 +350,7 @@ as_attention_view_dispose (GObject *object)
   AsAttentionView *self = AS_ATTENTION_VIEW (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (object), AS_TYPE_ATTENTION_VIEW);
+  g_clear_object (&self->settings);
   self->session = NULL;
   g_clear_pointer (&self->model_path, g_free);
   g_clear_pointer (&self->remembered, g_hash_table_unref);
@@ -291,6 +391,15 @@ as_attention_view_class_init (AsAttentionViewClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AsAttentionView, choice_separator);
   gtk_widget_class_bind_template_child (widget_class, AsAttentionView, scroller);
   gtk_widget_class_bind_template_child (widget_class, AsAttentionView, heatmap);
+  gtk_widget_class_bind_template_child (widget_class, AsAttentionView, zoom_out_button);
+  gtk_widget_class_bind_template_child (widget_class, AsAttentionView, zoom_level_button);
+  gtk_widget_class_bind_template_child (widget_class, AsAttentionView, zoom_in_button);
+  gtk_widget_class_bind_template_child (widget_class, AsAttentionView, readout);
+  gtk_widget_class_bind_template_callback (widget_class, zoom_in_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, zoom_out_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, zoom_fit_clicked);
+  gtk_widget_class_bind_template_callback (widget_class, zoom_changed);
+  gtk_widget_class_bind_template_callback (widget_class, readout_changed);
   gtk_widget_class_bind_template_callback (widget_class, heatmap_row_activated);
   gtk_widget_class_bind_template_callback (widget_class, heatmap_panel_activated);
   gtk_widget_class_bind_template_callback (widget_class, choice_changed);
@@ -307,6 +416,17 @@ as_attention_view_init (AsAttentionView *self)
   self->choice = default_choice;
   self->remembered = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* the zoom last used (0: fit) */
+  self->settings = as_settings_new ();
+  if (self->settings != NULL)
+    {
+      double zoom = g_settings_get_double (self->settings, "zoom");
+
+      as_heatmap_set_zoom (self->heatmap, zoom <= 0.0 ? 1.0 : zoom);
+    }
+  update_zoom_controls (self);
+  readout_changed (self);
 }
 
 /* Public API */
@@ -346,6 +466,7 @@ as_attention_view_set_session (AsAttentionView *self,
   update_selectors (self);
   as_heatmap_set_attention (self->heatmap, self->choice.kind, self->choice.layer, self->choice.head, self->choice.grid);
   as_heatmap_set_session (self->heatmap, session);
+  update_zoom_controls (self);
 }
 
 void
@@ -425,6 +546,22 @@ as_attention_view_set_zoom (AsAttentionView *self,
   g_return_if_fail (AS_IS_ATTENTION_VIEW (self));
 
   as_heatmap_set_zoom (self->heatmap, zoom);
+}
+
+void
+as_attention_view_zoom_in (AsAttentionView *self)
+{
+  g_return_if_fail (AS_IS_ATTENTION_VIEW (self));
+
+  as_heatmap_zoom_in (self->heatmap);
+}
+
+void
+as_attention_view_zoom_out (AsAttentionView *self)
+{
+  g_return_if_fail (AS_IS_ATTENTION_VIEW (self));
+
+  as_heatmap_zoom_out (self->heatmap);
 }
 
 AsFigure *

@@ -40,6 +40,10 @@ void        as_attention_view_set_colormap  (AsAttentionView *self,
 double      as_attention_view_get_zoom      (AsAttentionView *self);
 void        as_attention_view_set_zoom      (AsAttentionView *self,
                                              double           zoom);
+/* To the next zoom level up or down (Fit, 125 %, 150 %, 200 %, ...), as the
+ * bar's buttons do: for the window's zoom actions. */
+void        as_attention_view_zoom_in       (AsAttentionView *self);
+void        as_attention_view_zoom_out      (AsAttentionView *self);
 /* The figure as shown, for exporting. */
 AsFigure   *as_attention_view_get_figure    (AsAttentionView *self);
 /* For the tests. */

@@ -11,4 +11,14 @@ guint  as_heatmap_get_figure_draw_count (AsHeatmap *self);
  * showing synthetic matrices). */
 void   as_heatmap_figure_changed        (AsHeatmap *self);
 
+/* The cell cursor (-1: none) and what the hover highlight is on. */
+void          as_heatmap_get_cursor     (AsHeatmap *self,
+                                         int       *panel,
+                                         int       *row,
+                                         int       *column);
+AsFigurePart  as_heatmap_get_hover      (AsHeatmap *self,
+                                         int       *panel,
+                                         int       *row,
+                                         int       *column);
+
 G_END_DECLS

@@ -1,7 +1,12 @@
 /* The attention heatmap: the core figure (cells, labels, colour bar, title)
  * as a widget, with hover highlight, tooltips, clicks that pick a step,
- * Ctrl+scroll zoom and scrolling (GtkScrollable) when the cells would be too
- * small to point at.
+ * zoom (Ctrl+scroll, Ctrl+plus, Ctrl+minus, Ctrl+0; 1 fits the figure to
+ * the widget) and scrolling (GtkScrollable) when the cells would be too
+ * small to read. A cell cursor moved by the arrow keys gets the same
+ * highlight and the same readout ("readout") as the cell under the
+ * pointer; Enter activates its row (or its panel, in a grid). The
+ * accessible description says the translation, the step and the cell
+ * under the cursor.
  *
  * The figure is drawn once into a render node that is kept until the data,
  * the size, the scroll position or the colours change; a hover appends only
@@ -9,12 +14,20 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+#include <math.h>
+
 #include "as-heatmap-private.h"
 
 #include "as-figure-session.h"
 
-#define MIN_CELL     3.0    /* smaller cells scroll instead */
-#define ZOOM_STEP    1.25
+#define MIN_CELL     8.0    /* smaller cells scroll instead: a cell stays big enough to see and point at */
+#define MAX_ZOOM     64.0
+#define FOCUS_WIDTH  2.0    /* the focus ring */
+
+/* Zoom levels, times the fit */
+static const double zoom_levels[] = { 1.0, 1.25, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0,
+                                      12.0, 16.0, 24.0, 32.0, 48.0, 64.0 };
 
 struct _AsHeatmap
 {
@@ -37,6 +50,18 @@ struct _AsHeatmap
   int                 hover_panel;
   int                 hover_row;
   int                 hover_column;
+  GdkFrameClock      *frame_clock;    /* the window's, while realized */
+  double              origin_x;       /* where the widget was in its native after the last layout */
+  double              origin_y;
+  guint               rehit_source;
+
+  /* the cell cursor (-1: none yet) */
+  int                 cursor_panel;
+  int                 cursor_row;
+  int                 cursor_column;
+  char               *readout;
+  gboolean            focused;
+  gboolean            keyboard_focus;  /* a key was used since the last click */
 
   /* what of the session it shows */
   AsAttentionKind     kind;
@@ -57,6 +82,7 @@ enum {
   PROP_N_STEPS,
   PROP_COLORMAP,
   PROP_ZOOM,
+  PROP_READOUT,
   N_PROPS,
 
   /* GtkScrollable */
@@ -90,6 +116,110 @@ invalidate_figure (AsHeatmap *self)
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+static gboolean
+figure_has_cells (AsHeatmap *self)
+{
+  return as_figure_get_n_rows (self->figure) > 0 && as_figure_get_n_columns (self->figure) > 0 &&
+         as_figure_get_view (self->figure) == AS_FIGURE_VIEW_MATRIX;
+}
+
+static gboolean
+cursor_is_set (AsHeatmap *self)
+{
+  return self->cursor_row >= 0 && self->cursor_column >= 0 && figure_has_cells (self);
+}
+
+/* A tooltip's text on one line: "Source: i · Target: 我 · Weight: 0.812". */
+static char *
+one_line (const char *text)
+{
+  g_auto (GStrv) lines = NULL;
+
+  if (text == NULL)
+    return NULL;
+  lines = g_strsplit (text, "\n", -1);
+  return g_strjoinv (" · ", lines);
+}
+
+/* The accessible name and description: what the figure shows (the
+ * translation), the step, and the cell under the cursor. */
+static void
+update_accessible (AsHeatmap *self)
+{
+  g_autoptr (GString) description = g_string_new (NULL);
+  g_autofree char *title = as_figure_dup_title (self->figure);
+  const char *subject = as_figure_get_subject (self->figure);
+  g_autofree char *label = NULL;
+
+  if (subject != NULL)
+    label = g_strdup_printf (_("Attention heatmap: %s"), subject);
+  else
+    label = g_strdup (_("Attention heatmap"));
+
+  if (as_figure_get_n_columns (self->figure) == 0)
+    g_string_append (description, _("Nothing to show yet"));
+  else
+    {
+      g_string_append (description, title);
+      if (self->rows_are_steps && self->step >= 0)
+        {
+          g_string_append (description, ". ");
+          g_string_append_printf (description, _("Step %d of %u"), self->step + 1, self->n_steps);
+        }
+      if (cursor_is_set (self))
+        {
+          g_autofree char *text = as_figure_describe_panel (self->figure, AS_FIGURE_PART_CELL,
+                                                            MAX (self->cursor_panel, 0),
+                                                            self->cursor_row, self->cursor_column);
+          g_autofree char *line = one_line (text);
+
+          if (line != NULL)
+            {
+              g_string_append (description, ". ");
+              g_string_append_printf (description, _("Cell: %s"), line);
+            }
+        }
+      else if (figure_has_cells (self))
+        {
+          g_string_append (description, ". ");
+          g_string_append (description, _("Arrow keys move a cell cursor and read its weight"));
+        }
+    }
+
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, label,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description->str,
+                                  -1);
+  if (figure_has_cells (self))
+    gtk_accessible_update_relation (GTK_ACCESSIBLE (self),
+                                    GTK_ACCESSIBLE_RELATION_ROW_COUNT, (int) as_figure_get_n_rows (self->figure),
+                                    GTK_ACCESSIBLE_RELATION_COL_COUNT, (int) as_figure_get_n_columns (self->figure),
+                                    -1);
+}
+
+/* The readout: what the pointer is over, else the cell under the cursor
+ * while the heatmap has the focus. */
+static void
+update_readout (AsHeatmap *self)
+{
+  g_autofree char *described = NULL;
+  g_autofree char *text = NULL;
+
+  if (self->hover_part != AS_FIGURE_PART_NONE)
+    described = as_figure_describe_panel (self->figure, self->hover_part, MAX (self->hover_panel, 0),
+                                     self->hover_row, self->hover_column);
+  else if (cursor_is_set (self) && self->focused)
+    described = as_figure_describe_panel (self->figure, AS_FIGURE_PART_CELL, MAX (self->cursor_panel, 0),
+                                          self->cursor_row, self->cursor_column);
+  text = one_line (described);
+
+  if (g_strcmp0 (text, self->readout) == 0)
+    return;
+  g_free (self->readout);
+  self->readout = g_steal_pointer (&text);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_READOUT]);
+}
+
 static void
 update_hover (AsHeatmap *self)
 {
@@ -100,12 +230,18 @@ update_hover (AsHeatmap *self)
     part = as_heatmap_panel_cell_at (self, self->pointer_x, self->pointer_y, &panel, &row, &column);
 
   if (part == self->hover_part && panel == self->hover_panel && row == self->hover_row && column == self->hover_column)
-    return;
+    {
+      update_readout (self);
+      return;
+    }
 
   self->hover_part = part;
   self->hover_panel = panel;
   self->hover_row = row;
   self->hover_column = column;
+  update_readout (self);
+  if (self->pointer_inside)
+    gtk_widget_trigger_tooltip_query (GTK_WIDGET (self));
   if (as_figure_get_view (self->figure) == AS_FIGURE_VIEW_LINES)
     {
       /* the lines of what is hovered are drawn by the figure itself */
@@ -114,6 +250,136 @@ update_hover (AsHeatmap *self)
       return;
     }
   gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* After the figure moved or changed under a pointer that may not have
+ * moved (a resize, a zoom, new data, scrolling, the widget moved in its
+ * window): where the pointer is now, from the pointer device itself, and
+ * what is under it. */
+static void
+rehit (AsHeatmap *self)
+{
+  GtkNative *native = gtk_widget_get_native (GTK_WIDGET (self));
+  GdkSurface *surface = native != NULL ? gtk_native_get_surface (native) : NULL;
+
+  /* only a pointer the widget had: one that never entered it is left to
+   * the crossing events (a window opening under the pointer shows no
+   * hover until it moves) */
+  if (self->pointer_inside && surface != NULL && gtk_widget_get_mapped (GTK_WIDGET (self)))
+    {
+      GdkSeat *seat = gdk_display_get_default_seat (gtk_widget_get_display (GTK_WIDGET (self)));
+      GdkDevice *pointer = seat != NULL ? gdk_seat_get_pointer (seat) : NULL;
+      graphene_point_t point;
+      double x, y, dx, dy;
+
+      if (pointer != NULL && gdk_surface_get_device_position (surface, pointer, &x, &y, NULL))
+        {
+          gtk_native_get_surface_transform (native, &dx, &dy);
+          if (gtk_widget_compute_point (GTK_WIDGET (native), GTK_WIDGET (self),
+                                        &GRAPHENE_POINT_INIT (x - dx, y - dy), &point))
+            {
+              self->pointer_inside = gtk_widget_contains (GTK_WIDGET (self), point.x, point.y);
+              self->pointer_x = point.x;
+              self->pointer_y = point.y;
+            }
+        }
+      else
+        self->pointer_inside = FALSE;
+    }
+
+  update_hover (self);
+  if (self->pointer_inside)
+    gtk_widget_trigger_tooltip_query (GTK_WIDGET (self));
+}
+
+static gboolean
+rehit_idle (gpointer data)
+{
+  AsHeatmap *self = data;
+
+  self->rehit_source = 0;
+  rehit (self);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+queue_rehit (AsHeatmap *self)
+{
+  if (self->rehit_source == 0)
+    self->rehit_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE + 20, rehit_idle, self, NULL);
+}
+
+/* The cursor's cell scrolled into view. */
+static void
+reveal_cursor (AsHeatmap *self)
+{
+  int width = gtk_widget_get_width (GTK_WIDGET (self));
+  int height = gtk_widget_get_height (GTK_WIDGET (self));
+  AsFigureRect cell, grid;
+
+  if (!cursor_is_set (self) || width <= 0 || height <= 0 ||
+      !as_figure_get_panel_cell_rect (self->figure, width, height, MAX (self->cursor_panel, 0),
+                                      self->cursor_row, self->cursor_column, &cell) ||
+      !as_figure_get_grid_rect (self->figure, width, height, &grid))
+    return;
+
+  if (self->hadjustment != NULL)
+    {
+      double value = gtk_adjustment_get_value (self->hadjustment);
+
+      if (cell.x < grid.x)
+        gtk_adjustment_set_value (self->hadjustment, value - (grid.x - cell.x));
+      else if (cell.x + cell.width > grid.x + grid.width)
+        gtk_adjustment_set_value (self->hadjustment, value + (cell.x + cell.width - grid.x - grid.width));
+    }
+  if (self->vadjustment != NULL)
+    {
+      double value = gtk_adjustment_get_value (self->vadjustment);
+
+      if (cell.y < grid.y)
+        gtk_adjustment_set_value (self->vadjustment, value - (grid.y - cell.y));
+      else if (cell.y + cell.height > grid.y + grid.height)
+        gtk_adjustment_set_value (self->vadjustment, value + (cell.y + cell.height - grid.y - grid.height));
+    }
+}
+
+static void
+cursor_changed (AsHeatmap *self)
+{
+  reveal_cursor (self);
+  update_readout (self);
+  update_accessible (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* The cursor within the figure as it is now (a new matrix may be smaller). */
+static void
+clamp_cursor (AsHeatmap *self)
+{
+  guint n_rows = as_figure_get_n_rows (self->figure);
+  guint n_columns = as_figure_get_n_columns (self->figure);
+  guint n_panels = as_figure_get_n_panels (self->figure);
+
+  if (self->cursor_row < 0 || self->cursor_column < 0)
+    return;
+  if (n_rows == 0 || n_columns == 0)
+    {
+      self->cursor_panel = self->cursor_row = self->cursor_column = -1;
+      return;
+    }
+  self->cursor_panel = CLAMP (self->cursor_panel, 0, (int) n_panels - 1);
+  self->cursor_row = MIN (self->cursor_row, (int) n_rows - 1);
+  self->cursor_column = MIN (self->cursor_column, (int) n_columns - 1);
+}
+
+/* The figure changed (data, view, zoom, size): the cursor stays in it,
+ * and the hover is found again. */
+static void
+figure_relaid (AsHeatmap *self)
+{
+  clamp_cursor (self);
+  update_accessible (self);
+  rehit (self);
 }
 
 /* Colours from the theme, so that light and dark styles both look right. */
@@ -184,7 +450,8 @@ adjustment_value_changed (AsHeatmap *self)
                         self->hadjustment ? gtk_adjustment_get_value (self->hadjustment) : 0.0,
                         self->vadjustment ? gtk_adjustment_get_value (self->vadjustment) : 0.0);
   invalidate_figure (self);
-  update_hover (self);
+  /* (in an idle: the value also changes while the heatmap is allocated) */
+  queue_rehit (self);
 }
 
 static void
@@ -258,12 +525,22 @@ pressed_cb (AsHeatmap       *self,
             double           y,
             GtkGestureClick *gesture)
 {
-  int panel = -1, row = -1;
+  int panel = -1, row = -1, column = -1;
   AsFigurePart part;
 
+  self->keyboard_focus = FALSE;
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+  part = as_heatmap_panel_cell_at (self, x, y, &panel, &row, &column);
+  /* the keyboard's cursor goes where the click was */
+  if (part == AS_FIGURE_PART_CELL && figure_has_cells (self))
+    {
+      self->cursor_panel = MAX (panel, 0);
+      self->cursor_row = row;
+      self->cursor_column = column;
+      cursor_changed (self);
+    }
   gtk_widget_grab_focus (GTK_WIDGET (self));
 
-  part = as_heatmap_panel_cell_at (self, x, y, &panel, &row, NULL);
   if (as_figure_get_n_panels (self->figure) > 1)
     {
       guint n_layers, n_heads;
@@ -289,8 +566,171 @@ scroll_cb (AsHeatmap                *self,
   if ((state & GDK_CONTROL_MASK) == 0 || dy == 0)
     return FALSE;
 
-  as_heatmap_set_zoom (self, as_heatmap_get_zoom (self) * (dy < 0 ? ZOOM_STEP : 1.0 / ZOOM_STEP));
+  if (dy < 0)
+    as_heatmap_zoom_in (self);
+  else
+    as_heatmap_zoom_out (self);
   return TRUE;
+}
+
+/* Keys */
+
+/* The cursor moved by (@d_row, @d_column): within a panel, and from one
+ * panel's edge to the next panel's (a grid is read as one big matrix of
+ * n_layers * n_rows by n_heads * n_columns). */
+static void
+move_cursor (AsHeatmap *self,
+             int        d_row,
+             int        d_column)
+{
+  guint n_rows = as_figure_get_n_rows (self->figure);
+  guint n_columns = as_figure_get_n_columns (self->figure);
+  guint n_layers = 1, n_heads = 1;
+  int big_row, big_column;
+
+  as_figure_get_panel_grid (self->figure, &n_layers, &n_heads);
+  n_layers = MAX (n_layers, 1);
+  n_heads = MAX (n_heads, 1);
+
+  big_row = (self->cursor_panel / (int) n_heads) * (int) n_rows + self->cursor_row;
+  big_column = (self->cursor_panel % (int) n_heads) * (int) n_columns + self->cursor_column;
+  big_row = CLAMP (big_row + d_row, 0, (int) (n_layers * n_rows) - 1);
+  big_column = CLAMP (big_column + d_column, 0, (int) (n_heads * n_columns) - 1);
+
+  self->cursor_panel = (big_row / (int) n_rows) * (int) n_heads + big_column / (int) n_columns;
+  self->cursor_row = big_row % (int) n_rows;
+  self->cursor_column = big_column % (int) n_columns;
+}
+
+/* Where the cursor starts: the step's row, first column, first panel. */
+static void
+ensure_cursor (AsHeatmap *self)
+{
+  if (!figure_has_cells (self) || (self->cursor_row >= 0 && self->cursor_column >= 0))
+    return;
+  self->cursor_panel = 0;
+  self->cursor_row = self->rows_are_steps && self->step >= 0
+                     ? MIN (self->step, (int) as_figure_get_n_rows (self->figure) - 1) : 0;
+  self->cursor_column = 0;
+}
+
+static void
+activate_cursor (AsHeatmap *self)
+{
+  guint n_layers, n_heads;
+
+  if (!cursor_is_set (self))
+    return;
+  if (as_figure_get_n_panels (self->figure) > 1)
+    {
+      as_figure_get_panel_grid (self->figure, &n_layers, &n_heads);
+      if (n_heads > 0)
+        g_signal_emit (self, signals[PANEL_ACTIVATED], 0, self->cursor_panel / (int) n_heads,
+                       self->cursor_panel % (int) n_heads);
+      return;
+    }
+  if (self->rows_are_steps)
+    g_signal_emit (self, signals[ROW_ACTIVATED], 0, self->cursor_row);
+}
+
+static gboolean
+key_pressed_cb (AsHeatmap             *self,
+                guint                  keyval,
+                guint                  keycode,
+                GdkModifierType        state,
+                GtkEventControllerKey *controller)
+{
+  gboolean control = (state & GDK_CONTROL_MASK) != 0;
+  guint n_rows = as_figure_get_n_rows (self->figure);
+  guint n_columns = as_figure_get_n_columns (self->figure);
+  guint n_layers = 1, n_heads = 1;
+
+  if ((state & (GDK_ALT_MASK | GDK_SUPER_MASK | GDK_SHIFT_MASK)) != 0 || !figure_has_cells (self))
+    return FALSE;
+
+  self->keyboard_focus = TRUE;
+
+  /* Ctrl goes with Home and End only (the first and last row) */
+  if (control && keyval != GDK_KEY_Home && keyval != GDK_KEY_End &&
+      keyval != GDK_KEY_KP_Home && keyval != GDK_KEY_KP_End)
+    return FALSE;
+
+  as_figure_get_panel_grid (self->figure, &n_layers, &n_heads);
+  ensure_cursor (self);
+
+  switch (keyval)
+    {
+    case GDK_KEY_Up:
+    case GDK_KEY_KP_Up:
+      move_cursor (self, -1, 0);
+      break;
+    case GDK_KEY_Down:
+    case GDK_KEY_KP_Down:
+      move_cursor (self, 1, 0);
+      break;
+    case GDK_KEY_Left:
+    case GDK_KEY_KP_Left:
+      move_cursor (self, 0, -1);
+      break;
+    case GDK_KEY_Right:
+    case GDK_KEY_KP_Right:
+      move_cursor (self, 0, 1);
+      break;
+    case GDK_KEY_Home:
+    case GDK_KEY_KP_Home:
+      /* the first column (of the panel's row of panels); with Ctrl the first row */
+      if (control)
+        move_cursor (self, -(int) (n_layers * n_rows), 0);
+      else
+        move_cursor (self, 0, -(int) (n_heads * n_columns));
+      break;
+    case GDK_KEY_End:
+    case GDK_KEY_KP_End:
+      if (control)
+        move_cursor (self, (int) (n_layers * n_rows), 0);
+      else
+        move_cursor (self, 0, (int) (n_heads * n_columns));
+      break;
+    case GDK_KEY_Return:
+    case GDK_KEY_KP_Enter:
+    case GDK_KEY_ISO_Enter:
+      cursor_changed (self);
+      activate_cursor (self);
+      return TRUE;
+    default:
+      return FALSE;
+    }
+
+  cursor_changed (self);
+  return TRUE;
+}
+
+static void
+focus_changed (AsHeatmap               *self,
+               GParamSpec              *pspec,
+               GtkEventControllerFocus *controller)
+{
+  self->focused = gtk_event_controller_focus_is_focus (controller);
+  if (self->focused)
+    ensure_cursor (self);
+  update_readout (self);
+  update_accessible (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+static void
+zoom_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  AsHeatmap *self = AS_HEATMAP (widget);
+
+  if (g_str_equal (action_name, "heatmap.zoom-in"))
+    as_heatmap_zoom_in (self);
+  else if (g_str_equal (action_name, "heatmap.zoom-out"))
+    as_heatmap_zoom_out (self);
+  else
+    as_heatmap_set_zoom (self, 1.0);
 }
 
 /* GtkWidget */
@@ -311,14 +751,70 @@ as_heatmap_measure (GtkWidget      *widget,
 
   if (orientation == GTK_ORIENTATION_HORIZONTAL)
     {
-      *minimum = 160;
+      /* small: what does not fit scrolls (cells never shrink below MIN_CELL) */
+      *minimum = 120;
       *natural = MAX (*minimum, MIN (width, 1200));
     }
   else
     {
-      *minimum = 120;
+      /* the column labels and a few rows (the title makes way) */
+      *minimum = 60;
       *natural = MAX (*minimum, MIN (height, 900));
     }
+}
+
+/* After each layout of the window: the widget may have moved in it (a note
+ * appeared above it) with its size unchanged, which allocates nothing
+ * here; what is under the pointer then is another cell. */
+static void
+window_laid_out (AsHeatmap     *self,
+                 GdkFrameClock *clock)
+{
+  GtkWidget *widget = GTK_WIDGET (self);
+  graphene_point_t origin;
+
+  if (gtk_widget_compute_point (widget, GTK_WIDGET (gtk_widget_get_native (widget)),
+                                &GRAPHENE_POINT_INIT (0, 0), &origin) &&
+      (origin.x != self->origin_x || origin.y != self->origin_y))
+    {
+      self->origin_x = origin.x;
+      self->origin_y = origin.y;
+      queue_rehit (self);
+    }
+}
+
+static void
+as_heatmap_state_flags_changed (GtkWidget     *widget,
+                                GtkStateFlags  previous)
+{
+  GtkStateFlags now = gtk_widget_get_state_flags (widget);
+
+  GTK_WIDGET_CLASS (as_heatmap_parent_class)->state_flags_changed (widget, previous);
+  if ((now ^ previous) & (GTK_STATE_FLAG_FOCUS_VISIBLE | GTK_STATE_FLAG_FOCUSED))
+    gtk_widget_queue_draw (widget);
+}
+
+static void
+as_heatmap_realize (GtkWidget *widget)
+{
+  AsHeatmap *self = AS_HEATMAP (widget);
+
+  GTK_WIDGET_CLASS (as_heatmap_parent_class)->realize (widget);
+  self->frame_clock = g_object_ref (gtk_widget_get_frame_clock (widget));
+  g_signal_connect_object (self->frame_clock, "layout", G_CALLBACK (window_laid_out), self,
+                           G_CONNECT_SWAPPED | G_CONNECT_AFTER);
+}
+
+static void
+as_heatmap_unrealize (GtkWidget *widget)
+{
+  AsHeatmap *self = AS_HEATMAP (widget);
+
+  if (self->frame_clock != NULL)
+    g_signal_handlers_disconnect_by_func (self->frame_clock, window_laid_out, self);
+  g_clear_object (&self->frame_clock);
+  self->origin_x = self->origin_y = NAN;
+  GTK_WIDGET_CLASS (as_heatmap_parent_class)->unrealize (widget);
 }
 
 static void
@@ -331,7 +827,10 @@ as_heatmap_size_allocate (GtkWidget *widget,
 
   configure_adjustments (self, width, height);
   g_clear_pointer (&self->figure_node, gsk_render_node_unref);
-  update_hover (self);
+  /* what is under the pointer, once the allocation is over (the readout
+   * it changes resizes other widgets) */
+  clamp_cursor (self);
+  queue_rehit (self);
 }
 
 static void
@@ -343,6 +842,73 @@ append_band (GtkSnapshot        *snapshot,
                              &GRAPHENE_RECT_INIT (rect->x, rect->y, rect->width, rect->height));
 }
 
+/* An outline just outside @rect, clipped to the cells' area (widened by
+ * the outline): the cells inside keep their colour. */
+static void
+append_outline (GtkSnapshot        *snapshot,
+                const AsFigureRect *rect,
+                const AsFigureRect *grid,
+                const GdkRGBA      *color)
+{
+  GskRoundedRect border;
+  const float widths[4] = { 2, 2, 2, 2 };
+  const GdkRGBA colors[4] = { *color, *color, *color, *color };
+
+  gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (grid->x - 2, grid->y - 2,
+                                                         grid->width + 4, grid->height + 4));
+  gsk_rounded_rect_init_from_rect (&border,
+                                   &GRAPHENE_RECT_INIT (rect->x - 2, rect->y - 2,
+                                                        rect->width + 4, rect->height + 4),
+                                   0);
+  gtk_snapshot_append_border (snapshot, &border, widths, colors);
+  gtk_snapshot_pop (snapshot);
+}
+
+/* What is hovered (or under the cursor): its row's and column's labels
+ * tinted, the cell (or the label's row or column of cells) outlined. */
+static void
+append_highlight (AsHeatmap     *self,
+                  GtkSnapshot   *snapshot,
+                  int            width,
+                  int            height,
+                  AsFigurePart   part,
+                  int            panel,
+                  int            row,
+                  int            column,
+                  const GdkRGBA *band,
+                  const GdkRGBA *outline)
+{
+  AsFigureRect rect, grid;
+
+  if (!as_figure_get_grid_rect (self->figure, width, height, &grid))
+    return;
+
+  if (row >= 0 && as_figure_get_row_rect (self->figure, width, height, row, &rect))
+    {
+      AsFigureRect label = { rect.x, rect.y, grid.x - rect.x, rect.height };
+      AsFigureRect cells = { grid.x, rect.y, rect.x + rect.width - grid.x, rect.height };
+
+      if (label.width > 0)
+        append_band (snapshot, &label, band);
+      if (part == AS_FIGURE_PART_ROW_LABEL)
+        append_outline (snapshot, &cells, &grid, outline);
+    }
+  if (column >= 0 && as_figure_get_column_rect (self->figure, width, height, column, &rect))
+    {
+      AsFigureRect label = { rect.x, rect.y, rect.width, grid.y - rect.y };
+      AsFigureRect cells = { rect.x, grid.y, rect.width, rect.y + rect.height - grid.y };
+
+      if (label.height > 0)
+        append_band (snapshot, &label, band);
+      if (part == AS_FIGURE_PART_COLUMN_LABEL)
+        append_outline (snapshot, &cells, &grid, outline);
+    }
+
+  if (part == AS_FIGURE_PART_CELL &&
+      as_figure_get_panel_cell_rect (self->figure, width, height, MAX (panel, 0), row, column, &rect))
+    append_outline (snapshot, &rect, &grid, outline);
+}
+
 static void
 as_heatmap_snapshot (GtkWidget   *widget,
                      GtkSnapshot *snapshot)
@@ -351,8 +917,14 @@ as_heatmap_snapshot (GtkWidget   *widget,
   int width = gtk_widget_get_width (widget);
   int height = gtk_widget_get_height (widget);
   AsFigureColor accent_color;
-  AsFigureRect rect;
   GdkRGBA band, outline;
+  /* the focus ring and the cursor's outline while the focus is to be seen
+   * (GTK's :focus-visible, or a key used here: the window's own key
+   * handlers, which set :focus-visible, do not see the keys the heatmap
+   * takes), not after a click */
+  gboolean focus_visible = self->focused &&
+                           ((gtk_widget_get_state_flags (widget) & GTK_STATE_FLAG_FOCUS_VISIBLE) != 0 ||
+                            self->keyboard_focus);
 
   if (width <= 0 || height <= 0)
     return;
@@ -374,39 +946,32 @@ as_heatmap_snapshot (GtkWidget   *widget,
   if (self->figure_node != NULL)
     gtk_snapshot_append_node (snapshot, self->figure_node);
 
-  if (self->hover_part == AS_FIGURE_PART_NONE || as_figure_get_view (self->figure) == AS_FIGURE_VIEW_LINES)
-    return;
-
-  /* The highlight: plain rectangles over the cached figure. */
   as_figure_get_colors (self->figure, NULL, NULL, &accent_color, NULL);
   band = (GdkRGBA) { accent_color.red, accent_color.green, accent_color.blue, 0.22 };
   outline = (GdkRGBA) { accent_color.red, accent_color.green, accent_color.blue, 1.0 };
 
-  if (self->hover_row >= 0 &&
-      as_figure_get_row_rect (self->figure, width, height, self->hover_row, &rect))
-    append_band (snapshot, &rect, &band);
-  if (self->hover_column >= 0 &&
-      as_figure_get_column_rect (self->figure, width, height, self->hover_column, &rect))
-    append_band (snapshot, &rect, &band);
-
-  if (self->hover_part == AS_FIGURE_PART_CELL &&
-      as_figure_get_panel_cell_rect (self->figure, width, height, MAX (self->hover_panel, 0),
-                                     self->hover_row, self->hover_column, &rect))
+  if (as_figure_get_view (self->figure) != AS_FIGURE_VIEW_LINES)
     {
-      AsFigureRect grid;
-      GskRoundedRect border;
-      const float widths[4] = { 2, 2, 2, 2 };
+      /* The highlight: plain rectangles over the cached figure. */
+      if (self->hover_part != AS_FIGURE_PART_NONE)
+        append_highlight (self, snapshot, width, height, self->hover_part, self->hover_panel,
+                          self->hover_row, self->hover_column, &band, &outline);
+      if (focus_visible && cursor_is_set (self) &&
+          (self->hover_part != AS_FIGURE_PART_CELL || self->hover_panel != self->cursor_panel ||
+           self->hover_row != self->cursor_row || self->hover_column != self->cursor_column))
+        append_highlight (self, snapshot, width, height, AS_FIGURE_PART_CELL, self->cursor_panel,
+                          self->cursor_row, self->cursor_column, &band, &outline);
+    }
+
+  if (focus_visible)
+    {
+      /* the focus ring, inside the widget's edges */
+      GskRoundedRect ring;
+      const float widths[4] = { FOCUS_WIDTH, FOCUS_WIDTH, FOCUS_WIDTH, FOCUS_WIDTH };
       const GdkRGBA colors[4] = { outline, outline, outline, outline };
 
-      as_figure_get_grid_rect (self->figure, width, height, &grid);
-      gtk_snapshot_push_clip (snapshot, &GRAPHENE_RECT_INIT (grid.x - 2, grid.y - 2,
-                                                             grid.width + 4, grid.height + 4));
-      gsk_rounded_rect_init_from_rect (&border,
-                                       &GRAPHENE_RECT_INIT (rect.x - 1, rect.y - 1,
-                                                            rect.width + 2, rect.height + 2),
-                                       0);
-      gtk_snapshot_append_border (snapshot, &border, widths, colors);
-      gtk_snapshot_pop (snapshot);
+      gsk_rounded_rect_init_from_rect (&ring, &GRAPHENE_RECT_INIT (1, 1, width - 2, height - 2), 4);
+      gtk_snapshot_append_border (snapshot, &ring, widths, colors);
     }
 }
 
@@ -455,6 +1020,7 @@ as_heatmap_dispose (GObject *object)
   AsHeatmap *self = AS_HEATMAP (object);
 
   g_clear_pointer (&self->figure_node, gsk_render_node_unref);
+  g_clear_handle_id (&self->rehit_source, g_source_remove);
   if (self->hadjustment != NULL)
     g_signal_handlers_disconnect_by_func (self->hadjustment, adjustment_value_changed, self);
   if (self->vadjustment != NULL)
@@ -471,6 +1037,7 @@ as_heatmap_finalize (GObject *object)
   AsHeatmap *self = AS_HEATMAP (object);
 
   g_clear_pointer (&self->figure, as_figure_free);
+  g_clear_pointer (&self->readout, g_free);
 
   G_OBJECT_CLASS (as_heatmap_parent_class)->finalize (object);
 }
@@ -496,6 +1063,9 @@ as_heatmap_get_property (GObject    *object,
       break;
     case PROP_ZOOM:
       g_value_set_double (value, as_heatmap_get_zoom (self));
+      break;
+    case PROP_READOUT:
+      g_value_set_string (value, self->readout);
       break;
     case PROP_HADJUSTMENT:
       g_value_set_object (value, self->hadjustment);
@@ -573,6 +1143,9 @@ as_heatmap_class_init (AsHeatmapClass *klass)
 
   widget_class->measure = as_heatmap_measure;
   widget_class->size_allocate = as_heatmap_size_allocate;
+  widget_class->realize = as_heatmap_realize;
+  widget_class->state_flags_changed = as_heatmap_state_flags_changed;
+  widget_class->unrealize = as_heatmap_unrealize;
   widget_class->snapshot = as_heatmap_snapshot;
   widget_class->query_tooltip = as_heatmap_query_tooltip;
 
@@ -591,8 +1164,17 @@ as_heatmap_class_init (AsHeatmapClass *klass)
     g_param_spec_enum ("colormap", NULL, NULL, AS_TYPE_COLORMAP, AS_COLORMAP_VIRIDIS,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_ZOOM] =
-    g_param_spec_double ("zoom", NULL, NULL, 1.0, 64.0, 1.0,
+    g_param_spec_double ("zoom", NULL, NULL, 1.0, MAX_ZOOM, 1.0,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  /**
+   * AsHeatmap:readout:
+   * What the cell (or label) under the pointer is, else the cell under the
+   * cursor while the heatmap has the focus: its tokens and its weight, on
+   * one line of text, as the tooltip says it. NULL over nothing.
+   */
+  properties[PROP_READOUT] =
+    g_param_spec_string ("readout", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   g_object_class_override_property (object_class, PROP_HADJUSTMENT, "hadjustment");
@@ -619,8 +1201,23 @@ as_heatmap_class_init (AsHeatmapClass *klass)
     g_signal_new ("panel-activated", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 2, G_TYPE_INT, G_TYPE_INT);
 
+  /* Zoom while the heatmap has the focus (the window's actions do the same
+   * from anywhere) */
+  gtk_widget_class_install_action (widget_class, "heatmap.zoom-in", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "heatmap.zoom-out", NULL, zoom_action);
+  gtk_widget_class_install_action (widget_class, "heatmap.zoom-fit", NULL, zoom_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_plus, GDK_CONTROL_MASK, "heatmap.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_equal, GDK_CONTROL_MASK, "heatmap.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Add, GDK_CONTROL_MASK, "heatmap.zoom-in", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_minus, GDK_CONTROL_MASK, "heatmap.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_Subtract, GDK_CONTROL_MASK, "heatmap.zoom-out", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_0, GDK_CONTROL_MASK, "heatmap.zoom-fit", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_KP_0, GDK_CONTROL_MASK, "heatmap.zoom-fit", NULL);
+
   gtk_widget_class_set_css_name (widget_class, "heatmap");
-  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_IMG);
+  /* a grid of cells that the arrow keys move through (ARIA's grid pattern);
+   * its cells are read through the description */
+  gtk_widget_class_set_accessible_role (widget_class, GTK_ACCESSIBLE_ROLE_GRID);
 }
 
 static void
@@ -640,6 +1237,10 @@ as_heatmap_init (AsHeatmap *self)
   self->head = AS_ATTENTION_MEAN;
   self->step = -1;
   self->rows_are_steps = TRUE;
+  self->cursor_panel = -1;
+  self->cursor_row = -1;
+  self->cursor_column = -1;
+  self->origin_x = self->origin_y = NAN;
 
   gtk_widget_set_focusable (GTK_WIDGET (self), TRUE);
   gtk_widget_set_has_tooltip (GTK_WIDGET (self), TRUE);
@@ -658,9 +1259,16 @@ as_heatmap_init (AsHeatmap *self)
   g_signal_connect_object (controller, "scroll", G_CALLBACK (scroll_cb), self, G_CONNECT_SWAPPED);
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
 
-  gtk_accessible_update_property (GTK_ACCESSIBLE (self),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, "Attention heatmap",
-                                  -1);
+  controller = gtk_event_controller_key_new ();
+  g_signal_connect_object (controller, "key-pressed", G_CALLBACK (key_pressed_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  /* (is-focus: "enter" comes before the widget has the focus) */
+  controller = gtk_event_controller_focus_new ();
+  g_signal_connect_object (controller, "notify::is-focus", G_CALLBACK (focus_changed), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), controller);
+
+  update_accessible (self);
 }
 
 /* Public API */
@@ -714,7 +1322,7 @@ as_heatmap_set_session (AsHeatmap *self,
 
   invalidate_figure (self);
   gtk_widget_queue_resize (GTK_WIDGET (self));
-  update_hover (self);
+  figure_relaid (self);
 
   if (old_n_steps != self->n_steps)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_STEPS]);
@@ -734,7 +1342,7 @@ as_heatmap_set_view (AsHeatmap    *self,
   invalidate_figure (self);
   gtk_widget_queue_resize (GTK_WIDGET (self));
   self->hover_part = AS_FIGURE_PART_NONE;
-  update_hover (self);
+  figure_relaid (self);
 }
 
 AsFigureView
@@ -792,6 +1400,7 @@ as_heatmap_set_step (AsHeatmap *self,
       as_figure_set_step (self->figure, step);
       invalidate_figure (self);
     }
+  update_accessible (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STEP]);
 }
 
@@ -832,14 +1441,59 @@ as_heatmap_set_zoom (AsHeatmap *self,
 {
   g_return_if_fail (AS_IS_HEATMAP (self));
 
-  zoom = CLAMP (zoom, 1.0, 64.0);
+  zoom = CLAMP (zoom, 1.0, MAX_ZOOM);
   if (as_figure_get_zoom (self->figure) == zoom)
     return;
 
   as_figure_set_zoom (self->figure, zoom);
-  gtk_widget_queue_allocate (GTK_WIDGET (self));
+  /* a resize, not only an allocation: the scrolled window around it then
+   * allocates again with the new scroll range */
+  gtk_widget_queue_resize (GTK_WIDGET (self));
   invalidate_figure (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ZOOM]);
+}
+
+static guint
+zoom_level_index (double zoom)
+{
+  guint i = 0;
+
+  while (i + 1 < G_N_ELEMENTS (zoom_levels) && zoom_levels[i + 1] <= zoom + 1e-6)
+    i++;
+  return i;
+}
+
+void
+as_heatmap_zoom_in (AsHeatmap *self)
+{
+  g_return_if_fail (AS_IS_HEATMAP (self));
+
+  as_heatmap_set_zoom (self, zoom_levels[MIN (zoom_level_index (as_heatmap_get_zoom (self)) + 1,
+                                              G_N_ELEMENTS (zoom_levels) - 1)]);
+}
+
+void
+as_heatmap_zoom_out (AsHeatmap *self)
+{
+  double zoom;
+  guint i;
+
+  g_return_if_fail (AS_IS_HEATMAP (self));
+
+  zoom = as_heatmap_get_zoom (self);
+  i = zoom_level_index (zoom);
+  /* between two levels: down to the lower one */
+  if (fabs (zoom_levels[i] - zoom) < 1e-6 && i > 0)
+    i--;
+  as_heatmap_set_zoom (self, zoom_levels[i]);
+}
+
+const char *
+as_heatmap_get_readout (AsHeatmap *self)
+{
+  g_return_val_if_fail (AS_IS_HEATMAP (self), NULL);
+
+  return self->readout;
 }
 
 AsFigure *
@@ -901,7 +1555,40 @@ as_heatmap_figure_changed (AsHeatmap *self)
   self->rows_are_steps = TRUE;
   invalidate_figure (self);
   gtk_widget_queue_resize (GTK_WIDGET (self));
-  update_hover (self);
+  figure_relaid (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_STEPS]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STEP]);
+}
+
+void
+as_heatmap_get_cursor (AsHeatmap *self,
+                       int       *panel,
+                       int       *row,
+                       int       *column)
+{
+  g_return_if_fail (AS_IS_HEATMAP (self));
+
+  if (panel != NULL)
+    *panel = self->cursor_panel;
+  if (row != NULL)
+    *row = self->cursor_row;
+  if (column != NULL)
+    *column = self->cursor_column;
+}
+
+AsFigurePart
+as_heatmap_get_hover (AsHeatmap *self,
+                      int       *panel,
+                      int       *row,
+                      int       *column)
+{
+  g_return_val_if_fail (AS_IS_HEATMAP (self), AS_FIGURE_PART_NONE);
+
+  if (panel != NULL)
+    *panel = self->hover_panel;
+  if (row != NULL)
+    *row = self->hover_row;
+  if (column != NULL)
+    *column = self->hover_column;
+  return self->hover_part;
 }

@@ -41,8 +41,15 @@ AsColormap    as_heatmap_get_colormap  (AsHeatmap  *self);
 void          as_heatmap_set_colormap  (AsHeatmap  *self,
                                         AsColormap  colormap);
 double        as_heatmap_get_zoom      (AsHeatmap  *self);
+/* 1 fits the figure to the widget; more scales the fit (and scrolls). */
 void          as_heatmap_set_zoom      (AsHeatmap  *self,
                                         double      zoom);
+/* To the next zoom level up or down (Fit, 125 %, 150 %, 200 %, ...). */
+void          as_heatmap_zoom_in       (AsHeatmap  *self);
+void          as_heatmap_zoom_out      (AsHeatmap  *self);
+/* What the pointer is over, else the cell under the keyboard's cursor, on
+ * one line ("readout"); NULL: nothing. */
+const char   *as_heatmap_get_readout   (AsHeatmap  *self);
 /* The figure as shown (colours, step, colour map), for exporting. */
 AsFigure     *as_heatmap_get_figure    (AsHeatmap  *self);
 /* What is under (@x, @y), in widget coordinates: of the one panel, or with

@@ -293,7 +293,7 @@ zoom_in_activated (GSimpleAction *action,
 {
   AsWindow *self = user_data;
 
-  as_attention_view_set_zoom (self->attention_view, as_attention_view_get_zoom (self->attention_view) * 1.25);
+  as_attention_view_zoom_in (self->attention_view);
 }
 
 static void
@@ -303,7 +303,7 @@ zoom_out_activated (GSimpleAction *action,
 {
   AsWindow *self = user_data;
 
-  as_attention_view_set_zoom (self->attention_view, as_attention_view_get_zoom (self->attention_view) / 1.25);
+  as_attention_view_zoom_out (self->attention_view);
 }
 
 static void

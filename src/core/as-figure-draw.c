@@ -96,6 +96,20 @@ show_text (cairo_t     *cr,
   pango_cairo_show_layout (cr, layout);
 }
 
+/* @layout, a label of one line whose box's top is at @y, drawn with its
+ * baseline where the figure's lines of label text have theirs: a CJK
+ * label, whose font has a taller ascent, sits on the same baseline as a
+ * Latin one instead of lower. */
+static void
+show_label (AsFigure    *self,
+            cairo_t     *cr,
+            PangoLayout *layout,
+            double       x,
+            double       y)
+{
+  show_text (cr, layout, x, y + self->baseline - (double) pango_layout_get_baseline (layout) / PANGO_SCALE);
+}
+
 static double
 layout_width (PangoLayout *layout)
 {
@@ -116,6 +130,8 @@ draw_title (AsFigure             *self,
   g_autofree char *text = _as_figure_title_text (self);
   g_autofree char *sub = _as_figure_subtitle_text (self);
 
+  if (l->title_lines == 0)
+    return;
   title = _as_figure_make_layout (self, context, text, TITLE_PX, PANGO_WEIGHT_BOLD, PANGO_STYLE_NORMAL);
   _as_figure_set_title_languages (self, title);
   pango_layout_set_width (title, (int) (l->title.width * PANGO_SCALE));
@@ -123,6 +139,8 @@ draw_title (AsFigure             *self,
   set_color (cr, &self->fg, 1.0);
   show_text (cr, title, l->title.x, l->title.y);
 
+  if (l->title_lines < 2)
+    return;
   subtitle = _as_figure_make_layout (self, context, sub, LABEL_PX, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
   pango_layout_set_width (subtitle, (int) (l->title.width * PANGO_SCALE));
   pango_layout_set_ellipsize (subtitle, PANGO_ELLIPSIZE_END);
@@ -142,22 +160,6 @@ target_is_vector (cairo_t *cr)
     default:
       return FALSE;
     }
-}
-
-static void
-visible_range (double origin,
-               double cell,
-               double view_start,
-               double view_size,
-               guint  n,
-               guint *first,
-               guint *last)
-{
-  double a = floor ((view_start - origin) / cell);
-  double b = ceil ((view_start + view_size - origin) / cell);
-
-  *first = (guint) CLAMP (a, 0.0, (double) n);
-  *last = (guint) CLAMP (b, 0.0, (double) n);   /* exclusive */
 }
 
 /* Diagonal lines ("/"), HATCH_SPACING apart from (@ox, @oy) on, across
@@ -219,13 +221,13 @@ draw_masked (AsFigure             *self,
         continue;
       /* edges where the cells' are (origin + i * cell), so that masked and
        * visible cells meet without a gap */
-      cairo_rectangle (cr, ox + from * l->cell, oy + r * l->cell,
-                       (ox + c1 * l->cell) - (ox + from * l->cell),
-                       (oy + (r + 1) * l->cell) - (oy + r * l->cell));
-      x0 = MIN (x0, ox + from * l->cell);
-      x1 = MAX (x1, ox + c1 * l->cell);
-      y0 = MIN (y0, oy + r * l->cell);
-      y1 = MAX (y1, oy + (r + 1) * l->cell);
+      cairo_rectangle (cr, ox + from * l->cell_w, oy + r * l->cell_h,
+                       (ox + c1 * l->cell_w) - (ox + from * l->cell_w),
+                       (oy + (r + 1) * l->cell_h) - (oy + r * l->cell_h));
+      x0 = MIN (x0, ox + from * l->cell_w);
+      x1 = MAX (x1, ox + c1 * l->cell_w);
+      y0 = MIN (y0, oy + r * l->cell_h);
+      y1 = MAX (y1, oy + (r + 1) * l->cell_h);
       any = TRUE;
     }
 
@@ -263,8 +265,8 @@ draw_panel (AsFigure             *self,
   cairo_rectangle (cr, view->x, view->y, view->width, view->height);
   cairo_clip (cr);
 
-  visible_range (ox, l->cell, view->x, view->width, self->n_columns, &c0, &c1);
-  visible_range (oy, l->cell, view->y, view->height, self->n_rows, &r0, &r1);
+  _as_figure_visible_range (ox, l->cell_w, view->x, view->width, self->n_columns, &c0, &c1);
+  _as_figure_visible_range (oy, l->cell_h, view->y, view->height, self->n_rows, &r0, &r1);
 
   if (target_is_vector (cr) && (gsize) self->n_rows * self->n_columns <= VECTOR_CELLS)
     {
@@ -281,8 +283,8 @@ draw_panel (AsFigure             *self,
             as_figure_weight_color (self, weights[(gsize) r * self->n_columns + c],
                                     &red, &green, &blue);
             cairo_set_source_rgb (cr, red, green, blue);
-            cairo_rectangle (cr, ox + c * l->cell, oy + r * l->cell,
-                             l->cell + over_x, l->cell + over_y);
+            cairo_rectangle (cr, ox + c * l->cell_w, oy + r * l->cell_h,
+                             l->cell_w + over_x, l->cell_h + over_y);
             cairo_fill (cr);
           }
     }
@@ -293,10 +295,10 @@ draw_panel (AsFigure             *self,
 
       pattern = cairo_pattern_create_for_surface (ensure_cells (self, panel));
       /* pattern space = image pixels; user space = figure pixels */
-      cairo_matrix_init_scale (&matrix, 1.0 / (l->cell * self->bin_x), 1.0 / (l->cell * self->bin_y));
+      cairo_matrix_init_scale (&matrix, 1.0 / (l->cell_w * self->bin_x), 1.0 / (l->cell_h * self->bin_y));
       cairo_matrix_translate (&matrix, -ox, -oy);
       cairo_pattern_set_matrix (pattern, &matrix);
-      cairo_pattern_set_filter (pattern, l->cell * MIN (self->bin_x, self->bin_y) >= 1.0
+      cairo_pattern_set_filter (pattern, MIN (l->cell_w * self->bin_x, l->cell_h * self->bin_y) >= 1.0
                                          ? CAIRO_FILTER_NEAREST : CAIRO_FILTER_GOOD);
       cairo_pattern_set_extend (pattern, CAIRO_EXTEND_PAD);
       cairo_set_source (cr, pattern);
@@ -311,7 +313,7 @@ draw_panel (AsFigure             *self,
   /* Rows after the step: dimmed. The current one: outlined. */
   if (self->step >= 0 && self->step + 1 < (int) self->n_rows)
     {
-      double y = oy + (self->step + 1) * l->cell;
+      double y = oy + (self->step + 1) * l->cell_h;
 
       set_color (cr, &self->bg, DIM_ALPHA);
       cairo_rectangle (cr, view->x, y, view->width, view->y + view->height - y);
@@ -322,15 +324,15 @@ draw_panel (AsFigure             *self,
 
   if (self->step >= 0)
     {
-      double y = oy + self->step * l->cell;
-      double lw = l->cell >= 8.0 ? 2.0 : 1.0;
+      double y = oy + self->step * l->cell_h;
+      double lw = l->cell_h >= 8.0 ? 2.0 : 1.0;
 
-      if (y + l->cell > view->y && y < view->y + view->height)
+      if (y + l->cell_h > view->y && y < view->y + view->height)
         {
           set_color (cr, &self->fg, 1.0);
           cairo_set_line_width (cr, lw);
           cairo_rectangle (cr, view->x - lw / 2, y - lw / 2,
-                           view->width + lw, l->cell + lw);
+                           view->width + lw, l->cell_h + lw);
           cairo_stroke (cr);
         }
     }
@@ -415,7 +417,7 @@ draw_column_labels (AsFigure             *self,
 {
   guint c0, c1;
 
-  visible_range (l->ox, l->cell, l->grid.x, l->grid.width, self->n_columns, &c0, &c1);
+  _as_figure_visible_range (l->ox, l->cell_w, l->grid.x, l->grid.width, self->n_columns, &c0, &c1);
 
   cairo_save (cr);
   cairo_rectangle (cr, l->column_area.x - (l->rotate_columns ? self->line_h : LABEL_MAX / 2),
@@ -427,54 +429,33 @@ draw_column_labels (AsFigure             *self,
   for (guint c = c0 - c0 % l->column_every; c < c1; c += l->column_every)
     {
       g_autoptr (PangoLayout) layout = NULL;
-      double cx = l->ox + (c + 0.5) * l->cell;
+      double cx = l->ox + (c + 0.5) * l->cell_w;
 
       layout = label_layout (self, context, self->columns, c, PANGO_WEIGHT_NORMAL);
       set_color (cr, label_color (self, self->columns, c), 1.0);
       if (l->rotate_columns)
         {
-          pango_layout_set_width (layout, (int) (LABEL_MAX * PANGO_SCALE));
+          pango_layout_set_width (layout, (int) (l->column_label_len * PANGO_SCALE));
           pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
           cairo_save (cr);
           cairo_translate (cr, cx - self->line_h / 2.0, l->grid.y - 4.0);
           cairo_rotate (cr, -G_PI / 2.0);
-          show_text (cr, layout, 0.0, 0.0);
+          show_label (self, cr, layout, 0.0, 0.0);
           cairo_restore (cr);
         }
       else
         {
-          show_text (cr, layout, cx - layout_width (layout) / 2.0, l->grid.y - 2.0 - self->line_h);
+          /* elided to its cell where the figure is short */
+          if (l->column_label_len < self->column_label_w)
+            {
+              pango_layout_set_width (layout, (int) (l->column_label_len * PANGO_SCALE));
+              pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+            }
+          show_label (self, cr, layout, cx - layout_width (layout) / 2.0, l->grid.y - 2.0 - self->line_h);
         }
     }
 
   cairo_restore (cr);
-}
-
-/* The next row whose label is drawn after @r when there is no room for
- * all: every row_every-th, and always the current step's, which pushes its
- * neighbours aside. */
-static guint
-next_row_label (AsFigure             *self,
-                const AsFigureLayout *l,
-                guint                 r)
-{
-  guint every = l->row_every;
-  guint next;
-
-  if (every == 1)
-    return r + 1;
-
-  next = r - r % every + every;
-  if (self->step >= 0)
-    {
-      guint step = (guint) self->step;
-
-      if (r < step && next + every > step)
-        return step;                    /* the step comes before the next one */
-      if (r == step && next < step + every)
-        next += every;                  /* too close after the step */
-    }
-  return next;
 }
 
 static void
@@ -491,29 +472,29 @@ draw_row_labels (AsFigure             *self,
   double x_output = x_arrow + self->arrow_w;
   double x_prob = x_output + self->output_w + GAP;
 
-  visible_range (l->oy, l->cell, l->grid.y, l->grid.height, self->n_rows, &r0, &r1);
+  _as_figure_visible_range (l->oy, l->cell_h, l->grid.y, l->grid.height, self->n_rows, &r0, &r1);
 
   cairo_save (cr);
   cairo_rectangle (cr, l->row_area.x, l->row_area.y - self->line_h, l->row_area.width,
                    l->row_area.height + 2 * self->line_h);
   cairo_clip (cr);
 
-  for (guint r = r0 - r0 % l->row_every; r < r1; r = next_row_label (self, l, r))
+  for (guint r = r0 - r0 % l->row_every; r < r1; r = _as_figure_next_row_label (self, l, r))
     {
       g_autoptr (PangoLayout) index = NULL;
       g_autoptr (PangoLayout) output = NULL;
       char buffer[32];
-      double y = l->oy + r * l->cell + (l->cell * l->row_every - self->line_h) / 2.0;
+      double y = l->oy + r * l->cell_h + (l->cell_h * l->row_every - self->line_h) / 2.0;
       double alpha = self->step >= 0 && (int) r > self->step ? 0.35 : 1.0;
       gboolean current = (int) r == self->step;
 
       if (l->row_every > 1)
-        y = l->oy + (r + 0.5) * l->cell - self->line_h / 2.0;
+        y = l->oy + (r + 0.5) * l->cell_h - self->line_h / 2.0;
 
       g_snprintf (buffer, sizeof buffer, "%u", r + 1);
       index = _as_figure_make_layout (self, context, buffer, LABEL_PX, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
       set_color (cr, &self->fg, 0.55 * alpha);
-      show_text (cr, index, x_index + self->index_w - layout_width (index), y);
+      show_label (self, cr, index, x_index + self->index_w - layout_width (index), y);
 
       if (has_inputs)
         {
@@ -526,19 +507,19 @@ draw_row_labels (AsFigure             *self,
           pango_layout_set_width (input, (int) (ROW_TOKEN_MAX * PANGO_SCALE));
           pango_layout_set_ellipsize (input, PANGO_ELLIPSIZE_END);
           set_color (cr, &self->fg, 0.8 * alpha);
-          show_text (cr, input, x_arrow - MIN (layout_width (input), ROW_TOKEN_MAX), y);
+          show_label (self, cr, input, x_arrow - MIN (layout_width (input), ROW_TOKEN_MAX), y);
 
           arrow = _as_figure_make_layout (self, context, " → ", LABEL_PX, PANGO_WEIGHT_NORMAL,
                                           PANGO_STYLE_NORMAL);
           set_color (cr, &self->fg, 0.55 * alpha);
-          show_text (cr, arrow, x_arrow, y);
+          show_label (self, cr, arrow, x_arrow, y);
         }
 
       output = label_layout (self, context, self->rows, r, PANGO_WEIGHT_BOLD);
       pango_layout_set_width (output, (int) (ROW_TOKEN_MAX * PANGO_SCALE));
       pango_layout_set_ellipsize (output, PANGO_ELLIPSIZE_END);
       set_color (cr, label_color (self, self->rows, r), alpha);
-      show_text (cr, output, x_output, y);
+      show_label (self, cr, output, x_output, y);
 
       if (as_figure_axis_has_values (self->rows))
         {
@@ -548,7 +529,7 @@ draw_row_labels (AsFigure             *self,
           value = _as_figure_make_layout (self, context, buffer, LABEL_PX, PANGO_WEIGHT_NORMAL,
                                           PANGO_STYLE_NORMAL);
           set_color (cr, &self->fg, 0.55 * alpha);
-          show_text (cr, value, x_prob + self->prob_w - layout_width (value), y);
+          show_label (self, cr, value, x_prob + self->prob_w - layout_width (value), y);
         }
 
       if (current)
@@ -607,11 +588,12 @@ draw_colorbar (AsFigure             *self,
       cairo_rel_line_to (cr, 4.0, 0.0);
       cairo_stroke (cr);
 
+      /* the labels that do not overlap (as-figure-layout.c placed them) */
+      if (!l->bar_label_shown[i])
+        continue;
       _as_figure_format_tick (self, _as_figure_scale_max (self) * i / 2.0, buffer, sizeof buffer);
       tick = _as_figure_make_layout (self, context, buffer, LABEL_PX, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
-      show_text (cr, tick, bar->x + bar->width + 6.0,
-                 CLAMP (y - self->line_h / 2.0, bar->y - self->line_h / 2.0,
-                        bar->y + bar->height - self->line_h / 2.0));
+      show_label (self, cr, tick, l->bar_labels[i].x, l->bar_labels[i].y);
     }
 }
 
@@ -784,7 +766,7 @@ draw_left_tokens (AsFigure             *self,
       pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
       w = MIN (layout_width (layout), LABEL_MAX);
       set_color (cr, label_color (self, self->columns, c), 1.0);
-      show_text (cr, layout, right - w, y);
+      show_label (self, cr, layout, right - w, y);
     }
 }
 
@@ -798,7 +780,7 @@ draw_right_tokens (AsFigure             *self,
 {
   double x = l->grid.x + l->grid.width + LINES_GAP;
 
-  for (guint r = 0; r < self->n_rows; r = next_row_label (self, l, r))
+  for (guint r = 0; r < self->n_rows; r = _as_figure_next_row_label (self, l, r))
     {
       g_autoptr (PangoLayout) layout = label_layout (self, context, self->rows, r, PANGO_WEIGHT_BOLD);
       double y = l->right_y0 + (r + 0.5) * l->pitch - self->line_h / 2.0;
@@ -809,7 +791,7 @@ draw_right_tokens (AsFigure             *self,
       pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
       w = MIN (layout_width (layout), ROW_TOKEN_MAX);
       set_color (cr, label_color (self, self->rows, r), alpha);
-      show_text (cr, layout, x, y);
+      show_label (self, cr, layout, x, y);
 
       if ((int) r == self->step)
         {
@@ -861,7 +843,7 @@ draw_legend (AsFigure             *self,
       _as_figure_format_tick (self, weight, buffer, sizeof buffer);
       tick = _as_figure_make_layout (self, context, buffer, LABEL_PX, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
       set_color (cr, &self->fg, 0.8);
-      show_text (cr, tick, l->legend.x + LEGEND_SAMPLE + 6.0, y);
+      show_label (self, cr, tick, l->legend.x + LEGEND_SAMPLE + 6.0, y);
     }
 }
 

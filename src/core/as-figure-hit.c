@@ -95,20 +95,20 @@ as_figure_hit_test_panel (AsFigure *self,
     {
       if (self->n_rows > 0 && panel_under (self, l, x, y, &hit, &frame))
         {
-          r = interval_index (y, frame.oy, l->cell, self->n_rows);
-          c = interval_index (x, frame.ox, l->cell, self->n_columns);
+          r = interval_index (y, frame.oy, l->cell_h, self->n_rows);
+          c = interval_index (x, frame.ox, l->cell_w, self->n_columns);
           if (r >= 0 && c >= 0)
             part = AS_FIGURE_PART_CELL;
         }
       else if (in_rect (&l->column_area, x, y))
         {
-          c = interval_index (x, l->ox, l->cell, self->n_columns);
+          c = interval_index (x, l->ox, l->cell_w, self->n_columns);
           if (c >= 0)
             part = AS_FIGURE_PART_COLUMN_LABEL;
         }
       else if (self->n_rows > 0 && in_rect (&l->row_area, x, y))
         {
-          r = interval_index (y, l->oy, l->cell, self->n_rows);
+          r = interval_index (y, l->oy, l->cell_h, self->n_rows);
           if (r >= 0)
             part = AS_FIGURE_PART_ROW_LABEL;
         }

@@ -68,17 +68,21 @@ text_width (AsFigure   *self,
   return logical.width;
 }
 
-/* The height of a line of text: Latin ascenders and descenders and a CJK glyph. */
+/* The height of a line of text: Latin ascenders and descenders and a CJK
+ * glyph; and where its baseline is, from its top. */
 static double
 text_height (AsFigure   *self,
              int         px,
-             PangoWeight weight)
+             PangoWeight weight,
+             double     *baseline)
 {
   g_autoptr (PangoLayout) layout = _as_figure_make_layout (self, measuring_context (self), "Ag我", px,
                                                 weight, PANGO_STYLE_NORMAL);
   PangoRectangle logical;
 
   pango_layout_get_pixel_extents (layout, NULL, &logical);
+  if (baseline != NULL)
+    *baseline = (double) pango_layout_get_baseline (layout) / PANGO_SCALE;
   return logical.height;
 }
 
@@ -119,8 +123,8 @@ ensure_metrics (AsFigure *self)
   if (self->metrics_valid)
     return;
 
-  self->line_h = ceil (text_height (self, LABEL_PX, PANGO_WEIGHT_NORMAL));
-  self->title_h = ceil (text_height (self, TITLE_PX, PANGO_WEIGHT_BOLD));
+  self->line_h = ceil (text_height (self, LABEL_PX, PANGO_WEIGHT_NORMAL, &self->baseline));
+  self->title_h = ceil (text_height (self, TITLE_PX, PANGO_WEIGHT_BOLD, NULL));
   self->subtitle_h = self->line_h;
 
   self->column_label_w = 0.0;
@@ -173,6 +177,52 @@ bar_total_width (AsFigure *self)
   return GAP * 2 + BAR_WIDTH + 4.0 + 2.0 + self->tick_w;
 }
 
+/* Cells fill the space they are given, as matplotlib's aspect='auto', but
+ * are at most ASPECT_MAX times longer one way than the other (a matrix of
+ * one row is not a band of tall stripes); never below @min_cell. */
+static void
+fit_aspect (double *cell_w,
+            double *cell_h,
+            double  min_cell)
+{
+  if (*cell_h > ASPECT_MAX * *cell_w)
+    *cell_h = MAX (ASPECT_MAX * *cell_w, min_cell);
+  else if (*cell_w > ASPECT_MAX * *cell_h)
+    *cell_w = MAX (ASPECT_MAX * *cell_h, min_cell);
+}
+
+/* The colour bar's tick labels (0, the middle, the top of the scale), each
+ * centred on its tick and kept within the bar's height; a label that would
+ * overlap one already placed is left out: the top of the scale first, then
+ * 0, then the middle. */
+static void
+place_bar_labels (AsFigure       *self,
+                  AsFigureLayout *l)
+{
+  static const int order[3] = { 2, 0, 1 };
+
+  for (int k = 0; k < 3; k++)
+    {
+      int i = order[k];
+      double y = l->bar.y + l->bar.height - l->bar.height * i / 2.0;
+      AsFigureRect *rect = &l->bar_labels[i];
+      gboolean free = TRUE;
+
+      y = CLAMP (y - self->line_h / 2.0, l->bar.y - self->line_h / 2.0,
+                 l->bar.y + l->bar.height - self->line_h / 2.0);
+      *rect = (AsFigureRect) { l->bar.x + l->bar.width + 6.0, y, self->tick_w, self->line_h };
+      for (int j = 0; j < k; j++)
+        {
+          const AsFigureRect *other = &l->bar_labels[order[j]];
+
+          if (l->bar_label_shown[order[j]] &&
+              rect->y < other->y + other->height + 1.0 && other->y < rect->y + rect->height + 1.0)
+            free = FALSE;
+        }
+      l->bar_label_shown[i] = free && l->bar.height > 0;
+    }
+}
+
 /* A grid of panels, @n_layers rows of @n_heads, shown whole from @top on:
  * each panel's caption above its cells, the colour bar on the right. */
 static void
@@ -182,23 +232,25 @@ compute_panel_grid (AsFigure       *self,
                     double          top,
                     AsFigureLayout *l)
 {
-  double avail_w, avail_h, fit, cell, block_w, left;
+  double avail_w, avail_h, cell_w, cell_h, block_w, left;
 
   l->panel_grid = TRUE;
   l->caption_h = self->line_h + 2.0;
 
   avail_w = MAX (width - 2 * MARGIN - bar_total_width (self) - (self->n_heads - 1) * PANEL_GAP, 1.0);
   avail_h = MAX (height - top - MARGIN - self->n_layers * l->caption_h - (self->n_layers - 1) * PANEL_GAP, 1.0);
-  fit = avail_w / ((double) self->n_heads * self->n_columns);
-  if (self->n_rows > 0)
-    fit = MIN (fit, avail_h / ((double) self->n_layers * self->n_rows));
-  cell = MIN (fit, MAX_CELL);
-  if (cell >= SNAP_CELL)
-    cell = floor (cell);
-  l->cell = MAX (cell, 0.25);
+  cell_w = avail_w / ((double) self->n_heads * self->n_columns);
+  cell_h = self->n_rows > 0 ? avail_h / ((double) self->n_layers * self->n_rows) : cell_w;
+  fit_aspect (&cell_w, &cell_h, 0.0);
+  if (cell_w >= SNAP_CELL)
+    cell_w = floor (cell_w);
+  if (cell_h >= SNAP_CELL)
+    cell_h = floor (cell_h);
+  l->cell_w = MAX (cell_w, 0.25);
+  l->cell_h = MAX (cell_h, 0.25);
 
-  l->grid_w = l->cell * self->n_columns;
-  l->grid_h = l->cell * self->n_rows;
+  l->grid_w = l->cell_w * self->n_columns;
+  l->grid_h = l->cell_h * self->n_rows;
   l->panel_dx = l->grid_w + PANEL_GAP;
   l->panel_dy = l->caption_h + l->grid_h + PANEL_GAP;
 
@@ -214,6 +266,7 @@ compute_panel_grid (AsFigure       *self,
   if (self->n_rows > 0)
     l->bar = (AsFigureRect) { l->grid.x + l->grid.width + GAP * 2, l->oy, BAR_WIDTH,
                               MAX (l->grid.height - l->caption_h, MIN (BAR_MIN_HEIGHT, avail_h)) };
+  place_bar_labels (self, l);
 }
 
 /* The lines view */
@@ -343,9 +396,22 @@ _as_figure_compute_layout (AsFigure       *self,
   l->column_every = 1;
   l->row_every = 1;
 
+  /* A short figure (a small window) keeps its room for the cells: the
+   * subtitle goes first, then the title, when what is left would not show
+   * the rows' labels (up to COMPACT_ROWS of them) under the column labels. */
+  {
+    double need = self->line_h + 4.0 + MIN (MAX (self->n_rows, 1), COMPACT_ROWS) * LABEL_PITCH + MARGIN;
+
+    l->title_lines = 2;
+    if (height - (MARGIN + self->title_h + 2.0 + self->subtitle_h + GAP * 2) < need)
+      l->title_lines = 1;
+    if (l->title_lines == 1 && height - (MARGIN + self->title_h + GAP * 2) < need)
+      l->title_lines = 0;
+  }
   l->title = (AsFigureRect) { MARGIN, MARGIN, MAX (width - 2 * MARGIN, 0.0),
-                              self->title_h + 2.0 + self->subtitle_h };
-  top = l->title.y + l->title.height + GAP * 2;
+                              l->title_lines == 2 ? self->title_h + 2.0 + self->subtitle_h
+                              : l->title_lines == 1 ? self->title_h : 0.0 };
+  top = l->title_lines > 0 ? l->title.y + l->title.height + GAP * 2 : MARGIN;
 
   if (self->n_columns == 0)
     return;
@@ -365,32 +431,57 @@ _as_figure_compute_layout (AsFigure       *self,
   avail_w = MAX (width - 2 * MARGIN - self->row_label_w - (self->n_rows > 0 ? GAP : 0.0) -
                  bar_total_width (self), 1.0);
 
-  /* Labels horizontal if they fit in a cell, else rotated: try both. */
-  for (int rotated = 0; rotated <= 1; rotated++)
-    {
-      double fit, cell;
+  /* Labels horizontal if every one fits in its cell, else turned (and
+   * elided past a share of the height); but in a figure too short for a
+   * few rows under turned labels, horizontal and elided to their cells
+   * (when the cells are wide enough for a few letters): the tooltip and
+   * the readout say them whole. The cells fill what is left, zoomed,
+   * never below min_cell (what does not fit scrolls). */
+  {
+    double cell_w[2], cell_h[2], heights[2], lengths[2];
+    int rotated;
 
-      column_h = rotated ? self->column_label_w + 8.0 : self->line_h + 4.0;
-      avail_h = MAX (height - top - column_h - MARGIN, 1.0);
+    for (rotated = 0; rotated <= 1; rotated++)
+      {
+        /* turned labels take a share of the height, less where the rows
+         * would then be too short for their labels */
+        lengths[rotated] = rotated
+                           ? MIN (self->column_label_w,
+                                  MAX (ROTATED_MIN,
+                                       MIN (floor ((height - top - MARGIN) * ROTATED_SHARE),
+                                            floor (height - top - MARGIN - 8.0 - self->n_rows * LABEL_PITCH))))
+                           : self->column_label_w;
+        heights[rotated] = rotated ? lengths[rotated] + 8.0 : self->line_h + 4.0;
+        avail_h = MAX (height - top - heights[rotated] - MARGIN, 1.0);
 
-      fit = avail_w / self->n_columns;
-      if (self->n_rows > 0)
-        fit = MIN (fit, avail_h / self->n_rows);
-      cell = MIN (fit, MAX_CELL) * zoom;
-      cell = MAX (cell, min_cell);
-      if (cell >= SNAP_CELL)
-        cell = floor (cell);
-      cell = MAX (cell, 0.25);
+        cell_w[rotated] = avail_w / self->n_columns;
+        cell_h[rotated] = self->n_rows > 0 ? avail_h / self->n_rows : cell_w[rotated];
+        cell_w[rotated] = MAX (cell_w[rotated] * zoom, min_cell);
+        cell_h[rotated] = MAX (cell_h[rotated] * zoom, min_cell);
+        fit_aspect (&cell_w[rotated], &cell_h[rotated], min_cell);
+      }
 
-      l->cell = cell;
-      l->rotate_columns = rotated;
-      if (!rotated && self->column_label_w + 4.0 <= cell)
-        break;
-    }
+    if (self->column_label_w + 4.0 <= cell_w[0])
+      rotated = 0;
+    else if (cell_w[0] >= ELIDED_MIN + 4.0 &&
+             height - top - heights[1] - MARGIN < MIN (MAX (self->n_rows, 1), COMPACT_ROWS) * LABEL_PITCH)
+      {
+        rotated = 0;
+        lengths[0] = cell_w[0] - 4.0;
+      }
+    else
+      rotated = 1;
+
+    l->rotate_columns = rotated;
+    l->column_label_len = lengths[rotated];
+    column_h = heights[rotated];
+    l->cell_w = MAX (cell_w[rotated], 0.25);
+    l->cell_h = MAX (cell_h[rotated], 0.25);
+  }
 
   avail_h = MAX (height - top - column_h - MARGIN, 1.0);
-  l->grid_w = l->cell * self->n_columns;
-  l->grid_h = l->cell * self->n_rows;
+  l->grid_w = l->cell_w * self->n_columns;
+  l->grid_h = l->cell_h * self->n_rows;
   view_w = MIN (l->grid_w, avail_w);
   view_h = MIN (l->grid_h, avail_h);
 
@@ -404,18 +495,23 @@ _as_figure_compute_layout (AsFigure       *self,
                              top + column_h, view_w, view_h };
   l->column_area = (AsFigureRect) { l->grid.x, top, view_w, column_h };
 
-  l->sx = floor (CLAMP (scroll_x, 0.0, MAX (l->grid_w - view_w, 0.0)));
-  l->sy = floor (CLAMP (scroll_y, 0.0, MAX (l->grid_h - view_h, 0.0)));
+  /* whole pixels, except at the end of the range, which shows the last
+   * row and column whole */
+  l->sx = MIN (round (MAX (scroll_x, 0.0)), MAX (l->grid_w - view_w, 0.0));
+  l->sy = MIN (round (MAX (scroll_y, 0.0)), MAX (l->grid_h - view_h, 0.0));
   l->ox = l->grid.x - l->sx;
   l->oy = l->grid.y - l->sy;
 
   bar_h = MAX (view_h, MIN (BAR_MIN_HEIGHT, avail_h));
   if (self->n_rows > 0)
-    l->bar = (AsFigureRect) { l->grid.x + view_w + GAP * 2, l->grid.y, BAR_WIDTH, bar_h };
+    {
+      l->bar = (AsFigureRect) { l->grid.x + view_w + GAP * 2, l->grid.y, BAR_WIDTH, bar_h };
+      place_bar_labels (self, l);
+    }
 
   if (l->rotate_columns)
-    l->column_every = (guint) MAX (1.0, ceil ((self->line_h + 1.0) / l->cell));
-  l->row_every = (guint) MAX (1.0, ceil (self->line_h / l->cell));
+    l->column_every = (guint) MAX (1.0, ceil (LABEL_PITCH / l->cell_w));
+  l->row_every = (guint) MAX (1.0, ceil (LABEL_PITCH / l->cell_h));
 }
 
 const AsFigureLayout *
@@ -534,6 +630,113 @@ as_figure_get_natural_size (AsFigure *self,
 
 /* Where things are */
 
+void
+_as_figure_visible_range (double origin,
+                          double cell,
+                          double view_start,
+                          double view_size,
+                          guint  n,
+                          guint *first,
+                          guint *last)
+{
+  double a = floor ((view_start - origin) / cell);
+  double b = ceil ((view_start + view_size - origin) / cell);
+
+  *first = (guint) CLAMP (a, 0.0, (double) n);
+  *last = (guint) CLAMP (b, 0.0, (double) n);   /* exclusive */
+}
+
+guint
+_as_figure_next_row_label (AsFigure             *self,
+                           const AsFigureLayout *l,
+                           guint                 r)
+{
+  guint every = l->row_every;
+  guint next;
+
+  if (every == 1)
+    return r + 1;
+
+  next = r - r % every + every;
+  if (self->step >= 0)
+    {
+      guint step = (guint) self->step;
+
+      if (r < step && next + every > step)
+        return step;                    /* the step comes before the next one */
+      if (r == step && next < step + every)
+        next += every;                  /* too close after the step */
+    }
+  return next;
+}
+
+gboolean
+as_figure_get_label_shown (AsFigure     *self,
+                           double        width,
+                           double        height,
+                           AsFigurePart  part,
+                           guint         index)
+{
+  const AsFigureLayout *l;
+  guint first, last;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  l = _as_figure_screen_layout (self, width, height);
+  if (l->panel_grid || self->n_columns == 0)
+    return FALSE;
+
+  if (part == AS_FIGURE_PART_ROW_LABEL)
+    {
+      if (index >= self->n_rows)
+        return FALSE;
+      if (l->lines)
+        first = 0, last = self->n_rows;
+      else
+        {
+          _as_figure_visible_range (l->oy, l->cell_h, l->grid.y, l->grid.height, self->n_rows, &first, &last);
+          first -= first % l->row_every;
+        }
+      for (guint r = first; r < last; r = _as_figure_next_row_label (self, l, r))
+        if (r == index)
+          return TRUE;
+      return FALSE;
+    }
+
+  if (part == AS_FIGURE_PART_COLUMN_LABEL)
+    {
+      if (index >= self->n_columns)
+        return FALSE;
+      if (l->lines)
+        return index % l->label_every == 0;
+      _as_figure_visible_range (l->ox, l->cell_w, l->grid.x, l->grid.width, self->n_columns, &first, &last);
+      return index >= first - first % l->column_every && index < last && index % l->column_every == 0;
+    }
+
+  return FALSE;
+}
+
+gboolean
+as_figure_get_bar_label_rect (AsFigure     *self,
+                              double        width,
+                              double        height,
+                              guint         i,
+                              AsFigureRect *rect)
+{
+  const AsFigureLayout *l;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (rect != NULL, FALSE);
+
+  if (i > 2)
+    return FALSE;
+  l = _as_figure_screen_layout (self, width, height);
+  if (l->lines || !l->bar_label_shown[i])
+    return FALSE;
+  *rect = l->bar_labels[i];
+  return TRUE;
+}
+
 /* Cell (@row, @column) of a panel whose cell (0, 0) is at (@ox, @oy), with
  * its edges computed exactly as the hit test computes them (origin + i *
  * cell), so that x + width is the next cell's x. */
@@ -544,10 +747,10 @@ span_rect (const AsFigureLayout *l,
            guint                 row,
            guint                 column)
 {
-  double x0 = ox + column * l->cell;
-  double x1 = ox + (column + 1) * l->cell;
-  double y0 = oy + row * l->cell;
-  double y1 = oy + (row + 1) * l->cell;
+  double x0 = ox + column * l->cell_w;
+  double x1 = ox + (column + 1) * l->cell_w;
+  double y0 = oy + row * l->cell_h;
+  double y1 = oy + (row + 1) * l->cell_h;
 
   return (AsFigureRect) { x0, y0, x1 - x0, y1 - y0 };
 }

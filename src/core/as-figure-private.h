@@ -16,9 +16,15 @@ G_BEGIN_DECLS
 #define GAP             6.0
 #define LABEL_PX        12     /* labels, ticks, subtitle */
 #define TITLE_PX        15
+#define LABEL_PITCH     (LABEL_PX + 2.0)  /* labels of a line each closer than this would touch (a line's
+                                           * box is taller: CJK fonts' ascent and descent) */
 #define LABEL_MAX       140.0  /* a longer token is elided (its tooltip has it whole) */
 #define ROW_TOKEN_MAX   110.0
-#define MAX_CELL        64.0   /* cells never grow beyond this at zoom 1 */
+#define ASPECT_MAX      4.0    /* a cell fills its pane but is at most this much longer one way */
+#define ROTATED_SHARE   0.3    /* turned column labels take at most this share of the height */
+#define ROTATED_MIN     40.0   /* ...but at least this */
+#define ELIDED_MIN      20.0   /* horizontal column labels elided to their cells need this much */
+#define COMPACT_ROWS    8      /* a figure too short for this many rows of labels (or all) drops its subtitle, then its title */
 #define SNAP_CELL       4.0    /* from this size on, cells are whole pixels */
 #define BAR_WIDTH       14.0
 #define BAR_MIN_HEIGHT  120.0
@@ -54,15 +60,20 @@ typedef struct
 {
   double width, height;      /* the area it was computed for */
   double sx, sy;             /* scroll actually applied */
-  double cell;               /* cell side, pixels */
-  double grid_w, grid_h;     /* one panel's whole matrix, cell * n */
+  double cell_w, cell_h;     /* a cell's width and height, pixels (not square: the
+                              * matrix fills its pane, as matplotlib's aspect='auto') */
+  double grid_w, grid_h;     /* one panel's whole matrix, cell_w * n_columns x cell_h * n_rows */
   AsFigureRect title;
+  int title_lines;           /* 2: title and subtitle; 1: the title; 0: none (a short figure) */
   AsFigureRect grid;         /* the visible part of the panel; in a grid, all the panels */
   AsFigureRect column_area;  /* above the grid, same x range (empty in a grid) */
   AsFigureRect row_area;     /* left of the grid, same y range (empty in a grid) */
   AsFigureRect bar;          /* the colour bar itself */
+  AsFigureRect bar_labels[3];   /* its tick labels: 0, the middle, the top of the scale... */
+  gboolean bar_label_shown[3];  /* ...those that do not overlap another */
   double ox, oy;             /* where cell (0, 0) of panel 0 starts (scroll applied) */
   gboolean rotate_columns;
+  double column_label_len;   /* turned column labels are elided past this */
   guint column_every;        /* label thinning: every n-th label drawn */
   guint row_every;
   gboolean panel_grid;       /* a grid of panels rather than one */
@@ -134,6 +145,8 @@ struct _AsFigure
   PangoContext  *pango;           /* for measuring */
   gboolean       metrics_valid;
   double         line_h;          /* one line of label text */
+  double         baseline;        /* its baseline, from its top: every label (Latin or CJK)
+                                   * is drawn with its own baseline there */
   double         title_h;
   double         subtitle_h;
   double         column_label_w;  /* widest column label (capped) */
@@ -223,6 +236,22 @@ void         _as_figure_panel_frame     (AsFigure             *self,
                                          const AsFigureLayout *l,
                                          guint                 panel,
                                          AsFigurePanelFrame   *frame);
+
+/* Entries @first..@last-1 (of @n, a cell every @cell from @origin on)
+ * are at least partly within the view from @view_start on, @view_size long. */
+void         _as_figure_visible_range   (double  origin,
+                                         double  cell,
+                                         double  view_start,
+                                         double  view_size,
+                                         guint   n,
+                                         guint  *first,
+                                         guint  *last);
+/* The next row whose label is drawn after @r when there is no room for
+ * all: every row_every-th, and always the current step's, which pushes
+ * its neighbours aside. */
+guint        _as_figure_next_row_label  (AsFigure             *self,
+                                         const AsFigureLayout *l,
+                                         guint                 r);
 
 /* The legend's sample lines: 1, 0.5 and 0.1 of the scale. */
 double       _as_figure_legend_fraction (guint i);

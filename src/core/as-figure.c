@@ -694,6 +694,14 @@ as_figure_weight_color (AsFigure *self,
 
 /* Text */
 
+char *
+as_figure_dup_title (AsFigure *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return _as_figure_title_text (self);
+}
+
 /* The first line: "sentence → translation". */
 char *
 _as_figure_title_text (AsFigure *self)

@@ -116,6 +116,9 @@ void        as_figure_set_text        (AsFigure   *self,
                                        const char *sentence,
                                        const char *translation);
 
+/* The title drawn above the figure ("i am hungry → 我饿"), newly allocated. */
+char       *as_figure_dup_title       (AsFigure   *self);
+
 /* What the figure shows, in a few words ("Cross-attention · layer 1 of
  * 0–1 · mean of 2 heads"): the start of the subtitle and of the exported
  * file's description. NULL (the default) says nothing. Kept by
@@ -219,10 +222,13 @@ void        as_figure_set_hover       (AsFigure     *self,
                                        int           row,
                                        int           column);
 
-/* On screen, one panel: cells are never smaller than @min_cell (pixels)
+/* At zoom 1 ("fit") the cells fill the area given (their width and height
+ * apart, as matplotlib's aspect='auto', at most 4:1 either way); on screen,
+ * one panel: cells are never smaller than @min_cell (pixels) either way
  * and are @zoom (>= 1) times the size that fits; what does not fit is
- * scrolled by (@x, @y), clamped to as_figure_get_scroll_range(). A grid
- * of panels is shown whole. */
+ * scrolled by (@x, @y), clamped to as_figure_get_scroll_range(), whose end
+ * shows the last row and column whole. A grid of panels is shown whole.
+ * A figure too short for a few rows drops its subtitle, then its title. */
 void        as_figure_set_min_cell    (AsFigure   *self,
                                        double      min_cell);
 void        as_figure_set_zoom        (AsFigure   *self,
@@ -285,6 +291,23 @@ gboolean    as_figure_get_column_rect (AsFigure     *self,
                                        double        height,
                                        guint         column,
                                        AsFigureRect *rect);
+
+/* Whether the label of row or column @index (@part AS_FIGURE_PART_ROW_LABEL
+ * or _COLUMN_LABEL) is drawn: labels are left out only where they would
+ * overlap (cells thinner than a line of text), and outside the view. */
+gboolean    as_figure_get_label_shown (AsFigure     *self,
+                                       double        width,
+                                       double        height,
+                                       AsFigurePart  part,
+                                       guint         index);
+/* Where the colour bar's tick label @i is (0: zero, 1: the middle, 2: the
+ * top of the scale). FALSE when it is not drawn: no bar, or the bar too
+ * short for it beside the others (labels never overlap). */
+gboolean    as_figure_get_bar_label_rect (AsFigure     *self,
+                                          double        width,
+                                          double        height,
+                                          guint         i,
+                                          AsFigureRect *rect);
 
 /* Drawing (as-figure-draw.c): the whole figure into a @width x @height
  * area of @cr. */

@@ -3024,6 +3024,383 @@ test_lines_panels (void)
   }
 }
 
+/* Fit and finish (issue 13): the layout at every size */
+
+/* Rows labelled @outputs (target tokens, no input nor value), columns
+ * @columns (source tokens). */
+static void
+set_label_axes (AsFigure           *figure,
+                const char * const *columns,
+                const char * const *outputs)
+{
+  guint n_rows = as_figure_get_n_rows (figure);
+  guint n_columns = as_figure_get_n_columns (figure);
+  g_autoptr (AsFigureAxis) rows = as_figure_axis_new (n_rows, as_figure_session_get_row_words (AS_ATTENTION_CROSS));
+  g_autoptr (AsFigureAxis) source = as_figure_axis_new (n_columns, as_figure_session_get_column_words (AS_ATTENTION_CROSS));
+
+  for (guint r = 0; r < n_rows; r++)
+    as_figure_axis_set_label (rows, r, outputs[r]);
+  for (guint c = 0; c < n_columns; c++)
+    as_figure_axis_set_label (source, c, columns[c]);
+  as_figure_set_axes (figure, rows, source);
+}
+
+/* A matrix of @n_rows x @n_columns with labelled axes (row labels
+ * @row_label with their number, column labels "w<c>"), weights a ramp. */
+static AsFigure *
+labelled_figure (guint       n_rows,
+                 guint       n_columns,
+                 const char *row_label)
+{
+  AsFigure *figure = as_figure_new ();
+  g_autofree float *w = g_new (float, (gsize) n_rows * n_columns);
+  g_auto (GStrv) columns = g_new0 (char *, n_columns + 1);
+  g_auto (GStrv) outputs = g_new0 (char *, n_rows + 1);
+
+  for (gsize i = 0; i < (gsize) n_rows * n_columns; i++)
+    w[i] = (float) (i % 7) / 6.0f;
+  for (guint c = 0; c < n_columns; c++)
+    columns[c] = g_strdup_printf ("w%u", c);
+  for (guint r = 0; r < n_rows; r++)
+    outputs[r] = g_strdup_printf ("%s%u", row_label, r);
+  as_figure_set_matrix (figure, n_rows, n_columns, w);
+  set_label_axes (figure, (const char * const *) columns, (const char * const *) outputs);
+  as_figure_set_text (figure, "a sentence", "a translation");
+  return figure;
+}
+
+/* At fit the cells fill the pane (as matplotlib's aspect='auto'): not
+ * square, and the grid reaches the colour bar on the right and the margin
+ * at the bottom. */
+static void
+test_fit_fills (void)
+{
+  g_autoptr (AsFigure) figure = labelled_figure (3, 4, "t");
+  AsFigureRect cell, grid, bar;
+  const double width = 700, height = 500;
+
+  g_assert_true (as_figure_get_cell_rect (figure, width, height, 0, 0, &cell));
+  g_assert_true (as_figure_get_grid_rect (figure, width, height, &grid));
+  g_assert_cmpfloat (fabs (cell.width - cell.height), >, 4.0);
+  /* 4 columns and 3 rows fill the grid */
+  g_assert_cmpfloat_with_epsilon (grid.width, 4 * cell.width, 0.01);
+  g_assert_cmpfloat_with_epsilon (grid.height, 3 * cell.height, 0.01);
+  /* the grid spans the pane: to the bottom margin, and to the colour bar
+   * and its labels at the right margin */
+  g_assert_cmpfloat (grid.y + grid.height, >=, height - 12.0 - 1.0);
+  g_assert_cmpfloat (grid.y + grid.height, <=, height - 12.0 + 0.01);
+  g_assert_true (as_figure_get_bar_label_rect (figure, width, height, 2, &bar));
+  g_assert_cmpfloat (bar.x + bar.width, >=, width - 12.0 - 1.0);
+  g_assert_cmpfloat (grid.x, <, 120.0);
+
+  /* twice as wide: the cells twice as wide, as tall as before */
+  {
+    AsFigureRect wide;
+
+    g_assert_true (as_figure_get_cell_rect (figure, 2 * width, height, 0, 0, &wide));
+    g_assert_cmpfloat (wide.width, >, 1.8 * cell.width);
+    g_assert_cmpfloat_with_epsilon (wide.height, cell.height, 0.01);
+  }
+}
+
+/* In a small pane (600 x 400 window: a 560 x 200 figure) a long sentence
+ * keeps readable cells and scrolls; zoomed in, the whole of the last row
+ * and the last column can be scrolled to. */
+static void
+test_fit_min_cell_scroll (void)
+{
+  g_autoptr (AsFigure) figure = labelled_figure (20, 300, "t");
+  const double width = 560, height = 200;
+  double max_x, max_y;
+  AsFigureRect cell, grid;
+  int row, column;
+
+  as_figure_set_min_cell (figure, 8.0);
+  g_assert_true (as_figure_get_cell_rect (figure, width, height, 0, 0, &cell));
+  g_assert_cmpfloat (cell.width, >=, 8.0);
+  g_assert_cmpfloat (cell.height, >=, 8.0);
+  g_assert_true (as_figure_get_grid_rect (figure, width, height, &grid));
+  g_assert_cmpfloat (grid.height, >=, 60.0);   /* not a strip */
+  as_figure_get_scroll_range (figure, width, height, &max_x, &max_y);
+  g_assert_cmpfloat (max_x, >, 0.0);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      static const double zooms[] = { 1.0, 2.5, 3.7 };
+
+      as_figure_set_zoom (figure, zooms[i]);
+      as_figure_get_scroll_range (figure, width, height, &max_x, &max_y);
+      if (i > 0)
+        g_assert_cmpfloat (max_y, >, 0.0);
+      as_figure_set_scroll (figure, max_x, max_y);
+      g_assert_true (as_figure_get_grid_rect (figure, width, height, &grid));
+      g_assert_cmpfloat (grid.y + grid.height, <=, height);
+      g_assert_true (as_figure_get_cell_rect (figure, width, height, 19, 299, &cell));
+      /* the last cell whole, at the grid's bottom right */
+      g_assert_cmpfloat (cell.y, >=, grid.y);
+      g_assert_cmpfloat (cell.y + cell.height, <=, grid.y + grid.height + 1e-6);
+      g_assert_cmpfloat (cell.x + cell.width, <=, grid.x + grid.width + 1e-6);
+      g_assert_cmpfloat (cell.y + cell.height, >=, grid.y + grid.height - 1e-6);
+      g_assert_cmpint (as_figure_hit_test (figure, width, height, grid.x + grid.width - 0.5,
+                                           grid.y + grid.height - 0.5, &row, &column),
+                       ==, AS_FIGURE_PART_CELL);
+      g_assert_cmpint (row, ==, 19);
+      g_assert_cmpint (column, ==, 299);
+      /* scrolled past the end: the same */
+      as_figure_set_scroll (figure, max_x + 500, max_y + 500);
+      g_assert_true (as_figure_get_cell_rect (figure, width, height, 19, 299, &cell));
+      g_assert_cmpfloat (cell.y + cell.height, <=, grid.y + grid.height + 1e-6);
+      as_figure_set_scroll (figure, 0, 0);
+    }
+}
+
+static gboolean
+rects_overlap (const AsFigureRect *a,
+               const AsFigureRect *b)
+{
+  return a->x < b->x + b->width && b->x < a->x + a->width &&
+         a->y < b->y + b->height && b->y < a->y + a->height;
+}
+
+/* The colour bar's labels never overlap, at any size; a tall bar has all
+ * three; a short one keeps the top of the scale. */
+static void
+test_colorbar_labels (void)
+{
+  g_autoptr (AsFigure) figure = labelled_figure (3, 4, "t");
+  AsFigureRect rects[3];
+  guint shown_tall = 0;
+
+  for (double height = 40; height <= 700; height += 3)
+    for (double width = 160; width <= 900; width += 370)
+      {
+        gboolean shown[3];
+
+        for (guint i = 0; i < 3; i++)
+          shown[i] = as_figure_get_bar_label_rect (figure, width, height, i, &rects[i]);
+        for (guint i = 0; i < 3; i++)
+          for (guint j = i + 1; j < 3; j++)
+            if (shown[i] && shown[j] && rects_overlap (&rects[i], &rects[j]))
+              g_error ("at %g x %g, colour-bar labels %u (%g..%g) and %u (%g..%g) overlap",
+                       width, height, i, rects[i].y, rects[i].y + rects[i].height,
+                       j, rects[j].y, rects[j].y + rects[j].height);
+        g_assert_true (shown[2]);
+        if (height >= 400)
+          shown_tall += shown[0] && shown[1];
+      }
+  g_assert_cmpuint (shown_tall, >, 0);
+  g_assert_false (as_figure_get_bar_label_rect (figure, 700, 500, 3, &rects[0]));
+}
+
+/* Label thinning leaves out only labels that would touch their neighbours:
+ * of the labels shown, two neighbours are never closer than a line, and
+ * never so far apart that another would have fitted between them. */
+static void
+assert_no_label_dropped (AsFigure     *figure,
+                         double        width,
+                         double        height,
+                         AsFigurePart  part,
+                         guint         n)
+{
+  double last = -1e9;
+  guint shown = 0;
+
+  for (guint i = 0; i < n; i++)
+    {
+      AsFigureRect rect;
+      double centre;
+
+      if (!as_figure_get_label_shown (figure, width, height, part, i))
+        continue;
+      if (part == AS_FIGURE_PART_ROW_LABEL)
+        {
+          g_assert_true (as_figure_get_row_rect (figure, width, height, i, &rect));
+          centre = rect.y + rect.height / 2;
+        }
+      else
+        {
+          g_assert_true (as_figure_get_column_rect (figure, width, height, i, &rect));
+          centre = rect.x + rect.width / 2;
+        }
+      if (shown > 0)
+        {
+          g_assert_cmpfloat (centre - last, >=, 12.0);
+          g_assert_cmpfloat (centre - last, <, 2 * 14.0 + 1.0);
+        }
+      last = centre;
+      shown++;
+    }
+  g_assert_cmpuint (shown, >, 0);
+}
+
+/* A 300-word sentence of 20 steps at fit shows every row label, and the
+ * column labels that fit; a long forced target (80 rows of 5 source
+ * tokens) keeps every column label. */
+static void
+test_labels_kept (void)
+{
+  g_autoptr (AsFigure) wide = labelled_figure (20, 300, "t");
+  g_autoptr (AsFigure) tall = labelled_figure (80, 5, "t");
+
+  as_figure_set_min_cell (wide, 8.0);
+  for (guint r = 0; r < 20; r++)
+    g_assert_true (as_figure_get_label_shown (wide, 900, 600, AS_FIGURE_PART_ROW_LABEL, r));
+  assert_no_label_dropped (wide, 900, 600, AS_FIGURE_PART_COLUMN_LABEL, 300);
+
+  as_figure_set_min_cell (tall, 8.0);
+  for (guint c = 0; c < 5; c++)
+    g_assert_true (as_figure_get_label_shown (tall, 700, 500, AS_FIGURE_PART_COLUMN_LABEL, c));
+  assert_no_label_dropped (tall, 700, 500, AS_FIGURE_PART_ROW_LABEL, 80);
+}
+
+/* The vertical centre of the ink in [@x0, @x1) x [@y0, @y1) of @surface
+ * (what is not the white background). */
+static double
+ink_centre (cairo_surface_t *surface,
+            double           x0,
+            double           x1,
+            double           y0,
+            double           y1)
+{
+  double sum = 0, weight = 0;
+
+  for (int y = (int) y0; y < (int) y1; y++)
+    for (int x = (int) x0; x < (int) x1; x++)
+      {
+        int r, g, b;
+        double ink;
+
+        test_pixel_at (surface, x, y, &r, &g, &b);
+        ink = (765 - r - g - b) / 765.0;
+        sum += ink * (y + 0.5);
+        weight += ink;
+      }
+  g_assert_cmpfloat (weight, >, 1.0);
+  return sum / weight;
+}
+
+/* A CJK row label sits where a Latin one does, its ink centred the same
+ * within 1 px, though its font's ascent is taller. */
+static void
+test_labels_cjk_baseline (void)
+{
+  g_autoptr (AsFigure) figure = labelled_figure (2, 2, "");
+  const char *outputs[] = { "H", "中" };
+  const char *columns[] = { "a", "b" };
+  const int width = 400, height = 300;
+  cairo_surface_t *surface;
+  AsFigureRect grid, rows[2];
+  double offsets[2];
+  cairo_t *cr;
+
+  set_label_axes (figure, columns, outputs);
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+  cr = cairo_create (surface);
+  as_figure_draw (figure, cr, width, height);
+  cairo_destroy (cr);
+
+  g_assert_true (as_figure_get_grid_rect (figure, width, height, &grid));
+  for (guint r = 0; r < 2; r++)
+    {
+      g_assert_true (as_figure_get_row_rect (figure, width, height, r, &rows[r]));
+      /* the token's label, right of the row's number, left of the cells */
+      offsets[r] = ink_centre (surface, grid.x - 22, grid.x - 3, rows[r].y, rows[r].y + rows[r].height) -
+                   (rows[r].y + rows[r].height / 2);
+    }
+  if (fabs (offsets[0] - offsets[1]) > 1.0)
+    g_error ("the CJK label's ink is centred %.2f px from its row's centre, the Latin one's %.2f px",
+             offsets[1], offsets[0]);
+  cairo_surface_destroy (surface);
+}
+
+/* The session adapter gives each axis the language of its tokens: cross
+ * attention's rows are target tokens, its columns source tokens; the
+ * decoder's self-attention is target over target; the encoder's source
+ * over source. The bundled en-zh Transformer is en to zh-CN. */
+static void
+test_session_languages (void)
+{
+  g_autofree char *path = g_build_filename (as_models_dir (), "en-zh-transformer.json", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AsModel) model = NULL;
+  g_autoptr (AsSession) session = NULL;
+  g_autoptr (AsFigure) figure = as_figure_new ();
+  const char *target;
+
+  if (!g_file_test (path, G_FILE_TEST_EXISTS))
+    {
+      g_test_fail_printf ("%s is not there", path);
+      return;
+    }
+  model = as_model_new_from_file (path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (as_model_get_source_language (model), ==, "en");
+  target = as_model_get_target_language (model);
+  g_assert_nonnull (target);
+  g_assert_true (g_str_has_prefix (target, "zh"));
+  session = as_session_new (model, "i am hungry .", &error);
+  g_assert_no_error (error);
+  g_assert_true (as_session_decode_greedy (session, &error));
+
+  g_assert_true (as_figure_set_session_attention (figure, session, AS_ATTENTION_CROSS, 0, AS_ATTENTION_MEAN, &error));
+  g_assert_cmpstr (as_figure_get_row_language (figure), ==, pango_language_to_string (pango_language_from_string (target)));
+  g_assert_cmpstr (as_figure_get_column_language (figure), ==, "en");
+  g_assert_true (as_figure_set_session_attention (figure, session, AS_ATTENTION_DECODER_SELF, 0, AS_ATTENTION_MEAN, &error));
+  g_assert_cmpstr (as_figure_get_row_language (figure), ==, pango_language_to_string (pango_language_from_string (target)));
+  g_assert_cmpstr (as_figure_get_column_language (figure), ==, pango_language_to_string (pango_language_from_string (target)));
+  g_assert_true (as_figure_set_session_attention (figure, session, AS_ATTENTION_ENCODER_SELF, 0, AS_ATTENTION_MEAN, &error));
+  g_assert_cmpstr (as_figure_get_row_language (figure), ==, "en");
+  g_assert_cmpstr (as_figure_get_column_language (figure), ==, "en");
+  g_assert_true (as_figure_set_session_grid (figure, session, AS_ATTENTION_CROSS, &error));
+  g_assert_cmpstr (as_figure_get_column_language (figure), ==, "en");
+}
+
+/* The label's language reaches the drawing: a Han character whose glyph
+ * differs between Chinese and Japanese forms (直) is drawn differently in
+ * a row labelled zh-CN and in one labelled ja. */
+static void
+test_label_language_drawn (void)
+{
+  const char *outputs[] = { "直", "直" };
+  const char *columns[] = { "a", "b" };
+  const int width = 300, height = 200;
+  cairo_surface_t *surfaces[2];
+  static const char *languages[2] = { "zh-CN", "ja" };
+  AsFigureRect grid, row;
+  int differ = 0;
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr (AsFigure) figure = labelled_figure (2, 2, "");
+      cairo_t *cr;
+
+      set_label_axes (figure, columns, outputs);
+      as_figure_set_languages (figure, languages[i], "en");
+      g_assert_cmpstr (as_figure_get_row_language (figure), ==, pango_language_to_string (pango_language_from_string (languages[i])));
+      surfaces[i] = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+      cr = cairo_create (surfaces[i]);
+      as_figure_draw (figure, cr, width, height);
+      cairo_destroy (cr);
+      if (i == 0)
+        {
+          g_assert_true (as_figure_get_grid_rect (figure, width, height, &grid));
+          g_assert_true (as_figure_get_row_rect (figure, width, height, 0, &row));
+        }
+    }
+  for (int y = (int) row.y; y < (int) (row.y + row.height); y++)
+    for (int x = (int) grid.x - 24; x < (int) grid.x - 2; x++)
+      {
+        int r0, g0, b0, r1, g1, b1;
+
+        test_pixel_at (surfaces[0], x, y, &r0, &g0, &b0);
+        test_pixel_at (surfaces[1], x, y, &r1, &g1, &b1);
+        differ += ABS (r0 - r1) > 40;
+      }
+  g_assert_cmpint (differ, >, 3);
+  cairo_surface_destroy (surfaces[0]);
+  cairo_surface_destroy (surfaces[1]);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -3044,6 +3421,13 @@ main (int   argc,
   g_test_add_func ("/figure/hit-test/labels-and-bands", test_hit_test_labels_and_bands);
   g_test_add_func ("/figure/scroll", test_scroll);
   g_test_add_func ("/figure/describe", test_describe);
+  g_test_add_func ("/figure/fit/fills", test_fit_fills);
+  g_test_add_func ("/figure/fit/min-cell-scroll", test_fit_min_cell_scroll);
+  g_test_add_func ("/figure/fit/colorbar-labels", test_colorbar_labels);
+  g_test_add_func ("/figure/fit/labels-kept", test_labels_kept);
+  g_test_add_func ("/figure/fit/cjk-baseline", test_labels_cjk_baseline);
+  g_test_add_func ("/figure/language/session", test_session_languages);
+  g_test_add_func ("/figure/language/drawn", test_label_language_drawn);
   g_test_add_func ("/figure/large-matrix", test_large_matrix);
   g_test_add_func ("/figure/panels", test_panels);
   g_test_add_func ("/figure/session", test_session);

@@ -10,9 +10,12 @@
 #include <math.h>
 #include <string.h>
 
+#include "as-attention-view.h"
 #include "as-figure-session.h"
 #include "as-heatmap-private.h"
+#include "as-paths.h"
 #include "as-resources.h"
+#include "as-settings.h"
 #include "test-input.h"
 
 /* Weights at the points where the colour maps' values are known (0,
@@ -513,24 +516,54 @@ test_hover (Fixture       *fixture,
   cairo_surface_destroy (surface);
   draws = as_heatmap_get_figure_draw_count (heatmap);
 
-  /* the real pointer over cell (1, 2): its row and column are tinted, the
-   * other cells not */
+  /* the real pointer over cell (1, 2): the cell is outlined in the accent
+   * colour just outside its edges, and every cell, the hovered one
+   * included, keeps its colour (edge to edge); its row's and column's
+   * labels are tinted */
   cell_centre (heatmap, 1, 2, &x, &y);
   test_pointer_move (GTK_WIDGET (heatmap), x, y);
   test_settle ();
   surface = render (heatmap);
   g_assert_cmpuint (as_heatmap_get_figure_draw_count (heatmap), ==, draws);
+  assert_cells (heatmap, surface);
+  {
+    AsFigure *figure = as_heatmap_get_figure (heatmap);
+    int width = gtk_widget_get_width (GTK_WIDGET (heatmap));
+    int height = gtk_widget_get_height (GTK_WIDGET (heatmap));
+    AsFigureColor accent;
+    AsFigureRect cell, row_rect, grid;
+    cairo_surface_t *plain;
 
-  for (guint row = 0; row < 3; row++)
-    for (guint column = 0; column < 4; column++)
-      {
-        double cx, cy;
-        gboolean highlighted = row == 1 || column == 2;
+    as_figure_get_colors (figure, NULL, NULL, &accent, NULL);
+    g_assert_true (as_figure_get_cell_rect (figure, width, height, 1, 2, &cell));
+    expected_color (heatmap, 1, 2, &r, &g, &b);
+    /* the cell's own pixels, next to its edges */
+    g_assert_true (pixel_is (surface, cell.x + 1, cell.y + cell.height / 2, r, g, b, 2));
+    g_assert_true (pixel_is (surface, cell.x + cell.width - 1.5, cell.y + cell.height / 2, r, g, b, 2));
+    g_assert_true (pixel_is (surface, cell.x + cell.width / 2, cell.y + 1, r, g, b, 2));
+    g_assert_true (pixel_is (surface, cell.x + cell.width / 2, cell.y + cell.height - 1.5, r, g, b, 2));
+    /* the outline, just outside them */
+    g_assert_true (pixel_is (surface, cell.x - 1.5, cell.y + cell.height / 2,
+                             accent.red, accent.green, accent.blue, 3));
+    g_assert_true (pixel_is (surface, cell.x + cell.width + 0.5, cell.y + cell.height / 2,
+                             accent.red, accent.green, accent.blue, 3));
+    /* the row's label is tinted: it differs from the unhovered figure */
+    g_assert_true (as_figure_get_row_rect (figure, width, height, 1, &row_rect));
+    g_assert_true (as_figure_get_grid_rect (figure, width, height, &grid));
+    test_pointer_leave (GTK_WIDGET (heatmap));
+    test_settle ();
+    plain = render (heatmap);
+    {
+      int pr, pg, pb, qr, qg, qb;
 
-        cell_centre (heatmap, row, column, &cx, &cy);
-        expected_color (heatmap, row, column, &r, &g, &b);
-        g_assert_true (pixel_is (surface, cx, cy, r, g, b, 2) == !highlighted);
-      }
+      test_pixel_at (surface, row_rect.x + 1, row_rect.y + 1, &pr, &pg, &pb);
+      test_pixel_at (plain, row_rect.x + 1, row_rect.y + 1, &qr, &qg, &qb);
+      g_assert_true (pr != qr || pg != qg || pb != qb);
+    }
+    cairo_surface_destroy (plain);
+    test_pointer_move (GTK_WIDGET (heatmap), x, y);
+    test_settle ();
+  }
   cairo_surface_destroy (surface);
 
   /* moving within the cell changes nothing; leaving removes the highlight */
@@ -634,6 +667,536 @@ test_large (Fixture       *fixture,
   g_assert_cmpuint (as_heatmap_get_figure_draw_count (heatmap), ==, draws);
 }
 
+/* Fit and finish (issue 13) */
+
+/* A real key press (xdotool, XTEST) in @widget's window, which gets the
+ * input focus first. */
+static void
+press_key (GtkWidget  *widget,
+           const char *key)
+{
+  GdkSurface *surface = gtk_native_get_surface (gtk_widget_get_native (widget));
+  g_autofree char *window = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
+
+  test_xdotool ((const char *[]) { "windowfocus", "--sync", window, NULL });
+  test_xdotool ((const char *[]) { "key", "--clearmodifiers", key, NULL });
+  test_settle ();
+}
+
+static gboolean
+has_focus (gpointer data)
+{
+  return gtk_widget_has_focus (GTK_WIDGET (data));
+}
+
+static void
+focus_heatmap (AsHeatmap *heatmap)
+{
+  GdkSurface *surface = gtk_native_get_surface (gtk_widget_get_native (GTK_WIDGET (heatmap)));
+  g_autofree char *window = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
+
+  test_xdotool ((const char *[]) { "windowfocus", "--sync", window, NULL });
+  test_settle ();
+  gtk_widget_grab_focus (GTK_WIDGET (heatmap));
+  test_wait_for (has_focus, heatmap);
+  /* as after a key press: the focus is to be seen */
+  gtk_window_set_focus_visible (GTK_WINDOW (gtk_widget_get_root (GTK_WIDGET (heatmap))), TRUE);
+  test_settle ();
+}
+
+/* What the heatmap's accessible description must say with the cursor on
+ * (@row, @column) of panel 0. */
+static char *
+expected_description (AsHeatmap *heatmap,
+                      int        row,
+                      int        column)
+{
+  AsFigure *figure = as_heatmap_get_figure (heatmap);
+  g_autofree char *title = as_figure_dup_title (figure);
+  g_autofree char *cell = as_figure_describe (figure, AS_FIGURE_PART_CELL, row, column);
+  g_auto (GStrv) lines = g_strsplit (cell, "\n", -1);
+  g_autofree char *line = g_strjoinv (" · ", lines);
+  g_autoptr (GString) text = g_string_new (title);
+
+  if (as_heatmap_get_step (heatmap) >= 0)
+    g_string_append_printf (text, ". Step %d of %u", as_heatmap_get_step (heatmap) + 1,
+                            as_heatmap_get_n_steps (heatmap));
+  g_string_append_printf (text, ". Cell: %s", line);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static void
+assert_cursor (AsHeatmap *heatmap,
+               int        row,
+               int        column)
+{
+  g_autofree char *description = expected_description (heatmap, row, column);
+  g_autofree char *cell = as_figure_describe (as_heatmap_get_figure (heatmap), AS_FIGURE_PART_CELL, row, column);
+  int panel, r, c;
+
+  as_heatmap_get_cursor (heatmap, &panel, &r, &c);
+  g_assert_cmpint (panel, ==, 0);
+  g_assert_cmpint (r, ==, row);
+  g_assert_cmpint (c, ==, column);
+  /* the readout: the cell's tokens and weight, as the tooltip says them, on one line */
+  g_assert_nonnull (as_heatmap_get_readout (heatmap));
+  g_assert_nonnull (strstr (as_heatmap_get_readout (heatmap), "Weight"));
+  g_assert_true (g_str_has_prefix (as_heatmap_get_readout (heatmap), "Source: "));
+  {
+    g_auto (GStrv) lines = g_strsplit (cell, "\n", -1);
+    g_autofree char *line = g_strjoinv (" · ", lines);
+
+    g_assert_cmpstr (as_heatmap_get_readout (heatmap), ==, line);
+  }
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (heatmap), GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, description);
+}
+
+static void
+count_row_activated (AsHeatmap *heatmap,
+                     int        row,
+                     int       *activated)
+{
+  *activated = row;
+}
+
+/* The keyboard: the heatmap takes the focus, the arrows move a cell cursor
+ * through rows and columns, Home/End to the first/last column, Ctrl+Home/
+ * Ctrl+End to the first/last row; the readout and the accessible
+ * description follow; Enter activates the cursor's row. */
+static void
+test_keyboard (Fixture       *fixture,
+               gconstpointer  data)
+{
+  AsHeatmap *heatmap = fixture->heatmap;
+  int activated = -1;
+
+  test_pointer_leave (GTK_WIDGET (heatmap));
+  as_figure_set_step (as_heatmap_get_figure (heatmap), 1);
+  as_heatmap_figure_changed (heatmap);
+  test_settle ();
+  gtk_test_accessible_assert_role (GTK_ACCESSIBLE (heatmap), GTK_ACCESSIBLE_ROLE_GRID);
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (heatmap), GTK_ACCESSIBLE_PROPERTY_LABEL, "Attention heatmap");
+
+  /* focused (the window focused it first: the cursor is on a cell already) */
+  focus_heatmap (heatmap);
+  press_key (GTK_WIDGET (heatmap), "ctrl+Home");
+  assert_cursor (heatmap, 0, 0);
+  press_key (GTK_WIDGET (heatmap), "Down");
+  assert_cursor (heatmap, 1, 0);
+  press_key (GTK_WIDGET (heatmap), "Down");
+  assert_cursor (heatmap, 2, 0);
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (heatmap)));  /* Down stays */
+  press_key (GTK_WIDGET (heatmap), "Down");
+  assert_cursor (heatmap, 2, 0);                                /* the last row */
+  press_key (GTK_WIDGET (heatmap), "Right");
+  assert_cursor (heatmap, 2, 1);
+  press_key (GTK_WIDGET (heatmap), "End");
+  assert_cursor (heatmap, 2, 3);
+  press_key (GTK_WIDGET (heatmap), "Up");
+  assert_cursor (heatmap, 1, 3);
+  press_key (GTK_WIDGET (heatmap), "Home");
+  assert_cursor (heatmap, 1, 0);
+  press_key (GTK_WIDGET (heatmap), "ctrl+Home");
+  assert_cursor (heatmap, 0, 0);
+  press_key (GTK_WIDGET (heatmap), "ctrl+End");
+  assert_cursor (heatmap, 2, 0);
+  press_key (GTK_WIDGET (heatmap), "Left");
+  assert_cursor (heatmap, 2, 0);
+  g_assert_true (gtk_widget_has_focus (GTK_WIDGET (heatmap)));
+
+  /* the cursor is highlighted as a hovered cell is: outlined, its colour kept */
+  {
+    cairo_surface_t *surface = render (heatmap);
+    AsFigureColor accent;
+    AsFigureRect cell;
+    double r, g, b;
+
+    as_figure_get_colors (as_heatmap_get_figure (heatmap), NULL, NULL, &accent, NULL);
+    g_assert_true (as_figure_get_cell_rect (as_heatmap_get_figure (heatmap),
+                                            gtk_widget_get_width (GTK_WIDGET (heatmap)),
+                                            gtk_widget_get_height (GTK_WIDGET (heatmap)), 2, 0, &cell));
+    g_assert_true (pixel_is (surface, cell.x + cell.width + 0.5, cell.y + cell.height / 2,
+                             accent.red, accent.green, accent.blue, 3));
+    expected_color (heatmap, 2, 0, &r, &g, &b);
+    g_assert_true (pixel_is (surface, cell.x + cell.width - 1.5, cell.y + cell.height / 2, r, g, b, 2));
+    cairo_surface_destroy (surface);
+  }
+
+  /* the step changes: the description says so */
+  as_heatmap_set_step (heatmap, 0);
+  assert_cursor (heatmap, 2, 0);
+  {
+    g_autofree char *description = expected_description (heatmap, 2, 0);
+
+    g_assert_nonnull (strstr (description, ". Step 1 of 3. "));
+  }
+
+  /* Enter: that row is wanted */
+  g_signal_connect (heatmap, "row-activated", G_CALLBACK (count_row_activated), &activated);
+  press_key (GTK_WIDGET (heatmap), "Return");
+  g_assert_cmpint (activated, ==, 2);
+  g_signal_handlers_disconnect_by_func (heatmap, count_row_activated, &activated);
+}
+
+/* In a grid of panels the cursor moves within a panel and on to the next
+ * panel at its edge. */
+static void
+test_keyboard_panels (Fixture       *fixture,
+                      gconstpointer  data)
+{
+  AsHeatmap *heatmap = fixture->heatmap;
+  AsFigure *figure = as_heatmap_get_figure (heatmap);
+  float panels[2 * 2 * 3 * 4];
+  int panel, row, column;
+
+  for (guint i = 0; i < G_N_ELEMENTS (panels); i++)
+    panels[i] = (float) (i % 5) / 4.0f;
+  as_figure_set_panels (figure, 2, 2, 3, 4, panels);
+  as_figure_set_step (figure, -1);
+  as_heatmap_figure_changed (heatmap);
+  test_pointer_leave (GTK_WIDGET (heatmap));
+  focus_heatmap (heatmap);
+
+  as_heatmap_get_cursor (heatmap, &panel, &row, &column);
+  g_assert_cmpint (panel, ==, 0);
+  press_key (GTK_WIDGET (heatmap), "End");
+  as_heatmap_get_cursor (heatmap, &panel, &row, &column);
+  g_assert_cmpint (panel, ==, 1);    /* the last column of the row of panels */
+  g_assert_cmpint (column, ==, 3);
+  press_key (GTK_WIDGET (heatmap), "Left");
+  press_key (GTK_WIDGET (heatmap), "Left");
+  press_key (GTK_WIDGET (heatmap), "Left");
+  press_key (GTK_WIDGET (heatmap), "Left");
+  as_heatmap_get_cursor (heatmap, &panel, &row, &column);
+  g_assert_cmpint (panel, ==, 0);    /* over the edge: the panel on the left */
+  g_assert_cmpint (column, ==, 3);
+  press_key (GTK_WIDGET (heatmap), "Down");
+  press_key (GTK_WIDGET (heatmap), "Down");
+  press_key (GTK_WIDGET (heatmap), "Down");
+  as_heatmap_get_cursor (heatmap, &panel, &row, &column);
+  g_assert_cmpint (panel, ==, 2);    /* the next layer's panel */
+  g_assert_cmpint (row, ==, 0);
+  g_assert_nonnull (strstr (as_heatmap_get_readout (heatmap), "ayer"));
+}
+
+/* A visible focus ring: the widget's edge in the accent colour while it
+ * has the focus, not otherwise. */
+static void
+test_focus_ring (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  AsHeatmap *heatmap = fixture->heatmap;
+  GtkWidget *other = gtk_button_new_with_label ("other");
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  AsFigureColor accent, bg;
+  cairo_surface_t *surface;
+  int height;
+
+  g_object_ref (heatmap);
+  gtk_window_set_child (fixture->window, NULL);
+  gtk_widget_set_vexpand (GTK_WIDGET (heatmap), TRUE);
+  gtk_box_append (GTK_BOX (box), other);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (heatmap));
+  gtk_window_set_child (fixture->window, box);
+  g_object_unref (heatmap);
+  test_wait_for (is_ready, heatmap);
+  gtk_widget_grab_focus (other);
+  test_settle ();
+
+  height = gtk_widget_get_height (GTK_WIDGET (heatmap));
+  as_figure_get_colors (as_heatmap_get_figure (heatmap), NULL, &bg, &accent, NULL);
+  surface = render (heatmap);
+  g_assert_true (pixel_is (surface, 1.5, height / 2, bg.red, bg.green, bg.blue, 2));
+  cairo_surface_destroy (surface);
+
+  focus_heatmap (heatmap);
+  surface = render (heatmap);
+  g_assert_true (pixel_is (surface, 1.5, height / 2, accent.red, accent.green, accent.blue, 3));
+  g_assert_true (pixel_is (surface, gtk_widget_get_width (GTK_WIDGET (heatmap)) / 2, 1.5,
+                           accent.red, accent.green, accent.blue, 3));
+  cairo_surface_destroy (surface);
+
+  gtk_widget_grab_focus (other);
+  test_settle ();
+  surface = render (heatmap);
+  g_assert_true (pixel_is (surface, 1.5, height / 2, bg.red, bg.green, bg.blue, 2));
+  cairo_surface_destroy (surface);
+}
+
+static gboolean
+hover_is_on (AsHeatmap *heatmap,
+             double     x,
+             double     y)
+{
+  int panel, row, column, want_row, want_column;
+  AsFigurePart part = as_heatmap_get_hover (heatmap, &panel, &row, &column);
+
+  return part == as_heatmap_cell_at (heatmap, x, y, &want_row, &want_column) &&
+         row == want_row && column == want_column;
+}
+
+/* The pointer stays still while the figure changes under it (zoom, resize,
+ * the widget moved down in its window): the highlight and the readout
+ * name the cell now under the pointer, not the one it was over. */
+static void
+test_rehit (Fixture       *fixture,
+            gconstpointer  data)
+{
+  AsHeatmap *heatmap = fixture->heatmap;
+  GtkWidget *spacer = gtk_label_new (NULL);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  AsFigureRect cell;
+  double x, y;
+  int row, column;
+
+  g_object_ref (heatmap);
+  gtk_window_set_child (fixture->window, NULL);
+  gtk_widget_set_vexpand (GTK_WIDGET (heatmap), TRUE);
+  gtk_box_append (GTK_BOX (box), spacer);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (heatmap));
+  gtk_window_set_child (fixture->window, box);
+  g_object_unref (heatmap);
+  test_wait_for (is_ready, heatmap);
+  test_settle ();
+
+  cell_centre (heatmap, 1, 1, &x, &y);
+  test_pointer_move (GTK_WIDGET (heatmap), x, y);
+  test_settle ();
+  g_assert_cmpint (as_heatmap_get_hover (heatmap, NULL, &row, &column), ==, AS_FIGURE_PART_CELL);
+  g_assert_cmpint (row, ==, 1);
+  g_assert_cmpint (column, ==, 1);
+
+  /* zoomed in: another cell under the pointer; the tooltip shown says so */
+  {
+    g_autofree char *before = test_hover_tooltip (GTK_WIDGET (heatmap), x, y);
+    g_autofree char *want = NULL;
+    TooltipWait wait = { GTK_WIDGET (fixture->window), NULL };
+
+    g_assert_nonnull (strstr (before, "Source: am"));
+    as_heatmap_set_zoom (heatmap, 2.5);
+    test_settle ();
+    g_assert_true (hover_is_on (heatmap, x, y));
+    as_heatmap_get_hover (heatmap, NULL, &row, &column);
+    g_assert_true (row != 1 || column != 1);
+    g_assert_nonnull (as_heatmap_get_readout (heatmap));
+    want = as_figure_describe (as_heatmap_get_figure (heatmap), AS_FIGURE_PART_CELL, row, column);
+    for (int i = 0; i < 50; i++)
+      {
+        test_settle ();
+        if (tooltip_shown (&wait) && g_strcmp0 (wait.text, want) == 0)
+          break;
+      }
+    g_assert_cmpstr (wait.text, ==, want);
+    g_free (wait.text);
+  }
+  as_heatmap_set_zoom (heatmap, 1.0);
+  test_settle ();
+  g_assert_true (hover_is_on (heatmap, x, y));
+
+  /* the window narrower */
+  gtk_window_set_default_size (fixture->window, 420, 500);
+  test_settle ();
+  test_settle ();
+  g_assert_true (hover_is_on (heatmap, x, y));
+
+  /* the heatmap moved down by a row, its size the same (as when a note
+   * appears above it), under the still pointer: (x, y) of before is
+   * (x, y - moved) of the heatmap now */
+  {
+    GtkWidget *fixed = gtk_fixed_new ();
+    int width = gtk_widget_get_width (GTK_WIDGET (heatmap));
+    int height = gtk_widget_get_height (GTK_WIDGET (heatmap));
+    double moved;
+
+    g_object_ref (heatmap);
+    gtk_box_remove (GTK_BOX (box), GTK_WIDGET (heatmap));
+    gtk_widget_set_size_request (GTK_WIDGET (heatmap), width, height);
+    gtk_fixed_put (GTK_FIXED (fixed), GTK_WIDGET (heatmap), 0, 0);
+    gtk_window_set_child (fixture->window, fixed);
+    g_object_unref (heatmap);
+    test_wait_for (is_ready, heatmap);
+    test_settle ();
+    cell_centre (heatmap, 1, 1, &x, &y);
+    test_pointer_move (GTK_WIDGET (heatmap), x, y);
+    test_settle ();
+    g_assert_true (hover_is_on (heatmap, x, y));
+
+    g_assert_true (as_figure_get_cell_rect (as_heatmap_get_figure (heatmap), width, height, 1, 1, &cell));
+    moved = ceil (cell.height);
+    gtk_fixed_move (GTK_FIXED (fixed), GTK_WIDGET (heatmap), 0, moved);
+    test_settle ();
+    test_settle ();
+    g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (heatmap)), ==, height);
+    /* the pointer is over row 0 now; a highlight left where it was says row 1 */
+    g_assert_cmpint (as_heatmap_cell_at (heatmap, x, y - moved, &row, &column), ==, AS_FIGURE_PART_CELL);
+    g_assert_cmpint (row, ==, 0);
+    g_assert_true (hover_is_on (heatmap, x, y - moved));
+    as_heatmap_get_hover (heatmap, NULL, &row, &column);
+    g_assert_cmpint (row, ==, 0);
+  }
+}
+
+/* The attention view's zoom controls: out, the level (Fit, 125 %, ...;
+ * click: fit), in; with accessible names; the level kept in the settings
+ * (0 = fit) and read back by the next view. */
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *icon,
+             const char *label)
+{
+  if (GTK_IS_BUTTON (widget) &&
+      ((icon != NULL && g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (widget)), icon) == 0) ||
+       (label != NULL && g_strcmp0 (gtk_widget_get_name (widget), label) == 0)))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, icon, label);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+test_zoom_controls (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr (GSettings) settings = as_settings_new ();
+  g_autofree char *path = g_build_filename (as_models_dir (), "tiny-hello.json", NULL);
+  g_autoptr (AsModel) model = NULL;
+  g_autoptr (AsSession) session = NULL;
+  g_autoptr (GError) error = NULL;
+  AsAttentionView *view;
+  AsHeatmap *heatmap;
+  GtkWidget *zoom_in, *zoom_out, *level;
+
+  g_settings_set_double (settings, "zoom", 0.0);
+  model = as_model_new_from_file (path, &error);
+  g_assert_no_error (error);
+  session = as_session_new (model, "hello world", &error);
+  g_assert_no_error (error);
+  g_assert_true (as_session_decode_greedy (session, &error));
+
+  view = AS_ATTENTION_VIEW (as_attention_view_new ());
+  gtk_window_set_child (fixture->window, GTK_WIDGET (view));
+  as_attention_view_set_session (view, session);
+  heatmap = as_attention_view_get_heatmap (view);
+  test_wait_for (is_ready, heatmap);
+  test_settle ();
+
+  zoom_in = find_button (GTK_WIDGET (view), "zoom-in-symbolic", NULL);
+  zoom_out = find_button (GTK_WIDGET (view), "zoom-out-symbolic", NULL);
+  g_assert_nonnull (zoom_in);
+  g_assert_nonnull (zoom_out);
+  level = gtk_widget_get_next_sibling (zoom_out);
+  g_assert_true (GTK_IS_BUTTON (level));
+  g_assert_true (gtk_widget_get_mapped (zoom_in));
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (zoom_in), GTK_ACCESSIBLE_PROPERTY_LABEL, "Zoom in");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (zoom_out), GTK_ACCESSIBLE_PROPERTY_LABEL, "Zoom out");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (level), GTK_ACCESSIBLE_PROPERTY_LABEL, "Zoom Fit: fit to the pane");
+  g_assert_nonnull (gtk_widget_get_tooltip_text (zoom_in));
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (level)), ==, "Fit");
+  g_assert_false (gtk_widget_get_sensitive (zoom_out));
+
+  g_signal_emit_by_name (zoom_in, "clicked");
+  test_settle ();
+  g_assert_cmpfloat (as_heatmap_get_zoom (heatmap), ==, 1.25);
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (level)), ==, "125 %");
+  {
+    /* (a variable: the macro makes a format of its arguments' text) */
+    const char *name = "Zoom 125 %: fit to the pane";
+
+    gtk_test_accessible_assert_property (GTK_ACCESSIBLE (level), GTK_ACCESSIBLE_PROPERTY_LABEL, name);
+  }
+  g_assert_cmpfloat (g_settings_get_double (settings, "zoom"), ==, 1.25);
+  g_signal_emit_by_name (zoom_in, "clicked");
+  test_settle ();
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (level)), ==, "150 %");
+  g_assert_true (gtk_widget_get_sensitive (zoom_out));
+  g_signal_emit_by_name (zoom_out, "clicked");
+  test_settle ();
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (level)), ==, "125 %");
+
+  /* Ctrl+plus and Ctrl+0 on the focused heatmap */
+  focus_heatmap (heatmap);
+  press_key (GTK_WIDGET (heatmap), "ctrl+plus");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (level)), ==, "150 %");
+  press_key (GTK_WIDGET (heatmap), "ctrl+minus");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (level)), ==, "125 %");
+  press_key (GTK_WIDGET (heatmap), "ctrl+0");
+  g_assert_cmpstr (gtk_button_get_label (GTK_BUTTON (level)), ==, "Fit");
+  g_assert_cmpfloat (g_settings_get_double (settings, "zoom"), ==, 0.0);
+
+  /* a zoom in the settings is where the next view starts */
+  g_settings_set_double (settings, "zoom", 2.0);
+  {
+    GtkWidget *next = as_attention_view_new ();
+
+    g_object_ref_sink (next);
+    g_assert_cmpfloat (as_attention_view_get_zoom (AS_ATTENTION_VIEW (next)), ==, 2.0);
+    g_object_unref (next);
+  }
+  g_settings_set_double (settings, "zoom", 0.0);
+
+  /* the readout line follows the cursor */
+  press_key (GTK_WIDGET (heatmap), "Right");
+  g_assert_nonnull (as_heatmap_get_readout (heatmap));
+}
+
+/* The view bar's toggles are named without their mnemonics' underscores. */
+static void
+test_view_names (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  GtkWidget *view = as_attention_view_new ();
+  GtkWidget *found[2] = { NULL, NULL };
+
+  gtk_window_set_child (fixture->window, view);
+  for (GtkWidget *w = gtk_widget_get_first_child (view); w != NULL;)
+    {
+      /* depth first through the view */
+      if (GTK_IS_TOGGLE_BUTTON (w))
+        {
+          const char *label = gtk_button_get_label (GTK_BUTTON (w));
+
+          if (g_strcmp0 (label, "_Lines") == 0)
+            found[0] = w;
+          else if (g_strcmp0 (label, "_All Heads") == 0)
+            found[1] = w;
+        }
+      if (gtk_widget_get_first_child (w) != NULL)
+        w = gtk_widget_get_first_child (w);
+      else
+        {
+          while (w != view && gtk_widget_get_next_sibling (w) == NULL)
+            w = gtk_widget_get_parent (w);
+          w = w == view ? NULL : gtk_widget_get_next_sibling (w);
+        }
+    }
+  g_assert_nonnull (found[0]);
+  g_assert_nonnull (found[1]);
+  /* the drop-downs are named by what they choose */
+  {
+    guint n = 0;
+
+    for (GtkWidget *w = gtk_widget_get_first_child (gtk_widget_get_parent (found[0])); w != NULL;
+         w = gtk_widget_get_next_sibling (w))
+      if (GTK_IS_DROP_DOWN (w))
+        {
+          static const char *names[] = { "Attention kind", "Layer", "Head" };
+
+          g_assert_cmpuint (n, <, 3);
+          gtk_test_accessible_assert_property (GTK_ACCESSIBLE (w), GTK_ACCESSIBLE_PROPERTY_LABEL, names[n]);
+          n++;
+        }
+    g_assert_cmpuint (n, ==, 3);
+  }
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (found[0]), GTK_ACCESSIBLE_PROPERTY_LABEL, "Lines");
+  gtk_test_accessible_assert_property (GTK_ACCESSIBLE (found[1]), GTK_ACCESSIBLE_PROPERTY_LABEL, "All heads");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -653,6 +1216,12 @@ main (int   argc,
   ADD ("/heatmap/hover", test_hover);
   ADD ("/heatmap/zoom-scroll", test_zoom_scroll);
   ADD ("/heatmap/large", test_large);
+  ADD ("/heatmap/keyboard", test_keyboard);
+  ADD ("/heatmap/keyboard-panels", test_keyboard_panels);
+  ADD ("/heatmap/focus-ring", test_focus_ring);
+  ADD ("/heatmap/rehit", test_rehit);
+  ADD ("/heatmap/zoom-controls", test_zoom_controls);
+  ADD ("/heatmap/view-names", test_view_names);
 
 #undef ADD
 

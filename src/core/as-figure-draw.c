@@ -525,7 +525,7 @@ draw_row_labels (AsFigure             *self,
         {
           g_autoptr (PangoLayout) value = NULL;
 
-          g_snprintf (buffer, sizeof buffer, "%.2f", as_figure_axis_get_value (self->rows, r));
+          as_figure_format_value (as_figure_axis_get_value (self->rows, r), buffer, sizeof buffer);
           value = _as_figure_make_layout (self, context, buffer, LABEL_PX, PANGO_WEIGHT_NORMAL,
                                           PANGO_STYLE_NORMAL);
           set_color (cr, &self->fg, 0.55 * alpha);

@@ -150,7 +150,8 @@ ensure_metrics (AsFigure *self)
     }
   self->arrow_w = has_inputs ? ceil (text_width (self, " → ", LABEL_PX, PANGO_WEIGHT_NORMAL)) : 0.0;
   self->prob_w = as_figure_axis_has_values (self->rows)
-                 ? ceil (text_width (self, "0.00", LABEL_PX, PANGO_WEIGHT_NORMAL))
+                 ? ceil (MAX (text_width (self, ">0.999", LABEL_PX, PANGO_WEIGHT_NORMAL),
+                              text_width (self, "<0.001", LABEL_PX, PANGO_WEIGHT_NORMAL)))
                  : 0.0;
   self->row_label_w = self->n_rows == 0 ? 0.0
                       : self->index_w + GAP + self->input_w + self->arrow_w + self->output_w +

@@ -680,6 +680,24 @@ _as_figure_scale_max (AsFigure *self)
 }
 
 void
+as_figure_format_value (double  value,
+                        char   *buffer,
+                        gsize   size)
+{
+  /* three decimals, and never a rounded 1 or 0 for what is neither */
+  if (!(value > 0.0) && value > -0.0005)
+    g_snprintf (buffer, size, "0");
+  else if (value >= 1.0 && value < 1.0005)
+    g_snprintf (buffer, size, "1");
+  else if (value > 0.0 && value < 0.0005)
+    g_snprintf (buffer, size, "<0.001");
+  else if (value >= 0.9995 && value < 1.0)
+    g_snprintf (buffer, size, ">0.999");
+  else
+    g_snprintf (buffer, size, "%.3f", value);
+}
+
+void
 as_figure_weight_color (AsFigure *self,
                         float     weight,
                         double   *r,

@@ -127,6 +127,13 @@ void        as_figure_set_subject     (AsFigure   *self,
                                        const char *subject);
 const char *as_figure_get_subject     (AsFigure   *self);
 
+/* A row's value (a probability) as the row labels show it: three
+ * decimals, "1" and "0" only when exact, ">0.999" and "<0.001" near them,
+ * so that 0.995 is not shown as 1. */
+void        as_figure_format_value    (double      value,
+                                       char       *buffer,
+                                       gsize       size);
+
 /* The languages of the rows' and the columns' tokens (BCP 47, "zh-CN"), or
  * NULL for none: their labels are drawn in it, on screen and in files, so
  * that Chinese gets Chinese glyph forms and fonts. Kept by

@@ -213,8 +213,11 @@ def svg_text_is_searchable_text_naming_its_font():
         for s, attributes in elements:
             assert "font-family" in attributes and "font-size" in attributes and "fill" in attributes, attributes
             assert attributes["font-family"].endswith("sans-serif"), attributes
-        # the rotated column labels keep their rotation
-        hungry = [a for s, a in elements if s.strip() == "hungry"][0]
+        # turned column labels keep their rotation (a sentence long enough
+        # for its labels not to fit flat in their columns)
+        long_svg = os.path.join(d, "long.svg")
+        render(EN_ZH, "i am hungry and i want to eat something right now please", "-o", long_svg, "--svg-text")
+        hungry = [a for s, a in text_elements(open(long_svg, encoding="utf-8").read()) if s.strip() == "hungry"][0]
         assert hungry.get("transform", "").startswith("matrix(0"), hungry
         # an escaped token stays text
         amp = os.path.join(d, "amp.svg")

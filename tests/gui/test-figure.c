@@ -3401,12 +3401,33 @@ test_label_language_drawn (void)
   cairo_surface_destroy (surfaces[1]);
 }
 
+/* The probabilities beside the rows differ where the values do: 0.995 is
+ * not "1.00", tiny ones are not "0.00". */
+static void
+test_value_format (void)
+{
+  const struct { double value; const char *text; } cases[] = {
+    { 0.995, "0.995" }, { 0.9994, "0.999" }, { 0.9996, ">0.999" }, { 1.0, "1" },
+    { 0.5, "0.500" }, { 0.0123, "0.012" }, { 0.0006, "0.001" }, { 0.0004, "<0.001" },
+    { 1e-9, "<0.001" }, { 0.0, "0" },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      char buffer[32];
+
+      as_figure_format_value (cases[i].value, buffer, sizeof buffer);
+      g_assert_cmpstr (buffer, ==, cases[i].text);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/figure/value-format", test_value_format);
   g_test_add_func ("/colormap/names", test_colormap_names);
   g_test_add_func ("/colormap/values", test_colormap_values);
   g_test_add_func ("/colormap/monotonic", test_colormap_monotonic);

@@ -21,7 +21,7 @@
 
 #include "as-figure-session.h"
 
-#define MIN_CELL     8.0    /* smaller cells scroll instead: a cell stays big enough to see and point at */
+#define MIN_CELL     14.0   /* smaller cells scroll instead: a cell stays big enough to point at and to keep its label (the labels are 14 px apart at least) */
 #define MAX_ZOOM     64.0
 #define FOCUS_WIDTH  2.0    /* the focus ring */
 

@@ -1100,12 +1100,13 @@ as_window_init (AsWindow *self)
   gtk_paned_set_resize_end_child (self->paned, FALSE);
   gtk_paned_set_shrink_end_child (self->paned, FALSE);
 
-  /* the note keeps the room of its two lines, shown or not */
+  /* the note keeps the room of its line, shown or not (a longer note is
+   * cut with an ellipsis: its tooltip has all of it) */
   {
-    g_autoptr (PangoLayout) two_lines = gtk_widget_create_pango_layout (GTK_WIDGET (self->input_note_label), "Xy\nXy");
+    g_autoptr (PangoLayout) line = gtk_widget_create_pango_layout (GTK_WIDGET (self->input_note_label), "Xy我");
     int height;
 
-    pango_layout_get_pixel_size (two_lines, NULL, &height);
+    pango_layout_get_pixel_size (line, NULL, &height);
     gtk_widget_set_size_request (GTK_WIDGET (self->input_note_label), -1, height);
   }
 

@@ -554,7 +554,7 @@ render_to_bytes (AsFigure                    *self,
   if (pixel_width > AS_FIGURE_EXPORT_MAX_SIDE || pixel_height > AS_FIGURE_EXPORT_MAX_SIDE)
     {
       g_set_error (error, AS_ERROR, AS_ERROR_FILE,
-                   "Could not export to “%s”: %d x %d pixels is too large (at most %d on a side)",
+                   _("Could not export to “%s”: %d x %d pixels is too large (at most %d on a side)"),
                    path, pixel_width, pixel_height, AS_FIGURE_EXPORT_MAX_SIDE);
       return FALSE;
     }
@@ -629,7 +629,7 @@ render_to_bytes (AsFigure                    *self,
   if (status != CAIRO_STATUS_SUCCESS)
     {
       g_set_error (error, AS_ERROR, AS_ERROR_FILE,
-                   "Could not draw the figure for “%s”: %s", path, cairo_status_to_string (status));
+                   _("Could not draw the figure for “%s”: %s"), path, cairo_status_to_string (status));
       return FALSE;
     }
 
@@ -672,20 +672,20 @@ export (AsFigure                    *self,
   else
     {
       g_set_error (error, AS_ERROR, AS_ERROR_FILE,
-                   "Could not export to “%s”: the file name must end in .svg, .png or .pdf", path);
+                   _("Could not export to “%s”: the file name must end in .svg, .png or .pdf"), path);
       return FALSE;
     }
 
   if ((guint) options->background > AS_FIGURE_BACKGROUND_TRANSPARENT)
     {
-      g_set_error (error, AS_ERROR, AS_ERROR_FILE, "Could not export to “%s”: unknown background", path);
+      g_set_error (error, AS_ERROR, AS_ERROR_FILE, _("Could not export to “%s”: unknown background"), path);
       return FALSE;
     }
   if (options->scale != 0.0 &&
       !(options->scale >= AS_FIGURE_EXPORT_MIN_SCALE && options->scale <= AS_FIGURE_EXPORT_MAX_SCALE))
     {
       g_set_error (error, AS_ERROR, AS_ERROR_FILE,
-                   "Could not export to “%s”: the scale must be between %g and %g", path,
+                   _("Could not export to “%s”: the scale must be between %g and %g"), path,
                    AS_FIGURE_EXPORT_MIN_SCALE, AS_FIGURE_EXPORT_MAX_SCALE);
       return FALSE;
     }
@@ -693,14 +693,14 @@ export (AsFigure                    *self,
       options->width > AS_FIGURE_EXPORT_MAX_SIDE || options->height > AS_FIGURE_EXPORT_MAX_SIDE)
     {
       g_set_error (error, AS_ERROR, AS_ERROR_FILE,
-                   "Could not export to “%s”: the size must be between 1 and %d on a side", path,
+                   _("Could not export to “%s”: the size must be between 1 and %d on a side"), path,
                    AS_FIGURE_EXPORT_MAX_SIDE);
       return FALSE;
     }
 
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
     {
-      g_set_error (error, AS_ERROR, AS_ERROR_FILE, "Could not write “%s”: it is a folder", path);
+      g_set_error (error, AS_ERROR, AS_ERROR_FILE, _("Could not write “%s”: it is a folder"), path);
       return FALSE;
     }
 

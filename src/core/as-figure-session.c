@@ -289,25 +289,25 @@ find_attention (AsSession        *session,
 
   if ((guint) kind >= AS_N_ATTENTION_KINDS)
     {
-      g_set_error (error, AS_ERROR, AS_ERROR_INVALID, "There is no attention of kind %d", (int) kind);
+      g_set_error (error, AS_ERROR, AS_ERROR_INVALID, _("There is no attention of kind %d"), (int) kind);
       return NULL;
     }
   attention = as_session_get_attention (session, kind);
   if (attention == NULL)
     {
-      g_set_error (error, AS_ERROR, AS_ERROR_INVALID, "This model has no %s attention",
+      g_set_error (error, AS_ERROR, AS_ERROR_INVALID, _("This model has no %s attention"),
                    as_attention_kind_get_name (kind));
       return NULL;
     }
   if (layer >= as_attention_get_n_layers (attention))
     {
-      g_set_error (error, AS_ERROR, AS_ERROR_INVALID, "This model's %s attention has %u layers; there is no layer %u",
+      g_set_error (error, AS_ERROR, AS_ERROR_INVALID, _("This model's %s attention has %u layers; there is no layer %u"),
                    as_attention_kind_get_name (kind), as_attention_get_n_layers (attention), layer);
       return NULL;
     }
   if (head != AS_ATTENTION_MEAN && (head < 0 || (guint) head >= as_attention_get_n_heads (attention)))
     {
-      g_set_error (error, AS_ERROR, AS_ERROR_INVALID, "This model's %s attention has %u heads; there is no head %d",
+      g_set_error (error, AS_ERROR, AS_ERROR_INVALID, _("This model's %s attention has %u heads; there is no head %d"),
                    as_attention_kind_get_name (kind), as_attention_get_n_heads (attention), head);
       return NULL;
     }

@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
+
 #include "as-figure-private.h"
 
 struct _AsFigureAxis
@@ -219,21 +221,64 @@ as_figure_axis_has_mark (const AsFigureAxis *self,
 
 /* Words */
 
+/* The nouns the figure's axes are made with (as-figure.c, as-figure-session.c),
+ * singular and plural, translated at use: the English rule below (a capital
+ * letter, a plural "s") holds for English alone. */
+static const struct
+{
+  const char *singular;
+  const char *plural;
+} nouns[] = {
+  { N_("decoder step"), N_("decoder steps") },
+  { N_("step"), N_("steps") },
+  { N_("source token"), N_("source tokens") },
+  { N_("target token"), N_("target tokens") },
+  { N_("row"), N_("rows") },
+  { N_("column"), N_("columns") },
+  /* the axes' names */
+  { N_("Target"), NULL },
+  { N_("Source"), NULL },
+};
+
+/* @noun in the interface's language, its first letter capital if @capital
+ * (where the language has capitals), plural if @plural; a noun not in the
+ * table (an axis of another caller) by the English rule. */
 static char *
 inflect (const char *noun,
          gboolean    capital,
          gboolean    plural)
 {
   GString *text = g_string_new (NULL);
+  const char *word = NULL;
+  gboolean english_plural = FALSE;
 
-  if (capital && *noun != '\0')
+  for (guint i = 0; i < G_N_ELEMENTS (nouns) && word == NULL; i++)
+    if (strcmp (noun, nouns[i].singular) == 0)
+      {
+        if (!plural)
+          word = _(nouns[i].singular);
+        else if (nouns[i].plural != NULL)
+          word = _(nouns[i].plural);
+        else
+          {
+            word = _(nouns[i].singular);
+            english_plural = TRUE;
+          }
+      }
+  if (word == NULL)
     {
-      g_string_append_unichar (text, g_unichar_totitle (g_utf8_get_char (noun)));
-      g_string_append (text, g_utf8_next_char (noun));
+      word = noun;
+      english_plural = plural;
+    }
+
+  if (capital && *word != '\0')
+    {
+      g_string_append_unichar (text, g_unichar_totitle (g_utf8_get_char (word)));
+      g_string_append (text, g_utf8_next_char (word));
     }
   else
-    g_string_append (text, noun);
-  if (plural)
+    g_string_append (text, word);
+  if (english_plural)
     g_string_append_c (text, 's');
 
   return g_string_free (text, FALSE);

@@ -4,6 +4,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -821,7 +823,7 @@ draw_legend (AsFigure             *self,
   if (l->legend.width <= 0)
     return;
 
-  title = _as_figure_make_layout (self, context, "weight", LABEL_PX, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
+  title = _as_figure_make_layout (self, context, C_("lines legend", "weight"), LABEL_PX, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
   set_color (cr, &self->fg, 0.7);
   show_text (cr, title, l->legend.x, l->legend.y);
 

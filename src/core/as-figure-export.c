@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -77,8 +79,13 @@ describe_for_file (AsFigure *self)
   const char *legend = as_figure_axis_get_words (self->rows)->legend;
 
   if (self->subject != NULL)
-    g_string_append_printf (text, "%s.\n", self->subject);
-  g_string_append_printf (text, "%s:", columns);
+    {
+      g_string_append (text, self->subject);
+      g_string_append (text, C_("end of a sentence", "."));
+      g_string_append_c (text, '\n');
+    }
+  g_string_append (text, columns);
+  g_string_append (text, C_("before a list", ":"));
   for (guint c = 0; c < self->n_columns; c++)
     {
       g_autofree char *entry = _as_figure_axis_entry_text (self->columns, c);
@@ -86,35 +93,43 @@ describe_for_file (AsFigure *self)
       g_string_append_printf (text, " %s%s", entry,
                               (as_figure_axis_get_marks (self->columns, c) & AS_FIGURE_MARK_UNKNOWN) ? "(?)" : "");
     }
-  g_string_append_printf (text, ".\n%s", rows);
+  g_string_append (text, C_("end of a sentence", "."));
+  g_string_append_c (text, '\n');
+  g_string_append (text, rows);
   if (legend != NULL)
-    g_string_append_printf (text, " (%s)", legend);
-  g_string_append (text, ":");
+    /* Translators: how to read the rows, after their noun: "Decoder steps (token fed in → token that came out)" */
+    g_string_append_printf (text, _(" (%s)"), _(legend));
+  g_string_append (text, C_("before a list", ":"));
   for (guint r = 0; r < self->n_rows; r++)
     {
       g_autofree char *entry = _as_figure_axis_entry_text (self->rows, r);
 
-      g_string_append_printf (text, "%s%u. %s%s", r == 0 ? " " : "; ", r + 1, entry,
+      g_string_append_printf (text, "%s%u. %s%s", r == 0 ? " " : C_("between the items of a list", "; "), r + 1, entry,
                               (as_figure_axis_get_marks (self->rows, r) & AS_FIGURE_MARK_UNKNOWN) ? "(?)" : "");
     }
-  g_string_append (text, ".");
+  g_string_append (text, C_("end of a sentence", "."));
   if (self->n_rows > 0)
     {
       g_autofree char *step = _as_figure_axis_noun (self->rows, TRUE, FALSE, self->step < 0);
 
+      g_string_append_c (text, '\n');
       if (self->step >= 0)
-        g_string_append_printf (text, "\nShown at %s %d of %u: rows after it are dimmed.",
+        /* Translators: the row shown: a noun, its number, of how many */
+        g_string_append_printf (text, _("Shown at %s %d of %u: rows after it are dimmed."),
                                 step, self->step + 1, self->n_rows);
       else
-        g_string_append_printf (text, "\nAll %u %s shown.", self->n_rows, step);
+        /* Translators: the number of rows and their noun, in plural */
+        g_string_append_printf (text, _("All %u %s shown."), self->n_rows, step);
     }
   if (_as_figure_shows_lines (self))
     {
       g_autofree char *from = _as_figure_axis_noun (self->columns, FALSE, FALSE, TRUE);
       g_autofree char *to = _as_figure_axis_noun (self->rows, FALSE, FALSE, TRUE);
 
-      g_string_append_printf (text, "\nDrawn as lines from each of the %s (left) to each of the %s (right), "
-                              "wider and more opaque as the weight grows; weights below %.2f are not drawn.",
+      g_string_append_c (text, '\n');
+      /* Translators: the lines view: the columns' noun, the rows' noun (both plural), the least weight drawn */
+      g_string_append_printf (text, _("Drawn as lines from each of the %s (left) to each of the %s (right), "
+                                      "wider and more opaque as the weight grows; weights below %.2f are not drawn."),
                               from, to, LINES_MIN_WEIGHT);
     }
   if (self->row_lengths != NULL)
@@ -122,7 +137,9 @@ describe_for_file (AsFigure *self)
       g_autofree char *rows_noun = _as_figure_axis_noun (self->rows, TRUE, FALSE, TRUE);
       g_autofree char *columns_noun = _as_figure_axis_noun (self->columns, TRUE, FALSE, TRUE);
 
-      g_string_append_printf (text, "\nHatched cells are masked: %s do not see the %s that come after them.",
+      g_string_append_c (text, '\n');
+      /* Translators: the rows' noun, the columns' noun, both plural */
+      g_string_append_printf (text, _("Hatched cells are masked: %s do not see the %s that come after them."),
                               rows_noun, columns_noun);
     }
 
@@ -133,9 +150,10 @@ static char *
 title_for_file (AsFigure *self)
 {
   if (self->sentence != NULL)
-    return g_strdup_printf ("Attention: %s → %s", self->sentence,
+    /* Translators: an exported file's title: the sentence and its translation */
+    return g_strdup_printf (_("Attention: %s → %s"), self->sentence,
                             self->translation != NULL ? self->translation : "");
-  return g_strdup ("Attention");
+  return g_strdup (_("Attention"));
 }
 
 /* cairo's SVG has no text elements (glyphs are paths): give the document a
@@ -536,7 +554,7 @@ render_to_bytes (AsFigure                    *self,
   if (pixel_width > AS_FIGURE_EXPORT_MAX_SIDE || pixel_height > AS_FIGURE_EXPORT_MAX_SIDE)
     {
       g_set_error (error, AS_ERROR, AS_ERROR_FILE,
-                   "Could not export to “%s”: %d x %d pixels is too large (at most %d on a side)",
+                   _("Could not export to “%s”: %d x %d pixels is too large (at most %d on a side)"),
                    path, pixel_width, pixel_height, AS_FIGURE_EXPORT_MAX_SIDE);
       return FALSE;
     }
@@ -611,7 +629,7 @@ render_to_bytes (AsFigure                    *self,
   if (status != CAIRO_STATUS_SUCCESS)
     {
       g_set_error (error, AS_ERROR, AS_ERROR_FILE,
-                   "Could not draw the figure for “%s”: %s", path, cairo_status_to_string (status));
+                   _("Could not draw the figure for “%s”: %s"), path, cairo_status_to_string (status));
       return FALSE;
     }
 
@@ -654,20 +672,20 @@ export (AsFigure                    *self,
   else
     {
       g_set_error (error, AS_ERROR, AS_ERROR_FILE,
-                   "Could not export to “%s”: the file name must end in .svg, .png or .pdf", path);
+                   _("Could not export to “%s”: the file name must end in .svg, .png or .pdf"), path);
       return FALSE;
     }
 
   if ((guint) options->background > AS_FIGURE_BACKGROUND_TRANSPARENT)
     {
-      g_set_error (error, AS_ERROR, AS_ERROR_FILE, "Could not export to “%s”: unknown background", path);
+      g_set_error (error, AS_ERROR, AS_ERROR_FILE, _("Could not export to “%s”: unknown background"), path);
       return FALSE;
     }
   if (options->scale != 0.0 &&
       !(options->scale >= AS_FIGURE_EXPORT_MIN_SCALE && options->scale <= AS_FIGURE_EXPORT_MAX_SCALE))
     {
       g_set_error (error, AS_ERROR, AS_ERROR_FILE,
-                   "Could not export to “%s”: the scale must be between %g and %g", path,
+                   _("Could not export to “%s”: the scale must be between %g and %g"), path,
                    AS_FIGURE_EXPORT_MIN_SCALE, AS_FIGURE_EXPORT_MAX_SCALE);
       return FALSE;
     }
@@ -675,14 +693,14 @@ export (AsFigure                    *self,
       options->width > AS_FIGURE_EXPORT_MAX_SIDE || options->height > AS_FIGURE_EXPORT_MAX_SIDE)
     {
       g_set_error (error, AS_ERROR, AS_ERROR_FILE,
-                   "Could not export to “%s”: the size must be between 1 and %d on a side", path,
+                   _("Could not export to “%s”: the size must be between 1 and %d on a side"), path,
                    AS_FIGURE_EXPORT_MAX_SIDE);
       return FALSE;
     }
 
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
     {
-      g_set_error (error, AS_ERROR, AS_ERROR_FILE, "Could not write “%s”: it is a folder", path);
+      g_set_error (error, AS_ERROR, AS_ERROR_FILE, _("Could not write “%s”: it is a folder"), path);
       return FALSE;
     }
 

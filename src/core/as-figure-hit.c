@@ -2,6 +2,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 
 #include "as-figure-private.h"
@@ -160,9 +162,10 @@ append_entry (GString            *text,
 {
   g_string_append (text, as_figure_axis_get_label (axis, i));
   if (as_figure_axis_get_marks (axis, i) & AS_FIGURE_MARK_UNKNOWN)
-    g_string_append (text, " (not in the vocabulary)");
+    g_string_append (text, _(" (not in the vocabulary)"));
   if (as_figure_axis_has_inputs (axis))
-    g_string_append_printf (text, " (%s: %s)", or_default (as_figure_axis_get_words (axis)->input_name, "input"),
+    /* Translators: after a token, the token fed in before it: "饿 (fed in: 我)" */
+    g_string_append_printf (text, _(" (%s: %s)"), _(or_default (as_figure_axis_get_words (axis)->input_name, N_("input"))),
                             as_figure_axis_get_input (axis, i));
 }
 
@@ -177,18 +180,23 @@ append_about (GString            *text,
   AsFigureMarks marks = as_figure_axis_get_marks (axis, i);
 
   if (as_figure_axis_has_inputs (axis))
-    g_string_append_printf (text, "%s %s, %s %s",
-                            or_default (words->input_name, "input"), as_figure_axis_get_input (axis, i),
-                            or_default (words->output_name, "output"), as_figure_axis_get_label (axis, i));
+    /* Translators: "fed in 我, came out 饿": a name, a token, a name, a token */
+    g_string_append_printf (text, _("%s %s, %s %s"),
+                            _(or_default (words->input_name, N_("input"))), as_figure_axis_get_input (axis, i),
+                            _(or_default (words->output_name, N_("output"))), as_figure_axis_get_label (axis, i));
   else
     g_string_append (text, as_figure_axis_get_label (axis, i));
   if (as_figure_axis_has_values (axis))
-    g_string_append_printf (text, ", %s %.3f", or_default (words->value_name, "value"),
+    /* Translators: after "fed in 我, came out 饿": ", probability 0.800" */
+    g_string_append_printf (text, _(", %s %.3f"), _(or_default (words->value_name, N_("value"))),
                             as_figure_axis_get_value (axis, i));
   if (marks & AS_FIGURE_MARK_CHOSEN)
-    g_string_append (text, " (chosen, not the model's first choice)");
+    g_string_append (text, _(" (chosen, not the model's first choice)"));
   if (marks & AS_FIGURE_MARK_UNKNOWN)
-    g_string_append (text, "\nNot in the model's vocabulary: read as the unknown token");
+    {
+      g_string_append_c (text, '\n');
+      g_string_append (text, _("Not in the model's vocabulary: read as the unknown token"));
+    }
 }
 
 static char *
@@ -202,9 +210,11 @@ describe_cell (AsFigure    *self,
   g_autofree char *step = _as_figure_axis_noun (self->rows, TRUE, TRUE, FALSE);
   GString *text = g_string_new (NULL);
 
-  g_string_append_printf (text, "%s: ", column_name);
+  /* Translators: an axis's name before a token: "Source: hungry" */
+  g_string_append_printf (text, _("%s: "), column_name);
   append_entry (text, self->columns, column);
-  g_string_append_printf (text, "\n%s: ", row_name);
+  g_string_append_c (text, '\n');
+  g_string_append_printf (text, _("%s: "), row_name);
   append_entry (text, self->rows, row);
   if (column >= _as_figure_row_length (self, row))
     {
@@ -212,12 +222,21 @@ describe_cell (AsFigure    *self,
       g_autofree char *counted = _as_figure_axis_noun (self->rows, TRUE, FALSE, FALSE);
       g_autofree char *seen = _as_figure_axis_noun (self->columns, TRUE, FALSE, FALSE);
 
-      g_string_append_printf (text, "\nMasked: %s %u does not see %s %u, which comes after it\n%s %u of %u",
-                              counted, row + 1, seen, column + 1, step, row + 1, self->n_rows);
+      g_string_append_c (text, '\n');
+      /* Translators: a masked cell: "Masked: step 2 does not see target token 4, which comes after it" */
+      g_string_append_printf (text, _("Masked: %s %u does not see %s %u, which comes after it"),
+                              counted, row + 1, seen, column + 1);
     }
   else
-    g_string_append_printf (text, "\nWeight: %.3f\n%s %d of %u",
-                          weights[(gsize) row * self->n_columns + column], step, row + 1, self->n_rows);
+    {
+      g_string_append_c (text, '\n');
+      /* Translators: a cell's attention weight */
+      g_string_append_printf (text, _("Weight: %.3f"), weights[(gsize) row * self->n_columns + column]);
+    }
+  g_string_append_c (text, '\n');
+  /* Translators: a noun (capitalised where the language has capitals), its
+   * number, of how many: "Step 2 of 3", "Source token 3 of 4" */
+  g_string_append_printf (text, _("%s %d of %u"), step, (int) row + 1, self->n_rows);
 
   return g_string_free (text, FALSE);
 }
@@ -236,11 +255,14 @@ describe_row (AsFigure    *self,
     if (weights[(gsize) row * self->n_columns + c] > weights[(gsize) row * self->n_columns + best])
       best = c;
 
-  g_string_append_printf (text, "%s %d of %u: ", step, row + 1, self->n_rows);
+  g_string_append_printf (text, _("%s %d of %u"), step, (int) row + 1, self->n_rows);
+  g_string_append (text, _(": "));
   append_about (text, self->rows, row);
   if (_as_figure_row_length (self, row) == 0)
     return g_string_free (text, FALSE);
-  g_string_append_printf (text, "\nLooked most at %s (%.3f)", as_figure_axis_get_label (self->columns, best),
+  g_string_append_c (text, '\n');
+  /* Translators: the token a row gave the most weight to, and the weight */
+  g_string_append_printf (text, _("Looked most at %s (%.3f)"), as_figure_axis_get_label (self->columns, best),
                           weights[(gsize) row * self->n_columns + best]);
 
   return g_string_free (text, FALSE);
@@ -256,7 +278,8 @@ describe_column (AsFigure    *self,
   GString *text = g_string_new (NULL);
   guint best = 0;
 
-  g_string_append_printf (text, "%s %d of %u: ", token, column + 1, self->n_columns);
+  g_string_append_printf (text, _("%s %d of %u"), token, (int) column + 1, self->n_columns);
+  g_string_append (text, _(": "));
   append_about (text, self->columns, column);
   /* the rows that see the column (a row that does not is masked there) */
   while (best < self->n_rows && column >= _as_figure_row_length (self, best))
@@ -269,7 +292,10 @@ describe_column (AsFigure    *self,
         if (column < _as_figure_row_length (self, r) &&
             weights[(gsize) r * self->n_columns + column] > weights[(gsize) best * self->n_columns + column])
           best = r;
-      g_string_append_printf (text, "\nMost attended at %s %u (%s, %.3f)", step, best + 1,
+      g_string_append_c (text, '\n');
+      /* Translators: the row that gave a column the most weight: a noun, its
+       * number, its token, the weight: "Most attended at step 2 (饿, 0.800)" */
+      g_string_append_printf (text, _("Most attended at %s %u (%s, %.3f)"), step, best + 1,
                               as_figure_axis_get_label (self->rows, best),
                               weights[(gsize) best * self->n_columns + column]);
     }

@@ -5,6 +5,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -285,7 +287,7 @@ _as_figure_legend_fraction (guint i)
 static double
 legend_width (AsFigure *self)
 {
-  double w = text_width (self, "weight", LABEL_PX, PANGO_WEIGHT_NORMAL);
+  double w = text_width (self, C_("lines legend", "weight"), LABEL_PX, PANGO_WEIGHT_NORMAL);
 
   for (guint i = 0; i < LEGEND_N; i++)
     {

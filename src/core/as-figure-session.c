@@ -12,6 +12,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <string.h>
 
 #include "as-error.h"
@@ -19,24 +21,27 @@
 
 /* What a decoder step is: "Step 2 of 3: fed in 我, came out 饿, probability 0.800". */
 static const AsFigureAxisWords step_words = {
-  .noun = "decoder step",
-  .short_noun = "step",
-  .name = "Target",
-  .input_name = "fed in",
-  .output_name = "came out",
-  .value_name = "probability",
-  .legend = "token fed in → token that came out",
+  .noun = N_("decoder step"),
+  .short_noun = N_("step"),
+  .name = N_("Target"),
+  /* Translators: a decoder step's input token: "fed in 我, came out 饿" */
+  .input_name = N_("fed in"),
+  /* Translators: a decoder step's output token: "fed in 我, came out 饿" */
+  .output_name = N_("came out"),
+  .value_name = N_("probability"),
+  /* Translators: how to read the heatmap's rows, after "rows: " */
+  .legend = N_("token fed in → token that came out"),
 };
 
 /* "Source: hungry", "Source token 3 of 4: hungry". */
 static const AsFigureAxisWords source_words = {
-  .noun = "source token",
-  .name = "Source",
+  .noun = N_("source token"),
+  .name = N_("Source"),
 };
 
 /* "Target token 2 of 3: 我". */
 static const AsFigureAxisWords target_words = {
-  .noun = "target token",
+  .noun = N_("target token"),
 };
 
 const AsFigureAxisWords *
@@ -243,19 +248,29 @@ set_subject (AsFigure          *self,
   if (grid)
     {
       if (n_layers > 1)
-        g_string_append_printf (subject, " · all %u layers", n_layers);
+        /* Translators: after the kind of attention, the grid of all layers and heads:
+         * "Cross-attention · all 2 layers × 4 heads" */
+        g_string_append_printf (subject, g_dngettext (GETTEXT_PACKAGE, " · all %u layer", " · all %u layers",
+                                                      n_layers), n_layers);
       else
-        g_string_append (subject, " · 1 layer");
-      g_string_append_printf (subject, " × %u head%s", n_heads, n_heads > 1 ? "s" : "");
+        g_string_append (subject, _(" · 1 layer"));
+      /* Translators: after " · all 2 layers": "Cross-attention · all 2 layers × 4 heads" */
+      g_string_append_printf (subject, g_dngettext (GETTEXT_PACKAGE, " × %u head", " × %u heads", n_heads), n_heads);
     }
   else
     {
       if (n_layers > 1)
-        g_string_append_printf (subject, " · layer %u (of 0–%u)", layer, n_layers - 1);
+        /* Translators: the layer shown, and the last layer (counted from 0):
+         * "Cross-attention · layer 1 (of 0–1)" */
+        g_string_append_printf (subject, _(" · layer %u (of 0–%u)"), layer, n_layers - 1);
       if (n_heads > 1 && head == AS_ATTENTION_MEAN)
-        g_string_append_printf (subject, " · mean of %u heads", n_heads);
+        /* Translators: "Cross-attention · layer 1 (of 0–1) · mean of 4 heads" */
+        g_string_append_printf (subject, g_dngettext (GETTEXT_PACKAGE, " · mean of %u head", " · mean of %u heads",
+                                                      n_heads), n_heads);
       else if (n_heads > 1)
-        g_string_append_printf (subject, " · head %d (of 0–%u)", head, n_heads - 1);
+        /* Translators: the head shown, and the last head (counted from 0):
+         * "Cross-attention · layer 1 (of 0–1) · head 2 (of 0–3)" */
+        g_string_append_printf (subject, _(" · head %d (of 0–%u)"), head, n_heads - 1);
     }
 
   as_figure_set_subject (self, subject->str);
@@ -274,25 +289,25 @@ find_attention (AsSession        *session,
 
   if ((guint) kind >= AS_N_ATTENTION_KINDS)
     {
-      g_set_error (error, AS_ERROR, AS_ERROR_INVALID, "There is no attention of kind %d", (int) kind);
+      g_set_error (error, AS_ERROR, AS_ERROR_INVALID, _("There is no attention of kind %d"), (int) kind);
       return NULL;
     }
   attention = as_session_get_attention (session, kind);
   if (attention == NULL)
     {
-      g_set_error (error, AS_ERROR, AS_ERROR_INVALID, "This model has no %s attention",
+      g_set_error (error, AS_ERROR, AS_ERROR_INVALID, _("This model has no %s attention"),
                    as_attention_kind_get_name (kind));
       return NULL;
     }
   if (layer >= as_attention_get_n_layers (attention))
     {
-      g_set_error (error, AS_ERROR, AS_ERROR_INVALID, "This model's %s attention has %u layers; there is no layer %u",
+      g_set_error (error, AS_ERROR, AS_ERROR_INVALID, _("This model's %s attention has %u layers; there is no layer %u"),
                    as_attention_kind_get_name (kind), as_attention_get_n_layers (attention), layer);
       return NULL;
     }
   if (head != AS_ATTENTION_MEAN && (head < 0 || (guint) head >= as_attention_get_n_heads (attention)))
     {
-      g_set_error (error, AS_ERROR, AS_ERROR_INVALID, "This model's %s attention has %u heads; there is no head %d",
+      g_set_error (error, AS_ERROR, AS_ERROR_INVALID, _("This model's %s attention has %u heads; there is no head %d"),
                    as_attention_kind_get_name (kind), as_attention_get_n_heads (attention), head);
       return NULL;
     }

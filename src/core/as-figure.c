@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <glib/gi18n-lib.h>
+
 #include <math.h>
 #include <string.h>
 
@@ -39,8 +41,8 @@ invalidate_cells (AsFigure *self)
   g_clear_pointer (&self->cells, g_free);
 }
 
-static const AsFigureAxisWords default_row_words = { .noun = "row" };
-static const AsFigureAxisWords default_column_words = { .noun = "column" };
+static const AsFigureAxisWords default_row_words = { .noun = N_("row") };
+static const AsFigureAxisWords default_column_words = { .noun = N_("column") };
 
 static void
 clear_data (AsFigure *self)
@@ -728,15 +730,17 @@ _as_figure_title_text (AsFigure *self)
     return g_strdup_printf ("%s  →  %s", self->sentence,
                             self->translation != NULL ? self->translation : "");
   if (self->n_columns == 0)
-    return g_strdup ("Type a sentence to see where the model looks");
-  return g_strdup ("Attention");
+    return g_strdup (_("Type a sentence to see where the model looks"));
+  /* Translators: the figure's title before there is a sentence */
+  return g_strdup (_("Attention"));
 }
 
 char *
 _as_figure_panel_caption (AsFigure *self,
                           guint     panel)
 {
-  return g_strdup_printf ("Layer %u · head %u", panel / self->n_heads, panel % self->n_heads);
+  /* Translators: a panel's caption in the grid of all layers and heads */
+  return g_strdup_printf (_("Layer %u · head %u"), panel / self->n_heads, panel % self->n_heads);
 }
 
 /* The second line: what is shown, the step, how to read the rows, the
@@ -757,23 +761,35 @@ _as_figure_subtitle_text (AsFigure *self)
         {
           g_autofree char *steps = _as_figure_axis_noun (self->rows, TRUE, FALSE, TRUE);
 
-          g_string_append_printf (sub, "All %u %s", self->n_rows, steps);
+          /* Translators: the number of rows and their noun, in plural: "All 7 steps" */
+          g_string_append_printf (sub, _("All %u %s"), self->n_rows, steps);
         }
       else
         {
           g_autofree char *step = _as_figure_axis_noun (self->rows, TRUE, TRUE, FALSE);
           g_autofree char *entry = _as_figure_axis_entry_text (self->rows, (guint) self->step);
 
-          g_string_append_printf (sub, "%s %d of %u", step, self->step + 1, self->n_rows);
+          g_string_append_printf (sub, _("%s %d of %u"), step, self->step + 1, self->n_rows);
           if (*entry != '\0')
-            g_string_append_printf (sub, ": %s", entry);
+            {
+              g_string_append (sub, _(": "));
+              g_string_append (sub, entry);
+            }
         }
       if (words->legend != NULL)
-        g_string_append_printf (sub, "   ·   rows: %s", words->legend);
+        {
+          g_string_append (sub, "   ·   ");
+          /* Translators: how to read the rows: "rows: token fed in → token that came out" */
+          g_string_append_printf (sub, _("rows: %s"), _(words->legend));
+        }
     }
   if (as_figure_axis_has_mark (self->rows, AS_FIGURE_MARK_UNKNOWN) ||
       as_figure_axis_has_mark (self->columns, AS_FIGURE_MARK_UNKNOWN))
-    g_string_append (sub, "   ·   ? not in the vocabulary");
+    {
+      g_string_append (sub, "   ·   ");
+      /* Translators: the key to the "?" after an unknown word */
+      g_string_append (sub, _("? not in the vocabulary"));
+    }
 
   return g_string_free (sub, FALSE);
 }

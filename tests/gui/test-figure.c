@@ -23,6 +23,7 @@
 
 #include "as-error.h"
 #include "as-figure.h"
+#include "as-figure-private.h"
 #include "as-figure-session.h"
 #include "as-model.h"
 #include "as-paths.h"
@@ -3421,6 +3422,35 @@ test_value_format (void)
     }
 }
 
+/* The axis nouns of another caller (not the figure's own, which come
+ * translated from a table): the English rule, a capital letter and a
+ * plural "s", as before. */
+static void
+test_axis_words_of_another_caller (void)
+{
+  static const AsFigureAxisWords sample_words = { .noun = "sample" };
+  static const AsFigureAxisWords feature_words = { .noun = "feature", .name = "trait" };
+  const float weights[6] = { 0.5f, 0.5f, 0.25f, 0.75f, 1.0f, 0.0f };
+  g_autoptr (AsFigure) figure = as_figure_new ();
+  g_autoptr (AsFigureAxis) rows = as_figure_axis_new (3, &sample_words);
+  g_autoptr (AsFigureAxis) columns = as_figure_axis_new (2, &feature_words);
+  g_autofree char *all = NULL;
+  g_autofree char *one = NULL;
+  g_autofree char *cell = NULL;
+
+  as_figure_set_matrix (figure, 3, 2, weights);
+  as_figure_axis_set_label (rows, 1, "x");
+  as_figure_axis_set_label (columns, 1, "b");
+  as_figure_set_axes (figure, rows, columns);
+  all = _as_figure_subtitle_text (figure);
+  g_assert_cmpstr (all, ==, "All 3 samples");
+  as_figure_set_step (figure, 1);
+  one = _as_figure_subtitle_text (figure);
+  g_assert_cmpstr (one, ==, "Sample 2 of 3: x");
+  cell = as_figure_describe (figure, AS_FIGURE_PART_CELL, 1, 1);
+  g_assert_cmpstr (cell, ==, "Trait: b\nSample: x\nWeight: 0.750\nSample 2 of 3");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -3477,6 +3507,7 @@ main (int   argc,
   g_test_add_func ("/export/full-disk", test_export_full_disk);
   g_test_add_func ("/export/unwritable", test_export_unwritable);
   g_test_add_func ("/export/read-only-folder", test_export_read_only_folder);
+  g_test_add_func ("/figure/axis-words-of-another-caller", test_axis_words_of_another_caller);
 
   return g_test_run ();
 }

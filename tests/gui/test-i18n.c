@@ -29,9 +29,11 @@
 #include <glib/gstdio.h>
 
 #include "as-application.h"
+#include "as-figure-private.h"
 #include "as-paths.h"
 #include "as-resources.h"
 #include "as-window-private.h"
+#include "test-input.h"
 
 static char *locale_dir;        /* made by localedef */
 static char *locale_error;      /* why it could not be made */
@@ -305,39 +307,16 @@ settle (guint ms)
       g_usleep (2000);
 }
 
+/* The walk's allowed words and the values of @window's model and session
+ * (the model file at @path). */
 static void
-test_main_window_in_chinese (void)
+walk_init (Walk       *walk_ptr,
+           AsWindow   *window,
+           const char *path)
 {
-  g_autofree char *path = as_default_model_path ();
-  g_autoptr (GFile) file = g_file_new_for_path (path);
-  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
   Walk walk = { 0 };
-  AsWindow *window;
   AsSession *session;
   AsModel *model;
-  const char *messages = setlocale (LC_MESSAGES, NULL);
-
-  if (locale_error != NULL)
-    {
-      g_test_fail_printf ("%s", locale_error);
-      return;
-    }
-  g_assert_cmpstr (messages, ==, "zh_CN.UTF-8");
-  /* the catalogue is there and read: one string of every kind of source */
-  g_assert_cmpstr (_("translator-credits"), !=, "translator-credits");
-
-  window = as_window_new (NULL);
-  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
-  gtk_window_present (GTK_WINDOW (window));
-  as_window_open_model (window, file);
-  while (!loaded (window))
-    {
-      g_assert_cmpint (g_get_monotonic_time (), <, end);
-      if (!g_main_context_iteration (NULL, FALSE))
-        g_usleep (2000);
-    }
-  as_window_flush (window);
-  settle (300);
 
   walk.allowed = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   walk.english = g_ptr_array_new_with_free_func (g_free);
@@ -376,25 +355,299 @@ test_main_window_in_chinese (void)
       allow_value (&walk, as_session_get_target_token (session, as_session_get_step (session, t)->output));
     }
 
-  walk_widget (&walk, GTK_WIDGET (window));
-  g_assert_cmpuint (walk.n_strings, >, 10);
+  *walk_ptr = walk;
+}
 
-  if (walk.english->len > 0)
+static void
+walk_clear (Walk *walk)
+{
+  g_hash_table_unref (walk->allowed);
+  g_hash_table_unref (walk->seen);
+  g_ptr_array_unref (walk->english);
+  g_clear_pointer (&walk->values, g_ptr_array_unref);
+}
+
+/* Fails listing the English strings found, if any. */
+static void
+walk_report (Walk       *walk,
+             const char *what)
+{
+  if (walk->english->len > 0)
     {
       GString *list = g_string_new (NULL);
 
-      for (guint i = 0; i < walk.english->len; i++)
-        g_string_append_printf (list, "\n#   %s", (char *) g_ptr_array_index (walk.english, i));
-      g_test_fail_printf ("%u of the %u strings of the main window are still (partly) in English "
+      for (guint i = 0; i < walk->english->len; i++)
+        g_string_append_printf (list, "\n#   %s", (char *) g_ptr_array_index (walk->english, i));
+      g_test_fail_printf ("%u of the %u strings of %s are still (partly) in English "
                           "(translate them in po/zh_CN.po, see po/README.md):%s",
-                          walk.english->len, walk.n_strings, list->str);
+                          walk->english->len, walk->n_strings, what, list->str);
       g_string_free (list, TRUE);
     }
+}
 
-  g_hash_table_unref (walk.allowed);
-  g_hash_table_unref (walk.seen);
-  g_ptr_array_unref (walk.english);
-  g_clear_pointer (&walk.values, g_ptr_array_unref);
+static void
+test_main_window_in_chinese (void)
+{
+  g_autofree char *path = as_default_model_path ();
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  Walk walk = { 0 };
+  AsWindow *window;
+  const char *messages = setlocale (LC_MESSAGES, NULL);
+
+  if (locale_error != NULL)
+    {
+      g_test_fail_printf ("%s", locale_error);
+      return;
+    }
+  g_assert_cmpstr (messages, ==, "zh_CN.UTF-8");
+  /* the catalogue is there and read: one string of every kind of source */
+  g_assert_cmpstr (_("translator-credits"), !=, "translator-credits");
+
+  window = as_window_new (NULL);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1000, 700);
+  gtk_window_present (GTK_WINDOW (window));
+  as_window_open_model (window, file);
+  while (!loaded (window))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+    }
+  as_window_flush (window);
+  settle (300);
+
+  walk_init (&walk, window, path);
+  walk_widget (&walk, GTK_WIDGET (window));
+  g_assert_cmpuint (walk.n_strings, >, 10);
+
+  walk_report (&walk, "the main window");
+  walk_clear (&walk);
+  gtk_window_destroy (GTK_WINDOW (window));
+  settle (100);
+}
+
+/* The text of every <title>, <desc> and <text> element of the SVG at @path,
+ * unescaped, checked. */
+static void
+check_svg (Walk       *walk,
+           const char *path,
+           const char *where)
+{
+  g_autofree char *svg = NULL;
+  g_autoptr (GRegex) element = g_regex_new ("<(title|desc|text)\\b[^>]*>([^<]*)</\\1>", 0, 0, NULL);
+  g_autoptr (GMatchInfo) match = NULL;
+  guint n = 0;
+
+  g_assert_true (g_file_get_contents (path, &svg, NULL, NULL));
+  g_regex_match (element, svg, 0, &match);
+  while (g_match_info_matches (match))
+    {
+      g_autofree char *kind = g_match_info_fetch (match, 1);
+      g_autofree char *escaped = g_match_info_fetch (match, 2);
+      g_autoptr (GString) text = g_string_new (escaped);
+      g_autofree char *at = g_strdup_printf ("%s, SVG <%s>", where, kind);
+
+      g_string_replace (text, "&lt;", "<", 0);
+      g_string_replace (text, "&gt;", ">", 0);
+      g_string_replace (text, "&quot;", "\"", 0);
+      g_string_replace (text, "&apos;", "'", 0);
+      g_string_replace (text, "&#39;", "'", 0);
+      g_string_replace (text, "&amp;", "&", 0);
+      check_string (walk, at, text->str);
+      n++;
+      g_match_info_next (match, NULL);
+    }
+  /* the title, the description and the figure's words */
+  g_assert_cmpuint (n, >, 5);
+}
+
+/* Everything the figure @figure says: its title and subtitle, each panel's
+ * caption, the hit test's text of every cell and label, and its export's
+ * title, description and drawn words (as SVG text). */
+static void
+check_figure (Walk       *walk,
+              AsFigure   *figure,
+              const char *what)
+{
+  g_autofree char *title = as_figure_dup_title (figure);
+  g_autofree char *subtitle = _as_figure_subtitle_text (figure);
+  g_autofree char *where = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *svg = NULL;
+  g_autoptr (GError) error = NULL;
+  AsFigureExportOptions options = { .background = AS_FIGURE_BACKGROUND_LIGHT, .scale = 1.0, .svg_text = TRUE };
+  guint n_panels = as_figure_get_n_panels (figure);
+
+  where = g_strdup_printf ("figure (%s) title", what);
+  check_string (walk, where, title);
+  g_free (where);
+  where = g_strdup_printf ("figure (%s) subtitle", what);
+  check_string (walk, where, subtitle);
+  g_free (where);
+  for (guint p = 0; p < n_panels; p++)
+    {
+      where = g_strdup_printf ("figure (%s) panel caption", what);
+      if (n_panels > 1)
+        {
+          g_autofree char *caption = _as_figure_panel_caption (figure, p);
+
+          check_string (walk, where, caption);
+        }
+      g_free (where);
+      where = g_strdup_printf ("figure (%s) hover text", what);
+      for (guint r = 0; r < as_figure_get_n_rows (figure); r++)
+        {
+          g_autofree char *row = as_figure_describe_panel (figure, AS_FIGURE_PART_ROW_LABEL, p, r, -1);
+
+          check_string (walk, where, row);
+          for (guint c = 0; c < as_figure_get_n_columns (figure); c++)
+            {
+              g_autofree char *cell = as_figure_describe_panel (figure, AS_FIGURE_PART_CELL, p, r, c);
+
+              check_string (walk, where, cell);
+            }
+        }
+      for (guint c = 0; c < as_figure_get_n_columns (figure); c++)
+        {
+          g_autofree char *column = as_figure_describe_panel (figure, AS_FIGURE_PART_COLUMN_LABEL, p, -1, c);
+
+          check_string (walk, where, column);
+        }
+      g_free (where);
+    }
+
+  dir = g_dir_make_tmp ("attnscope-i18n-XXXXXX", &error);
+  g_assert_no_error (error);
+  svg = g_build_filename (dir, "figure.svg", NULL);
+  g_assert_true (as_figure_export_with_options (figure, svg, &options, &error));
+  g_assert_no_error (error);
+  where = g_strdup_printf ("figure (%s) export", what);
+  check_svg (walk, svg, where);
+  g_unlink (svg);
+  g_rmdir (dir);
+}
+
+static AsWindow *
+open_window (const char *path,
+             int         width,
+             int         height)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  AsWindow *window = as_window_new (NULL);
+
+  gtk_window_set_default_size (GTK_WINDOW (window), width, height);
+  gtk_window_present (GTK_WINDOW (window));
+  as_window_open_model (window, file);
+  while (!loaded (window))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, end);
+      if (!g_main_context_iteration (NULL, FALSE))
+        g_usleep (2000);
+    }
+  as_window_flush (window);
+  settle (300);
+  return window;
+}
+
+/* The figure in Chinese: what it draws (title, subtitle, captions, the
+ * subject of a model of several layers and heads, the axis words, the lines
+ * view's legend), what it returns (the hover text, the export's title and
+ * description) and the readout under the heatmap after the cell cursor moved
+ * with a key press, for each kind of attention the model has, one head and
+ * the grid, a step and all steps. */
+static void
+test_figure_in_chinese (gconstpointer data)
+{
+  g_autofree char *path = as_model_path_for (data);
+  AsWindow *window;
+  AsAttentionView *view;
+  AsHeatmap *heatmap;
+  AsFigure *figure;
+  Walk walk = { 0 };
+  const char *readout;
+  guint n_kinds = 0;
+
+  if (locale_error != NULL)
+    {
+      g_test_fail_printf ("%s", locale_error);
+      return;
+    }
+  window = open_window (path, 1100, 720);
+  view = window->attention_view;
+  heatmap = as_attention_view_get_heatmap (view);
+  figure = as_heatmap_get_figure (heatmap);
+  walk_init (&walk, window, path);
+
+  /* the readout, after a key moved the cell cursor: the cell's text */
+  {
+    GdkSurface *surface = gtk_native_get_surface (gtk_widget_get_native (GTK_WIDGET (heatmap)));
+    g_autofree char *xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
+
+    test_pointer_leave (GTK_WIDGET (heatmap));
+    test_xdotool ((const char *[]) { "windowfocus", "--sync", xid, NULL });
+    settle (100);
+    gtk_widget_grab_focus (GTK_WIDGET (heatmap));
+    settle (100);
+    g_assert_true (gtk_widget_has_focus (GTK_WIDGET (heatmap)));
+    test_xdotool ((const char *[]) { "key", "--clearmodifiers", "ctrl+Home", NULL });
+    settle (100);
+    test_xdotool ((const char *[]) { "key", "--clearmodifiers", "Right", NULL });
+    settle (200);
+  }
+  readout = as_heatmap_get_readout (heatmap);
+  g_assert_nonnull (readout);
+  check_string (&walk, "heatmap readout", readout);
+  /* the cell's text, with its weight in Chinese ("权重：0.123") */
+  if (strstr (readout, "权重") == NULL)
+    g_test_fail_printf ("the readout after a key press is not the cell's text in Chinese: “%s”", readout);
+
+  for (AsAttentionKind kind = 0; kind < AS_N_ATTENTION_KINDS; kind++)
+    {
+      if (as_session_get_attention (as_window_get_session (window), kind) == NULL)
+        continue;
+      n_kinds++;
+      for (int grid = 0; grid <= 1; grid++)
+        for (int step = -1; step <= 1; step += 2)
+          {
+            g_autofree char *what = g_strdup_printf ("%s, %s, step %d", as_attention_kind_get_name (kind),
+                                                     grid ? "grid" : "one", step);
+
+            as_attention_view_set_attention (view, kind, -1, AS_ATTENTION_MEAN, grid);
+            as_attention_view_set_step (view, step);
+            settle (100);
+            check_figure (&walk, figure, what);
+            walk_widget (&walk, GTK_WIDGET (view));
+          }
+    }
+  g_assert_cmpuint (n_kinds, >, 0);
+
+  /* the lines view: its legend */
+  as_attention_view_set_attention (view, AS_ATTENTION_CROSS, -1, AS_ATTENTION_MEAN, FALSE);
+  as_heatmap_set_view (heatmap, AS_FIGURE_VIEW_LINES);
+  settle (100);
+  check_figure (&walk, figure, "lines");
+  walk_widget (&walk, GTK_WIDGET (view));
+  as_heatmap_set_view (heatmap, AS_FIGURE_VIEW_MATRIX);
+
+  /* the titles before there is a sentence */
+  {
+    g_autoptr (AsFigure) empty = as_figure_new ();
+    g_autofree char *placeholder = as_figure_dup_title (empty);
+    float weights[4] = { 0.5f, 0.5f, 0.25f, 0.75f };
+    g_autofree char *attention = NULL;
+
+    check_string (&walk, "empty figure title", placeholder);
+    as_figure_set_matrix (empty, 2, 2, weights);
+    attention = as_figure_dup_title (empty);
+    check_string (&walk, "figure title without a sentence", attention);
+    g_assert_cmpstr (attention, ==, "注意力");
+  }
+
+  g_assert_cmpuint (walk.n_strings, >, 50);
+  walk_report (&walk, "the figure");
+  walk_clear (&walk);
   gtk_window_destroy (GTK_WINDOW (window));
   settle (100);
 }
@@ -520,6 +773,8 @@ main (int   argc,
 
   g_test_add_func ("/i18n/checker", test_checker);
   g_test_add_func ("/i18n/main-window-in-chinese", test_main_window_in_chinese);
+  g_test_add_data_func ("/i18n/figure-in-chinese/gru", "en-zh-gru", test_figure_in_chinese);
+  g_test_add_data_func ("/i18n/figure-in-chinese/transformer", "en-zh-transformer", test_figure_in_chinese);
 
   status = g_test_run ();
   remove_locale ();

@@ -28,6 +28,7 @@ typedef uint32_t v8u __attribute__ ((vector_size (LANES * sizeof (uint32_t))));
 typedef double   v4d __attribute__ ((vector_size (4 * sizeof (double))));
 typedef float    v4f __attribute__ ((vector_size (4 * sizeof (float))));
 typedef int32_t  v4i __attribute__ ((vector_size (4 * sizeof (int32_t))));
+typedef float    v16f __attribute__ ((vector_size (16 * sizeof (float))));
 
 #define INLINE static inline __attribute__ ((always_inline))
 
@@ -77,6 +78,13 @@ top_k_insert (float  value,
 #define VARIANT(name) name##_avx2
 #define NATIVE_COMPARE 1
 #include "as-kernels-lanes.h"
+#define gru8 gru8_avx2
+#define TILE_M 4
+#define TILE_Q 1
+#include "as-kernels-products.h"
+#undef TILE_M
+#undef TILE_Q
+#undef gru8
 #undef VARIANT
 #undef NATIVE_COMPARE
 #pragma GCC pop_options
@@ -90,7 +98,6 @@ top_k_insert (float  value,
 #pragma GCC push_options
 #pragma GCC target ("avx512f")
 #include <immintrin.h>
-typedef float    v16f __attribute__ ((vector_size (16 * sizeof (float))));
 typedef int32_t  v16i __attribute__ ((vector_size (16 * sizeof (int32_t))));
 
 #define SPLAT16(x) ((v16f) { x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x })
@@ -201,12 +208,30 @@ attention_energies_avx512 (float       *scores,
   if (i < n)
     attention_energies_avx2 (scores + i, keys + (gsize) i * H, query, v, bias, n - i, hidden);
 }
+
+/* The products with a vector of 16 lanes in one register, 6 rows of X by 2 panels */
+#define VARIANT(name) name##_avx512
+#define gru8 gru8_avx2
+#define TILE_M 6
+#define TILE_Q 2
+#include "as-kernels-products.h"
+#undef TILE_M
+#undef TILE_Q
+#undef gru8
+#undef VARIANT
 #pragma GCC pop_options
 #endif
 
 #define VARIANT(name) name##_base
 #define NATIVE_COMPARE 0
 #include "as-kernels-lanes.h"
+#define gru8 gru8_base
+#define TILE_M 2
+#define TILE_Q 1
+#include "as-kernels-products.h"
+#undef TILE_M
+#undef TILE_Q
+#undef gru8
 #undef VARIANT
 #undef NATIVE_COMPARE
 
@@ -229,8 +254,12 @@ level (void)
   return MIN (best, level_limit);
 }
 #define KERNEL(name, ...) (level () >= 1 ? name##_avx2 (__VA_ARGS__) : name##_base (__VA_ARGS__))
+/* the products have an AVX-512 variant too */
+#define KERNEL3(name, ...) \
+  (level () >= 2 ? name##_avx512 (__VA_ARGS__) : KERNEL (name, __VA_ARGS__))
 #else
 #define KERNEL(name, ...) name##_base (__VA_ARGS__)
+#define KERNEL3(name, ...) name##_base (__VA_ARGS__)
 #endif
 
 void
@@ -332,6 +361,59 @@ as_matvec (float       *out,
     memcpy (out, b, rows * sizeof (float));
   cblas_sgemv (CblasRowMajor, CblasNoTrans, rows, cols, 1.0f, w, cols, x, 1,
                b != NULL ? 1.0f : 0.0f, out, 1);
+}
+
+void
+as_packed_init (AsPacked    *packed,
+                const float *w,
+                int          groups,
+                int          rows,
+                int          cols)
+{
+  const int panels = (rows + 15) / 16;
+  const gsize panel = (gsize) cols * 16;
+
+  packed->groups = groups;
+  packed->rows = rows;
+  packed->cols = cols;
+  packed->panels = panels;
+  packed->data = g_aligned_alloc0 ((gsize) groups * panels * panel, sizeof (float), 64);
+  for (int g = 0; g < groups; g++)
+    for (int r = 0; r < rows; r++)
+      {
+        float *to = packed->data + ((gsize) g * panels + r / 16) * panel + r % 16;
+        const float *from = w + ((gsize) g * rows + r) * cols;
+
+        for (int k = 0; k < cols; k++)
+          to[(gsize) k * 16] = from[k];
+      }
+}
+
+void
+as_packed_clear (AsPacked *packed)
+{
+  g_clear_pointer (&packed->data, g_aligned_free);
+}
+
+void
+as_matmul_packed (float          *out,
+                  const float    *x,
+                  const AsPacked *w,
+                  const float    *b,
+                  int             n)
+{
+  KERNEL3 (matmul_packed, out, x, w, b, n);
+}
+
+void
+as_gru_step_packed (float          *h_new,
+                    const float    *h,
+                    const float    *gi,
+                    const AsPacked *w_hh,
+                    const float    *b_hh,
+                    int             hidden)
+{
+  KERNEL3 (gru_step_packed, h_new, h, gi, w_hh, b_hh, hidden);
 }
 
 void

@@ -14,6 +14,7 @@
 #define matmul_packed      VARIANT (matmul_packed)
 #define gru_step_packed    VARIANT (gru_step_packed)
 #define load8              VARIANT (load8)
+#define gates16            VARIANT (gates16)
 
 INLINE v8f
 load8 (const float *x)
@@ -24,8 +25,9 @@ load8 (const float *x)
   return v;
 }
 
-/* out (m, 16 q) = X (m, cols) @ the q panels at @w (panel j at w + j * stride)
- * [+ b (16 q)]; only the first @valid lanes of the last panel are written
+/* out (m, 16 q) = X (m, cols) @ q panels [+ b (16 q)]: panel j starts at
+ * w + (j % qa) * stride_a + (j / qa) * stride_b, its column k at
+ * + k * ld_k. Only the first @valid lanes of the last panel are written
  * (and the b read). */
 INLINE void
 packed_tile (float       *out,
@@ -33,12 +35,15 @@ packed_tile (float       *out,
              const float *x,
              gsize        ld_x,
              const float *w,
-             gsize        stride,
+             gsize        stride_a,
+             gsize        stride_b,
+             gsize        ld_k,
              gsize        cols,
              const float *b,
              int          valid,
              const int    m,
-             const int    q)
+             const int    q,
+             const int    qa)
 {
   v16f acc[MAX (TILE_M, 1)][MAX (TILE_Q, 3)];
 
@@ -50,7 +55,7 @@ packed_tile (float       *out,
       v16f wk[MAX (TILE_Q, 3)];
 
       for (int j = 0; j < q; j++)
-        memcpy (&wk[j], w + j * stride + k * 16, sizeof (v16f));
+        memcpy (&wk[j], w + (j % qa) * stride_a + (j / qa) * stride_b + k * ld_k, sizeof (v16f));
       for (int i = 0; i < m; i++)
         {
           const float xk = x[i * ld_x + k];
@@ -86,6 +91,7 @@ packed_block (float       *out,
               gsize        ld_x,
               const float *w,
               gsize        stride,
+              gsize        ld_k,
               gsize        cols,
               const float *b,
               int          valid,
@@ -95,7 +101,7 @@ packed_block (float       *out,
 #define TILE(M, Q) \
   if (m == (M) && q == (Q)) \
     { \
-      packed_tile (out, ld_out, x, ld_x, w, stride, cols, b, valid, (M), (Q)); \
+      packed_tile (out, ld_out, x, ld_x, w, stride, 0, ld_k, cols, b, valid, (M), (Q), (Q)); \
       return; \
     }
 #if TILE_M >= 1 && TILE_Q >= 1
@@ -145,26 +151,48 @@ matmul_packed (float          *out,
                const float    *b,
                int             n)
 {
-  const gsize cols = w->cols, panel = cols * 16, ld_out = (gsize) w->groups * w->rows;
+  const gsize cols = w->cols, ld_k = 16 * (gsize) w->groups, panel = cols * ld_k;
+  const gsize ld_out = (gsize) w->groups * w->rows;
 
-  for (int g = 0; g < w->groups; g++)
-    for (int p = 0; p < w->panels; p += TILE_Q)
+  for (int p = 0; p < w->panels; p += TILE_Q)
+    for (int g = 0; g < w->groups; g++)
       {
         const int q = MIN (TILE_Q, w->panels - p);
         const int first = g * w->rows + 16 * p;
         const int valid = MIN (16, w->rows - 16 * (p + q - 1));
-        const float *wp = w->data + ((gsize) g * w->panels + p) * panel;
+        const float *wp = w->data + p * panel + 16 * g;
 
         for (int i = 0; i < n; i += TILE_M)
           packed_block (out + (gsize) i * ld_out + first, ld_out, x + (gsize) i * cols, cols,
-                        wp, panel, cols, b + first, valid, MIN (TILE_M, n - i), q);
+                        wp, panel, ld_k, cols, b + first, valid, MIN (TILE_M, n - i), q);
       }
+}
+
+/* The gates of as_gru_gates () for 16 units: h_new (valid) from gi, gh
+ * (16 r, 16 z, 16 n each) and h (16) */
+INLINE void
+gates16 (float       *h_new,
+         const float *gi,
+         const float *gh,
+         const float *h,
+         int          valid)
+{
+  for (int half = 0; half < 16 && half < valid; half += LANES)
+    {
+      float out[LANES];
+      v8f v = gru8 (load8 (gi + half), load8 (gi + 16 + half), load8 (gi + 32 + half),
+                    load8 (gh + half), load8 (gh + 16 + half), load8 (gh + 32 + half),
+                    load8 (h + half));
+
+      memcpy (out, &v, sizeof v);
+      memcpy (h_new + half, out, MIN (LANES, valid - half) * sizeof (float));
+    }
 }
 
 /* One GRU step, the recurrent product and the gates in one pass over 16
  * hidden units at a time: gh = W_hh h + b_hh for their r, z and n rows
- * (three panels, one per group), then h_new from gi, gh and h, as
- * gru_gates. @h_new and @h do not overlap. */
+ * (the panels of the three groups, side by side: one stream), then h_new
+ * from gi, gh and h, as gru_gates. @h_new and @h do not overlap. */
 static void
 gru_step_packed (float          *h_new,
                  const float    *h,
@@ -173,13 +201,14 @@ gru_step_packed (float          *h_new,
                  const float    *b_hh,
                  int             hidden)
 {
-  const gsize H = hidden, cols = w_hh->cols, panel = cols * 16, group = (gsize) w_hh->panels * panel;
+  const gsize H = hidden, cols = w_hh->cols, panel = cols * 48;
 
   for (int p = 0; p < w_hh->panels; p++)
     {
       const gsize j = 16 * (gsize) p;
       const int valid = MIN (16, hidden - (int) j);
-      float gh[3 * 16], a[3 * 16] = { 0 }, b[3 * 16] = { 0 }, old[16] = { 0 };
+      /* 16 r, 16 z, 16 n */
+      float gh[48], a[48] = { 0 }, b[48] = { 0 }, old[16] = { 0 };
 
       for (int t = 0; t < 3; t++)
         {
@@ -187,18 +216,8 @@ gru_step_packed (float          *h_new,
           memcpy (a + 16 * t, gi + t * H + j, valid * sizeof (float));
         }
       memcpy (old, h + j, valid * sizeof (float));
-      /* the r, z and n panels of these units: the same panel of each group */
-      packed_tile (gh, 0, h, 0, w_hh->data + p * panel, group, cols, b, 16, 1, 3);
-      for (int half = 0; half < 16 && half < valid; half += LANES)
-        {
-          float out[LANES];
-          v8f v = gru8 (load8 (a + half), load8 (a + 16 + half), load8 (a + 32 + half),
-                        load8 (gh + half), load8 (gh + 16 + half), load8 (gh + 32 + half),
-                        load8 (old + half));
-
-          memcpy (out, &v, sizeof v);
-          memcpy (h_new + j + half, out, MIN (LANES, valid - half) * sizeof (float));
-        }
+      packed_tile (gh, 0, h, 0, w_hh->data + p * panel, 16, 0, 48, cols, b, 16, 1, 3, 3);
+      gates16 (h_new + j, a, gh, old, valid);
     }
 }
 
@@ -207,3 +226,4 @@ gru_step_packed (float          *h_new,
 #undef matmul_packed
 #undef gru_step_packed
 #undef load8
+#undef gates16

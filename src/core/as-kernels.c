@@ -371,21 +371,20 @@ as_packed_init (AsPacked    *packed,
                 int          cols)
 {
   const int panels = (rows + 15) / 16;
-  const gsize panel = (gsize) cols * 16;
 
   packed->groups = groups;
   packed->rows = rows;
   packed->cols = cols;
   packed->panels = panels;
-  packed->data = g_aligned_alloc0 ((gsize) groups * panels * panel, sizeof (float), 64);
+  packed->data = g_aligned_alloc0 ((gsize) panels * cols * groups * 16, sizeof (float), 64);
   for (int g = 0; g < groups; g++)
     for (int r = 0; r < rows; r++)
       {
-        float *to = packed->data + ((gsize) g * panels + r / 16) * panel + r % 16;
+        float *to = packed->data + ((gsize) (r / 16) * cols * groups + g) * 16 + r % 16;
         const float *from = w + ((gsize) g * rows + r) * cols;
 
         for (int k = 0; k < cols; k++)
-          to[(gsize) k * 16] = from[k];
+          to[(gsize) k * groups * 16] = from[k];
       }
 }
 
@@ -413,6 +412,7 @@ as_gru_step_packed (float          *h_new,
                     const float    *b_hh,
                     int             hidden)
 {
+  g_assert (w_hh->groups == 3 && w_hh->rows == hidden);
   KERNEL3 (gru_step_packed, h_new, h, gi, w_hh, b_hh, hidden);
 }
 

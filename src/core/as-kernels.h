@@ -35,9 +35,9 @@ void  as_matmul_t     (float       *out,
 /* A weight matrix packed once for as_matmul_packed () and
  * as_gru_step_packed (): W (groups * rows, cols), each group of @rows rows
  * (a GRU's gates r, z, n) cut into panels of 16 rows (the last one padded
- * with zeros), each panel stored column after column, 16 floats per
- * column, so that a product takes one vector of 16 outputs per input
- * value. Hand-written instead of OpenBLAS: for a sentence's few rows its
+ * with zeros), stored column after column, 16 floats per column, and the
+ * groups' panels p side by side, so that a product takes one vector of 16
+ * outputs per input value and a GRU step reads one stream. Hand-written instead of OpenBLAS: for a sentence's few rows its
  * sgemm spends more time packing than multiplying. Every output is summed
  * in the order of k (no FMA), whatever the processor and the number of
  * rows, so all levels give the same bits. */
@@ -47,7 +47,7 @@ typedef struct
   int    rows;    /* per group */
   int    cols;
   int    panels;  /* per group: ceil (rows / 16) */
-  float *data;    /* (groups, panels, cols, 16), 64-byte aligned */
+  float *data;    /* (panels, cols, groups, 16), 64-byte aligned */
 } AsPacked;
 
 void  as_packed_init  (AsPacked    *packed,

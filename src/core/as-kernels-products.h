@@ -7,14 +7,25 @@
  * acc = 0, then acc = acc + w[k] * x[k] for k = 0, 1, ..., cols - 1 (no
  * FMA: ISO C does not contract), then acc + b. So all give the same bits,
  * for any number of rows of X. VARIANT (name) names this inclusion's
- * functions; gru8 is the lane function of as-kernels-lanes.h to use. */
+ * functions; gru8 is the lane function of as-kernels-lanes.h to use, and
+ * GRU16, where defined, the same on 16 lanes (AVX-512). */
 
 #define packed_tile        VARIANT (packed_tile)
 #define packed_block       VARIANT (packed_block)
 #define matmul_packed      VARIANT (matmul_packed)
 #define gru_step_packed    VARIANT (gru_step_packed)
 #define load8              VARIANT (load8)
+#define load16             VARIANT (load16)
 #define gates16            VARIANT (gates16)
+
+INLINE v16f
+load16 (const float *x)
+{
+  v16f v;
+
+  memcpy (&v, x, sizeof v);
+  return v;
+}
 
 INLINE v8f
 load8 (const float *x)
@@ -177,6 +188,12 @@ gates16 (float       *h_new,
          const float *h,
          int          valid)
 {
+#ifdef GRU16
+  v16f v = GRU16 (load16 (gi), load16 (gi + 16), load16 (gi + 32),
+                  load16 (gh), load16 (gh + 16), load16 (gh + 32), load16 (h));
+
+  memcpy (h_new, &v, valid * sizeof (float));
+#else
   for (int half = 0; half < 16 && half < valid; half += LANES)
     {
       float out[LANES];
@@ -187,6 +204,7 @@ gates16 (float       *h_new,
       memcpy (out, &v, sizeof v);
       memcpy (h_new + half, out, MIN (LANES, valid - half) * sizeof (float));
     }
+#endif
 }
 
 /* One GRU step, the recurrent product and the gates in one pass over 16
@@ -226,4 +244,5 @@ gru_step_packed (float          *h_new,
 #undef matmul_packed
 #undef gru_step_packed
 #undef load8
+#undef load16
 #undef gates16

@@ -144,6 +144,59 @@ tanh16 (v16f x)
   return (v16f) _mm512_mask_blend_ps (tiny, (__m512) (p / q), (__m512) x);
 }
 
+typedef uint32_t v16u __attribute__ ((vector_size (16 * sizeof (uint32_t))));
+
+/* exp8 and sigmoid8 of as-kernels-lanes.h on 16 lanes, the same operations */
+INLINE v16f
+exp16 (v16f x)
+{
+  const v16f magic = SPLAT16 (12582912.0f);
+  v16f fx, nf, r, p;
+  v16i n, n1, n2;
+
+  x = at_most16 (x, SPLAT16 (89.0f));
+  x = at_least16 (x, SPLAT16 (-104.0f));
+  fx = x * SPLAT16 (1.44269504088896341f) + magic;
+  n = (v16i) ((v16u) fx - (v16u) magic);
+  nf = fx - magic;
+  r = x - nf * SPLAT16 (0.693359375f);
+  r = r - nf * SPLAT16 (-2.12194440e-4f);
+  p = SPLAT16 (1.9875691500e-4f);
+  p = p * r + SPLAT16 (1.3981999507e-3f);
+  p = p * r + SPLAT16 (8.3334519073e-3f);
+  p = p * r + SPLAT16 (4.1665795894e-2f);
+  p = p * r + SPLAT16 (1.6666665459e-1f);
+  p = p * r + SPLAT16 (5.0000001201e-1f);
+  p = p * (r * r) + r + SPLAT16 (1.0f);
+  n1 = n >> 1;
+  n2 = n - n1;
+  p = p * (v16f) ((v16u) (n1 + 127) << 23);
+  return p * (v16f) ((v16u) (n2 + 127) << 23);
+}
+
+INLINE v16f
+sigmoid16 (v16f x)
+{
+  __mmask16 negative = _mm512_cmp_ps_mask ((__m512) x, (__m512) SPLAT16 (0.0f), _CMP_LT_OQ);
+  v16f e = exp16 ((v16f) _mm512_mask_blend_ps (negative, (__m512) -x, (__m512) x));
+  v16f d = SPLAT16 (1.0f) / (SPLAT16 (1.0f) + e);
+
+  return (v16f) _mm512_mask_blend_ps (negative, (__m512) d, (__m512) (e * d));
+}
+
+/* gru8 of as-kernels-lanes.h on 16 lanes */
+INLINE v16f
+gru16 (v16f gi_r, v16f gi_z, v16f gi_n,
+       v16f gh_r, v16f gh_z, v16f gh_n,
+       v16f h)
+{
+  v16f r = sigmoid16 (gi_r + gh_r);
+  v16f z = sigmoid16 (gi_z + gh_z);
+  v16f n = tanh16 (gi_n + r * gh_n);
+
+  return (SPLAT16 (1.0f) - z) * n + z * h;
+}
+
 /* Two rows' 8 lanes side by side; the first @n of each, the rest 0 */
 INLINE v16f
 pair (const float *a,
@@ -212,12 +265,14 @@ attention_energies_avx512 (float       *scores,
 /* The products with a vector of 16 lanes in one register, 6 rows of X by 2 panels */
 #define VARIANT(name) name##_avx512
 #define gru8 gru8_avx2
+#define GRU16 gru16
 #define TILE_M 6
 #define TILE_Q 2
 #include "as-kernels-products.h"
 #undef TILE_M
 #undef TILE_Q
 #undef gru8
+#undef GRU16
 #undef VARIANT
 #pragma GCC pop_options
 #endif

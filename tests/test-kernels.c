@@ -738,12 +738,12 @@ check_matmul_packed (int groups,
   fill (b, R, 1200 + groups);
   as_packed_init (&packed, w, groups, rows, cols);
   g_assert_cmpint (packed.panels, ==, (rows + 15) / 16);
-  as_matmul_packed (all, x, &packed, b, max_n, NULL);
+  as_matmul_packed (all, x, &packed, b, max_n);
   for (int n = 1; n <= max_n; n++)
     {
       for (gsize i = 0; i < (gsize) (n + 1) * R; i++)
         out[i] = 42.0f;
-      as_matmul_packed (out, x, &packed, b, n, n % 2 == 0 ? &packed : NULL);
+      as_matmul_packed (out, x, &packed, b, n);
       for (int i = 0; i < n; i++)
         for (int r = 0; r < R; r++)
           {
@@ -827,7 +827,7 @@ test_gru_step_packed (void)
           assert_close (h_new[j], (1.0 - z) * n + z * h[j], 1e-6 + (H + 1) * FLT_EPSILON * size);
         }
 
-      as_matmul_packed (gh, h, &plain, b, 1, NULL);
+      as_matmul_packed (gh, h, &plain, b, 1);
       memcpy (h_ref, h, H * sizeof (float));
       as_gru_gates (h_ref, gi, gh, H);
       g_assert_cmpmem (h_new, H * sizeof (float), h_ref, H * sizeof (float));
@@ -857,7 +857,7 @@ test_packed_levels_same_bits (void)
       as_kernels_set_level (v);
       out[v] = g_new (float, N * 3 * H);
       h[v] = g_new (float, N * H);
-      as_matmul_packed (out[v], x, &plain, b, N, &grouped);
+      as_matmul_packed (out[v], x, &plain, b, N);
       for (int i = 0; i < N; i++)
         as_gru_step_packed (h[v] + i * H, i > 0 ? h[v] + (i - 1) * H : x, out[v] + i * 3 * H, &grouped, b, H);
     }

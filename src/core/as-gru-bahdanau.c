@@ -209,9 +209,8 @@ encode (const GruModel *m,
   for (int i = 0; i < n; i++)
     memcpy (s->enc_out + (gsize) i * H, w->enc_embedding + (gsize) ids[i] * H, H * sizeof (float));
 
-  /* gi (n, 3H) = X @ W_ih^T + b_ih for all positions in one product,
-   * which has time to spare to bring W_hh into the cache meanwhile */
-  as_matmul_packed (s->gi, s->enc_out, &m->enc_w_ih, w->enc_b_ih, n, &m->enc_w_hh);
+  /* gi (n, 3H) = X @ W_ih^T + b_ih for all positions in one product */
+  as_matmul_packed (s->gi, s->enc_out, &m->enc_w_ih, w->enc_b_ih, n);
 
   /* o_i = GRU (gi_i, o_(i-1)), written over x_i, which gi already holds */
   memset (hidden, 0, H * sizeof (float));
@@ -226,7 +225,7 @@ encode (const GruModel *m,
     memcpy (hidden, s->enc_out + (gsize) (n - 1) * H, H * sizeof (float));
 
   /* keys (n, H) = O @ Ua^T + b_Ua, once per sentence; fold in b_Wa too */
-  as_matmul_packed (s->keys, s->enc_out, &m->att_ua, w->att_ua_b, n, NULL);
+  as_matmul_packed (s->keys, s->enc_out, &m->att_ua, w->att_ua_b, n);
   for (int i = 0; i < n; i++)
     for (int j = 0; j < H; j++)
       s->keys[(gsize) i * H + j] += w->att_wa_b[j];

@@ -160,17 +160,10 @@ matmul_packed (float          *out,
                const float    *x,
                const AsPacked *w,
                const float    *b,
-               int             n,
-               const AsPacked *next)
+               int             n)
 {
   const gsize cols = w->cols, ld_k = 16 * (gsize) w->groups, panel = cols * ld_k;
   const gsize ld_out = (gsize) w->groups * w->rows;
-  /* @next's cache lines, a share after each tile */
-  const char *fetch = next != NULL ? (const char *) next->data : NULL;
-  const gsize lines = next != NULL ? packed_floats (next) * sizeof (float) / 64 : 0;
-  const gsize tiles = (gsize) ((w->panels + TILE_Q - 1) / TILE_Q) * w->groups * ((n + TILE_M - 1) / TILE_M);
-  const gsize share = tiles > 0 ? (lines + tiles - 1) / tiles : 0;
-  gsize fetched = 0;
 
   for (int p = 0; p < w->panels; p += TILE_Q)
     for (int g = 0; g < w->groups; g++)
@@ -181,12 +174,8 @@ matmul_packed (float          *out,
         const float *wp = w->data + p * panel + 16 * g;
 
         for (int i = 0; i < n; i += TILE_M)
-          {
-            packed_block (out + (gsize) i * ld_out + first, ld_out, x + (gsize) i * cols, cols,
-                          wp, panel, ld_k, cols, b + first, valid, MIN (TILE_M, n - i), q);
-            for (gsize l = 0; l < share && fetched < lines; l++, fetched++)
-              __builtin_prefetch (fetch + fetched * 64, 0, 2);
-          }
+          packed_block (out + (gsize) i * ld_out + first, ld_out, x + (gsize) i * cols, cols,
+                        wp, panel, ld_k, cols, b + first, valid, MIN (TILE_M, n - i), q);
       }
 }
 

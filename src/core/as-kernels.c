@@ -32,13 +32,6 @@ typedef float    v16f __attribute__ ((vector_size (16 * sizeof (float))));
 
 #define INLINE static inline __attribute__ ((always_inline))
 
-/* The floats of a packed matrix, padding included */
-static inline gsize
-packed_floats (const AsPacked *p)
-{
-  return (gsize) p->panels * p->cols * p->groups * 16;
-}
-
 /* The two halves of 8 lanes, and 8 lanes from two halves */
 #define HALF(v, h)   __builtin_shufflevector (v, v, 4 * (h), 4 * (h) + 1, 4 * (h) + 2, 4 * (h) + 3)
 #define JOIN(lo, hi) __builtin_shufflevector (lo, hi, 0, 1, 2, 3, 4, 5, 6, 7)
@@ -438,7 +431,7 @@ as_packed_init (AsPacked    *packed,
   packed->rows = rows;
   packed->cols = cols;
   packed->panels = panels;
-  packed->data = g_aligned_alloc0 (packed_floats (packed), sizeof (float), 64);
+  packed->data = g_aligned_alloc0 ((gsize) panels * cols * groups * 16, sizeof (float), 64);
   for (int g = 0; g < groups; g++)
     for (int r = 0; r < rows; r++)
       {
@@ -461,10 +454,9 @@ as_matmul_packed (float          *out,
                   const float    *x,
                   const AsPacked *w,
                   const float    *b,
-                  int             n,
-                  const AsPacked *next)
+                  int             n)
 {
-  KERNEL3 (matmul_packed, out, x, w, b, n, next);
+  KERNEL3 (matmul_packed, out, x, w, b, n);
 }
 
 void

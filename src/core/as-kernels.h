@@ -56,15 +56,12 @@ void  as_packed_init  (AsPacked    *packed,
                        int          rows,
                        int          cols);
 void  as_packed_clear (AsPacked    *packed);
-/* out (n, groups * rows) = X (n, cols) @ W^T + b (groups * rows), b broadcast
- * over the n rows. Meanwhile @next (may be NULL), the weights that the
- * caller reads next, is fetched into the cache a little after each tile. */
+/* out (n, groups * rows) = X (n, cols) @ W^T + b (groups * rows), b broadcast over the n rows */
 void  as_matmul_packed (float          *out,
                         const float    *x,
                         const AsPacked *w,
                         const float    *b,
-                        int             n,
-                        const AsPacked *next);
+                        int             n);
 /* One PyTorch GRU step with the recurrent product inside: w_hh packed with
  * 3 groups of @hidden rows (r, z, n), gi (3H) = W_ih x + b_ih;
  * h_new (H) = the cell of as_gru_gates () on gi, gh = W_hh h + b_hh and

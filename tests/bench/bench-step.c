@@ -104,12 +104,10 @@ __wrap_cblas_sgemm (const enum CBLAS_ORDER order, const enum CBLAS_TRANSPOSE ta,
  * one sgemm (beta 1 on the bias), a GRU step's W_hh h + b_hh as one sgemv
  * into a buffer of its own (the gates stay on the engine's side). The
  * packed matrix stands for W: one buffer per weight matrix in the replay. */
-void __real_as_matmul_packed (float *out, const float *x, const AsPacked *w, const float *b, int n,
-                              const AsPacked *next);
+void __real_as_matmul_packed (float *out, const float *x, const AsPacked *w, const float *b, int n);
 void __real_as_gru_step_packed (float *h_new, const float *h, const float *gi, const AsPacked *w_hh,
                                 const float *b_hh, int hidden);
-void __wrap_as_matmul_packed (float *out, const float *x, const AsPacked *w, const float *b, int n,
-                              const AsPacked *next);
+void __wrap_as_matmul_packed (float *out, const float *x, const AsPacked *w, const float *b, int n);
 void __wrap_as_gru_step_packed (float *h_new, const float *h, const float *gi, const AsPacked *w_hh,
                                 const float *b_hh, int hidden);
 
@@ -120,8 +118,7 @@ __wrap_as_matmul_packed (float          *out,
                          const float    *x,
                          const AsPacked *w,
                          const float    *b,
-                         int             n,
-                         const AsPacked *next)
+                         int             n)
 {
   if (recording != NULL)
     {
@@ -131,7 +128,7 @@ __wrap_as_matmul_packed (float          *out,
                     .b = w->data, .ldb = w->cols, .beta = 1.0f, .c = out, .ldc = rows };
       g_array_append_val (recording, call);
     }
-  __real_as_matmul_packed (out, x, w, b, n, next);
+  __real_as_matmul_packed (out, x, w, b, n);
 }
 
 void

@@ -713,6 +713,170 @@ test_gru_widths (void)
 }
 
 
+/* as_matmul_packed () against the product in double precision, for
+ * @groups groups of @rows rows, @cols columns and n = 1..@max_n rows of X
+ * (every tile shape of every level); the float sum of @cols products in
+ * order errs by at most about cols ulps of the sum of their magnitudes.
+ * Row i of the output has the same bits whatever n: nothing depends on
+ * the sentence's length. The output's row past n is not written. */
+static void
+check_matmul_packed (int groups,
+                     int rows,
+                     int cols,
+                     int max_n)
+{
+  const int R = groups * rows;
+  g_autofree float *w = g_new (float, (gsize) R * cols);
+  g_autofree float *x = g_new (float, (gsize) max_n * cols);
+  g_autofree float *b = g_new (float, R);
+  g_autofree float *all = g_new (float, (gsize) max_n * R);
+  g_autofree float *out = g_new (float, (gsize) (max_n + 1) * R);
+  AsPacked packed;
+
+  fill (w, (gsize) R * cols, 1000 + rows);
+  fill (x, (gsize) max_n * cols, 1100 + cols);
+  fill (b, R, 1200 + groups);
+  as_packed_init (&packed, w, groups, rows, cols);
+  g_assert_cmpint (packed.panels, ==, (rows + 15) / 16);
+  as_matmul_packed (all, x, &packed, b, max_n);
+  for (int n = 1; n <= max_n; n++)
+    {
+      for (gsize i = 0; i < (gsize) (n + 1) * R; i++)
+        out[i] = 42.0f;
+      as_matmul_packed (out, x, &packed, b, n);
+      for (int i = 0; i < n; i++)
+        for (int r = 0; r < R; r++)
+          {
+            double want = b[r], size = fabs (b[r]);
+
+            for (int k = 0; k < cols; k++)
+              {
+                want += (double) w[(gsize) r * cols + k] * x[(gsize) i * cols + k];
+                size += fabs ((double) w[(gsize) r * cols + k] * x[(gsize) i * cols + k]);
+              }
+            assert_close (out[(gsize) i * R + r], want, (cols + 1) * FLT_EPSILON * size);
+            g_assert_true (memcmp (&out[(gsize) i * R + r], &all[(gsize) i * R + r], sizeof (float)) == 0);
+          }
+      for (int r = 0; r < R; r++)
+        g_assert_cmpfloat (out[(gsize) n * R + r], ==, 42.0f);
+    }
+  as_packed_clear (&packed);
+  g_assert_null (packed.data);
+}
+
+static void
+test_matmul_packed (void)
+{
+  check_matmul_packed (1, 1, 1, 3);
+  check_matmul_packed (1, 16, 8, 13);
+  check_matmul_packed (1, 37, 21, 14);
+  check_matmul_packed (3, 21, 5, 7);
+  check_matmul_packed (3, 48, 33, 4);
+  check_matmul_packed (1, 480, 160, 13);
+}
+
+/* as_gru_step_packed () against PyTorch's GRU step in double precision
+ * (gh = W_hh h + b_hh, then the gates), over widths that are and are not
+ * multiples of 16; and the same bits as its two halves: gh by
+ * as_matmul_packed (), then as_gru_gates (). */
+static void
+test_gru_step_packed (void)
+{
+  static const int widths[] = { 1, 5, 16, 21, 40, 160 };
+
+  for (gsize a = 0; a < G_N_ELEMENTS (widths); a++)
+    {
+      const int H = widths[a];
+      g_autofree float *w = g_new (float, 3 * H * H);
+      g_autofree float *b = g_new (float, 3 * H);
+      g_autofree float *gi = g_new (float, 3 * H);
+      g_autofree float *h = g_new (float, H);
+      g_autofree float *h_new = g_new (float, H + 1);
+      g_autofree float *gh = g_new (float, 3 * H);
+      g_autofree float *h_ref = g_new (float, H);
+      AsPacked grouped, plain;
+
+      fill (w, 3 * H * H, 1300 + a);
+      fill (b, 3 * H, 1400 + a);
+      fill (gi, 3 * H, 1500 + a);
+      fill (h, H, 1600 + a);
+      for (int j = 0; j < 3 * H * H; j++)
+        w[j] *= 4.0f / sqrtf (H);
+      as_packed_init (&grouped, w, 3, H, H);
+      as_packed_init (&plain, w, 1, 3 * H, H);
+      h_new[H] = 42.0f;
+      as_gru_step_packed (h_new, h, gi, &grouped, b, H);
+      g_assert_cmpfloat (h_new[H], ==, 42.0f);
+      for (int j = 0; j < H; j++)
+        {
+          double g[3], size = 0.0;
+          double r, z, n;
+
+          for (int t = 0; t < 3; t++)
+            {
+              g[t] = b[t * H + j];
+              for (int k = 0; k < H; k++)
+                {
+                  g[t] += (double) w[(gsize) (t * H + j) * H + k] * h[k];
+                  size += fabs ((double) w[(gsize) (t * H + j) * H + k] * h[k]);
+                }
+            }
+          r = sigmoid (gi[j] + g[0]);
+          z = sigmoid (gi[H + j] + g[1]);
+          n = tanh (gi[2 * H + j] + r * g[2]);
+          assert_close (h_new[j], (1.0 - z) * n + z * h[j], 1e-6 + (H + 1) * FLT_EPSILON * size);
+        }
+
+      as_matmul_packed (gh, h, &plain, b, 1);
+      memcpy (h_ref, h, H * sizeof (float));
+      as_gru_gates (h_ref, gi, gh, H);
+      g_assert_cmpmem (h_new, H * sizeof (float), h_ref, H * sizeof (float));
+      as_packed_clear (&grouped);
+      as_packed_clear (&plain);
+    }
+}
+
+/* The packed products of every level give the same bits */
+static void
+test_packed_levels_same_bits (void)
+{
+  enum { H = 37, N = 13, LEVELS = 3 };
+  g_autofree float *w = g_new (float, 3 * H * H);
+  g_autofree float *x = g_new (float, N * H);
+  g_autofree float *b = g_new (float, 3 * H);
+  float *out[LEVELS], *h[LEVELS];
+  AsPacked plain, grouped;
+
+  fill (w, 3 * H * H, 1700);
+  fill (x, N * H, 1701);
+  fill (b, 3 * H, 1702);
+  as_packed_init (&plain, w, 1, 3 * H, H);
+  as_packed_init (&grouped, w, 3, H, H);
+  for (int v = 0; v < LEVELS; v++)
+    {
+      as_kernels_set_level (v);
+      out[v] = g_new (float, N * 3 * H);
+      h[v] = g_new (float, N * H);
+      as_matmul_packed (out[v], x, &plain, b, N);
+      for (int i = 0; i < N; i++)
+        as_gru_step_packed (h[v] + i * H, i > 0 ? h[v] + (i - 1) * H : x, out[v] + i * 3 * H, &grouped, b, H);
+    }
+  as_kernels_set_level (2);
+  for (int v = 1; v < LEVELS; v++)
+    {
+      g_assert_cmpmem (out[0], N * 3 * H * sizeof (float), out[v], N * 3 * H * sizeof (float));
+      g_assert_cmpmem (h[0], N * H * sizeof (float), h[v], N * H * sizeof (float));
+    }
+  for (int v = 0; v < LEVELS; v++)
+    {
+      g_free (out[v]);
+      g_free (h[v]);
+    }
+  as_packed_clear (&plain);
+  as_packed_clear (&grouped);
+}
+
+
 /* The AVX-512, AVX2 and baseline kernels give the same bits (each where
  * the processor has it: the runs of the others take the next below) */
 static void
@@ -792,6 +956,9 @@ main (int    argc,
   g_test_add_func ("/kernels/log-softmax-top-k/not-finite", test_log_softmax_top_k_not_finite);
   g_test_add_func ("/kernels/gru/widths", test_gru_widths);
   g_test_add_func ("/kernels/levels-same-bits", test_levels_same_bits);
+  g_test_add_func ("/kernels/matmul-packed", test_matmul_packed);
+  g_test_add_func ("/kernels/gru/step-packed", test_gru_step_packed);
+  g_test_add_func ("/kernels/packed-levels-same-bits", test_packed_levels_same_bits);
 
   return g_test_run ();
 }

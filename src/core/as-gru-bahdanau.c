@@ -23,6 +23,11 @@ typedef struct
 {
   AsGruConfig  config;
   AsGruWeights weights;
+  /* the encoder's weights again, packed for as_matmul_packed () and
+   * as_gru_step_packed () (about 0.7 MB at hidden 160) */
+  AsPacked     enc_w_ih;  /* (3H, H) */
+  AsPacked     enc_w_hh;  /* (3H, H) as 3 groups: r, z, n */
+  AsPacked     att_ua;    /* (H, H) */
 } GruModel;
 
 /* Every activation buffer of one sentence, allocated once: a step allocates
@@ -142,7 +147,26 @@ load_tensors (gpointer        data,
     { "decoder.out.bias",             0, 1, { T },            why_tv, &w->out_b },
   };
 
-  return as_loader_read_tensors (ld, specs, G_N_ELEMENTS (specs), buffer, n_parameters);
+  if (!as_loader_read_tensors (ld, specs, G_N_ELEMENTS (specs), buffer, n_parameters))
+    return FALSE;
+  as_packed_clear (&m->enc_w_ih);
+  as_packed_clear (&m->enc_w_hh);
+  as_packed_clear (&m->att_ua);
+  as_packed_init (&m->enc_w_ih, w->enc_w_ih, 1, 3 * H, H);
+  as_packed_init (&m->enc_w_hh, w->enc_w_hh, 3, H, H);
+  as_packed_init (&m->att_ua, w->att_ua, 1, H, H);
+  return TRUE;
+}
+
+static void
+free_model (gpointer data)
+{
+  GruModel *m = data;
+
+  as_packed_clear (&m->enc_w_ih);
+  as_packed_clear (&m->enc_w_hh);
+  as_packed_clear (&m->att_ua);
+  g_free (m);
 }
 
 static void
@@ -185,19 +209,23 @@ encode (const GruModel *m,
   for (int i = 0; i < n; i++)
     memcpy (s->enc_out + (gsize) i * H, w->enc_embedding + (gsize) ids[i] * H, H * sizeof (float));
 
-  /* gi (n, 3H) = X @ W_ih^T + b_ih for all positions in one sgemm */
-  as_matmul_t (s->gi, s->enc_out, w->enc_w_ih, w->enc_b_ih, n, 3 * H, H);
+  /* gi (n, 3H) = X @ W_ih^T + b_ih for all positions in one product */
+  as_matmul_packed (s->gi, s->enc_out, &m->enc_w_ih, w->enc_b_ih, n);
 
+  /* o_i = GRU (gi_i, o_(i-1)), written over x_i, which gi already holds */
   memset (hidden, 0, H * sizeof (float));
   for (int i = 0; i < n; i++)
     {
-      as_matvec (s->gh, w->enc_w_hh, hidden, w->enc_b_hh, 3 * H, H);
-      as_gru_gates (hidden, s->gi + (gsize) i * 3 * H, s->gh, H);
-      memcpy (s->enc_out + (gsize) i * H, hidden, H * sizeof (float));
+      float *out = s->enc_out + (gsize) i * H;
+
+      as_gru_step_packed (out, i > 0 ? out - H : hidden, s->gi + (gsize) i * 3 * H,
+                          &m->enc_w_hh, w->enc_b_hh, H);
     }
+  if (n > 0)
+    memcpy (hidden, s->enc_out + (gsize) (n - 1) * H, H * sizeof (float));
 
   /* keys (n, H) = O @ Ua^T + b_Ua, once per sentence; fold in b_Wa too */
-  as_matmul_t (s->keys, s->enc_out, w->att_ua, w->att_ua_b, n, H, H);
+  as_matmul_packed (s->keys, s->enc_out, &m->att_ua, w->att_ua_b, n);
   for (int i = 0; i < n; i++)
     for (int j = 0; j < H; j++)
       s->keys[(gsize) i * H + j] += w->att_wa_b[j];
@@ -372,7 +400,7 @@ const AsArchitecture as_gru_bahdanau_architecture = {
   .load_hyperparameters = load_hyperparameters,
   .check_sides = check_sides,
   .load_tensors = load_tensors,
-  .free = g_free,
+  .free = free_model,
   .describe = describe,
   .get_attention_shape = get_attention_shape,
   .encode = encode_sentence,

@@ -28,6 +28,7 @@ typedef uint32_t v8u __attribute__ ((vector_size (LANES * sizeof (uint32_t))));
 typedef double   v4d __attribute__ ((vector_size (4 * sizeof (double))));
 typedef float    v4f __attribute__ ((vector_size (4 * sizeof (float))));
 typedef int32_t  v4i __attribute__ ((vector_size (4 * sizeof (int32_t))));
+typedef float    v16f __attribute__ ((vector_size (16 * sizeof (float))));
 
 #define INLINE static inline __attribute__ ((always_inline))
 
@@ -77,6 +78,13 @@ top_k_insert (float  value,
 #define VARIANT(name) name##_avx2
 #define NATIVE_COMPARE 1
 #include "as-kernels-lanes.h"
+#define gru8 gru8_avx2
+#define TILE_M 4
+#define TILE_Q 1
+#include "as-kernels-products.h"
+#undef TILE_M
+#undef TILE_Q
+#undef gru8
 #undef VARIANT
 #undef NATIVE_COMPARE
 #pragma GCC pop_options
@@ -90,7 +98,6 @@ top_k_insert (float  value,
 #pragma GCC push_options
 #pragma GCC target ("avx512f")
 #include <immintrin.h>
-typedef float    v16f __attribute__ ((vector_size (16 * sizeof (float))));
 typedef int32_t  v16i __attribute__ ((vector_size (16 * sizeof (int32_t))));
 
 #define SPLAT16(x) ((v16f) { x, x, x, x, x, x, x, x, x, x, x, x, x, x, x, x })
@@ -135,6 +142,59 @@ tanh16 (v16f x)
   q = q * x2 + SPLAT16 (2.26843463243900e-03f);
   q = q * x2 + SPLAT16 (4.89352518554385e-03f);
   return (v16f) _mm512_mask_blend_ps (tiny, (__m512) (p / q), (__m512) x);
+}
+
+typedef uint32_t v16u __attribute__ ((vector_size (16 * sizeof (uint32_t))));
+
+/* exp8 and sigmoid8 of as-kernels-lanes.h on 16 lanes, the same operations */
+INLINE v16f
+exp16 (v16f x)
+{
+  const v16f magic = SPLAT16 (12582912.0f);
+  v16f fx, nf, r, p;
+  v16i n, n1, n2;
+
+  x = at_most16 (x, SPLAT16 (89.0f));
+  x = at_least16 (x, SPLAT16 (-104.0f));
+  fx = x * SPLAT16 (1.44269504088896341f) + magic;
+  n = (v16i) ((v16u) fx - (v16u) magic);
+  nf = fx - magic;
+  r = x - nf * SPLAT16 (0.693359375f);
+  r = r - nf * SPLAT16 (-2.12194440e-4f);
+  p = SPLAT16 (1.9875691500e-4f);
+  p = p * r + SPLAT16 (1.3981999507e-3f);
+  p = p * r + SPLAT16 (8.3334519073e-3f);
+  p = p * r + SPLAT16 (4.1665795894e-2f);
+  p = p * r + SPLAT16 (1.6666665459e-1f);
+  p = p * r + SPLAT16 (5.0000001201e-1f);
+  p = p * (r * r) + r + SPLAT16 (1.0f);
+  n1 = n >> 1;
+  n2 = n - n1;
+  p = p * (v16f) ((v16u) (n1 + 127) << 23);
+  return p * (v16f) ((v16u) (n2 + 127) << 23);
+}
+
+INLINE v16f
+sigmoid16 (v16f x)
+{
+  __mmask16 negative = _mm512_cmp_ps_mask ((__m512) x, (__m512) SPLAT16 (0.0f), _CMP_LT_OQ);
+  v16f e = exp16 ((v16f) _mm512_mask_blend_ps (negative, (__m512) -x, (__m512) x));
+  v16f d = SPLAT16 (1.0f) / (SPLAT16 (1.0f) + e);
+
+  return (v16f) _mm512_mask_blend_ps (negative, (__m512) d, (__m512) (e * d));
+}
+
+/* gru8 of as-kernels-lanes.h on 16 lanes */
+INLINE v16f
+gru16 (v16f gi_r, v16f gi_z, v16f gi_n,
+       v16f gh_r, v16f gh_z, v16f gh_n,
+       v16f h)
+{
+  v16f r = sigmoid16 (gi_r + gh_r);
+  v16f z = sigmoid16 (gi_z + gh_z);
+  v16f n = tanh16 (gi_n + r * gh_n);
+
+  return (SPLAT16 (1.0f) - z) * n + z * h;
 }
 
 /* Two rows' 8 lanes side by side; the first @n of each, the rest 0 */
@@ -201,12 +261,32 @@ attention_energies_avx512 (float       *scores,
   if (i < n)
     attention_energies_avx2 (scores + i, keys + (gsize) i * H, query, v, bias, n - i, hidden);
 }
+
+/* The products with a vector of 16 lanes in one register, 6 rows of X by 2 panels */
+#define VARIANT(name) name##_avx512
+#define gru8 gru8_avx2
+#define GRU16 gru16
+#define TILE_M 6
+#define TILE_Q 2
+#include "as-kernels-products.h"
+#undef TILE_M
+#undef TILE_Q
+#undef gru8
+#undef GRU16
+#undef VARIANT
 #pragma GCC pop_options
 #endif
 
 #define VARIANT(name) name##_base
 #define NATIVE_COMPARE 0
 #include "as-kernels-lanes.h"
+#define gru8 gru8_base
+#define TILE_M 2
+#define TILE_Q 1
+#include "as-kernels-products.h"
+#undef TILE_M
+#undef TILE_Q
+#undef gru8
 #undef VARIANT
 #undef NATIVE_COMPARE
 
@@ -229,8 +309,12 @@ level (void)
   return MIN (best, level_limit);
 }
 #define KERNEL(name, ...) (level () >= 1 ? name##_avx2 (__VA_ARGS__) : name##_base (__VA_ARGS__))
+/* the products have an AVX-512 variant too */
+#define KERNEL3(name, ...) \
+  (level () >= 2 ? name##_avx512 (__VA_ARGS__) : KERNEL (name, __VA_ARGS__))
 #else
 #define KERNEL(name, ...) name##_base (__VA_ARGS__)
+#define KERNEL3(name, ...) name##_base (__VA_ARGS__)
 #endif
 
 void
@@ -332,6 +416,59 @@ as_matvec (float       *out,
     memcpy (out, b, rows * sizeof (float));
   cblas_sgemv (CblasRowMajor, CblasNoTrans, rows, cols, 1.0f, w, cols, x, 1,
                b != NULL ? 1.0f : 0.0f, out, 1);
+}
+
+void
+as_packed_init (AsPacked    *packed,
+                const float *w,
+                int          groups,
+                int          rows,
+                int          cols)
+{
+  const int panels = (rows + 15) / 16;
+
+  packed->groups = groups;
+  packed->rows = rows;
+  packed->cols = cols;
+  packed->panels = panels;
+  packed->data = g_aligned_alloc0 ((gsize) panels * cols * groups * 16, sizeof (float), 64);
+  for (int g = 0; g < groups; g++)
+    for (int r = 0; r < rows; r++)
+      {
+        float *to = packed->data + ((gsize) (r / 16) * cols * groups + g) * 16 + r % 16;
+        const float *from = w + ((gsize) g * rows + r) * cols;
+
+        for (int k = 0; k < cols; k++)
+          to[(gsize) k * groups * 16] = from[k];
+      }
+}
+
+void
+as_packed_clear (AsPacked *packed)
+{
+  g_clear_pointer (&packed->data, g_aligned_free);
+}
+
+void
+as_matmul_packed (float          *out,
+                  const float    *x,
+                  const AsPacked *w,
+                  const float    *b,
+                  int             n)
+{
+  KERNEL3 (matmul_packed, out, x, w, b, n);
+}
+
+void
+as_gru_step_packed (float          *h_new,
+                    const float    *h,
+                    const float    *gi,
+                    const AsPacked *w_hh,
+                    const float    *b_hh,
+                    int             hidden)
+{
+  g_assert (w_hh->groups == 3 && w_hh->rows == hidden);
+  KERNEL3 (gru_step_packed, h_new, h, gi, w_hh, b_hh, hidden);
 }
 
 void

@@ -32,6 +32,46 @@ void  as_matmul_t     (float       *out,
                        int          n,
                        int          rows,
                        int          cols);
+/* A weight matrix packed once for as_matmul_packed () and
+ * as_gru_step_packed (): W (groups * rows, cols), each group of @rows rows
+ * (a GRU's gates r, z, n) cut into panels of 16 rows (the last one padded
+ * with zeros), stored column after column, 16 floats per column, and the
+ * groups' panels p side by side, so that a product takes one vector of 16
+ * outputs per input value and a GRU step reads one stream. Hand-written instead of OpenBLAS: for a sentence's few rows its
+ * sgemm spends more time packing than multiplying. Every output is summed
+ * in the order of k (no FMA), whatever the processor and the number of
+ * rows, so all levels give the same bits. */
+typedef struct
+{
+  int    groups;
+  int    rows;    /* per group */
+  int    cols;
+  int    panels;  /* per group: ceil (rows / 16) */
+  float *data;    /* (panels, cols, groups, 16), 64-byte aligned */
+} AsPacked;
+
+void  as_packed_init  (AsPacked    *packed,
+                       const float *w,
+                       int          groups,
+                       int          rows,
+                       int          cols);
+void  as_packed_clear (AsPacked    *packed);
+/* out (n, groups * rows) = X (n, cols) @ W^T + b (groups * rows), b broadcast over the n rows */
+void  as_matmul_packed (float          *out,
+                        const float    *x,
+                        const AsPacked *w,
+                        const float    *b,
+                        int             n);
+/* One PyTorch GRU step with the recurrent product inside: w_hh packed with
+ * 3 groups of @hidden rows (r, z, n), gi (3H) = W_ih x + b_ih;
+ * h_new (H) = the cell of as_gru_gates () on gi, gh = W_hh h + b_hh and
+ * h (H). @h_new and @h must not overlap. */
+void  as_gru_step_packed (float          *h_new,
+                          const float    *h,
+                          const float    *gi,
+                          const AsPacked *w_hh,
+                          const float    *b_hh,
+                          int             hidden);
 /* In place: x (n) = exp (x), tanh (x), 1 / (1 + exp (-x)). */
 void  as_exp          (float       *x,
                        gsize        n);

@@ -3,7 +3,11 @@
  * cblas_sgemv / cblas_sgemm call the engine makes is recorded (the link
  * wraps them: -Wl,--wrap) with its arguments, then replayed alone (on
  * buffers of the same sizes, see rebase ()), so that the two times differ
- * only by what the engine does around OpenBLAS. One thread (openblas_set_num_threads (1)).
+ * only by what the engine does around OpenBLAS. The engine's own products
+ * on packed weights (as_matmul_packed, as_gru_step_packed: the GRU
+ * encoder) are recorded as the OpenBLAS calls that compute the same
+ * products, so that the replay is still the bare OpenBLAS time of the
+ * same work. One thread (openblas_set_num_threads (1)).
  *
  *   bench-step MODEL STEPS RUNS LENGTH...
  *
@@ -25,6 +29,7 @@
 
 #include <cblas.h>
 
+#include "as-kernels.h"
 #include "as-model.h"
 #include "as-session.h"
 
@@ -91,6 +96,58 @@ __wrap_cblas_sgemm (const enum CBLAS_ORDER order, const enum CBLAS_TRANSPOSE ta,
       g_array_append_val (recording, call);
     }
   __real_cblas_sgemm (order, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+/* The engine's own products on packed weights (the GRU encoder's) are
+ * wrapped too, and each is recorded as the OpenBLAS call that computes the
+ * same product, as the engine made it before it had them: X @ W^T + b as
+ * one sgemm (beta 1 on the bias), a GRU step's W_hh h + b_hh as one sgemv
+ * into a buffer of its own (the gates stay on the engine's side). The
+ * packed matrix stands for W: one buffer per weight matrix in the replay. */
+void __real_as_matmul_packed (float *out, const float *x, const AsPacked *w, const float *b, int n);
+void __real_as_gru_step_packed (float *h_new, const float *h, const float *gi, const AsPacked *w_hh,
+                                const float *b_hh, int hidden);
+void __wrap_as_matmul_packed (float *out, const float *x, const AsPacked *w, const float *b, int n);
+void __wrap_as_gru_step_packed (float *h_new, const float *h, const float *gi, const AsPacked *w_hh,
+                                const float *b_hh, int hidden);
+
+static float gh_buffer[1];  /* stands for the engine's former gh (3H): the replay gives it its size */
+
+void
+__wrap_as_matmul_packed (float          *out,
+                         const float    *x,
+                         const AsPacked *w,
+                         const float    *b,
+                         int             n)
+{
+  if (recording != NULL)
+    {
+      const blasint rows = w->groups * w->rows;
+      Call call = { .gemm = TRUE, .order = CblasRowMajor, .ta = CblasNoTrans, .tb = CblasTrans,
+                    .m = n, .n = rows, .k = w->cols, .alpha = 1.0f, .a = x, .lda = w->cols,
+                    .b = w->data, .ldb = w->cols, .beta = 1.0f, .c = out, .ldc = rows };
+      g_array_append_val (recording, call);
+    }
+  __real_as_matmul_packed (out, x, w, b, n);
+}
+
+void
+__wrap_as_gru_step_packed (float          *h_new,
+                           const float    *h,
+                           const float    *gi,
+                           const AsPacked *w_hh,
+                           const float    *b_hh,
+                           int             hidden)
+{
+  if (recording != NULL)
+    {
+      Call call = { .gemm = FALSE, .order = CblasRowMajor, .ta = CblasNoTrans,
+                    .m = w_hh->groups * w_hh->rows, .n = w_hh->cols, .alpha = 1.0f,
+                    .a = w_hh->data, .lda = w_hh->cols, .b = h, .inc_x = 1, .beta = 1.0f,
+                    .c = gh_buffer, .inc_y = 1 };
+      g_array_append_val (recording, call);
+    }
+  __real_as_gru_step_packed (h_new, h, gi, w_hh, b_hh, hidden);
 }
 
 /* The floats that a call reads or writes through each of its pointers */

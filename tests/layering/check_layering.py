@@ -33,7 +33,8 @@ ARCHITECTURE_FILES = {"src/core/as-gru-bahdanau.c", "src/core/as-gru-bahdanau.h"
                       "src/core/as-transformer.c", "src/core/as-transformer.h"}
 REGISTRY = "src/core/as-architectures.c"
 # computations on arrays shared by architectures (as_gru_gates is one)
-KERNELS = {"src/core/as-kernels.c", "src/core/as-kernels.h", "src/core/as-kernels-lanes.h"}
+KERNELS = {"src/core/as-kernels.c", "src/core/as-kernels.h", "src/core/as-kernels-lanes.h",
+           "src/core/as-kernels-products.h"}
 # words that name a data file, not an architecture
 ALLOWED_WORDS = ["en-zh-gru.json"]
 ARCH_WORDS = re.compile(r"gru|bahdanau|hidden|\bd_model\b|\bnhead\b|norm_first|feedforward", re.I)

@@ -17,12 +17,16 @@
 
 #include "as-window-private.h"
 
+#include "as-decoder-worker.h"
+
 #include "as-settings.h"
 
 #include "as-error.h"
 #include "as-figure.h"
 
-#define DECODE_DELAY_MS   40    /* re-decode this long after the last keystroke */
+static void run_pending_exports (AsWindow *self);
+
+#define SPINNER_DELAY_MS  100   /* a decoding still running this long shows the spinner */
 #define PLAY_INTERVAL_MS  700
 #define INFO_TIMEOUT_S    6
 #define TITLE_SENTENCE_CHARS 40   /* the sentence in the title, at most */
@@ -603,52 +607,145 @@ forget_branch (AsWindow *self)
     _as_window_actions_update (self);
 }
 
+/* Decoding as one types: each change bumps the generation and asks for a
+ * decoding of the text as it is now, in a worker thread. One decoding is in
+ * flight at most: a change while it runs cancels it (it stops between two
+ * decoder steps) and the latest text is decoded once it has stopped. A
+ * result whose generation is not the latest is dropped; until the new one
+ * comes, the previous one stays on screen, and the spinner shows when it
+ * takes longer than SPINNER_DELAY_MS. */
+
+typedef struct
+{
+  GWeakRef window;
+  guint64  generation;
+} DecodeCall;
+
+static void start_decoding (AsWindow *self);
+
+static gboolean
+show_spinner (gpointer data)
+{
+  AsWindow *self = data;
+
+  self->spinner_source = 0;
+  gtk_widget_set_visible (GTK_WIDGET (self->decode_spinner), TRUE);
+  gtk_spinner_start (self->decode_spinner);
+  return G_SOURCE_REMOVE;
+}
+
 static void
-decode_now (AsWindow *self)
+hide_spinner (AsWindow *self)
+{
+  g_clear_handle_id (&self->spinner_source, g_source_remove);
+  gtk_spinner_stop (self->decode_spinner);
+  gtk_widget_set_visible (GTK_WIDGET (self->decode_spinner), FALSE);
+}
+
+/* The result of the latest text, as decoded in the worker. */
+static void
+show_result (AsWindow       *self,
+             AsDecodeResult *result)
+{
+  const char *target = gtk_editable_get_text (GTK_EDITABLE (self->target_entry));
+  int step = self->decode_step;
+
+  self->decode_step = -1;
+  if (result->session == NULL)
+    {
+      show_session (self, NULL, -1);
+      set_input_note (self, AS_MESSAGE_ERROR, result->error->message);
+      return;
+    }
+
+  apply_max_length (self, result->session);
+  update_note (self, result->session, target, result->error);
+  show_session (self, g_steal_pointer (&result->session), step);
+}
+
+static void
+decoding_done (GObject      *source,
+               GAsyncResult *async_result,
+               gpointer      data)
+{
+  DecodeCall *call = data;
+  g_autoptr (AsWindow) self = g_weak_ref_get (&call->window);
+  guint64 generation = call->generation;
+  g_autoptr (AsDecodeResult) result = as_decode_finish (async_result, NULL);
+
+  g_weak_ref_clear (&call->window);
+  g_free (call);
+  if (self == NULL)   /* the window is gone */
+    return;
+
+  g_clear_object (&self->decode_cancellable);
+  if (result != NULL && generation == self->generation)
+    show_result (self, result);
+
+  if (self->decode_queued)
+    start_decoding (self);
+  else
+    {
+      hide_spinner (self);
+      run_pending_exports (self);
+    }
+}
+
+static void
+start_decoding (AsWindow *self)
+{
+  DecodeCall *call = g_new0 (DecodeCall, 1);
+
+  g_assert (self->decode_cancellable == NULL);
+
+  self->decode_queued = FALSE;
+  self->decode_cancellable = g_cancellable_new ();
+  g_weak_ref_init (&call->window, self);
+  call->generation = self->generation;
+  as_decode_async (as_model_loader_get_model (self->loader),
+                   gtk_editable_get_text (GTK_EDITABLE (self->source_entry)),
+                   gtk_editable_get_text (GTK_EDITABLE (self->target_entry)),
+                   self->max_length,
+                   self->decode_cancellable,
+                   decoding_done, call);
+
+  if (self->spinner_source == 0 && !gtk_widget_get_visible (GTK_WIDGET (self->decode_spinner)))
+    self->spinner_source = g_timeout_add (SPINNER_DELAY_MS, show_spinner, self);
+}
+
+/* Decodes the text as it is now, showing @step of the result (-1: the last). */
+static void
+decode (AsWindow *self,
+        int       step)
 {
   const char *sentence = gtk_editable_get_text (GTK_EDITABLE (self->source_entry));
-  const char *target = gtk_editable_get_text (GTK_EDITABLE (self->target_entry));
   AsModel *model = as_model_loader_get_model (self->loader);
-  g_autoptr (AsSession) session = NULL;
-  g_autoptr (GError) error = NULL;
-  gboolean decoded;
 
-  g_clear_handle_id (&self->decode_source, g_source_remove);
+  self->generation++;
+  self->decode_step = step;
   _as_window_set_playing (self, FALSE);
 
   if (model == NULL || is_blank (sentence))
     {
+      /* nothing to decode: shown at once, whatever is in flight is stale */
+      if (self->decode_cancellable != NULL)
+        g_cancellable_cancel (self->decode_cancellable);
+      else
+        hide_spinner (self);
+      self->decode_queued = FALSE;
       show_session (self, NULL, -1);
       set_input_note (self, -1, NULL);
       return;
     }
 
-  session = as_session_new (model, sentence, &error);
-  if (session == NULL)
+  if (self->decode_cancellable != NULL)
     {
-      show_session (self, NULL, -1);
-      set_input_note (self, AS_MESSAGE_ERROR, error->message);
+      g_cancellable_cancel (self->decode_cancellable);
+      self->decode_queued = TRUE;
       return;
     }
-  apply_max_length (self, session);
 
-  if (!is_blank (target))
-    decoded = as_session_decode_forced (session, target, &error);
-  else
-    decoded = as_session_decode_greedy (session, &error);
-
-  update_note (self, session, target, decoded ? NULL : error);
-  show_session (self, g_steal_pointer (&session), -1);
-}
-
-static gboolean
-decode_timeout (gpointer data)
-{
-  AsWindow *self = data;
-
-  self->decode_source = 0;
-  decode_now (self);
-  return G_SOURCE_REMOVE;
+  start_decoding (self);
 }
 
 static void
@@ -658,8 +755,7 @@ input_changed (AsWindow *self)
     return;
   self->typed = !self->setting_text;
   forget_branch (self);
-  g_clear_handle_id (&self->decode_source, g_source_remove);
-  self->decode_source = g_timeout_add (DECODE_DELAY_MS, decode_timeout, self);
+  decode (self, -1);
 }
 
 /* The sentence's entry lost the focus: the word typed last is finished
@@ -667,7 +763,7 @@ input_changed (AsWindow *self)
 static void
 source_focus_left (AsWindow *self)
 {
-  if (self->loader != NULL && self->session != NULL && self->decode_source == 0 && !self->branched &&
+  if (self->loader != NULL && self->session != NULL && !as_window_is_decoding (self) && !self->branched &&
       self->note_kind != AS_MESSAGE_ERROR)
     {
       const char *target = gtk_editable_get_text (GTK_EDITABLE (self->target_entry));
@@ -684,7 +780,7 @@ max_length_changed (AsWindow      *self,
     return;
   self->max_length = (guint) gtk_adjustment_get_value (adjustment);
   forget_branch (self);
-  decode_now (self);
+  decode (self, -1);
 }
 
 /* A candidate picked: the translation goes on from there with it, greedily.
@@ -746,8 +842,7 @@ _as_window_branch_back (AsWindow *self)
   self->syncing = TRUE;
   gtk_editable_set_text (GTK_EDITABLE (self->target_entry), target != NULL ? target : "");
   self->syncing = FALSE;
-  decode_now (self);
-  _as_window_set_step (self, step);
+  decode (self, step);
 }
 
 static void
@@ -909,7 +1004,8 @@ run_pending_exports (AsWindow *self)
 {
   g_autoptr (GPtrArray) pending = NULL;
 
-  if (as_model_loader_is_loading (self->loader) || self->pending_exports->len == 0)
+  if (as_model_loader_is_loading (self->loader) || as_window_is_decoding (self) ||
+      self->pending_exports->len == 0)
     return;
 
   pending = g_steal_pointer (&self->pending_exports);
@@ -948,7 +1044,7 @@ model_loaded (AsWindow      *self,
     }
 
   forget_branch (self);
-  decode_now (self);
+  decode (self, -1);
   if (!reloaded)
     {
       _as_window_settings_add_recent (self, file);
@@ -1009,7 +1105,12 @@ as_window_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (self->loader, self);
       g_clear_object (&self->loader);
     }
-  g_clear_handle_id (&self->decode_source, g_source_remove);
+  /* a decoding in flight stops at its next step; its result is dropped */
+  if (self->decode_cancellable != NULL)
+    g_cancellable_cancel (self->decode_cancellable);
+  g_clear_object (&self->decode_cancellable);
+  self->decode_queued = FALSE;
+  g_clear_handle_id (&self->spinner_source, g_source_remove);
   g_clear_handle_id (&self->play_source, g_source_remove);
   g_clear_handle_id (&self->message_source, g_source_remove);
   g_clear_object (&self->settings);
@@ -1068,6 +1169,7 @@ as_window_class_init (AsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AsWindow, colormap_dropdown);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, title_label);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, model_label);
+  gtk_widget_class_bind_template_child (widget_class, AsWindow, decode_spinner);
   gtk_widget_class_bind_template_callback (widget_class, hide_message);
   gtk_widget_class_bind_template_callback (widget_class, input_changed);
   gtk_widget_class_bind_template_callback (widget_class, candidate_activated);
@@ -1088,6 +1190,7 @@ as_window_init (AsWindow *self)
 
   self->pending_exports = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_export_free);
   self->note_kind = -1;
+  self->decode_step = -1;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->settings = as_settings_new ();
@@ -1198,7 +1301,8 @@ as_window_export_to (AsWindow                *self,
   g_return_if_fail (AS_IS_WINDOW (self));
   g_return_if_fail (path != NULL);
 
-  if (as_model_loader_is_loading (self->loader))
+  /* the view of the text as it is now: after the model's load and the decoding */
+  if (as_model_loader_is_loading (self->loader) || as_window_is_decoding (self))
     {
       PendingExport *pending = g_new0 (PendingExport, 1);
 
@@ -1207,9 +1311,6 @@ as_window_export_to (AsWindow                *self,
       g_ptr_array_add (self->pending_exports, pending);
       return;
     }
-
-  if (self->decode_source != 0)
-    decode_now (self);
 
   figure = as_attention_view_get_figure (self->attention_view);
   if (as_figure_get_n_columns (figure) == 0)
@@ -1322,11 +1423,25 @@ as_window_get_input_note_kind (AsWindow *self)
   return self->note_kind;
 }
 
+gboolean
+as_window_is_decoding (AsWindow *self)
+{
+  g_return_val_if_fail (AS_IS_WINDOW (self), FALSE);
+  return self->decode_cancellable != NULL || self->decode_queued;
+}
+
 void
 as_window_flush (AsWindow *self)
 {
   g_return_if_fail (AS_IS_WINDOW (self));
 
-  if (self->decode_source != 0)
-    decode_now (self);
+  while (as_window_is_decoding (self))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+GtkSpinner *
+as_window_get_spinner (AsWindow *self)
+{
+  g_return_val_if_fail (AS_IS_WINDOW (self), NULL);
+  return self->decode_spinner;
 }

@@ -62,6 +62,13 @@ not_loading (Fixture *fixture)
   return !as_window_is_loading (fixture->window);
 }
 
+/* Loaded, and the text as it is decoded and shown. */
+static gboolean
+not_busy (Fixture *fixture)
+{
+  return !as_window_is_loading (fixture->window) && !as_window_is_decoding (fixture->window);
+}
+
 static char *
 read_file (const char *path)
 {
@@ -1017,7 +1024,8 @@ test_export_waits_for_model (Fixture       *fixture,
   export_to (fixture, svg);
   g_assert_false (g_file_test (svg, G_FILE_TEST_EXISTS));
 
-  wait_until (not_loading, fixture);
+  /* the model loaded, then the sentence decoded with it (in the worker) */
+  wait_until (not_busy, fixture);
   contents = read_file (svg);
   g_assert_nonnull (strstr (contents, "<title>Attention: world ! →"));
 }
@@ -1556,6 +1564,8 @@ test_max_length (Fixture       *fixture,
                      as_session_get_max_length (as_window_get_session (fixture->window)));
 
   gtk_spin_button_set_value (spin, 3);
+  /* decoded again in the worker */
+  as_window_flush (fixture->window);
   g_assert_cmpuint (as_session_get_n_steps (as_window_get_session (fixture->window)), ==, 3);
   g_assert_cmpstr (as_window_get_translation (fixture->window), ==, "monde bonjour monde");
   note = as_window_get_input_note (fixture->window);
@@ -1610,6 +1620,7 @@ test_branch_and_back (Fixture       *fixture,
 
   /* back: one's own translation again */
   activate (fixture, "branch-back");
+  as_window_flush (fixture->window);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (fixture->window->target_entry)), ==, "bonjour monde");
   g_assert_cmpstr (as_window_get_translation (fixture->window), ==, "bonjour monde");
   g_assert_nonnull (strstr (as_window_get_input_note (fixture->window), "Showing your translation"));
@@ -1622,6 +1633,7 @@ test_branch_and_back (Fixture       *fixture,
   g_assert_cmpstr (as_window_get_translation (fixture->window), ==, PICKED_BONJOUR);
   gtk_widget_grab_focus (GTK_WIDGET (fixture->window->step_scale));
   g_assert_true (press_key (fixture, GDK_KEY_z, GDK_CONTROL_MASK));
+  as_window_flush (fixture->window);
   g_assert_cmpstr (as_window_get_translation (fixture->window), ==, HELLO_WORLD);
   g_assert_null (as_window_get_input_note (fixture->window));
 }

@@ -1,0 +1,116 @@
+/* Decoding off the main thread: a sentence typed in the window is encoded
+ * and decoded in a thread of GIO's pool, so that a long one never blocks the
+ * window. The model is immutable and shared; the session is the thread's own
+ * until it is handed back. The window keeps one decoding in flight at most
+ * and drops a result that a newer text made stale. */
+
+#include "config.h"
+
+#include "as-decoder-worker.h"
+
+typedef struct
+{
+  AsModel *model;
+  char    *sentence;
+  char    *target;      /* NULL: greedy */
+  guint    max_length;
+} Request;
+
+static void
+request_free (Request *request)
+{
+  g_clear_pointer (&request->model, as_model_unref);
+  g_free (request->sentence);
+  g_free (request->target);
+  g_free (request);
+}
+
+void
+as_decode_result_free (AsDecodeResult *result)
+{
+  g_clear_pointer (&result->session, as_session_free);
+  g_clear_error (&result->error);
+  g_free (result);
+}
+
+static gboolean
+is_blank (const char *text)
+{
+  for (; text != NULL && *text != '\0'; text = g_utf8_next_char (text))
+    if (!g_unichar_isspace (g_utf8_get_char (text)))
+      return FALSE;
+  return TRUE;
+}
+
+static void
+decode_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  Request *request = task_data;
+  g_autoptr (AsDecodeResult) result = g_new0 (AsDecodeResult, 1);
+
+  result->session = as_session_new (request->model, request->sentence, &result->error);
+  if (result->session == NULL)
+    {
+      g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) as_decode_result_free);
+      return;
+    }
+  if (request->max_length > 0)
+    as_session_set_max_length (result->session, request->max_length);
+
+  if (request->target != NULL)
+    as_session_decode_forced (result->session, request->target, &result->error);
+  else if (as_session_can_decode (result->session, &result->error))
+    /* as_session_decode_greedy, a step at a time so that a newer text stops it */
+    while (!as_session_is_finished (result->session))
+      {
+        if (g_task_return_error_if_cancelled (task))
+          return;
+        if (!as_session_step (result->session, -1, &result->error))
+          break;
+      }
+
+  if (g_task_return_error_if_cancelled (task))
+    return;
+  g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) as_decode_result_free);
+}
+
+void
+as_decode_async (AsModel             *model,
+                 const char          *sentence,
+                 const char          *target,
+                 guint                max_length,
+                 GCancellable        *cancellable,
+                 GAsyncReadyCallback  callback,
+                 gpointer             user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  Request *request;
+
+  g_return_if_fail (model != NULL);
+  g_return_if_fail (sentence != NULL);
+
+  request = g_new0 (Request, 1);
+  request->model = as_model_ref (model);
+  request->sentence = g_strdup (sentence);
+  request->target = is_blank (target) ? NULL : g_strdup (target);
+  request->max_length = max_length;
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, as_decode_async);
+  g_task_set_task_data (task, request, (GDestroyNotify) request_free);
+  /* a newer text is decoded once this one stops: only its result is wanted */
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_run_in_thread (task, decode_thread);
+}
+
+AsDecodeResult *
+as_decode_finish (GAsyncResult  *result,
+                  GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -1,0 +1,34 @@
+#pragma once
+
+#include <gio/gio.h>
+
+#include "as-session.h"
+
+G_BEGIN_DECLS
+
+/* What a decoding in a worker thread gives back. */
+typedef struct
+{
+  AsSession *session;   /* NULL when the sentence could not be read at all */
+  GError    *error;     /* why the session could not be made, or the decoding failed */
+} AsDecodeResult;
+
+/* Makes a session of @sentence and decodes it (forced with @target where it
+ * is not blank, else greedily) in a thread of GIO's pool, @max_length steps
+ * at most (0: the model's). A greedy decoding checks @cancellable between
+ * steps and stops there. */
+void            as_decode_async        (AsModel             *model,
+                                        const char          *sentence,
+                                        const char          *target,
+                                        guint                max_length,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+/* NULL with G_IO_ERROR_CANCELLED when cancelled before it ended. */
+AsDecodeResult *as_decode_finish       (GAsyncResult        *result,
+                                        GError             **error);
+void            as_decode_result_free  (AsDecodeResult      *result);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AsDecodeResult, as_decode_result_free)
+
+G_END_DECLS

@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <cblas.h>
+
 #include "as-decoder-worker.h"
 
 typedef struct
@@ -15,6 +17,13 @@ typedef struct
   char    *target;      /* NULL: greedy */
   guint    max_length;
 } Request;
+
+/* for the tests */
+static gint n_started;
+static gint n_running;
+static gint n_steps;
+
+static gsize blas_threads;
 
 static void
 request_free (Request *request)
@@ -42,21 +51,15 @@ is_blank (const char *text)
   return TRUE;
 }
 
-static void
-decode_thread (GTask        *task,
-               gpointer      source_object,
-               gpointer      task_data,
-               GCancellable *cancellable)
+static AsDecodeResult *
+decode (Request      *request,
+        GCancellable *cancellable)
 {
-  Request *request = task_data;
   g_autoptr (AsDecodeResult) result = g_new0 (AsDecodeResult, 1);
 
   result->session = as_session_new (request->model, request->sentence, &result->error);
   if (result->session == NULL)
-    {
-      g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) as_decode_result_free);
-      return;
-    }
+    return g_steal_pointer (&result);
   if (request->max_length > 0)
     as_session_set_max_length (result->session, request->max_length);
 
@@ -66,15 +69,36 @@ decode_thread (GTask        *task,
     /* as_session_decode_greedy, a step at a time so that a newer text stops it */
     while (!as_session_is_finished (result->session))
       {
-        if (g_task_return_error_if_cancelled (task))
-          return;
+        if (g_cancellable_is_cancelled (cancellable))
+          return NULL;
         if (!as_session_step (result->session, -1, &result->error))
           break;
+        g_atomic_int_inc (&n_steps);
       }
 
-  if (g_task_return_error_if_cancelled (task))
-    return;
-  g_task_return_pointer (task, g_steal_pointer (&result), (GDestroyNotify) as_decode_result_free);
+  return g_steal_pointer (&result);
+}
+
+static void
+decode_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  AsDecodeResult *result;
+
+  g_atomic_int_inc (&n_running);
+  result = decode (task_data, cancellable);
+  /* before the result goes back: the window may look as soon as it has it */
+  g_atomic_int_add (&n_running, -1);
+
+  if (result == NULL || g_cancellable_is_cancelled (cancellable))
+    {
+      g_clear_pointer (&result, as_decode_result_free);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
+      return;
+    }
+  g_task_return_pointer (task, result, (GDestroyNotify) as_decode_result_free);
 }
 
 void
@@ -98,6 +122,16 @@ as_decode_async (AsModel             *model,
   request->target = is_blank (target) ? NULL : g_strdup (target);
   request->max_length = max_length;
 
+  /* OpenBLAS's own threads wait for work by spinning: beside the worker
+   * they would take the cores the window draws with, and the viewer's
+   * products are small. One thread (the worker's) does them. */
+  if (g_once_init_enter (&blas_threads))
+    {
+      openblas_set_num_threads (1);
+      g_once_init_leave (&blas_threads, 1);
+    }
+
+  g_atomic_int_inc (&n_started);
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, as_decode_async);
   g_task_set_task_data (task, request, (GDestroyNotify) request_free);
@@ -113,4 +147,22 @@ as_decode_finish (GAsyncResult  *result,
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+guint
+as_decode_get_n_started (void)
+{
+  return (guint) g_atomic_int_get (&n_started);
+}
+
+guint
+as_decode_get_n_running (void)
+{
+  return (guint) g_atomic_int_get (&n_running);
+}
+
+guint
+as_decode_get_n_steps (void)
+{
+  return (guint) g_atomic_int_get (&n_steps);
 }

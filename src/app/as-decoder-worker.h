@@ -29,6 +29,12 @@ AsDecodeResult *as_decode_finish       (GAsyncResult        *result,
                                         GError             **error);
 void            as_decode_result_free  (AsDecodeResult      *result);
 
+/* For the tests: decodings started so far, those running in a thread now,
+ * and the decoder steps the threads have taken so far. */
+guint           as_decode_get_n_started (void);
+guint           as_decode_get_n_running (void);
+guint           as_decode_get_n_steps   (void);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AsDecodeResult, as_decode_result_free)
 
 G_END_DECLS

@@ -13,6 +13,7 @@
 
 #include <glib/gstdio.h>
 
+#include "as-decoder-worker.h"
 #include "as-paths.h"
 #include "as-resources.h"
 #include "as-settings.h"
@@ -1919,6 +1920,234 @@ test_help_and_close (Fixture       *fixture,
   g_assert_null (help_window (fixture));
 }
 
+/* Decoding as one types, in a worker thread */
+
+/* "i am hungry ." @n / 4 times: @n words */
+static char *
+long_sentence (guint n)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < n / 4; i++)
+    g_string_append (text, "i am hungry . ");
+  return g_string_free (text, FALSE);
+}
+
+static void
+open_bundled (Fixture    *fixture,
+              const char *name)
+{
+  g_autofree char *path = g_build_filename (as_models_dir (), name, NULL);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+
+  as_window_open_model (fixture->window, file);
+  wait_until (not_busy, fixture);
+}
+
+/* A key typed starts its decoding at once, with no timer to wait for, and
+ * the result is on screen as soon as the worker has it. */
+static void
+test_decode_at_once (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  GtkEditable *entry = GTK_EDITABLE (fixture->window->source_entry);
+  guint started = as_decode_get_n_started ();
+  int position;
+
+  as_window_set_sentence (fixture->window, "hello world");
+  as_window_flush (fixture->window);
+  started = as_decode_get_n_started ();
+
+  /* " !" typed at the end, a key at a time: each starts a decoding before
+   * the main loop runs again (the old window waited 40 ms for the next key) */
+  gtk_widget_grab_focus (GTK_WIDGET (entry));
+  position = gtk_editable_get_position (entry);
+  gtk_editable_insert_text (entry, " ", 1, &position);
+  gtk_editable_set_position (entry, position);
+  g_assert_cmpuint (as_decode_get_n_started (), ==, started + 1);
+  g_assert_true (as_window_is_decoding (fixture->window));
+  /* the previous result stays until the new one comes */
+  g_assert_cmpstr (as_window_get_translation (fixture->window), ==, HELLO_WORLD);
+  g_assert_cmpuint (as_figure_get_n_columns (figure_of (fixture)), ==, 3);
+
+  /* nothing but the worker's result to wait for: no timeout source */
+  while (as_window_is_decoding (fixture->window))
+    g_main_context_iteration (NULL, TRUE);
+  position = gtk_editable_get_position (entry);
+  gtk_editable_insert_text (entry, "!", 1, &position);
+  gtk_editable_set_position (entry, position);
+  g_assert_cmpuint (as_decode_get_n_started (), ==, started + 2);
+  while (as_window_is_decoding (fixture->window))
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_cmpstr (as_session_get_sentence (as_window_get_session (fixture->window)), ==, "hello world !");
+  g_assert_cmpstr (as_window_get_translation (fixture->window), ==, HELLO_WORLD_BANG);
+  g_assert_cmpuint (as_figure_get_n_columns (figure_of (fixture)), ==, 4);
+  g_assert_cmpstr (as_figure_get_column_label (figure_of (fixture), 2), ==, "!");
+  g_assert_cmpuint (as_decode_get_n_running (), ==, 0);
+}
+
+/* Fast typing: one decoding in flight at most, the keys typed meanwhile
+ * give one more decoding (of the text as it is then), every stale result
+ * is dropped, and no thread is left running. */
+static void
+test_rapid_typing (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  GtkEditable *entry = GTK_EDITABLE (fixture->window->source_entry);
+  const char *keys = "world hello !";
+  guint started;
+
+  as_window_set_sentence (fixture->window, "");
+  as_window_flush (fixture->window);
+  g_assert_null (as_window_get_session (fixture->window));
+  started = as_decode_get_n_started ();
+
+  gtk_widget_grab_focus (GTK_WIDGET (entry));
+  for (const char *c = keys; *c != '\0'; c++)
+    {
+      int position = gtk_editable_get_position (entry);
+
+      gtk_editable_insert_text (entry, c, 1, &position);
+      gtk_editable_set_position (entry, position);
+      /* at most the one in flight, whatever the worker's speed */
+      g_assert_cmpuint (as_decode_get_n_running (), <=, 1);
+    }
+  /* the first key started one; the others wait for it to stop */
+  g_assert_cmpuint (as_decode_get_n_started (), ==, started + 1);
+  as_window_flush (fixture->window);
+  g_assert_cmpuint (as_decode_get_n_started (), ==, started + 2);
+
+  g_assert_cmpstr (as_session_get_sentence (as_window_get_session (fixture->window)), ==, keys);
+  g_assert_cmpstr (as_window_get_translation (fixture->window), ==, WORLD_HELLO_BANG);
+  g_assert_cmpuint (as_figure_get_n_columns (figure_of (fixture)), ==, 4);
+  g_assert_cmpuint (as_decode_get_n_running (), ==, 0);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (as_window_get_spinner (fixture->window))));
+
+  /* typed and blanked before anything came back: nothing shown, nothing running */
+  as_window_set_sentence (fixture->window, "hello world");
+  as_window_set_sentence (fixture->window, " ");
+  g_assert_null (as_window_get_session (fixture->window));
+  as_window_flush (fixture->window);
+  test_settle ();
+  g_assert_null (as_window_get_session (fixture->window));
+  g_assert_cmpstr (as_window_get_translation (fixture->window), ==, "");
+  g_assert_cmpuint (as_decode_get_n_running (), ==, 0);
+}
+
+static gboolean
+decode_running (Fixture *fixture)
+{
+  return as_decode_get_n_running () > 0;
+}
+
+/* A long sentence's decoding, then a short one typed while it runs: the
+ * long one is cancelled before its steps, its result never shown; what is
+ * shown is the short one's alone. */
+static void
+test_stale_result_dropped (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autofree char *long_text = long_sentence (20000);
+  AsSession *session;
+  guint steps_before;
+  gboolean long_shown = FALSE;
+
+  open_bundled (fixture, "en-zh-gru.json");
+  as_window_set_sentence (fixture->window, "i am hungry .");
+  as_window_flush (fixture->window);
+  g_assert_cmpuint (as_figure_get_n_columns (figure_of (fixture)), ==, 5);
+  steps_before = as_decode_get_n_steps ();
+
+  as_window_set_sentence (fixture->window, long_text);
+  /* the worker is encoding it (which takes tenths of a second) */
+  wait_until (decode_running, fixture);
+  as_window_set_sentence (fixture->window, "you are hungry .");
+  while (as_window_is_decoding (fixture->window))
+    {
+      g_main_context_iteration (NULL, TRUE);
+      session = as_window_get_session (fixture->window);
+      if (session != NULL && as_session_get_n_source (session) > 100)
+        long_shown = TRUE;
+    }
+
+  g_assert_false (long_shown);
+  session = as_window_get_session (fixture->window);
+  g_assert_cmpstr (as_session_get_sentence (session), ==, "you are hungry .");
+  g_assert_cmpuint (as_session_get_n_source (session), ==, 5);
+  g_assert_cmpuint (as_figure_get_n_columns (figure_of (fixture)), ==, 5);
+  g_assert_cmpstr (as_figure_get_column_label (figure_of (fixture), 0), ==, "you");
+  g_assert_cmpuint (as_heatmap_get_n_steps (as_window_get_heatmap (fixture->window)), ==,
+                    as_session_get_n_steps (session));
+  /* the long one took no step once cancelled: only the short one's steps */
+  g_assert_cmpuint (as_decode_get_n_steps () - steps_before, ==, as_session_get_n_steps (session));
+  g_assert_cmpuint (as_decode_get_n_running (), ==, 0);
+}
+
+typedef struct
+{
+  gint64 last;
+  gint64 longest;
+} Ticks;
+
+static gboolean
+tick (gpointer data)
+{
+  Ticks *ticks = data;
+  gint64 now = g_get_monotonic_time ();
+
+  ticks->longest = MAX (ticks->longest, now - ticks->last);
+  ticks->last = now;
+  return G_SOURCE_CONTINUE;
+}
+
+/* 10,000 words: the window goes on answering while they are decoded (a
+ * timeout of 5 ms keeps firing: never 100 ms late, a bound far from any
+ * speed), the spinner shows while it runs and is gone after. */
+static void
+test_long_input_does_not_block (Fixture       *fixture,
+                                gconstpointer  data)
+{
+  g_autofree char *long_text = long_sentence (10000);
+  GtkWidget *spinner = GTK_WIDGET (as_window_get_spinner (fixture->window));
+  Ticks ticks = { 0, 0 };
+  gboolean spinner_seen = FALSE;
+  guint source;
+  gint64 start;
+
+  open_bundled (fixture, "en-zh-gru.json");
+  as_window_set_sentence (fixture->window, "i am hungry .");
+  as_window_flush (fixture->window);
+  g_assert_false (gtk_widget_get_visible (spinner));
+  g_assert_cmpint (as_window_get_input_note_kind (fixture->window), ==, -1);
+
+  ticks.last = start = g_get_monotonic_time ();
+  source = g_timeout_add (5, tick, &ticks);
+  as_window_set_sentence (fixture->window, long_text);
+  /* a fast result shows no spinner at first */
+  g_assert_false (gtk_widget_get_visible (spinner));
+  while (as_window_is_decoding (fixture->window))
+    {
+      g_main_context_iteration (NULL, TRUE);
+      if (gtk_widget_get_visible (spinner))
+        {
+          spinner_seen = TRUE;
+          g_assert_true (gtk_widget_get_mapped (spinner));
+          g_assert_true (gtk_spinner_get_spinning (GTK_SPINNER (spinner)));
+        }
+    }
+  g_source_remove (source);
+  g_test_message ("10,000 words decoded in %.0f ms; the main loop waited %.1f ms at most",
+                  (g_get_monotonic_time () - start) / 1e3, ticks.longest / 1e3);
+
+  g_assert_cmpint (ticks.longest, <, 100 * 1000);
+  /* 10,000 words take tenths of a second in the worker: longer than the spinner's delay */
+  g_assert_true (spinner_seen);
+  g_assert_false (gtk_widget_get_visible (spinner));
+  g_assert_cmpuint (as_session_get_n_source (as_window_get_session (fixture->window)), ==, 10001);
+  g_assert_cmpuint (as_decode_get_n_running (), ==, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1965,6 +2194,10 @@ main (int   argc,
   ADD ("/window/settings-kept", test_settings_kept);
   ADD ("/window/recent-models", test_recent_models);
   ADD ("/window/help-and-close", test_help_and_close);
+  ADD ("/window/decode-at-once", test_decode_at_once);
+  ADD ("/window/rapid-typing", test_rapid_typing);
+  ADD ("/window/stale-result-dropped", test_stale_result_dropped);
+  ADD ("/window/long-input-does-not-block", test_long_input_does_not_block);
 
 #undef ADD
 

@@ -684,7 +684,7 @@ decoding_done (GObject      *source,
 
   if (self->decode_queued)
     start_decoding (self);
-  else
+  else if (self->blank_source == 0)
     {
       hide_spinner (self);
       run_pending_exports (self);
@@ -713,6 +713,26 @@ start_decoding (AsWindow *self)
     self->spinner_source = g_timeout_add (SPINNER_DELAY_MS, show_spinner, self);
 }
 
+/* A blank sentence (or no model): nothing to show. On the next turn of the
+ * main loop, not at once: replacing the text (Ctrl+A and a key, a paste,
+ * as_window_set_sentence) empties it first, and the figure is not to be
+ * emptied and made again on the way. */
+static gboolean
+show_blank (gpointer data)
+{
+  AsWindow *self = data;
+
+  self->blank_source = 0;
+  show_session (self, NULL, -1);
+  set_input_note (self, -1, NULL);
+  if (self->decode_cancellable == NULL)
+    {
+      hide_spinner (self);
+      run_pending_exports (self);
+    }
+  return G_SOURCE_REMOVE;
+}
+
 /* Decodes the text as it is now, showing @step of the result (-1: the last). */
 static void
 decode (AsWindow *self,
@@ -724,17 +744,15 @@ decode (AsWindow *self,
   self->generation++;
   self->decode_step = step;
   _as_window_set_playing (self, FALSE);
+  g_clear_handle_id (&self->blank_source, g_source_remove);
 
   if (model == NULL || is_blank (sentence))
     {
-      /* nothing to decode: shown at once, whatever is in flight is stale */
+      /* nothing to decode; whatever is in flight is stale */
       if (self->decode_cancellable != NULL)
         g_cancellable_cancel (self->decode_cancellable);
-      else
-        hide_spinner (self);
       self->decode_queued = FALSE;
-      show_session (self, NULL, -1);
-      set_input_note (self, -1, NULL);
+      self->blank_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, show_blank, self, NULL);
       return;
     }
 
@@ -1111,6 +1129,7 @@ as_window_dispose (GObject *object)
   g_clear_object (&self->decode_cancellable);
   self->decode_queued = FALSE;
   g_clear_handle_id (&self->spinner_source, g_source_remove);
+  g_clear_handle_id (&self->blank_source, g_source_remove);
   g_clear_handle_id (&self->play_source, g_source_remove);
   g_clear_handle_id (&self->message_source, g_source_remove);
   g_clear_object (&self->settings);
@@ -1427,7 +1446,7 @@ gboolean
 as_window_is_decoding (AsWindow *self)
 {
   g_return_val_if_fail (AS_IS_WINDOW (self), FALSE);
-  return self->decode_cancellable != NULL || self->decode_queued;
+  return self->decode_cancellable != NULL || self->decode_queued || self->blank_source != 0;
 }
 
 void

@@ -16,6 +16,13 @@ typedef struct
   char    *sentence;
   char    *target;      /* NULL: greedy */
   guint    max_length;
+
+  /* the result, for as_decode_wait () or as_decode_finish (), whichever
+   * takes it first */
+  GMutex          lock;
+  GCond           cond;
+  gboolean        done;
+  AsDecodeResult *result;
 } Request;
 
 /* for the tests */
@@ -31,6 +38,9 @@ request_free (Request *request)
   g_clear_pointer (&request->model, as_model_unref);
   g_free (request->sentence);
   g_free (request->target);
+  g_clear_pointer (&request->result, as_decode_result_free);
+  g_mutex_clear (&request->lock);
+  g_cond_clear (&request->cond);
   g_free (request);
 }
 
@@ -85,23 +95,29 @@ decode_thread (GTask        *task,
                gpointer      task_data,
                GCancellable *cancellable)
 {
+  Request *request = task_data;
   AsDecodeResult *result;
 
   g_atomic_int_inc (&n_running);
-  result = decode (task_data, cancellable);
+  result = decode (request, cancellable);
   /* before the result goes back: the window may look as soon as it has it */
   g_atomic_int_add (&n_running, -1);
 
-  if (result == NULL || g_cancellable_is_cancelled (cancellable))
-    {
-      g_clear_pointer (&result, as_decode_result_free);
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
-      return;
-    }
-  g_task_return_pointer (task, result, (GDestroyNotify) as_decode_result_free);
+  if (g_cancellable_is_cancelled (cancellable))
+    g_clear_pointer (&result, as_decode_result_free);
+  g_mutex_lock (&request->lock);
+  request->result = result;
+  request->done = TRUE;
+  g_cond_broadcast (&request->cond);
+  g_mutex_unlock (&request->lock);
+
+  if (result == NULL)
+    g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Cancelled");
+  else
+    g_task_return_boolean (task, TRUE);
 }
 
-void
+GTask *
 as_decode_async (AsModel             *model,
                  const char          *sentence,
                  const char          *target,
@@ -113,10 +129,12 @@ as_decode_async (AsModel             *model,
   g_autoptr (GTask) task = NULL;
   Request *request;
 
-  g_return_if_fail (model != NULL);
-  g_return_if_fail (sentence != NULL);
+  g_return_val_if_fail (model != NULL, NULL);
+  g_return_val_if_fail (sentence != NULL, NULL);
 
   request = g_new0 (Request, 1);
+  g_mutex_init (&request->lock);
+  g_cond_init (&request->cond);
   request->model = as_model_ref (model);
   request->sentence = g_strdup (sentence);
   request->target = is_blank (target) ? NULL : g_strdup (target);
@@ -138,15 +156,44 @@ as_decode_async (AsModel             *model,
   /* a newer text is decoded once this one stops: only its result is wanted */
   g_task_set_return_on_cancel (task, FALSE);
   g_task_run_in_thread (task, decode_thread);
+  return g_steal_pointer (&task);
+}
+
+AsDecodeResult *
+as_decode_wait (GTask  *task,
+                gint64  end_time)
+{
+  Request *request;
+  AsDecodeResult *result;
+
+  g_return_val_if_fail (g_task_is_valid (task, NULL), NULL);
+
+  request = g_task_get_task_data (task);
+  g_mutex_lock (&request->lock);
+  while (!request->done)
+    if (!g_cond_wait_until (&request->cond, &request->lock, end_time))
+      break;
+  result = g_steal_pointer (&request->result);
+  g_mutex_unlock (&request->lock);
+  return result;
 }
 
 AsDecodeResult *
 as_decode_finish (GAsyncResult  *result,
                   GError       **error)
 {
+  Request *request;
+  AsDecodeResult *taken;
+
   g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+  request = g_task_get_task_data (G_TASK (result));
+  g_mutex_lock (&request->lock);
+  taken = g_steal_pointer (&request->result);
+  g_mutex_unlock (&request->lock);
+  return taken;
 }
 
 guint

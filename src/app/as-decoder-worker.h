@@ -16,15 +16,21 @@ typedef struct
 /* Makes a session of @sentence and decodes it (forced with @target where it
  * is not blank, else greedily) in a thread of GIO's pool, @max_length steps
  * at most (0: the model's). A greedy decoding checks @cancellable between
- * steps and stops there. */
-void            as_decode_async        (AsModel             *model,
+ * steps and stops there. Returns the task (a reference), for as_decode_wait. */
+GTask          *as_decode_async        (AsModel             *model,
                                         const char          *sentence,
                                         const char          *target,
                                         guint                max_length,
                                         GCancellable        *cancellable,
                                         GAsyncReadyCallback  callback,
                                         gpointer             user_data);
-/* NULL with G_IO_ERROR_CANCELLED when cancelled before it ended. */
+/* Blocks until the decoding of @task has ended or the monotonic time
+ * @end_time has come; then takes its result: NULL if it has not ended, was
+ * cancelled, or was taken already. */
+AsDecodeResult *as_decode_wait         (GTask               *task,
+                                        gint64               end_time);
+/* The result, or NULL: with G_IO_ERROR_CANCELLED when cancelled, without
+ * an error when as_decode_wait took it. */
 AsDecodeResult *as_decode_finish       (GAsyncResult        *result,
                                         GError             **error);
 void            as_decode_result_free  (AsDecodeResult      *result);

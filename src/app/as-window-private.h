@@ -57,6 +57,9 @@ struct _AsWindow
   /* decoding in a worker thread (as-decoder-worker.c): one at a time */
   guint64               generation;        /* bumped by each change of what is to be decoded */
   GCancellable         *decode_cancellable; /* of the decoding in flight, NULL when none */
+  GTask                *decode_task;       /* the decoding in flight */
+  guint64               decode_generation; /* of the decoding in flight */
+  guint                 tick_id;           /* the next frame waits for it a little */
   gboolean              decode_queued;     /* a newer text waits for the one in flight to stop */
   int                   decode_step;       /* the step to show with the result, -1: the last */
   guint                 spinner_source;    /* shows the spinner once a decoding takes long */

@@ -27,6 +27,7 @@
 static void run_pending_exports (AsWindow *self);
 
 #define SPINNER_DELAY_MS  100   /* a decoding still running this long shows the spinner */
+#define FRAME_WAIT_MS     8     /* the next frame waits this long at most for a decoding */
 #define PLAY_INTERVAL_MS  700
 #define INFO_TIMEOUT_S    6
 #define TITLE_SENTENCE_CHARS 40   /* the sentence in the title, at most */
@@ -613,7 +614,9 @@ forget_branch (AsWindow *self)
  * decoder steps) and the latest text is decoded once it has stopped. A
  * result whose generation is not the latest is dropped; until the new one
  * comes, the previous one stays on screen, and the spinner shows when it
- * takes longer than SPINNER_DELAY_MS. */
+ * takes longer than SPINNER_DELAY_MS. A short sentence is decoded in a few
+ * milliseconds: the frame after the key waits for it (FRAME_WAIT_MS at
+ * most, once), so that the key and its result reach the screen together. */
 
 typedef struct
 {
@@ -671,6 +674,7 @@ decoding_done (GObject      *source,
   DecodeCall *call = data;
   g_autoptr (AsWindow) self = g_weak_ref_get (&call->window);
   guint64 generation = call->generation;
+  /* NULL where the frame took it (frame_tick) */
   g_autoptr (AsDecodeResult) result = as_decode_finish (async_result, NULL);
 
   g_weak_ref_clear (&call->window);
@@ -679,6 +683,7 @@ decoding_done (GObject      *source,
     return;
 
   g_clear_object (&self->decode_cancellable);
+  g_clear_object (&self->decode_task);
   if (result != NULL && generation == self->generation)
     show_result (self, result);
 
@@ -691,6 +696,27 @@ decoding_done (GObject      *source,
     }
 }
 
+/* The frame after a decoding started: where it is still the latest, it may
+ * end within FRAME_WAIT_MS, and its result is then drawn in this frame. */
+static gboolean
+frame_tick (GtkWidget     *widget,
+            GdkFrameClock *clock,
+            gpointer       data)
+{
+  AsWindow *self = AS_WINDOW (widget);
+
+  self->tick_id = 0;
+  if (self->decode_task != NULL && self->decode_generation == self->generation)
+    {
+      g_autoptr (AsDecodeResult) result =
+        as_decode_wait (self->decode_task, g_get_monotonic_time () + FRAME_WAIT_MS * 1000);
+
+      if (result != NULL && self->decode_generation == self->generation)
+        show_result (self, result);
+    }
+  return G_SOURCE_REMOVE;
+}
+
 static void
 start_decoding (AsWindow *self)
 {
@@ -700,14 +726,17 @@ start_decoding (AsWindow *self)
 
   self->decode_queued = FALSE;
   self->decode_cancellable = g_cancellable_new ();
+  self->decode_generation = self->generation;
   g_weak_ref_init (&call->window, self);
   call->generation = self->generation;
-  as_decode_async (as_model_loader_get_model (self->loader),
-                   gtk_editable_get_text (GTK_EDITABLE (self->source_entry)),
-                   gtk_editable_get_text (GTK_EDITABLE (self->target_entry)),
-                   self->max_length,
-                   self->decode_cancellable,
-                   decoding_done, call);
+  self->decode_task = as_decode_async (as_model_loader_get_model (self->loader),
+                                       gtk_editable_get_text (GTK_EDITABLE (self->source_entry)),
+                                       gtk_editable_get_text (GTK_EDITABLE (self->target_entry)),
+                                       self->max_length,
+                                       self->decode_cancellable,
+                                       decoding_done, call);
+  if (self->tick_id == 0 && gtk_widget_get_realized (GTK_WIDGET (self)))
+    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), frame_tick, NULL, NULL);
 
   if (self->spinner_source == 0 && !gtk_widget_get_visible (GTK_WIDGET (self->decode_spinner)))
     self->spinner_source = g_timeout_add (SPINNER_DELAY_MS, show_spinner, self);
@@ -1127,7 +1156,11 @@ as_window_dispose (GObject *object)
   if (self->decode_cancellable != NULL)
     g_cancellable_cancel (self->decode_cancellable);
   g_clear_object (&self->decode_cancellable);
+  g_clear_object (&self->decode_task);
   self->decode_queued = FALSE;
+  if (self->tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
+  self->tick_id = 0;
   g_clear_handle_id (&self->spinner_source, g_source_remove);
   g_clear_handle_id (&self->blank_source, g_source_remove);
   g_clear_handle_id (&self->play_source, g_source_remove);

@@ -844,7 +844,9 @@ candidate_activated (AsWindow *self,
   const char *target = gtk_editable_get_text (GTK_EDITABLE (self->target_entry));
   gboolean first_branch = !self->branched;
 
-  if (self->session == NULL)
+  /* the candidates shown are of a text that has changed since: the pick is
+   * dropped, as that text's result is, for the one being decoded */
+  if (self->session == NULL || as_window_is_decoding (self))
     return;
 
   _as_window_set_playing (self, FALSE);

@@ -2081,6 +2081,18 @@ test_rapid_typing (Fixture       *fixture,
   g_assert_cmpuint (as_decode_get_n_running (), ==, 0);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (as_window_get_spinner (fixture->window))));
 
+  /* a candidate of the text shown picked while the new text is decoded:
+   * the pick is dropped with that text; the new one is shown */
+  activate (fixture, "step-first");
+  as_window_set_sentence (fixture->window, "hello world");
+  g_assert_true (as_window_is_decoding (fixture->window));
+  as_candidates_activate (as_window_get_candidates (fixture->window), 1);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fixture->window->back_button)));
+  as_window_flush (fixture->window);
+  g_assert_cmpstr (as_window_get_translation (fixture->window), ==, HELLO_WORLD);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fixture->window->back_button)));
+  g_assert_null (as_window_get_input_note (fixture->window));
+
   /* typed and blanked before anything came back: nothing shown, nothing running */
   as_window_set_sentence (fixture->window, "hello world");
   as_window_set_sentence (fixture->window, " ");

@@ -111,6 +111,8 @@ fixture_set_up (Fixture       *fixture,
   file = g_file_new_for_path (fixture->model_path);
   as_window_open_model (fixture->window, file);
   wait_until (loaded, fixture);
+  /* the example sentence, decoded in the worker */
+  wait_until (not_busy, fixture);
   test_settle ();
 }
 

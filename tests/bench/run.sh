@@ -8,8 +8,9 @@
 # programs take turns, ROUNDS times, so that a busy machine slows both
 # alike; each time is the best over every run of every round. Prints one
 # Markdown table (tests/bench/table.py): programs that print its JSON lines
-# into the same stream add rows to it. Then the figure's benchmark. Not
-# part of the tests.
+# into the same stream add rows to it: bench-keystroke does, each round,
+# with the viewer's keystroke-to-screen time in the real window under Xvfb.
+# Then the figure's benchmark. Not part of the tests.
 #
 #   bash tests/bench/run.sh          (ROUNDS=3 RUNS=20 STEPS=20 by default)
 set -euo pipefail

@@ -5,11 +5,23 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <glib/gi18n.h>
 
 #include "as-candidates.h"
 
 #define MAX_SHOWN 8
+
+/* A row of the list and what changes in it: made once, then updated in
+ * place as the step or the sentence changes. */
+typedef struct
+{
+  GtkWidget *row;
+  GtkLabel  *token;
+  GtkWidget *bar;
+  GtkLabel  *value;
+} Row;
 
 struct _AsCandidates
 {
@@ -25,6 +37,8 @@ struct _AsCandidates
   int         step;
   guint       n_items;
   int         tokens[MAX_SHOWN];
+  Row         rows[MAX_SHOWN];   /* the list's rows, the first n_rows made */
+  guint       n_rows;
 };
 
 enum {
@@ -71,20 +85,19 @@ as_candidates_format_probability (double prob)
   return g_strdup_printf (_("%.3f %%"), percent);
 }
 
-static GtkWidget *
-make_row (const char    *token,
-          float          prob,
-          gboolean       taken,
-          guint          step,
+/* A row of the list, empty: update_row fills it. */
+static void
+make_row (Row           *r,
           PangoAttrList *language)
 {
-  GtkWidget *row = gtk_list_box_row_new ();
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
-  GtkWidget *label = gtk_label_new (token);
-  GtkWidget *bar = gtk_level_bar_new_for_interval (0.0, 1.0);
-  g_autofree char *percent = as_candidates_format_probability (prob);
-  GtkWidget *value = gtk_label_new (percent);
-  g_autofree char *tooltip = NULL;
+  GtkWidget *label = gtk_label_new (NULL);
+  GtkWidget *value = gtk_label_new (NULL);
+
+  r->row = gtk_list_box_row_new ();
+  r->token = GTK_LABEL (label);
+  r->bar = gtk_level_bar_new_for_interval (0.0, 1.0);
+  r->value = GTK_LABEL (value);
 
   gtk_label_set_xalign (GTK_LABEL (label), 0.0);
   gtk_label_set_width_chars (GTK_LABEL (label), 7);
@@ -93,44 +106,80 @@ make_row (const char    *token,
   gtk_widget_add_css_class (label, "candidate-token");
   gtk_label_set_attributes (GTK_LABEL (label), language);
 
-  gtk_level_bar_set_value (GTK_LEVEL_BAR (bar), CLAMP (prob, 0.0, 1.0));
-  gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_LOW);
-  gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_HIGH);
-  gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (bar), GTK_LEVEL_BAR_OFFSET_FULL);
-  gtk_widget_set_hexpand (bar, TRUE);
-  gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
+  gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (r->bar), GTK_LEVEL_BAR_OFFSET_LOW);
+  gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (r->bar), GTK_LEVEL_BAR_OFFSET_HIGH);
+  gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (r->bar), GTK_LEVEL_BAR_OFFSET_FULL);
+  gtk_widget_set_hexpand (r->bar, TRUE);
+  gtk_widget_set_valign (r->bar, GTK_ALIGN_CENTER);
 
   gtk_label_set_xalign (GTK_LABEL (value), 1.0);
   gtk_label_set_width_chars (GTK_LABEL (value), 7);
   gtk_widget_add_css_class (value, "numeric");
 
   gtk_box_append (GTK_BOX (box), label);
-  gtk_box_append (GTK_BOX (box), bar);
+  gtk_box_append (GTK_BOX (box), r->bar);
   gtk_box_append (GTK_BOX (box), value);
-  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
-  gtk_widget_add_css_class (row, "candidate");
+  gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (r->row), box);
+  gtk_widget_add_css_class (r->row, "candidate");
+}
+
+/* @r shows @token (@prob) of @step; @taken: it came out there. */
+static void
+update_row (Row        *r,
+            const char *token,
+            float       prob,
+            gboolean    taken,
+            guint       step)
+{
+  g_autofree char *percent = as_candidates_format_probability (prob);
+  g_autofree char *tooltip = NULL;
+  g_autofree char *name = NULL;
+
+  gtk_label_set_text (r->token, token);
+  gtk_level_bar_set_value (GTK_LEVEL_BAR (r->bar), CLAMP (prob, 0.0, 1.0));
+  gtk_label_set_text (r->value, percent);
   if (taken)
-    gtk_widget_add_css_class (row, "taken");
+    gtk_widget_add_css_class (r->row, "taken");
+  else
+    gtk_widget_remove_css_class (r->row, "taken");
 
   /* Translators: %s is a token (in quotes), %u the step, and in the
    * first, the last %s its probability ("42.0 %") */
   tooltip = taken
             ? g_strdup_printf (_("“%s” came out at step %u (%s)"), token, step + 1, percent)
             : g_strdup_printf (_("Continue the translation with “%s” at step %u"), token, step + 1);
-  gtk_widget_set_tooltip_text (row, tooltip);
-  {
-    /* a screen reader reads the token and its probability, not the bar */
-    /* Translators: a candidate's accessible name: its token and its
-     * probability ("42.0 %"), and whether it is the one that came out */
-    g_autofree char *name = taken ? g_strdup_printf (_("%s, %s, came out"), token, percent)
-                                  : g_strdup_printf (_("%s, %s"), token, percent);
+  gtk_widget_set_tooltip_text (r->row, tooltip);
 
-    gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, name,
-                                    GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, tooltip, -1);
-    gtk_accessible_update_property (GTK_ACCESSIBLE (bar), GTK_ACCESSIBLE_PROPERTY_LABEL, percent, -1);
-  }
+  /* a screen reader reads the token and its probability, not the bar */
+  /* Translators: a candidate's accessible name: its token and its
+   * probability ("42.0 %"), and whether it is the one that came out */
+  name = taken ? g_strdup_printf (_("%s, %s, came out"), token, percent)
+               : g_strdup_printf (_("%s, %s"), token, percent);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (r->row), GTK_ACCESSIBLE_PROPERTY_LABEL, name,
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, tooltip, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (r->bar), GTK_ACCESSIBLE_PROPERTY_LABEL, percent, -1);
+}
 
-  return row;
+/* The list has @n rows: those it has are kept (and updated by the caller),
+ * only the missing ones are made, the extra ones removed. */
+static void
+set_n_rows (AsCandidates *self,
+            guint         n)
+{
+  while (self->n_rows > n)
+    {
+      Row *r = &self->rows[--self->n_rows];
+
+      gtk_list_box_remove (self->list, r->row);
+      memset (r, 0, sizeof *r);
+    }
+  while (self->n_rows < n)
+    {
+      Row *r = &self->rows[self->n_rows++];
+
+      make_row (r, self->language);
+      gtk_list_box_append (self->list, r->row);
+    }
 }
 
 /* The list is one stop of the Tab key: Tab enters at the row of the token
@@ -226,7 +275,6 @@ as_candidates_show_step (AsCandidates *self,
                          AsSession    *session,
                          int           step)
 {
-  GtkWidget *child;
   const AsStep *s;
   g_autofree int *previous = NULL;
   g_autofree char *partial = NULL;
@@ -237,10 +285,13 @@ as_candidates_show_step (AsCandidates *self,
   GtkWidget *focus = root != NULL ? gtk_root_get_focus (root) : NULL;
   int focused_row = -1;
   const AsVocab *target;
+  struct { int id; float prob; } shown[MAX_SHOWN];
+  guint n_shown = 0;
 
   g_return_if_fail (AS_IS_CANDIDATES (self));
 
-  /* the rows are made again: the focus stays on the same place of the list */
+  /* the rows stay (updated in place), and so does the focus on one of
+   * them; where there are fewer, it goes to the last */
   if (focus != NULL && gtk_widget_is_ancestor (focus, GTK_WIDGET (self->list)))
     {
       GtkWidget *row = GTK_IS_LIST_BOX_ROW (focus) ? focus : gtk_widget_get_ancestor (focus, GTK_TYPE_LIST_BOX_ROW);
@@ -248,13 +299,12 @@ as_candidates_show_step (AsCandidates *self,
       focused_row = row != NULL ? gtk_list_box_row_get_index (GTK_LIST_BOX_ROW (row)) : 0;
     }
 
-  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
-    gtk_list_box_remove (self->list, child);
   self->n_items = 0;
   self->step = -1;
 
   if (session == NULL || step < 0 || (guint) step >= as_session_get_n_steps (session))
     {
+      set_n_rows (self, 0);
       gtk_label_set_text (self->heading_label, _("Next token"));
       gtk_label_set_text (self->partial_label, "");
       gtk_label_set_text (self->output_label, _("No decoder step to show."));
@@ -283,20 +333,27 @@ as_candidates_show_step (AsCandidates *self,
     }
 
   target = as_model_get_target (as_session_get_model (session));
-  for (guint i = 0; i < s->n_top && self->n_items < MAX_SHOWN; i++)
+  for (guint i = 0; i < s->n_top && n_shown < MAX_SHOWN; i++)
     {
-      gboolean taken = s->top_ids[i] == s->output;
-
       /* the start token is fed in, never written: not a choice */
-      if (s->top_ids[i] == target->start || (s->top_ids[i] == target->padding && !taken))
+      if (s->top_ids[i] == target->start || (s->top_ids[i] == target->padding && s->top_ids[i] != s->output))
         continue;
+      shown[n_shown].id = s->top_ids[i];
+      shown[n_shown].prob = s->top_probs[i];
+      n_shown++;
+    }
+
+  set_n_rows (self, n_shown);
+  for (guint i = 0; i < n_shown; i++)
+    {
+      gboolean taken = shown[i].id == s->output;
 
       output_listed |= taken;
-      self->tokens[self->n_items++] = s->top_ids[i];
-      gtk_list_box_append (self->list,
-                           make_row (as_session_get_target_token (session, s->top_ids[i]),
-                                     s->top_probs[i], taken, step, self->language));
+      self->tokens[i] = shown[i].id;
+      update_row (&self->rows[i], as_session_get_target_token (session, shown[i].id), shown[i].prob,
+                  taken, (guint) step);
     }
+  self->n_items = n_shown;
 
   {
     g_autofree char *percent = as_candidates_format_probability (s->prob);
@@ -312,8 +369,12 @@ as_candidates_show_step (AsCandidates *self,
   gtk_widget_set_visible (GTK_WIDGET (self->hint_label), self->n_items > 0);
 
   if (focused_row >= 0 && self->n_items > 0)
-    gtk_widget_grab_focus (GTK_WIDGET (gtk_list_box_get_row_at_index (self->list,
-                                                                     MIN (focused_row, (int) self->n_items - 1))));
+    {
+      GtkWidget *row = self->rows[MIN (focused_row, (int) self->n_items - 1)].row;
+
+      if (!gtk_widget_has_focus (row))
+        gtk_widget_grab_focus (row);
+    }
 }
 
 void
@@ -330,14 +391,8 @@ as_candidates_set_language (AsCandidates *self,
     }
   /* the tokens and the translation so far are of the target side */
   gtk_label_set_attributes (self->partial_label, self->language);
-  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->list)); row != NULL;
-       row = gtk_widget_get_next_sibling (row))
-    {
-      GtkWidget *box = gtk_list_box_row_get_child (GTK_LIST_BOX_ROW (row));
-
-      if (box != NULL && GTK_IS_LABEL (gtk_widget_get_first_child (box)))
-        gtk_label_set_attributes (GTK_LABEL (gtk_widget_get_first_child (box)), self->language);
-    }
+  for (guint i = 0; i < self->n_rows; i++)
+    gtk_label_set_attributes (self->rows[i].token, self->language);
 }
 
 guint

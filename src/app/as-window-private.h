@@ -44,6 +44,7 @@ struct _AsWindow
   GtkLabel             *title_label;
   GtkLabel             *model_label;
   GtkMenuButton        *open_menu_button;
+  GtkSpinner           *decode_spinner;
 
   GSettings            *settings;
 
@@ -53,7 +54,16 @@ struct _AsWindow
 
   /* the sentence */
   AsSession            *session;
-  guint                 decode_source;
+  /* decoding in a worker thread (as-decoder-worker.c): one at a time */
+  guint64               generation;        /* bumped by each change of what is to be decoded */
+  GCancellable         *decode_cancellable; /* of the decoding in flight, NULL when none */
+  GTask                *decode_task;       /* the decoding in flight */
+  guint64               decode_generation; /* of the decoding in flight */
+  guint                 tick_id;           /* the next frame waits for it a little */
+  gboolean              decode_queued;     /* a newer text waits for the one in flight to stop */
+  int                   decode_step;       /* the step to show with the result, -1: the last */
+  guint                 spinner_source;    /* shows the spinner once a decoding takes long */
+  guint                 blank_source;      /* empties the view: the sentence is blank */
   guint                 play_source;
   guint                 message_source;
   gboolean              message_shown;
@@ -129,7 +139,10 @@ GtkRange     *as_window_get_step_scale      (AsWindow *self);
 const char   *as_window_get_input_note      (AsWindow *self);
 /* The kind (AsMessageKind) of the note under the entries, -1 when none. */
 int           as_window_get_input_note_kind (AsWindow *self);
-/* Runs a pending (debounced) decoding now. */
+/* A decoding is in flight or waits for one to stop. */
+gboolean      as_window_is_decoding         (AsWindow *self);
+/* Runs the main loop until the decoding of the latest text is shown. */
 void          as_window_flush               (AsWindow *self);
+GtkSpinner   *as_window_get_spinner         (AsWindow *self);
 
 G_END_DECLS

@@ -17,12 +17,17 @@
 
 #include "as-window-private.h"
 
+#include "as-decoder-worker.h"
+
 #include "as-settings.h"
 
 #include "as-error.h"
 #include "as-figure.h"
 
-#define DECODE_DELAY_MS   40    /* re-decode this long after the last keystroke */
+static void run_pending_exports (AsWindow *self);
+
+#define SPINNER_DELAY_MS  100   /* a decoding still running this long shows the spinner */
+#define FRAME_WAIT_MS     8     /* the next frame waits this long at most for a decoding */
 #define PLAY_INTERVAL_MS  700
 #define INFO_TIMEOUT_S    6
 #define TITLE_SENTENCE_CHARS 40   /* the sentence in the title, at most */
@@ -603,52 +608,191 @@ forget_branch (AsWindow *self)
     _as_window_actions_update (self);
 }
 
-static void
-decode_now (AsWindow *self)
+/* Decoding as one types: each change bumps the generation and asks for a
+ * decoding of the text as it is now, in a worker thread. One decoding is in
+ * flight at most: a change while it runs cancels it (it stops between two
+ * decoder steps) and the latest text is decoded once it has stopped. A
+ * result whose generation is not the latest is dropped; until the new one
+ * comes, the previous one stays on screen, and the spinner shows when it
+ * takes longer than SPINNER_DELAY_MS. A short sentence is decoded in a few
+ * milliseconds: the frame after the key waits for it (FRAME_WAIT_MS at
+ * most, once), so that the key and its result reach the screen together. */
+
+typedef struct
 {
-  const char *sentence = gtk_editable_get_text (GTK_EDITABLE (self->source_entry));
-  const char *target = gtk_editable_get_text (GTK_EDITABLE (self->target_entry));
-  AsModel *model = as_model_loader_get_model (self->loader);
-  g_autoptr (AsSession) session = NULL;
-  g_autoptr (GError) error = NULL;
-  gboolean decoded;
+  GWeakRef window;
+  guint64  generation;
+} DecodeCall;
 
-  g_clear_handle_id (&self->decode_source, g_source_remove);
-  _as_window_set_playing (self, FALSE);
-
-  if (model == NULL || is_blank (sentence))
-    {
-      show_session (self, NULL, -1);
-      set_input_note (self, -1, NULL);
-      return;
-    }
-
-  session = as_session_new (model, sentence, &error);
-  if (session == NULL)
-    {
-      show_session (self, NULL, -1);
-      set_input_note (self, AS_MESSAGE_ERROR, error->message);
-      return;
-    }
-  apply_max_length (self, session);
-
-  if (!is_blank (target))
-    decoded = as_session_decode_forced (session, target, &error);
-  else
-    decoded = as_session_decode_greedy (session, &error);
-
-  update_note (self, session, target, decoded ? NULL : error);
-  show_session (self, g_steal_pointer (&session), -1);
-}
+static void start_decoding (AsWindow *self);
 
 static gboolean
-decode_timeout (gpointer data)
+show_spinner (gpointer data)
 {
   AsWindow *self = data;
 
-  self->decode_source = 0;
-  decode_now (self);
+  self->spinner_source = 0;
+  gtk_widget_set_visible (GTK_WIDGET (self->decode_spinner), TRUE);
+  gtk_spinner_start (self->decode_spinner);
   return G_SOURCE_REMOVE;
+}
+
+static void
+hide_spinner (AsWindow *self)
+{
+  g_clear_handle_id (&self->spinner_source, g_source_remove);
+  gtk_spinner_stop (self->decode_spinner);
+  gtk_widget_set_visible (GTK_WIDGET (self->decode_spinner), FALSE);
+}
+
+/* The result of the latest text, as decoded in the worker. */
+static void
+show_result (AsWindow       *self,
+             AsDecodeResult *result)
+{
+  const char *target = gtk_editable_get_text (GTK_EDITABLE (self->target_entry));
+  int step = self->decode_step;
+
+  self->decode_step = -1;
+  if (result->session == NULL)
+    {
+      show_session (self, NULL, -1);
+      set_input_note (self, AS_MESSAGE_ERROR, result->error->message);
+      return;
+    }
+
+  apply_max_length (self, result->session);
+  update_note (self, result->session, target, result->error);
+  show_session (self, g_steal_pointer (&result->session), step);
+}
+
+static void
+decoding_done (GObject      *source,
+               GAsyncResult *async_result,
+               gpointer      data)
+{
+  DecodeCall *call = data;
+  g_autoptr (AsWindow) self = g_weak_ref_get (&call->window);
+  guint64 generation = call->generation;
+  /* NULL where the frame took it (frame_tick) */
+  g_autoptr (AsDecodeResult) result = as_decode_finish (async_result, NULL);
+
+  g_weak_ref_clear (&call->window);
+  g_free (call);
+  if (self == NULL)   /* the window is gone */
+    return;
+
+  g_clear_object (&self->decode_cancellable);
+  g_clear_object (&self->decode_task);
+  if (result != NULL && generation == self->generation)
+    show_result (self, result);
+
+  if (self->decode_queued)
+    start_decoding (self);
+  else if (self->blank_source == 0)
+    {
+      hide_spinner (self);
+      run_pending_exports (self);
+    }
+}
+
+/* The frame after a decoding started: where it is still the latest, it may
+ * end within FRAME_WAIT_MS, and its result is then drawn in this frame. */
+static gboolean
+frame_tick (GtkWidget     *widget,
+            GdkFrameClock *clock,
+            gpointer       data)
+{
+  AsWindow *self = AS_WINDOW (widget);
+
+  self->tick_id = 0;
+  if (self->decode_task != NULL && self->decode_generation == self->generation)
+    {
+      g_autoptr (AsDecodeResult) result =
+        as_decode_wait (self->decode_task, g_get_monotonic_time () + FRAME_WAIT_MS * 1000);
+
+      if (result != NULL && self->decode_generation == self->generation)
+        show_result (self, result);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+static void
+start_decoding (AsWindow *self)
+{
+  DecodeCall *call = g_new0 (DecodeCall, 1);
+
+  g_assert (self->decode_cancellable == NULL);
+
+  self->decode_queued = FALSE;
+  self->decode_cancellable = g_cancellable_new ();
+  self->decode_generation = self->generation;
+  g_weak_ref_init (&call->window, self);
+  call->generation = self->generation;
+  self->decode_task = as_decode_async (as_model_loader_get_model (self->loader),
+                                       gtk_editable_get_text (GTK_EDITABLE (self->source_entry)),
+                                       gtk_editable_get_text (GTK_EDITABLE (self->target_entry)),
+                                       self->max_length,
+                                       self->decode_cancellable,
+                                       decoding_done, call);
+  if (self->tick_id == 0 && gtk_widget_get_realized (GTK_WIDGET (self)))
+    self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), frame_tick, NULL, NULL);
+
+  if (self->spinner_source == 0 && !gtk_widget_get_visible (GTK_WIDGET (self->decode_spinner)))
+    self->spinner_source = g_timeout_add (SPINNER_DELAY_MS, show_spinner, self);
+}
+
+/* A blank sentence (or no model): nothing to show. On the next turn of the
+ * main loop, not at once: replacing the text (Ctrl+A and a key, a paste,
+ * as_window_set_sentence) empties it first, and the figure is not to be
+ * emptied and made again on the way. */
+static gboolean
+show_blank (gpointer data)
+{
+  AsWindow *self = data;
+
+  self->blank_source = 0;
+  show_session (self, NULL, -1);
+  set_input_note (self, -1, NULL);
+  if (self->decode_cancellable == NULL)
+    {
+      hide_spinner (self);
+      run_pending_exports (self);
+    }
+  return G_SOURCE_REMOVE;
+}
+
+/* Decodes the text as it is now, showing @step of the result (-1: the last). */
+static void
+decode (AsWindow *self,
+        int       step)
+{
+  const char *sentence = gtk_editable_get_text (GTK_EDITABLE (self->source_entry));
+  AsModel *model = as_model_loader_get_model (self->loader);
+
+  self->generation++;
+  self->decode_step = step;
+  _as_window_set_playing (self, FALSE);
+  g_clear_handle_id (&self->blank_source, g_source_remove);
+
+  if (model == NULL || is_blank (sentence))
+    {
+      /* nothing to decode; whatever is in flight is stale */
+      if (self->decode_cancellable != NULL)
+        g_cancellable_cancel (self->decode_cancellable);
+      self->decode_queued = FALSE;
+      self->blank_source = g_idle_add_full (G_PRIORITY_HIGH_IDLE, show_blank, self, NULL);
+      return;
+    }
+
+  if (self->decode_cancellable != NULL)
+    {
+      g_cancellable_cancel (self->decode_cancellable);
+      self->decode_queued = TRUE;
+      return;
+    }
+
+  start_decoding (self);
 }
 
 static void
@@ -658,8 +802,7 @@ input_changed (AsWindow *self)
     return;
   self->typed = !self->setting_text;
   forget_branch (self);
-  g_clear_handle_id (&self->decode_source, g_source_remove);
-  self->decode_source = g_timeout_add (DECODE_DELAY_MS, decode_timeout, self);
+  decode (self, -1);
 }
 
 /* The sentence's entry lost the focus: the word typed last is finished
@@ -667,7 +810,7 @@ input_changed (AsWindow *self)
 static void
 source_focus_left (AsWindow *self)
 {
-  if (self->loader != NULL && self->session != NULL && self->decode_source == 0 && !self->branched &&
+  if (self->loader != NULL && self->session != NULL && !as_window_is_decoding (self) && !self->branched &&
       self->note_kind != AS_MESSAGE_ERROR)
     {
       const char *target = gtk_editable_get_text (GTK_EDITABLE (self->target_entry));
@@ -684,7 +827,7 @@ max_length_changed (AsWindow      *self,
     return;
   self->max_length = (guint) gtk_adjustment_get_value (adjustment);
   forget_branch (self);
-  decode_now (self);
+  decode (self, -1);
 }
 
 /* A candidate picked: the translation goes on from there with it, greedily.
@@ -701,7 +844,9 @@ candidate_activated (AsWindow *self,
   const char *target = gtk_editable_get_text (GTK_EDITABLE (self->target_entry));
   gboolean first_branch = !self->branched;
 
-  if (self->session == NULL)
+  /* the candidates shown are of a text that has changed since: the pick is
+   * dropped, as that text's result is, for the one being decoded */
+  if (self->session == NULL || as_window_is_decoding (self))
     return;
 
   _as_window_set_playing (self, FALSE);
@@ -746,8 +891,7 @@ _as_window_branch_back (AsWindow *self)
   self->syncing = TRUE;
   gtk_editable_set_text (GTK_EDITABLE (self->target_entry), target != NULL ? target : "");
   self->syncing = FALSE;
-  decode_now (self);
-  _as_window_set_step (self, step);
+  decode (self, step);
 }
 
 static void
@@ -909,7 +1053,8 @@ run_pending_exports (AsWindow *self)
 {
   g_autoptr (GPtrArray) pending = NULL;
 
-  if (as_model_loader_is_loading (self->loader) || self->pending_exports->len == 0)
+  if (as_model_loader_is_loading (self->loader) || as_window_is_decoding (self) ||
+      self->pending_exports->len == 0)
     return;
 
   pending = g_steal_pointer (&self->pending_exports);
@@ -948,7 +1093,7 @@ model_loaded (AsWindow      *self,
     }
 
   forget_branch (self);
-  decode_now (self);
+  decode (self, -1);
   if (!reloaded)
     {
       _as_window_settings_add_recent (self, file);
@@ -1009,7 +1154,17 @@ as_window_dispose (GObject *object)
       g_signal_handlers_disconnect_by_data (self->loader, self);
       g_clear_object (&self->loader);
     }
-  g_clear_handle_id (&self->decode_source, g_source_remove);
+  /* a decoding in flight stops at its next step; its result is dropped */
+  if (self->decode_cancellable != NULL)
+    g_cancellable_cancel (self->decode_cancellable);
+  g_clear_object (&self->decode_cancellable);
+  g_clear_object (&self->decode_task);
+  self->decode_queued = FALSE;
+  if (self->tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
+  self->tick_id = 0;
+  g_clear_handle_id (&self->spinner_source, g_source_remove);
+  g_clear_handle_id (&self->blank_source, g_source_remove);
   g_clear_handle_id (&self->play_source, g_source_remove);
   g_clear_handle_id (&self->message_source, g_source_remove);
   g_clear_object (&self->settings);
@@ -1068,6 +1223,7 @@ as_window_class_init (AsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AsWindow, colormap_dropdown);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, title_label);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, model_label);
+  gtk_widget_class_bind_template_child (widget_class, AsWindow, decode_spinner);
   gtk_widget_class_bind_template_callback (widget_class, hide_message);
   gtk_widget_class_bind_template_callback (widget_class, input_changed);
   gtk_widget_class_bind_template_callback (widget_class, candidate_activated);
@@ -1088,6 +1244,7 @@ as_window_init (AsWindow *self)
 
   self->pending_exports = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_export_free);
   self->note_kind = -1;
+  self->decode_step = -1;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->settings = as_settings_new ();
@@ -1199,7 +1356,8 @@ as_window_export_to (AsWindow                *self,
   g_return_if_fail (AS_IS_WINDOW (self));
   g_return_if_fail (path != NULL);
 
-  if (as_model_loader_is_loading (self->loader))
+  /* the view of the text as it is now: after the model's load and the decoding */
+  if (as_model_loader_is_loading (self->loader) || as_window_is_decoding (self))
     {
       PendingExport *pending = g_new0 (PendingExport, 1);
 
@@ -1208,9 +1366,6 @@ as_window_export_to (AsWindow                *self,
       g_ptr_array_add (self->pending_exports, pending);
       return;
     }
-
-  if (self->decode_source != 0)
-    decode_now (self);
 
   figure = as_attention_view_get_figure (self->attention_view);
   if (as_figure_get_n_columns (figure) == 0)
@@ -1323,11 +1478,25 @@ as_window_get_input_note_kind (AsWindow *self)
   return self->note_kind;
 }
 
+gboolean
+as_window_is_decoding (AsWindow *self)
+{
+  g_return_val_if_fail (AS_IS_WINDOW (self), FALSE);
+  return self->decode_cancellable != NULL || self->decode_queued || self->blank_source != 0;
+}
+
 void
 as_window_flush (AsWindow *self)
 {
   g_return_if_fail (AS_IS_WINDOW (self));
 
-  if (self->decode_source != 0)
-    decode_now (self);
+  while (as_window_is_decoding (self))
+    g_main_context_iteration (NULL, TRUE);
+}
+
+GtkSpinner *
+as_window_get_spinner (AsWindow *self)
+{
+  g_return_val_if_fail (AS_IS_WINDOW (self), NULL);
+  return self->decode_spinner;
 }

@@ -8,8 +8,9 @@
 # programs take turns, ROUNDS times, so that a busy machine slows both
 # alike; each time is the best over every run of every round. Prints one
 # Markdown table (tests/bench/table.py): programs that print its JSON lines
-# into the same stream add rows to it. Then the figure's benchmark. Not
-# part of the tests.
+# into the same stream add rows to it: bench-keystroke does, each round,
+# with the viewer's keystroke-to-screen time in the real window under Xvfb.
+# Then the figure's benchmark. Not part of the tests.
 #
 #   bash tests/bench/run.sh          (ROUNDS=3 RUNS=20 STEPS=20 by default)
 set -euo pipefail
@@ -20,7 +21,7 @@ steps=${STEPS:-20}
 models=(data/models/en-zh-gru.json data/models/en-zh-transformer.json)
 lengths=(10 100)
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1
-ninja -C build tests/bench/bench-step tests/bench/bench-figure >/dev/null
+ninja -C build tests/bench/bench-step tests/bench/bench-figure tests/bench/bench-keystroke >/dev/null
 lines=$(mktemp)
 trap 'rm -f "$lines"' EXIT
 for ((r = 1; r <= rounds; r++)); do
@@ -28,6 +29,11 @@ for ((r = 1; r <= rounds; r++)); do
     ./build/tests/bench/bench-step "$model" "$steps" "$runs" "${lengths[@]}" >>"$lines"
     /usr/bin/python3 tests/bench/bench_step_torch.py "$model" "$steps" $(((runs + 3) / 4)) "${lengths[@]}" >>"$lines"
   done
+  # the viewer's keystroke-to-screen time, in the real window under Xvfb
+  GSK_RENDERER=cairo GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR="$PWD/build/data/settings" GDK_BACKEND=x11 \
+    NO_AT_BRIDGE=1 ATTNSCOPE_MODELS_DIR="$PWD/data/models" \
+    dbus-run-session -- xvfb-run -a -s "-screen 0 1280x1024x24 -nolisten tcp" \
+    ./build/tests/bench/bench-keystroke "$runs" 10 30 >>"$lines" 2>/dev/null
 done
 echo "$(date -u +%Y-%m-%d), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(getconf _NPROCESSORS_ONLN) cores," \
      "load average $(cut -d' ' -f1-3 /proc/loadavg);" \

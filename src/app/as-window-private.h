@@ -63,6 +63,7 @@ struct _AsWindow
   gboolean              decode_queued;     /* a newer text waits for the one in flight to stop */
   int                   decode_step;       /* the step to show with the result, -1: the last */
   guint                 spinner_source;    /* shows the spinner once a decoding takes long */
+  guint                 spinner_delay_ms;  /* how long: SPINNER_DELAY_MS (the tests make it short) */
   guint                 blank_source;      /* empties the view: the sentence is blank */
   guint                 play_source;
   guint                 message_source;

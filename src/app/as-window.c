@@ -739,7 +739,7 @@ start_decoding (AsWindow *self)
     self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), frame_tick, NULL, NULL);
 
   if (self->spinner_source == 0 && !gtk_widget_get_visible (GTK_WIDGET (self->decode_spinner)))
-    self->spinner_source = g_timeout_add (SPINNER_DELAY_MS, show_spinner, self);
+    self->spinner_source = g_timeout_add (self->spinner_delay_ms, show_spinner, self);
 }
 
 /* A blank sentence (or no model): nothing to show. On the next turn of the
@@ -1245,6 +1245,7 @@ as_window_init (AsWindow *self)
   self->pending_exports = g_ptr_array_new_with_free_func ((GDestroyNotify) pending_export_free);
   self->note_kind = -1;
   self->decode_step = -1;
+  self->spinner_delay_ms = SPINNER_DELAY_MS;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->settings = as_settings_new ();

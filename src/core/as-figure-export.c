@@ -253,7 +253,6 @@ item_language (PangoLayout *layout,
 
   if (!known && attributes != NULL && language != NULL)
     {
-      g_autoptr (GSList) extra = NULL;
       PangoAttrIterator *iter = pango_attr_list_get_iterator (attributes);
 
       do

@@ -137,30 +137,6 @@ render_svg (const char *svg,
   return surface;
 }
 
-static guint
-count_different_pixels (cairo_surface_t *a,
-                        cairo_surface_t *b,
-                        int              tolerance)
-{
-  int width = cairo_image_surface_get_width (a);
-  int height = cairo_image_surface_get_height (a);
-  guint n = 0;
-
-  g_assert_cmpint (cairo_image_surface_get_width (b), ==, width);
-  g_assert_cmpint (cairo_image_surface_get_height (b), ==, height);
-  for (int y = 0; y < height; y++)
-    for (int x = 0; x < width; x++)
-      {
-        int ar, ag, ab, br, bg, bb;
-
-        test_pixel_at (a, x, y, &ar, &ag, &ab);
-        test_pixel_at (b, x, y, &br, &bg, &bb);
-        if (ABS (ar - br) > tolerance || ABS (ag - bg) > tolerance || ABS (ab - bb) > tolerance)
-          n++;
-      }
-  return n;
-}
-
 /* The box of the dark pixels (ink on white) inside @area; FALSE if none. */
 static gboolean
 ink_box (cairo_surface_t    *surface,

@@ -1084,32 +1084,6 @@ check_size (cairo_surface_t *surface,
     g_error ("%s is %d x %d, the figure's natural size %d x %d expected", what, w, h, width, height);
 }
 
-/* How many pixels of @a and @b (the same size) differ by more than
- * @tolerance in a channel. */
-static guint
-count_different_pixels (cairo_surface_t *a,
-                        cairo_surface_t *b,
-                        int              tolerance)
-{
-  int width = cairo_image_surface_get_width (a);
-  int height = cairo_image_surface_get_height (a);
-  guint n = 0;
-
-  g_assert_cmpint (cairo_image_surface_get_width (b), ==, width);
-  g_assert_cmpint (cairo_image_surface_get_height (b), ==, height);
-  for (int y = 0; y < height; y++)
-    for (int x = 0; x < width; x++)
-      {
-        int ar, ag, ab, br, bg, bb;
-
-        test_pixel_at (a, x, y, &ar, &ag, &ab);
-        test_pixel_at (b, x, y, &br, &bg, &bb);
-        if (ABS (ar - br) > tolerance || ABS (ag - bg) > tolerance || ABS (ab - bb) > tolerance)
-          n++;
-      }
-  return n;
-}
-
 /* The PNG is the screen's drawing at the natural size (the same core
  * function, as_figure_draw), and its cells have their known colours. */
 static void

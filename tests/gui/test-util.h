@@ -34,6 +34,32 @@ test_pixel_at (cairo_surface_t *surface,
   *b = pixel & 0xff;
 }
 
+/* How many pixels of @a and @b (the same size) differ by more than
+ * @tolerance in a channel. */
+static inline guint
+count_different_pixels (cairo_surface_t *a,
+                        cairo_surface_t *b,
+                        int              tolerance)
+{
+  int width = cairo_image_surface_get_width (a);
+  int height = cairo_image_surface_get_height (a);
+  guint n = 0;
+
+  g_assert_cmpint (cairo_image_surface_get_width (b), ==, width);
+  g_assert_cmpint (cairo_image_surface_get_height (b), ==, height);
+  for (int y = 0; y < height; y++)
+    for (int x = 0; x < width; x++)
+      {
+        int ar, ag, ab, br, bg, bb;
+
+        test_pixel_at (a, x, y, &ar, &ag, &ab);
+        test_pixel_at (b, x, y, &br, &bg, &bb);
+        if (ABS (ar - br) > tolerance || ABS (ag - bg) > tolerance || ABS (ab - bb) > tolerance)
+          n++;
+      }
+  return n;
+}
+
 /* Lets a few frames pass (layout and drawing run on the frame clock). */
 static inline void
 test_settle (void)

@@ -4,9 +4,11 @@
 
 G_BEGIN_DECLS
 
-/* For the tests: how often the figure itself was drawn (a hover must not
- * draw it again). */
+/* For the tests: how often the figure's base layer was drawn (a hover or
+ * a step must not draw it again), and its step layer (a step draws it,
+ * a hover does not). */
 guint  as_heatmap_get_figure_draw_count (AsHeatmap *self);
+guint  as_heatmap_get_step_draw_count   (AsHeatmap *self);
 /* After changing the figure of as_heatmap_get_figure() directly (tests
  * showing synthetic matrices). */
 void   as_heatmap_figure_changed        (AsHeatmap *self);

@@ -34,8 +34,14 @@ struct _AsHeatmap
   GtkWidget           parent_instance;
 
   AsFigure           *figure;
-  GskRenderNode      *figure_node;   /* the figure at the current size, or NULL */
-  guint               draw_count;
+  /* The figure in two layers (as_figure_draw_layers): what the step does
+   * not change, kept as an image until the data, size, scroll, zoom or
+   * colours change; and what it does, redrawn at each step over it. The
+   * highlight is drawn over both. NULL when to be redrawn. */
+  GskRenderNode      *base_node;
+  GskRenderNode      *step_node;
+  guint               draw_count;      /* base layers drawn */
+  guint               step_draw_count; /* step layers drawn */
 
   GtkAdjustment      *hadjustment;
   GtkAdjustment      *vadjustment;
@@ -110,9 +116,24 @@ static GParamSpec *properties[N_PROPS];
 static guint signals[N_SIGNALS];
 
 static void
+clear_nodes (AsHeatmap *self)
+{
+  g_clear_pointer (&self->base_node, gsk_render_node_unref);
+  g_clear_pointer (&self->step_node, gsk_render_node_unref);
+}
+
+static void
 invalidate_figure (AsHeatmap *self)
 {
-  g_clear_pointer (&self->figure_node, gsk_render_node_unref);
+  clear_nodes (self);
+  gtk_widget_queue_draw (GTK_WIDGET (self));
+}
+
+/* Only what the step changes: the base stays. */
+static void
+invalidate_step (AsHeatmap *self)
+{
+  g_clear_pointer (&self->step_node, gsk_render_node_unref);
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
@@ -246,7 +267,7 @@ update_hover (AsHeatmap *self)
     {
       /* the lines of what is hovered are drawn by the figure itself */
       as_figure_set_hover (self->figure, part, row, column);
-      invalidate_figure (self);
+      invalidate_step (self);
       return;
     }
   gtk_widget_queue_draw (GTK_WIDGET (self));
@@ -437,7 +458,7 @@ sync_colors (AsHeatmap *self)
       !same_color (&accent, &old_accent) || !same_color (&warning, &old_warning))
     {
       as_figure_set_colors (self->figure, &fg, &bg, &accent, &warning);
-      g_clear_pointer (&self->figure_node, gsk_render_node_unref);
+      clear_nodes (self);
     }
 }
 
@@ -826,7 +847,7 @@ as_heatmap_size_allocate (GtkWidget *widget,
   AsHeatmap *self = AS_HEATMAP (widget);
 
   configure_adjustments (self, width, height);
-  g_clear_pointer (&self->figure_node, gsk_render_node_unref);
+  clear_nodes (self);
   /* what is under the pointer, once the allocation is over (the readout
    * it changes resizes other widgets) */
   clamp_cursor (self);
@@ -909,6 +930,41 @@ append_highlight (AsHeatmap     *self,
     append_outline (snapshot, &rect, &grid, outline);
 }
 
+/* The base layer as an image at the screen's scale: painting it again
+ * (under a new step layer or highlight) is a copy, however many cells,
+ * labels and glyphs it has. */
+static GskRenderNode *
+draw_base (AsHeatmap *self,
+           int        width,
+           int        height)
+{
+  int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
+  g_autoptr (GdkTexture) texture = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  cairo_surface_t *surface;
+  cairo_t *cr;
+
+  surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width * scale, height * scale);
+  cairo_surface_set_device_scale (surface, scale, scale);
+  cr = cairo_create (surface);
+  as_figure_draw_layers (self->figure, cr, width, height, AS_FIGURE_LAYER_BASE);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  if (cairo_surface_status (surface) != CAIRO_STATUS_SUCCESS)
+    {
+      cairo_surface_destroy (surface);
+      return NULL;
+    }
+
+  /* cairo's ARGB32 is GDK's default format; the texture owns the surface */
+  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
+                                      (gsize) cairo_image_surface_get_stride (surface) * height * scale,
+                                      (GDestroyNotify) cairo_surface_destroy, surface);
+  texture = gdk_memory_texture_new (width * scale, height * scale, GDK_MEMORY_DEFAULT, bytes,
+                                    (gsize) cairo_image_surface_get_stride (surface));
+  return gsk_texture_node_new (texture, &GRAPHENE_RECT_INIT (0, 0, width, height));
+}
+
 static void
 as_heatmap_snapshot (GtkWidget   *widget,
                      GtkSnapshot *snapshot)
@@ -931,20 +987,27 @@ as_heatmap_snapshot (GtkWidget   *widget,
 
   sync_colors (self);
 
-  if (self->figure_node == NULL)
+  if (self->base_node == NULL)
     {
-      GtkSnapshot *figure_snapshot = gtk_snapshot_new ();
-      cairo_t *cr;
-
-      cr = gtk_snapshot_append_cairo (figure_snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
-      as_figure_draw (self->figure, cr, width, height);
-      cairo_destroy (cr);
-      self->figure_node = gtk_snapshot_free_to_node (figure_snapshot);
+      self->base_node = draw_base (self, width, height);
       self->draw_count++;
     }
+  if (self->step_node == NULL)
+    {
+      GtkSnapshot *step_snapshot = gtk_snapshot_new ();
+      cairo_t *cr;
 
-  if (self->figure_node != NULL)
-    gtk_snapshot_append_node (snapshot, self->figure_node);
+      cr = gtk_snapshot_append_cairo (step_snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+      as_figure_draw_layers (self->figure, cr, width, height, AS_FIGURE_LAYER_STEP);
+      cairo_destroy (cr);
+      self->step_node = gtk_snapshot_free_to_node (step_snapshot);
+      self->step_draw_count++;
+    }
+
+  if (self->base_node != NULL)
+    gtk_snapshot_append_node (snapshot, self->base_node);
+  if (self->step_node != NULL)
+    gtk_snapshot_append_node (snapshot, self->step_node);
 
   as_figure_get_colors (self->figure, NULL, NULL, &accent_color, NULL);
   band = (GdkRGBA) { accent_color.red, accent_color.green, accent_color.blue, 0.22 };
@@ -1019,7 +1082,7 @@ as_heatmap_dispose (GObject *object)
 {
   AsHeatmap *self = AS_HEATMAP (object);
 
-  g_clear_pointer (&self->figure_node, gsk_render_node_unref);
+  clear_nodes (self);
   g_clear_handle_id (&self->rehit_source, g_source_remove);
   if (self->hadjustment != NULL)
     g_signal_handlers_disconnect_by_func (self->hadjustment, adjustment_value_changed, self);
@@ -1398,7 +1461,7 @@ as_heatmap_set_step (AsHeatmap *self,
   if (self->rows_are_steps)
     {
       as_figure_set_step (self->figure, step);
-      invalidate_figure (self);
+      invalidate_step (self);
     }
   update_accessible (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STEP]);
@@ -1543,6 +1606,14 @@ as_heatmap_get_figure_draw_count (AsHeatmap *self)
   g_return_val_if_fail (AS_IS_HEATMAP (self), 0);
 
   return self->draw_count;
+}
+
+guint
+as_heatmap_get_step_draw_count (AsHeatmap *self)
+{
+  g_return_val_if_fail (AS_IS_HEATMAP (self), 0);
+
+  return self->step_draw_count;
 }
 
 void

@@ -27,47 +27,97 @@ weight_pixel (AsFigure *self,
          (guint32) lround (b * 255.0);
 }
 
-/* Panel @panel's cells as an image, one pixel per cell (per bin of cells,
- * the largest weight, past MAX_IMAGE_SIDE), made once. */
+#define CELL_SHADES 4096
+
+/* Which of the CELL_SHADES shades paints @weight: its share of the
+ * scale's top, clamped (NaN as 0, as the colour map takes it). */
+static inline guint
+shade_index (float  weight,
+             double scale_max)
+{
+  double v = weight / scale_max;
+
+  if (!(v > 0.0))
+    return 0;
+  if (v >= 1.0)
+    return CELL_SHADES - 1;
+  return (guint) (v * (CELL_SHADES - 1) + 0.5);
+}
+
+/* Panel @panel's cells as an image, one pixel per cell, or per bin of
+ * @bin_x x @bin_y cells, the largest weight of the bin (so that a peak
+ * never fades into its neighbours when many cells share a pixel). Made
+ * once for the figure's data and these bins. */
 static cairo_surface_t *
 ensure_cells (AsFigure *self,
-              guint     panel)
+              guint     panel,
+              guint     bin_x,
+              guint     bin_y)
 {
   const float *weights = _as_figure_panel_weights (self, panel);
   cairo_surface_t *surface;
+  g_autofree float *row_max = NULL;
+  guint32 shades[CELL_SHADES];
+  double scale_max;
   guint width, height;
   guchar *data;
   int stride;
 
+  if (self->cells != NULL && (self->bin_x != bin_x || self->bin_y != bin_y))
+    {
+      for (guint p = 0; p < _as_figure_n_panels (self); p++)
+        g_clear_pointer (&self->cells[p], cairo_surface_destroy);
+    }
   if (self->cells == NULL)
     self->cells = g_new0 (cairo_surface_t *, _as_figure_n_panels (self));
   if (self->cells[panel] != NULL)
     return self->cells[panel];
 
-  self->bin_x = (self->n_columns + MAX_IMAGE_SIDE - 1) / MAX_IMAGE_SIDE;
-  self->bin_y = (self->n_rows + MAX_IMAGE_SIDE - 1) / MAX_IMAGE_SIDE;
-  width = (self->n_columns + self->bin_x - 1) / self->bin_x;
-  height = (self->n_rows + self->bin_y - 1) / self->bin_y;
+  self->bin_x = bin_x;
+  self->bin_y = bin_y;
+  width = (self->n_columns + bin_x - 1) / bin_x;
+  height = (self->n_rows + bin_y - 1) / bin_y;
+
+  /* the colour of each of CELL_SHADES weights from 0 to the scale's top,
+   * the nearest of which paints a cell: within a level of 255 of its own
+   * colour, for a thousandth of the colour map's work */
+  scale_max = _as_figure_scale_max (self);
+  for (guint i = 0; i < CELL_SHADES; i++)
+    shades[i] = weight_pixel (self, (float) (scale_max * i / (CELL_SHADES - 1)));
 
   surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) width, (int) height);
   cairo_surface_flush (surface);
   data = cairo_image_surface_get_data (surface);
   stride = cairo_image_surface_get_stride (surface);
+  if (bin_y > 1)
+    row_max = g_new (float, self->n_columns);
 
   for (guint y = 0; y < height; y++)
     {
       guint32 *line = (guint32 *) (gpointer) (data + (gsize) y * stride);
+      const float *row = weights + (gsize) y * bin_y * self->n_columns;
 
-      for (guint x = 0; x < width; x++)
+      if (bin_y > 1)
         {
-          float w = 0.0f;
-
-          for (guint r = y * self->bin_y; r < MIN ((y + 1) * self->bin_y, self->n_rows); r++)
-            for (guint c = x * self->bin_x; c < MIN ((x + 1) * self->bin_x, self->n_columns); c++)
-              w = MAX (w, weights[(gsize) r * self->n_columns + c]);
-
-          line[x] = weight_pixel (self, w);
+          /* the largest of the bin's rows, column by column */
+          memcpy (row_max, row, self->n_columns * sizeof (float));
+          for (guint r = y * bin_y + 1; r < MIN ((y + 1) * bin_y, self->n_rows); r++)
+            for (guint c = 0; c < self->n_columns; c++)
+              row_max[c] = MAX (row_max[c], weights[(gsize) r * self->n_columns + c]);
+          row = row_max;
         }
+      if (bin_x == 1)
+        for (guint x = 0; x < width; x++)
+          line[x] = shades[shade_index (row[x], scale_max)];
+      else
+        for (guint x = 0; x < width; x++)
+          {
+            float w = row[x * bin_x];
+
+            for (guint c = x * bin_x + 1; c < MIN ((x + 1) * bin_x, self->n_columns); c++)
+              w = MAX (w, row[c]);
+            line[x] = shades[shade_index (w, scale_max)];
+          }
     }
 
   cairo_surface_mark_dirty (surface);
@@ -121,6 +171,7 @@ layout_width (PangoLayout *layout)
   return logical.width;
 }
 
+/* The title's first line: the sentence and its translation. */
 static void
 draw_title (AsFigure             *self,
             cairo_t              *cr,
@@ -128,21 +179,32 @@ draw_title (AsFigure             *self,
             const AsFigureLayout *l)
 {
   g_autoptr (PangoLayout) title = NULL;
-  g_autoptr (PangoLayout) subtitle = NULL;
-  g_autofree char *text = _as_figure_title_text (self);
-  g_autofree char *sub = _as_figure_subtitle_text (self);
+  g_autofree char *text = NULL;
 
   if (l->title_lines == 0)
     return;
+  text = _as_figure_title_text (self);
   title = _as_figure_make_layout (self, context, text, TITLE_PX, PANGO_WEIGHT_BOLD, PANGO_STYLE_NORMAL);
   _as_figure_set_title_languages (self, title);
   pango_layout_set_width (title, (int) (l->title.width * PANGO_SCALE));
   pango_layout_set_ellipsize (title, PANGO_ELLIPSIZE_END);
   set_color (cr, &self->fg, 1.0);
   show_text (cr, title, l->title.x, l->title.y);
+}
+
+/* The title's second line, which names the step. */
+static void
+draw_subtitle (AsFigure             *self,
+               cairo_t              *cr,
+               PangoContext         *context,
+               const AsFigureLayout *l)
+{
+  g_autoptr (PangoLayout) subtitle = NULL;
+  g_autofree char *sub = NULL;
 
   if (l->title_lines < 2)
     return;
+  sub = _as_figure_subtitle_text (self);
   subtitle = _as_figure_make_layout (self, context, sub, LABEL_PX, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
   pango_layout_set_width (subtitle, (int) (l->title.width * PANGO_SCALE));
   pango_layout_set_ellipsize (subtitle, PANGO_ELLIPSIZE_END);
@@ -245,13 +307,13 @@ draw_masked (AsFigure             *self,
   cairo_restore (cr);
 }
 
-/* One panel: its cells (those in view), the masked ones hatched, the rows
- * after the step dimmed and the step outlined. The single view and every panel of a grid. */
+/* One panel's cells (those in view), the masked ones hatched. The single
+ * view and every panel of a grid. */
 static void
-draw_panel (AsFigure             *self,
-            cairo_t              *cr,
-            const AsFigureLayout *l,
-            guint                 panel)
+draw_panel_cells (AsFigure             *self,
+                  cairo_t              *cr,
+                  const AsFigureLayout *l,
+                  guint                 panel)
 {
   const float *weights = _as_figure_panel_weights (self, panel);
   AsFigurePanelFrame frame;
@@ -295,12 +357,32 @@ draw_panel (AsFigure             *self,
       cairo_pattern_t *pattern;
       cairo_matrix_t matrix;
 
-      pattern = cairo_pattern_create_for_surface (ensure_cells (self, panel));
+      guint bin_x = (self->n_columns + MAX_IMAGE_SIDE - 1) / MAX_IMAGE_SIDE;
+      guint bin_y = (self->n_rows + MAX_IMAGE_SIDE - 1) / MAX_IMAGE_SIDE;
+
+      if (!target_is_vector (cr))
+        {
+          /* On a raster, cells thinner than a pixel are binned so that
+           * each bin has a pixel or more: painted without filtering, a
+           * strong weight shows even among a thousand cells in 700 pixels.
+           * (A file keeps every cell, to be zoomed into.) */
+          double dw = l->cell_w, dh = l->cell_h;
+
+          cairo_user_to_device_distance (cr, &dw, &dh);
+          dw = fabs (dw);
+          dh = fabs (dh);
+          if (dw > 0.0 && dw < 1.0)
+            bin_x = MAX (bin_x, (guint) ceil (1.0 / dw - 1e-9));
+          if (dh > 0.0 && dh < 1.0)
+            bin_y = MAX (bin_y, (guint) ceil (1.0 / dh - 1e-9));
+        }
+
+      pattern = cairo_pattern_create_for_surface (ensure_cells (self, panel, bin_x, bin_y));
       /* pattern space = image pixels; user space = figure pixels */
-      cairo_matrix_init_scale (&matrix, 1.0 / (l->cell_w * self->bin_x), 1.0 / (l->cell_h * self->bin_y));
+      cairo_matrix_init_scale (&matrix, 1.0 / (l->cell_w * bin_x), 1.0 / (l->cell_h * bin_y));
       cairo_matrix_translate (&matrix, -ox, -oy);
       cairo_pattern_set_matrix (pattern, &matrix);
-      cairo_pattern_set_filter (pattern, MIN (l->cell_w * self->bin_x, l->cell_h * self->bin_y) >= 1.0
+      cairo_pattern_set_filter (pattern, MIN (l->cell_w * bin_x, l->cell_h * bin_y) >= 1.0
                                          ? CAIRO_FILTER_NEAREST : CAIRO_FILTER_GOOD);
       cairo_pattern_set_extend (pattern, CAIRO_EXTEND_PAD);
       cairo_set_source (cr, pattern);
@@ -311,9 +393,30 @@ draw_panel (AsFigure             *self,
     }
 
   draw_masked (self, cr, l, ox, oy, r0, r1, c0, c1);
+  cairo_restore (cr);
+}
 
-  /* Rows after the step: dimmed. The current one: outlined. */
-  if (self->step >= 0 && self->step + 1 < (int) self->n_rows)
+/* Over a panel's cells: the rows after the step dimmed, the step's
+ * outlined. */
+static void
+draw_panel_step (AsFigure             *self,
+                 cairo_t              *cr,
+                 const AsFigureLayout *l,
+                 guint                 panel)
+{
+  AsFigurePanelFrame frame;
+  const AsFigureRect *view = &frame.view;
+  double oy;
+
+  if (self->step < 0)
+    return;
+  _as_figure_panel_frame (self, l, panel, &frame);
+  oy = frame.oy;
+
+  cairo_save (cr);
+  cairo_rectangle (cr, view->x, view->y, view->width, view->height);
+  cairo_clip (cr);
+  if (self->step + 1 < (int) self->n_rows)
     {
       double y = oy + (self->step + 1) * l->cell_h;
 
@@ -324,20 +427,19 @@ draw_panel (AsFigure             *self,
 
   cairo_restore (cr);
 
-  if (self->step >= 0)
-    {
-      double y = oy + self->step * l->cell_h;
-      double lw = l->cell_h >= 8.0 ? 2.0 : 1.0;
+  {
+    double y = oy + self->step * l->cell_h;
+    double lw = l->cell_h >= 8.0 ? 2.0 : 1.0;
 
-      if (y + l->cell_h > view->y && y < view->y + view->height)
-        {
-          set_color (cr, &self->fg, 1.0);
-          cairo_set_line_width (cr, lw);
-          cairo_rectangle (cr, view->x - lw / 2, y - lw / 2,
-                           view->width + lw, l->cell_h + lw);
-          cairo_stroke (cr);
-        }
-    }
+    if (y + l->cell_h > view->y && y < view->y + view->height)
+      {
+        set_color (cr, &self->fg, 1.0);
+        cairo_set_line_width (cr, lw);
+        cairo_rectangle (cr, view->x - lw / 2, y - lw / 2,
+                         view->width + lw, l->cell_h + lw);
+        cairo_stroke (cr);
+      }
+  }
 }
 
 /* A panel's caption, above its cells: "Layer 0 · head 1". */
@@ -874,8 +976,12 @@ draw_lines_view (AsFigure             *self,
 void
 _as_figure_draw_layout (AsFigure             *self,
                         cairo_t              *cr,
-                        const AsFigureLayout *l)
+                        const AsFigureLayout *l,
+                        AsFigureLayers        layers)
 {
+  gboolean base = (layers & AS_FIGURE_LAYER_BASE) != 0;
+  gboolean step = (layers & AS_FIGURE_LAYER_STEP) != 0;
+  guint n_panels = l->panel_grid ? _as_figure_n_panels (self) : 1;
   PangoContext *context;
   cairo_font_options_t *options;
 
@@ -887,37 +993,48 @@ _as_figure_draw_layout (AsFigure             *self,
   pango_cairo_context_set_font_options (context, options);
   cairo_font_options_destroy (options);
 
-  if (self->bg.alpha > 0.0)
+  /* What no step changes: the background, the title, the cells, the
+   * captions, the column labels and the colour bar. */
+  if (base)
     {
-      set_color (cr, &self->bg, 1.0);
-      cairo_rectangle (cr, 0, 0, l->width, l->height);
-      cairo_fill (cr);
-    }
-
-  draw_title (self, cr, context, l);
-
-  if (l->lines)
-    draw_lines_view (self, cr, context, l);
-  else if (self->n_columns > 0 && l->panel_grid)
-    {
-      for (guint p = 0; p < _as_figure_n_panels (self); p++)
+      if (self->bg.alpha > 0.0)
         {
-          draw_caption (self, cr, context, l, p);
+          set_color (cr, &self->bg, 1.0);
+          cairo_rectangle (cr, 0, 0, l->width, l->height);
+          cairo_fill (cr);
+        }
+      draw_title (self, cr, context, l);
+      if (!l->lines && self->n_columns > 0)
+        {
+          for (guint p = 0; p < n_panels; p++)
+            {
+              if (l->panel_grid)
+                draw_caption (self, cr, context, l, p);
+              if (self->n_rows > 0)
+                draw_panel_cells (self, cr, l, p);
+            }
           if (self->n_rows > 0)
-            draw_panel (self, cr, l, p);
+            draw_colorbar (self, cr, context, l);
+          if (!l->panel_grid)
+            draw_column_labels (self, cr, context, l);
         }
-      if (self->n_rows > 0)
-        draw_colorbar (self, cr, context, l);
     }
-  else if (self->n_columns > 0)
+
+  /* What the step changes: the subtitle, which names it; the rows after it
+   * dimmed and its own outlined; the row labels (dimmed after it, an arrow
+   * at it); the whole lines view. */
+  if (step)
     {
-      if (self->n_rows > 0)
+      draw_subtitle (self, cr, context, l);
+      if (l->lines)
+        draw_lines_view (self, cr, context, l);
+      else if (self->n_columns > 0 && self->n_rows > 0)
         {
-          draw_panel (self, cr, l, 0);
-          draw_row_labels (self, cr, context, l);
-          draw_colorbar (self, cr, context, l);
+          for (guint p = 0; p < n_panels; p++)
+            draw_panel_step (self, cr, l, p);
+          if (!l->panel_grid)
+            draw_row_labels (self, cr, context, l);
         }
-      draw_column_labels (self, cr, context, l);
     }
 
   g_object_unref (context);
@@ -930,9 +1047,18 @@ as_figure_draw (AsFigure *self,
                 double    width,
                 double    height)
 {
+  as_figure_draw_layers (self, cr, width, height, AS_FIGURE_LAYER_ALL);
+}
+
+void
+as_figure_draw_layers (AsFigure      *self,
+                       cairo_t       *cr,
+                       double         width,
+                       double         height,
+                       AsFigureLayers layers)
+{
   g_return_if_fail (self != NULL);
   g_return_if_fail (cr != NULL);
 
-  _as_figure_draw_layout (self, cr, _as_figure_screen_layout (self, width, height));
+  _as_figure_draw_layout (self, cr, _as_figure_screen_layout (self, width, height), layers);
 }
-

@@ -609,7 +609,7 @@ render_to_bytes (AsFigure                    *self,
       AsFigureLayout layout;
 
       _as_figure_compute_layout (self, width, height, 1.0, 0.0, 0.0, 0.0, &layout);
-      _as_figure_draw_layout (self, cr, &layout);
+      _as_figure_draw_layout (self, cr, &layout, AS_FIGURE_LAYER_ALL);
     }
   status = cairo_status (cr);
   cairo_destroy (cr);

@@ -31,8 +31,18 @@ _as_figure_make_layout (AsFigure     *self,
   pango_font_description_set_style (font, style);
   pango_layout_set_font_description (layout, font);
   pango_layout_set_single_paragraph_mode (layout, TRUE);
-  pango_layout_set_text (layout, text, -1);
   pango_font_description_free (font);
+
+  if (g_utf8_strlen (text, TEXT_CHARS_MAX + 1) > TEXT_CHARS_MAX)
+    {
+      /* wider than anything the figure shows: cut, and say so */
+      const char *end = g_utf8_offset_to_pointer (text, TEXT_CHARS_MAX);
+      g_autofree char *cut = g_strdup_printf ("%.*s…", (int) (end - text), text);
+
+      pango_layout_set_text (layout, cut, -1);
+    }
+  else
+    pango_layout_set_text (layout, text, -1);
 
   return layout;
 }
@@ -55,18 +65,30 @@ measuring_context (AsFigure *self)
   return self->pango;
 }
 
-/* The logical width of @text. */
+/* The logical width of @text in whole pixels, measured once: a figure's tokens recur
+ * (within a matrix and from one sentence to the next). */
 static double
 text_width (AsFigure   *self,
             const char *text,
             int         px,
             PangoWeight weight)
 {
-  g_autoptr (PangoLayout) layout = _as_figure_make_layout (self, measuring_context (self), text, px,
-                                                weight, PANGO_STYLE_NORMAL);
+  g_autoptr (PangoLayout) layout = NULL;
+  g_autofree char *key = g_strdup_printf ("%d %d %s", px, (int) weight, text);
   PangoRectangle logical;
+  gpointer value;
 
+  if (self->widths == NULL || g_hash_table_size (self->widths) >= WIDTHS_MAX)
+    {
+      g_clear_pointer (&self->widths, g_hash_table_unref);
+      self->widths = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+    }
+  if (g_hash_table_lookup_extended (self->widths, key, NULL, &value))
+    return GPOINTER_TO_INT (value);
+
+  layout = _as_figure_make_layout (self, measuring_context (self), text, px, weight, PANGO_STYLE_NORMAL);
   pango_layout_get_pixel_extents (layout, NULL, &logical);
+  g_hash_table_insert (self->widths, g_steal_pointer (&key), GINT_TO_POINTER (logical.width));
   return logical.width;
 }
 
@@ -130,7 +152,7 @@ ensure_metrics (AsFigure *self)
   self->subtitle_h = self->line_h;
 
   self->column_label_w = 0.0;
-  for (guint c = 0; c < self->n_columns; c++)
+  for (guint c = 0; c < self->n_columns && self->column_label_w < LABEL_MAX; c++)
     self->column_label_w = MAX (self->column_label_w,
                                 MIN (ceil (label_width (self, self->columns, c, PANGO_WEIGHT_NORMAL)),
                                      LABEL_MAX));
@@ -140,7 +162,9 @@ ensure_metrics (AsFigure *self)
   self->index_w = ceil (text_width (self, buffer, LABEL_PX, PANGO_WEIGHT_NORMAL));
   self->input_w = 0.0;
   self->output_w = 0.0;
-  for (guint r = 0; r < self->n_rows; r++)
+  /* (no more to measure once both columns are as wide as they can be) */
+  for (guint r = 0; r < self->n_rows && (self->output_w < ROW_TOKEN_MAX ||
+                                         (has_inputs && self->input_w < ROW_TOKEN_MAX)); r++)
     {
       if (has_inputs)
         self->input_w = MAX (self->input_w,

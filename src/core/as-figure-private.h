@@ -19,6 +19,10 @@ G_BEGIN_DECLS
 #define LABEL_PITCH     (LABEL_PX + 2.0)  /* labels of a line each closer than this would touch (a line's
                                            * box is taller: CJK fonts' ascent and descent) */
 #define LABEL_MAX       140.0  /* a longer token is elided (its tooltip has it whole) */
+#define TEXT_CHARS_MAX  256    /* text drawn beyond this many characters is cut ("…") before Pango
+                                * sees it: no label or title is that wide, and a 10 KB token
+                                * would cost its whole length to measure and lay out */
+#define WIDTHS_MAX      65536  /* measured texts kept, at most */
 #define ROW_TOKEN_MAX   110.0
 #define ASPECT_MAX      4.0    /* a cell fills its pane but is at most this much longer one way */
 #define ROTATED_SHARE   0.3    /* turned column labels take at most this share of the height */
@@ -143,6 +147,8 @@ struct _AsFigure
   cairo_surface_t **cells;        /* per panel, one pixel per cell (per bin past MAX_IMAGE_SIDE) */
   guint          bin_x, bin_y;    /* cells per image pixel */
   PangoContext  *pango;           /* for measuring */
+  GHashTable    *widths;          /* "px weight text" -> its width (a double in a pointer's bits),
+                                   * kept across matrices: tokens recur */
   gboolean       metrics_valid;
   double         line_h;          /* one line of label text */
   double         baseline;        /* its baseline, from its top: every label (Latin or CJK)
@@ -259,6 +265,7 @@ double       _as_figure_legend_fraction (guint i);
 /* as-figure-draw.c */
 void         _as_figure_draw_layout     (AsFigure             *self,
                                          cairo_t              *cr,
-                                         const AsFigureLayout *l);
+                                         const AsFigureLayout *l,
+                                         AsFigureLayers        layers);
 
 G_END_DECLS

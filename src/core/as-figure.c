@@ -90,6 +90,7 @@ as_figure_free (AsFigure *self)
 
   clear_data (self);
   g_clear_object (&self->pango);
+  g_clear_pointer (&self->widths, g_hash_table_unref);
   g_free (self->sentence);
   g_free (self->translation);
   g_free (self->subject);

@@ -323,6 +323,26 @@ void        as_figure_draw            (AsFigure   *self,
                                        double      width,
                                        double      height);
 
+/* The figure in two layers, so that a viewer keeps the first as an image
+ * and redraws only the second when the step changes. Both, the base first,
+ * are exactly as_figure_draw(). */
+typedef enum
+{
+  /* what the step does not change: the background, the title's first
+   * line, the cells, the captions, the column labels and the colour bar */
+  AS_FIGURE_LAYER_BASE = 1 << 0,
+  /* what it does, over the base: the title's second line, the rows after
+   * the step dimmed and its own outlined, the row labels, the lines view */
+  AS_FIGURE_LAYER_STEP = 1 << 1,
+  AS_FIGURE_LAYER_ALL  = AS_FIGURE_LAYER_BASE | AS_FIGURE_LAYER_STEP,
+} AsFigureLayers;
+
+void        as_figure_draw_layers     (AsFigure      *self,
+                                       cairo_t       *cr,
+                                       double         width,
+                                       double         height,
+                                       AsFigureLayers layers);
+
 /* Hit testing and tooltips (as-figure-hit.c) */
 
 /* Which cell or label is under (@x, @y). Cells and label strips are

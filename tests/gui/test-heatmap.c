@@ -576,11 +576,38 @@ test_hover (Fixture       *fixture,
   cairo_surface_destroy (surface);
   g_assert_cmpuint (as_heatmap_get_figure_draw_count (heatmap), ==, draws);
 
-  /* a step change does draw the figure again */
-  as_heatmap_set_step (heatmap, 0);
-  surface = render (heatmap);
-  cairo_surface_destroy (surface);
-  g_assert_cmpuint (as_heatmap_get_figure_draw_count (heatmap), ==, draws + 1);
+  /* a step change draws only the step's layer again, over the kept base,
+   * and the result is the whole figure as drawn at that step */
+  {
+    guint steps = as_heatmap_get_step_draw_count (heatmap);
+    AsFigure *figure = as_heatmap_get_figure (heatmap);
+    int width = gtk_widget_get_width (GTK_WIDGET (heatmap));
+    int height = gtk_widget_get_height (GTK_WIDGET (heatmap));
+    cairo_surface_t *whole;
+    cairo_t *cr;
+
+    as_heatmap_set_step (heatmap, 0);
+    surface = render (heatmap);
+    g_assert_cmpuint (as_heatmap_get_figure_draw_count (heatmap), ==, draws);
+    g_assert_cmpuint (as_heatmap_get_step_draw_count (heatmap), ==, steps + 1);
+    g_assert_cmpint (as_figure_get_step (figure), ==, 0);
+
+    whole = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, width, height);
+    cr = cairo_create (whole);
+    as_figure_draw (figure, cr, width, height);
+    cairo_destroy (cr);
+    g_assert_cmpuint (count_different_pixels (surface, whole, 2), <=, (guint) (width * height) / 1000);
+    cairo_surface_destroy (whole);
+    cairo_surface_destroy (surface);
+
+    /* and hovering draws neither layer */
+    test_pointer_move (GTK_WIDGET (heatmap), x, y);
+    test_settle ();
+    surface = render (heatmap);
+    cairo_surface_destroy (surface);
+    g_assert_cmpuint (as_heatmap_get_figure_draw_count (heatmap), ==, draws);
+    g_assert_cmpuint (as_heatmap_get_step_draw_count (heatmap), ==, steps + 1);
+  }
 }
 
 static void

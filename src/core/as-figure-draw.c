@@ -334,23 +334,29 @@ draw_panel_cells (AsFigure             *self,
 
   if (target_is_vector (cr) && (gsize) self->n_rows * self->n_columns <= VECTOR_CELLS)
     {
-      /* One rectangle per cell; each overlaps its right and lower
-       * neighbours a little so that no renderer shows seams. Masked cells
-       * are drawn below. */
+      /* One rectangle per run of cells of one colour along a row (in
+       * 8-bit sRGB, as the file has it: runs of near-zero weights are
+       * common); each overlaps its right and lower neighbours a little so
+       * that no renderer shows seams. Masked cells are drawn below. */
       for (guint r = r0; r < r1; r++)
-        for (guint c = c0; c < MIN (c1, _as_figure_row_length (self, r)); c++)
-          {
-            double red, green, blue;
-            double over_x = c + 1 < c1 ? 0.5 : 0.0;
-            double over_y = r + 1 < r1 ? 0.5 : 0.0;
+        {
+          const float *row = weights + (gsize) r * self->n_columns;
+          guint end = MIN (c1, _as_figure_row_length (self, r));
+          double over_y = r + 1 < r1 ? 0.5 : 0.0;
 
-            as_figure_weight_color (self, weights[(gsize) r * self->n_columns + c],
-                                    &red, &green, &blue);
-            cairo_set_source_rgb (cr, red, green, blue);
-            cairo_rectangle (cr, ox + c * l->cell_w, oy + r * l->cell_h,
-                             l->cell_w + over_x, l->cell_h + over_y);
-            cairo_fill (cr);
-          }
+          for (guint c = c0, run; c < end; c = run)
+            {
+              guint32 pixel = weight_pixel (self, row[c]);
+
+              for (run = c + 1; run < end && weight_pixel (self, row[run]) == pixel; run++)
+                ;
+              cairo_set_source_rgb (cr, ((pixel >> 16) & 0xff) / 255.0, ((pixel >> 8) & 0xff) / 255.0,
+                                    (pixel & 0xff) / 255.0);
+              cairo_rectangle (cr, ox + c * l->cell_w, oy + r * l->cell_h,
+                               (run - c) * l->cell_w + (run < c1 ? 0.5 : 0.0), l->cell_h + over_y);
+              cairo_fill (cr);
+            }
+        }
     }
   else
     {

@@ -69,7 +69,9 @@ append_bytes (void                *closure,
 }
 
 /* What the figure shows, in words: "Source tokens: i am hungry(?) EOS.
- * Decoder steps (token fed in → token that came out): 1. SOS → 我; ...". */
+ * Decoder steps (token fed in → token that came out): 1. SOS → 我; ...".
+ * (Each entry cut as the figure draws it: a 100,000-character token
+ * would otherwise be in the file once per row.) */
 static char *
 describe_for_file (AsFigure *self)
 {
@@ -89,8 +91,9 @@ describe_for_file (AsFigure *self)
   for (guint c = 0; c < self->n_columns; c++)
     {
       g_autofree char *entry = _as_figure_axis_entry_text (self->columns, c);
+      g_autofree char *cut = NULL;
 
-      g_string_append_printf (text, " %s%s", entry,
+      g_string_append_printf (text, " %s%s", _as_figure_cut_text (entry, &cut),
                               (as_figure_axis_get_marks (self->columns, c) & AS_FIGURE_MARK_UNKNOWN) ? "(?)" : "");
     }
   g_string_append (text, C_("end of a sentence", "."));
@@ -103,8 +106,10 @@ describe_for_file (AsFigure *self)
   for (guint r = 0; r < self->n_rows; r++)
     {
       g_autofree char *entry = _as_figure_axis_entry_text (self->rows, r);
+      g_autofree char *cut = NULL;
 
-      g_string_append_printf (text, "%s%u. %s%s", r == 0 ? " " : C_("between the items of a list", "; "), r + 1, entry,
+      g_string_append_printf (text, "%s%u. %s%s", r == 0 ? " " : C_("between the items of a list", "; "), r + 1,
+                              _as_figure_cut_text (entry, &cut),
                               (as_figure_axis_get_marks (self->rows, r) & AS_FIGURE_MARK_UNKNOWN) ? "(?)" : "");
     }
   g_string_append (text, C_("end of a sentence", "."));

@@ -14,6 +14,23 @@
 
 /* Text */
 
+/* @text, or where it is longer than anything the figure shows, its first
+ * TEXT_CHARS_MAX characters and an ellipsis in *@cut (to be freed). */
+const char *
+_as_figure_cut_text (const char  *text,
+                     char       **cut)
+{
+  const char *end = text;
+
+  *cut = NULL;
+  for (guint n = 0; n < TEXT_CHARS_MAX && *end != '\0'; n++)
+    end = g_utf8_next_char (end);
+  if (*end == '\0')
+    return text;
+  *cut = g_strdup_printf ("%.*s…", (int) (end - text), text);
+  return *cut;
+}
+
 PangoLayout *
 _as_figure_make_layout (AsFigure     *self,
                         PangoContext *context,
@@ -24,6 +41,7 @@ _as_figure_make_layout (AsFigure     *self,
 {
   PangoLayout *layout = pango_layout_new (context);
   PangoFontDescription *font = pango_font_description_new ();
+  g_autofree char *cut = NULL;
 
   pango_font_description_set_family (font, FONT_FAMILY);
   pango_font_description_set_absolute_size (font, px * PANGO_SCALE);
@@ -32,17 +50,7 @@ _as_figure_make_layout (AsFigure     *self,
   pango_layout_set_font_description (layout, font);
   pango_layout_set_single_paragraph_mode (layout, TRUE);
   pango_font_description_free (font);
-
-  if (g_utf8_strlen (text, TEXT_CHARS_MAX + 1) > TEXT_CHARS_MAX)
-    {
-      /* wider than anything the figure shows: cut, and say so */
-      const char *end = g_utf8_offset_to_pointer (text, TEXT_CHARS_MAX);
-      g_autofree char *cut = g_strdup_printf ("%.*s…", (int) (end - text), text);
-
-      pango_layout_set_text (layout, cut, -1);
-    }
-  else
-    pango_layout_set_text (layout, text, -1);
+  pango_layout_set_text (layout, _as_figure_cut_text (text, &cut), -1);
 
   return layout;
 }
@@ -74,7 +82,8 @@ text_width (AsFigure   *self,
             PangoWeight weight)
 {
   g_autoptr (PangoLayout) layout = NULL;
-  g_autofree char *key = g_strdup_printf ("%d %d %s", px, (int) weight, text);
+  g_autofree char *cut = NULL;
+  g_autofree char *key = g_strdup_printf ("%d %d %s", px, (int) weight, _as_figure_cut_text (text, &cut));
   PangoRectangle logical;
   gpointer value;
 

@@ -263,6 +263,8 @@ guint        _as_figure_next_row_label  (AsFigure             *self,
 double       _as_figure_legend_fraction (guint i);
 
 /* as-figure-draw.c */
+const char  *_as_figure_cut_text        (const char  *text,
+                                         char       **cut);
 void         _as_figure_draw_layout     (AsFigure             *self,
                                          cairo_t              *cr,
                                          const AsFigureLayout *l,

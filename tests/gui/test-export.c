@@ -769,6 +769,87 @@ test_dialog (Fixture       *fixture,
   }
 }
 
+/* Tokens of 10,000 and 100,000 characters (a model's vocabulary can hold
+ * them, and one can win every step): each label is drawn cut, ending in
+ * an ellipsis, in a figure of 300 x 300 of them that is drawn as on
+ * screen and exported at its natural size; the tooltip has the whole
+ * token. (Pango is given at most a few hundred characters of any text:
+ * given all of them, such a figure took 47 s and 1 GB.) */
+static void
+test_long_labels (void)
+{
+  const guint n = 300;
+  g_autoptr (AsFigure) figure = as_figure_new ();
+  g_autofree float *cells = g_new0 (float, n * n);
+  g_autofree char *dir = make_dir ();
+  g_autofree char *path = g_build_filename (dir, "long.svg", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *tooltip = NULL;
+  g_autoptr (GError) error = NULL;
+  AsFigureExportOptions options = { AS_FIGURE_BACKGROUND_LIGHT, 1.0, TRUE, 0, 0 };
+  static const AsFigureAxisWords row_words = { .noun = "step" };
+  static const AsFigureAxisWords column_words = { .noun = "source token" };
+  AsFigureAxis *rows = as_figure_axis_new (n, &row_words);
+  AsFigureAxis *columns = as_figure_axis_new (n, &column_words);
+  GString *wide = g_string_new (NULL);
+  GString *longest = g_string_new (NULL);
+  cairo_surface_t *surface;
+  guint n_texts = 0, n_cut = 0;
+  gsize length;
+
+  for (guint i = 0; i < 10000; i++)
+    g_string_append (wide, "字");
+  for (guint i = 0; i < 100000; i++)
+    g_string_append_c (longest, 'w');
+  for (guint i = 0; i < n; i++)
+    {
+      as_figure_axis_set_label (rows, i, wide->str);
+      as_figure_axis_set_label (columns, i, longest->str);
+      cells[i * n + i] = 1.0f;
+    }
+  as_figure_set_matrix (figure, n, n, cells);
+  as_figure_set_axes (figure, rows, columns);
+  as_figure_set_text (figure, longest->str, wide->str);
+  as_figure_set_step (figure, 10);
+
+  surface = draw_screen (figure, 900, 700);
+  cairo_surface_destroy (surface);
+  g_assert_true (as_figure_export_with_options (figure, path, &options, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+  /* no bigger than needed: its description names each token as drawn,
+   * not whole (300 of the 100,000 characters were 30 MB), and its cells
+   * are runs of one colour (90,000 rectangles of one cell were 20 MB) */
+  g_assert_cmpuint (length, <, 1536 * 1024);
+
+  /* every text element is short, and the labels end in an ellipsis */
+  for (const char *p = strstr (contents, "<text"); p != NULL; p = strstr (p + 1, "<text"))
+    {
+      const char *start = strchr (p, '>') + 1;
+      const char *end = strstr (start, "</text>");
+
+      g_assert_nonnull (end);
+      g_assert_cmpint (g_utf8_strlen (start, end - start), <=, 300);
+      if (end - start >= 3 && memcmp (end - 3, "…", 3) == 0)
+        n_cut++;
+      n_texts++;
+    }
+  /* (the labels that fit: about one row and one column in five) */
+  g_assert_cmpuint (n_texts, >=, n / 5);
+  g_assert_cmpuint (n_cut, >=, n / 5);
+
+  /* the tooltip of a column label has the whole token */
+  tooltip = as_figure_describe (figure, AS_FIGURE_PART_COLUMN_LABEL, -1, 5);
+  g_assert_nonnull (strstr (tooltip, longest->str));
+
+  g_string_free (wide, TRUE);
+  g_string_free (longest, TRUE);
+  as_figure_axis_free (rows);
+  as_figure_axis_free (columns);
+  g_unlink (path);
+  remove_dir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -780,6 +861,7 @@ main (int    argc,
   g_test_add_func ("/export/background", test_background);
   g_test_add_func ("/export/scale", test_scale);
   g_test_add_func ("/export/svg-text", test_svg_text);
+  g_test_add_func ("/export/long-labels", test_long_labels);
   g_test_add_func ("/export/bad-options", test_bad_options);
   g_test_add_func ("/export/name-from-sentence", test_name_from_sentence);
   g_test_add ("/export/window", Fixture, NULL, fixture_set_up, test_window_export, fixture_tear_down);

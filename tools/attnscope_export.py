@@ -32,7 +32,14 @@ tutorial's rule.)
 From the command line, on a checkpoint:
 
     /usr/bin/python3 tools/attnscope_export.py CHECKPOINT.pt OUT.json [--encoding json|base64]
-        [--max-positions P]
+        [--max-positions P] [--source-language TAG] [--target-language TAG] [--trust-checkpoint]
+
+The checkpoint is read without running code from it (load_checkpoint: only
+tensors and plain data); --trust-checkpoint reads one that needs more with
+full unpickling, which runs whatever the file holds. Every export, from the
+command line or the functions below, is checked against every rule of the
+loader (check_document) before anything is written; a refusal is one
+ExportError (a ValueError), one line on the command line, exit status 1.
 
 A checkpoint is a torch.save()d dict, either tools/train_gru.py's (keys
 encoder_state, decoder_state, hidden_size, source_vocab, target_vocab,

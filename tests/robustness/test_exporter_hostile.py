@@ -476,6 +476,26 @@ def boundaries():
         assert "nested too deep" in str(e), e
 
 
+@check("odd but valid text and extreme float32 weights: the exporter writes them and the loader reads them")
+def odd_but_valid():
+    d = fresh_dir()
+    ck = gru_checkpoint()
+    odd = ["a\x01b", "c\x7fd", "e\x85f", "\u2028", "\ufeffx", "\uffff", "\U0010ffff", "\u202e", "\\u0000", '"']
+    ck["source_vocab"] = SRC + odd
+    ck["encoder_state"]["embedding.weight"] = torch.zeros(len(SRC) + len(odd), 4)
+    ck["metadata"] = {"\x01k": "\x1b[31m", "\U0001f600": "\u202e", "1.5": 1.5, "tiny": 5e-324}
+    bias = ck["decoder_state"]["out.bias"]
+    bias[0] = 3.4028234663852886e38                        # the largest float32
+    bias[1] = -3.4028234663852886e38
+    bias[2] = 1.401298464324817e-45                        # the smallest subnormal float32
+    ck_path = save(ck, d)
+    for encoding in ("json", "base64"):
+        out = os.path.join(d, "out-%s.json" % encoding)
+        status, stdout, err = export_in_process(ck_path, out, "--encoding", encoding)
+        assert status == 0 and err == "", (status, err)
+        assert_loader_accepts(out)
+
+
 def fake_tensors(doc, hidden):
     doc["hyperparameters"]["hidden_size"] = hidden
     for entry in doc["tensors"].values():

@@ -68,6 +68,7 @@ settings, metadata, ...: see export_checkpoint), or a transformer checkpoint:
 
 import argparse
 import base64
+import collections
 import json
 import re
 import math
@@ -445,8 +446,8 @@ def _check_side(side, where, architecture):
         _check_text(join, "%s join" % where)
         if len(join.encode("utf-8")) > MAX_JOIN:
             raise ExportError("%s join is longer than %d bytes" % (where, MAX_JOIN))
-    if "language" in side:
-        _language(side["language"], where)
+    if "language" in side and _language(side["language"], where) is None:
+        raise ExportError("%s language must be a tag such as 'en' when present, found None" % where)
     if side.get("vocabulary") != _vocabulary_list(side.get("vocabulary"), where):
         raise ExportError("%s vocabulary must be a list of strings" % where)
     size = len(side["vocabulary"])
@@ -1055,10 +1056,12 @@ def load_transformer(path):
 TRUST_OPTION = "--trust-checkpoint"
 
 
-class _RefusedGlobal(pickle.UnpicklingError):
-    def __init__(self, name):
-        super().__init__("the checkpoint needs %s" % name)
-        self.name = name
+class _Refused(pickle.UnpicklingError):
+    """What the restricted reader refused: what (for the message) is what the file would do."""
+
+    def __init__(self, what):
+        super().__init__(what)
+        self.what = what
 
 
 def _safe_globals():
@@ -1071,8 +1074,14 @@ def _safe_globals():
     return allowed
 
 
-class _RestrictedUnpickler(pickle.Unpickler):
-    """Python's unpickler, but a global (the only way a pickle reaches a callable) must be one of _safe_globals()."""
+class _RestrictedUnpickler(pickle._Unpickler):
+    """Python's unpickler (its Python version, whose opcodes can be
+    overridden), with weights_only's rules: a global (the only way a pickle
+    reaches a callable) must be one of _safe_globals(), and BUILD (which sets
+    attributes) only applies to tensors, parameters and OrderedDicts, never
+    to a class or a function."""
+
+    dispatch = dict(pickle._Unpickler.dispatch)
 
     def find_class(self, module, name):
         full = "%s.%s" % (module, name)
@@ -1081,7 +1090,15 @@ class _RestrictedUnpickler(pickle.Unpickler):
             return allowed[full]
         if module == "torch.tensor" and "torch._tensor.%s" % name in allowed:  # torch's own renaming
             return allowed["torch._tensor.%s" % name]
-        raise _RefusedGlobal(full)
+        raise _Refused("call %s" % _show(full, 80))
+
+    def load_build(self):
+        inst = self.stack[-2]  # under the state
+        if type(inst) not in (torch.Tensor, torch.nn.Parameter, collections.OrderedDict):
+            raise _Refused("set attributes of %s" % _show(inst, 80))
+        pickle._Unpickler.load_build(self)
+
+    dispatch[pickle.BUILD[0]] = load_build
 
 
 class _RestrictedPickleModule:
@@ -1139,10 +1156,10 @@ def load_checkpoint(path, trust=False):
         except pickle.UnpicklingError:
             pass
         return _load_restricted(path)
-    except _RefusedGlobal as e:
-        raise ExportError("%s: reading this checkpoint would call %s, which is neither a tensor nor plain data: "
+    except _Refused as e:
+        raise ExportError("%s: reading this checkpoint would %s, which is more than tensors and plain data: "
                           "unpickling it could run code hidden in the file, so it was not read. If you trust "
-                          "the file (you made it yourself), run again with %s" % (path, _show(e.name, 80), TRUST_OPTION))
+                          "the file (you made it yourself), run again with %s" % (path, e.what, TRUST_OPTION))
     except OSError as e:
         raise OSError(e.errno, "%s: %s" % (path, e.strerror or e)) from None
     except (MemoryError, RecursionError) as e:

@@ -31,7 +31,9 @@ import copy
 import io
 import json
 import os
+import pickle
 import resource
+import struct
 import subprocess
 import sys
 import tempfile
@@ -249,6 +251,40 @@ def code_in_legacy_checkpoint():
     torch.save(ck, ck_path, _use_new_zipfile_serialization=False)
     status, stdout, err = export_in_process(ck_path, os.path.join(d, "out.json"))
     assert status == 0 and err == "", (status, err)
+
+
+def legacy_checkpoint(path, payload):
+    """A checkpoint in torch's legacy format whose main pickle is payload (bytes)."""
+    from torch import serialization
+    with open(path, "wb") as f:
+        for header in (serialization.MAGIC_NUMBER, serialization.PROTOCOL_VERSION, {"little_endian": True}):
+            pickle.dump(header, f, protocol=2)
+        f.write(payload)
+        pickle.dump([], f, protocol=2)          # no storages
+
+
+def pickle_string(text):
+    data = text.encode("utf-8")
+    return b"X" + struct.pack("<I", len(data)) + data
+
+
+@check("a checkpoint that sets attributes of a function it may call (BUILD on a global) is refused, untouched")
+def build_on_a_function():
+    # torch._utils._rebuild_tensor_v2 is an allowed global; BUILD with (None, {name: value}) would setattr() it
+    # (its __defaults__, say): a pickle may call it, never change it
+    target = torch._utils._rebuild_tensor_v2
+    payload = (b"\x80\x02ctorch._utils\n_rebuild_tensor_v2\nN}" + pickle_string("attnscope_tampered")
+               + pickle_string("yes") + b"s\x86b0}.")
+    pickle.loads(payload)                      # what plain unpickling does: the test means something
+    assert getattr(target, "attnscope_tampered", None) == "yes"
+    del target.attnscope_tampered
+    d = fresh_dir()
+    ck_path = os.path.join(d, "ck.pt")
+    legacy_checkpoint(ck_path, payload)
+    result = export_in_process(ck_path, os.path.join(d, "out.json"))
+    assert not hasattr(target, "attnscope_tampered"), "reading the checkpoint changed _rebuild_tensor_v2"
+    assert_refused(result, ck_path, "--trust-checkpoint", d)
+    assert "set attributes" in result[2], result[2]
 
 
 @check("--help documents --trust-checkpoint")

@@ -71,6 +71,7 @@ import base64
 import collections
 import json
 import re
+import reprlib
 import math
 import os
 import pickle
@@ -138,10 +139,21 @@ class ExportError(ValueError):
     would refuse): the message says what and where, in one line."""
 
 
+_REPR = reprlib.Repr()
+_REPR.maxlevel, _REPR.maxlist, _REPR.maxtuple, _REPR.maxdict, _REPR.maxset = 3, 6, 6, 4, 6
+_REPR.maxstring, _REPR.maxother = 200, 200
+
+
 def _show(value, limit=60):
     """A value for a message: repr() (so control characters, NUL, bidi
-    overrides and surrogates are escapes, never raw), at most limit characters."""
-    text = repr(value)
+    overrides and surrogates are escapes, never raw), at most limit
+    characters, without building the whole repr of a large value."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
+        return "an integer of %d bits" % value.bit_length()  # repr() refuses beyond 4300 digits
+    try:
+        text = _REPR.repr(value)
+    except Exception:  # noqa: BLE001 - a hostile __repr__ (only with --trust-checkpoint)
+        text = "a %s" % type(value).__name__
     return text if len(text) <= limit else text[:limit] + "..."
 
 
@@ -179,7 +191,7 @@ def _json_key(key, where):
 def _json_integer(value, where):
     if not -MAX_INTEGER <= value <= MAX_INTEGER:
         raise ExportError("%s is %s, beyond the 64-bit integers a model file holds (-%d to %d)"
-                          % (where, _show(int(value), 40), MAX_INTEGER, MAX_INTEGER))
+                          % (where, _show(int(value)), MAX_INTEGER, MAX_INTEGER))
     return int(value)
 
 

@@ -428,6 +428,8 @@ ROUND_TRIPS = [
      "both", with_doc("gru", doc_metadata({"x": {"2": "a", "@DUP@": "b"}}), [('"@DUP@"', '"2"')]), "appears twice"),
     ("an integer of 2^64 in metadata", "gru", mutate_gru(["metadata"], {"n": 2 ** 64}), [], "64-bit",
      with_doc("gru", doc_metadata({"n": 2 ** 64})), "out of range"),
+    ("an integer of 5,001 digits in metadata", "gru", mutate_gru(["metadata"], {"n": 10 ** 5000}), [], "64-bit",
+     with_doc("gru", doc_metadata({"n": "@BIG@"}), [('"@BIG@"', "1" + "0" * 5000)]), "out of range"),
     ("an integer of -2^63 in metadata", "gru", mutate_gru(["metadata"], {"n": -2 ** 63}), [], "64-bit",
      with_doc("gru", doc_metadata({"n": -2 ** 63})), "out of range"),
     ("metadata nested 65 levels deep", "gru", mutate_gru(["metadata"], {"deep": nested_list(63)}), [], "nested too deep",

@@ -48,7 +48,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.normpath(os.path.join(HERE, "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 sys.path.insert(0, HERE)
-from attnscope_export import load_gru_attention  # noqa: E402
+from attnscope_export import load_checkpoint, load_gru_attention  # noqa: E402
 from attnscope_tokenize import tokenize  # noqa: E402
 
 SENTENCES = [
@@ -118,7 +118,7 @@ def transformer_golden(args, sentences):
             "positions": doc["hyperparameters"]["max_positions"],
             "max_length": doc.get("decoding", {}).get("max_length")}
     if args.checkpoint:
-        ck = torch.load(args.checkpoint, map_location="cpu")
+        ck = load_checkpoint(args.checkpoint)  # never runs code from the file
         P = spec["positions"]
         for name, t in model.state_dict().items():
             want = ck["state_dict"][name]
@@ -185,7 +185,7 @@ def main():
 
     encoder, decoder, model = load_gru_attention(args.model)
     if args.checkpoint:
-        ck = torch.load(args.checkpoint, map_location="cpu")
+        ck = load_checkpoint(args.checkpoint)  # never runs code from the file
         for mod, key in ((encoder, "encoder_state"), (decoder, "decoder_state")):
             for name, t in mod.state_dict().items():
                 if not torch.equal(t, ck[key][name].float()):

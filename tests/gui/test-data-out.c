@@ -366,11 +366,12 @@ test_export_csv_and_alignment (Fixture       *fixture,
 
   /* tiny-hello on "hello world !": "bonjour monde !" then EOS; its
    * cross-attention (translate tiny-hello "hello world !" --json), rows
-   * the target words, columns the source words:
-   *   bonjour: hello 0.9996  world 0.0002  ! 0.0002
-   *   monde:   hello 0.0001  world 0.9998  ! 0.0001  (each to its word)
-   *   !:       ...                         ! largest
-   * so by arg-max "0-0 1-1 2-2"; at 0.5 the same; at 0 every pair. */
+   * the target words, columns the source words (EOS left out):
+   *   bonjour: hello 0.9838  world 0.0000  ! 0.0160
+   *   monde:   hello 0.9837  world 0.0000  ! 0.0161
+   *   !:       hello 0.4673  world 0.0024  ! 0.5134
+   * so by arg-max "0-0 0-1 2-2"; at 0.45 "!" also gets hello (0-2); at 0
+   * every pair; at 1 none. */
   translation = as_session_get_translation (session);
   g_assert_cmpstr (translation, ==, "bonjour monde !");
   export_through_dialog (fixture, "Alignment", -1.0, argmax);
@@ -379,13 +380,17 @@ test_export_csv_and_alignment (Fixture       *fixture,
   line = g_strdup_printf ("%s\t%s\n", "hello world !", translation);
   g_assert_true (g_file_set_contents (pairs, line, -1, NULL));
   cli = run_cli ((const char *[]) { "align", "tiny-hello", pairs, NULL });
-  g_assert_cmpstr (text, ==, "0-0 1-1 2-2\n");
+  g_assert_cmpstr (text, ==, "0-0 0-1 2-2\n");
   g_assert_cmpstr (text, ==, cli);
 
   export_through_dialog (fixture, "Alignment", 0.0, low);
   g_clear_pointer (&text, g_free);
   text = read_file (low);
   g_assert_cmpstr (text, ==, "0-0 0-1 0-2 1-0 1-1 1-2 2-0 2-1 2-2\n");
+  export_through_dialog (fixture, "Alignment", 0.45, low);
+  g_clear_pointer (&text, g_free);
+  text = read_file (low);
+  g_assert_cmpstr (text, ==, "0-0 0-1 0-2 2-2\n");
   export_through_dialog (fixture, "Alignment", 1.0, high);
   g_clear_pointer (&text, g_free);
   text = read_file (high);

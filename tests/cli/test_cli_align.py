@@ -68,9 +68,9 @@ def write(folder, name, text):
 # (the EOS column and the EOS step left out):
 #   hello world / bonjour monde:  bonjour: hello 0.9996, world 0.0002
 #                                 monde:   hello 0.9996, world 0.0002
-#   hello / bonjour:              bonjour: hello 0.9998 (the only word)
-#   world ! / monde !:            monde:   world 0.0001, ! 0.9998
-#                                 !:       world 0.0001, ! 0.9998
+#   hello / bonjour:              bonjour: hello 0.5101 (the only word; EOS's 0.4899 left out)
+#   world ! / monde !:            monde:   world 0.0076, ! 0.9832
+#                                 !:       world 0.0125, ! 0.9757
 # so by arg-max (source-target): "0-0 0-1", "0-0", "1-0 1-1".
 TINY_PAIRS = "hello world\tbonjour monde\nhello\tbonjour\nworld !\tmonde !\n"
 TINY_ALIGNED = ["0-0 0-1", "0-0", "1-0 1-1"]

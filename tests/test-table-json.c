@@ -12,7 +12,7 @@
 
 #include "as-figure-session.h"
 #include "as-figure-table.h"
-#include "as-session-json.h"
+#include "as-json-session.h"
 
 static AsFigure *
 make_figure (void)
@@ -223,7 +223,7 @@ check_json (AsModel         *model,
 
   g_assert_no_error (error);
   g_assert_true (as_session_decode_greedy (session, &error));
-  as_session_json_append (out, session, kind, layer, head, 5);
+  as_json_append_session (out, session, kind, layer, head, 5);
   expected = reference_json (session, kind, layer, head, 5);
   g_assert_cmpstr (out->str, ==, expected);
 }

@@ -278,8 +278,8 @@ as_export_dialog_new (GtkWindow  *parent,
   gtk_file_chooser_set_choice (dialog, "svg-text", options.svg_text ? "true" : "false");
 
   /* the rule, said where the choice is made */
-  note = gtk_label_new (_("The file type sets the name’s extension: a name ending in .svg, .png or .pdf takes "
-                          "the chosen type’s."));
+  note = gtk_label_new (_("The file type sets the name’s extension: a name ending in another type’s "
+                          "(.svg, .png, .pdf, .json, .csv, .align) takes the chosen type’s."));
   gtk_label_set_wrap (GTK_LABEL (note), TRUE);
   gtk_label_set_xalign (GTK_LABEL (note), 0.0);
   gtk_widget_add_css_class (note, "dim-label");

@@ -14,7 +14,7 @@
 #include "as-export-dialog.h"
 #include "as-figure-table.h"
 #include "as-file-write.h"
-#include "as-session-json.h"
+#include "as-json-session.h"
 #include "as-help-window.h"
 #include "as-paths.h"
 #include "as-settings.h"
@@ -169,7 +169,7 @@ data_text (AsWindow      *self,
       guint n_layers = 1, n_heads = 1;
 
       as_model_get_attention_shape (as_session_get_model (self->session), kind, &n_layers, &n_heads);
-      as_session_json_append (out, self->session, kind, layer < 0 ? n_layers - 1 : (guint) layer, head, 5);
+      as_json_append_session (out, self->session, kind, layer < 0 ? n_layers - 1 : (guint) layer, head, 5);
       g_string_append_c (out, '\n');
       return g_string_free (out, FALSE);
     }

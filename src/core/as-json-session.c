@@ -1,4 +1,4 @@
-/* The session as `translate --json`'s object (see as-session-json.h),
+/* The session as `translate --json`'s object (see as-json-session.h),
  * appended piece by piece. Strings are escaped and numbers formatted as
  * json-glib 1.6's generator does, so that the text parses to the same
  * values as the command line's. */
@@ -7,7 +7,7 @@
 
 #include <string.h>
 
-#include "as-session-json.h"
+#include "as-json-session.h"
 
 static void
 append_string (GString    *out,
@@ -97,7 +97,7 @@ row_length (const AsAttention *a,
 }
 
 void
-as_session_json_append (GString         *out,
+as_json_append_session (GString         *out,
                         AsSession       *session,
                         AsAttentionKind  kind,
                         guint            layer,

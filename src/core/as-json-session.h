@@ -19,7 +19,7 @@ G_BEGIN_DECLS
 
 /* Appends the object (no newline) to @out; @top candidates per step at
  * most. @layer and @head must name attention of @kind that the model has. */
-void        as_session_json_append    (GString          *out,
+void        as_json_append_session    (GString          *out,
                                        AsSession        *session,
                                        AsAttentionKind   kind,
                                        guint             layer,

@@ -26,9 +26,9 @@ static const ExportType types[] = {
   { "svg", ".svg", "image/svg+xml", N_("SVG image (.svg)"), AS_EXPORT_FIGURE },
   { "png", ".png", "image/png", N_("PNG image (.png)"), AS_EXPORT_FIGURE },
   { "pdf", ".pdf", "application/pdf", N_("PDF document (.pdf)"), AS_EXPORT_FIGURE },
-  { "json", ".json", "application/json", N_("Session as JSON, as attnscope-cli translate --json (.json)"), AS_EXPORT_JSON },
+  { "json", ".json", "application/json", N_("Session as JSON (.json)"), AS_EXPORT_JSON },
   { "csv", ".csv", "text/csv", N_("Matrix as CSV (.csv)"), AS_EXPORT_CSV },
-  { "align", ".align", "text/plain", N_("Alignment in Pharaoh format, i-j pairs (.align)"), AS_EXPORT_PHARAOH },
+  { "align", ".align", "text/plain", N_("Alignment, Pharaoh i-j (.align)"), AS_EXPORT_PHARAOH },
 };
 
 /* PNG scales: 300 dpi is 300 / 96 (a unit of the figure is a CSS pixel, 1/96 inch) */

@@ -223,6 +223,22 @@ def bad_lines_are_refused_with_file_and_line():
 
 
 @test
+def the_readme_example_scores_as_the_readme_says():
+    root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..")
+    pairs = os.path.join(root, "docs", "examples", "pairs.tsv")
+    gold = os.path.join(root, "docs", "examples", "gold.txt")
+    readme = open(os.path.join(root, "README.md"), encoding="utf-8").read()
+    for model, extra, row in ((EN_ZH, [], "| `en-zh-gru` (its one attention) |"),
+                              (TRANSFORMER, ["--layer", "0"], "| `en-zh-transformer` layer 0, mean of heads |"),
+                              (TRANSFORMER, ["--layer", "0", "--head", "1"], "| `en-zh-transformer` layer 0, head 1"),
+                              (TRANSFORMER, ["--layer", "1"], "| `en-zh-transformer` layer 1, mean of heads |"),
+                              (TRANSFORMER, ["--layer", "1", "--head", "2"], "| `en-zh-transformer` layer 1, head 2")):
+        scores = [line.split(": ")[1] for line in align(model, pairs, "--gold", gold, *extra).splitlines()]
+        line = next(l for l in readme.splitlines() if l.startswith(row))
+        assert line.rstrip(" |").endswith(" | ".join(scores)), (line, scores)
+
+
+@test
 def the_default_model_and_help():
     with tempfile.TemporaryDirectory() as d:
         pairs = write(d, "pairs.tsv", "i am hungry .\t我饿了。\n")

@@ -19,12 +19,16 @@ typedef struct
   const char *extension;
   const char *mime_type;
   const char *name;
+  AsExportData data;
 } ExportType;
 
 static const ExportType types[] = {
-  { "svg", ".svg", "image/svg+xml", N_("SVG image (.svg)") },
-  { "png", ".png", "image/png", N_("PNG image (.png)") },
-  { "pdf", ".pdf", "application/pdf", N_("PDF document (.pdf)") },
+  { "svg", ".svg", "image/svg+xml", N_("SVG image (.svg)"), AS_EXPORT_FIGURE },
+  { "png", ".png", "image/png", N_("PNG image (.png)"), AS_EXPORT_FIGURE },
+  { "pdf", ".pdf", "application/pdf", N_("PDF document (.pdf)"), AS_EXPORT_FIGURE },
+  { "json", ".json", "application/json", N_("Session as JSON (.json)"), AS_EXPORT_JSON },
+  { "csv", ".csv", "text/csv", N_("Matrix as CSV (.csv)"), AS_EXPORT_CSV },
+  { "align", ".align", "text/plain", N_("Alignment, Pharaoh i-j (.align)"), AS_EXPORT_PHARAOH },
 };
 
 /* PNG scales: 300 dpi is 300 / 96 (a unit of the figure is a CSS pixel, 1/96 inch) */
@@ -111,6 +115,11 @@ type_changed (GtkFileChooser *dialog)
 {
   g_autofree char *name = gtk_file_chooser_get_current_name (dialog);
   g_autofree char *renamed = NULL;
+  GtkWidget *alignment = g_object_get_data (G_OBJECT (dialog), "as-alignment-box");
+
+  /* the alignment's choice, where it applies */
+  if (alignment != NULL)
+    gtk_widget_set_visible (alignment, chosen_type (dialog)->data == AS_EXPORT_PHARAOH);
 
   if (name == NULL || name[0] == '\0')
     return;
@@ -164,6 +173,48 @@ as_export_options_from_settings (AsFigureExportOptions *options)
   options->scale = CLAMP (g_settings_get_double (settings, "export-scale"),
                           AS_FIGURE_EXPORT_MIN_SCALE, AS_FIGURE_EXPORT_MAX_SCALE);
   options->svg_text = g_settings_get_boolean (settings, "export-svg-text");
+}
+
+static void
+alignment_mode_changed (GtkSpinButton *spin,
+                        GParamSpec    *pspec,
+                        GtkDropDown   *mode)
+{
+  gtk_widget_set_sensitive (GTK_WIDGET (spin), gtk_drop_down_get_selected (mode) == 1);
+}
+
+/* The Pharaoh alignment's links: the arg-max of each target token, or
+ * every weight of at least a threshold set here. */
+static void
+add_alignment_choice (GtkFileChooser   *dialog,
+                      const ExportType *type)
+{
+  /* Translators: how the alignment's links are made from the attention */
+  const char *modes[] = { _("The largest weight of each target token"), _("Every weight of at least"), NULL };
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *label = gtk_label_new (_("Alignment links:"));
+  GtkWidget *mode = gtk_drop_down_new_from_strings (modes);
+  GtkWidget *spin = gtk_spin_button_new_with_range (0.0, 1.0, 0.05);
+
+  gtk_spin_button_set_digits (GTK_SPIN_BUTTON (spin), 2);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (spin), 0.5);
+  gtk_widget_set_sensitive (spin, FALSE);
+  gtk_accessible_update_relation (GTK_ACCESSIBLE (mode), GTK_ACCESSIBLE_RELATION_LABELLED_BY, label, NULL, -1);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (spin), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Threshold"), -1);
+  g_signal_connect_object (mode, "notify::selected", G_CALLBACK (alignment_mode_changed), spin, G_CONNECT_SWAPPED);
+  gtk_box_append (GTK_BOX (box), label);
+  gtk_box_append (GTK_BOX (box), mode);
+  gtk_box_append (GTK_BOX (box), spin);
+  gtk_widget_set_margin_start (box, 12);
+  gtk_widget_set_margin_end (box, 12);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_widget_set_visible (box, type->data == AS_EXPORT_PHARAOH);
+  g_object_set_data (G_OBJECT (dialog), "as-alignment-box", box);
+  g_object_set_data (G_OBJECT (dialog), "as-alignment-mode", mode);
+  g_object_set_data (G_OBJECT (dialog), "as-alignment-threshold", spin);
+  G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+  gtk_box_append (GTK_BOX (gtk_dialog_get_content_area (GTK_DIALOG (dialog))), box);
+  G_GNUC_END_IGNORE_DEPRECATIONS
 }
 
 GtkFileChooser *
@@ -227,8 +278,8 @@ as_export_dialog_new (GtkWindow  *parent,
   gtk_file_chooser_set_choice (dialog, "svg-text", options.svg_text ? "true" : "false");
 
   /* the rule, said where the choice is made */
-  note = gtk_label_new (_("The file type sets the name’s extension: a name ending in .svg, .png or .pdf takes "
-                          "the chosen type’s."));
+  note = gtk_label_new (_("The file type sets the name’s extension: a name ending in another type’s "
+                          "(.svg, .png, .pdf, .json, .csv, .align) takes the chosen type’s."));
   gtk_label_set_wrap (GTK_LABEL (note), TRUE);
   gtk_label_set_xalign (GTK_LABEL (note), 0.0);
   gtk_widget_add_css_class (note, "dim-label");
@@ -238,6 +289,8 @@ as_export_dialog_new (GtkWindow  *parent,
   G_GNUC_BEGIN_IGNORE_DEPRECATIONS
   gtk_box_append (GTK_BOX (gtk_dialog_get_content_area (GTK_DIALOG (dialog))), note);
   G_GNUC_END_IGNORE_DEPRECATIONS
+
+  add_alignment_choice (dialog, type);
 
   if (folder[0] != '\0' && g_file_test (folder, G_FILE_TEST_IS_DIR))
     {
@@ -288,4 +341,33 @@ as_export_dialog_save_choices (GtkFileChooser *dialog,
     g_settings_set_double (settings, "export-scale", g_ascii_strtod (scale, NULL));
   g_settings_set_boolean (settings, "export-svg-text", g_strcmp0 (svg_text, "true") == 0);
   g_settings_apply (settings);
+}
+
+AsExportData
+as_export_dialog_get_data (GtkFileChooser *dialog)
+{
+  return chosen_type (dialog)->data;
+}
+
+double
+as_export_dialog_get_threshold (GtkFileChooser *dialog)
+{
+  GtkDropDown *mode = g_object_get_data (G_OBJECT (dialog), "as-alignment-mode");
+  GtkSpinButton *spin = g_object_get_data (G_OBJECT (dialog), "as-alignment-threshold");
+
+  if (mode == NULL || gtk_drop_down_get_selected (mode) != 1)
+    return -1.0;
+  return gtk_spin_button_get_value (spin);
+}
+
+void
+as_export_dialog_set_threshold (GtkFileChooser *dialog,
+                                double          threshold)
+{
+  GtkDropDown *mode = g_object_get_data (G_OBJECT (dialog), "as-alignment-mode");
+  GtkSpinButton *spin = g_object_get_data (G_OBJECT (dialog), "as-alignment-threshold");
+
+  gtk_drop_down_set_selected (mode, threshold < 0.0 ? 0 : 1);
+  if (threshold >= 0.0)
+    gtk_spin_button_set_value (spin, threshold);
 }

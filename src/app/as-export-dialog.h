@@ -13,6 +13,17 @@
 
 G_BEGIN_DECLS
 
+/* What the chosen file type writes: the figure (SVG, PNG, PDF), or data:
+ * the session as translate --json's JSON, the shown matrix as CSV, the
+ * alignment in Pharaoh format. */
+typedef enum
+{
+  AS_EXPORT_FIGURE,
+  AS_EXPORT_JSON,
+  AS_EXPORT_CSV,
+  AS_EXPORT_PHARAOH,
+} AsExportData;
+
 /* A modal GtkFileChooserDialog over @parent (not shown yet), for the
  * figure of @sentence (NULL or empty: "attention"). */
 GtkFileChooser *as_export_dialog_new             (GtkWindow      *parent,
@@ -30,6 +41,14 @@ void            as_export_dialog_set_choice      (GtkFileChooser *dialog,
  * @path in the settings. */
 void            as_export_dialog_save_choices    (GtkFileChooser *dialog,
                                                   const char     *path);
+
+/* What the chosen type writes. */
+AsExportData    as_export_dialog_get_data        (GtkFileChooser *dialog);
+/* The alignment's links: -1 for the arg-max of each target token, or the
+ * threshold (0..1) set in the dialog; the setter is for the tests. */
+double          as_export_dialog_get_threshold   (GtkFileChooser *dialog);
+void            as_export_dialog_set_threshold   (GtkFileChooser *dialog,
+                                                  double          threshold);
 
 /* "i am hungry" → "i-am-hungry": lowercase letters and digits of any
  * script, anything else a single '-', at most 48 characters, never empty

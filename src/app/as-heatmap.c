@@ -68,6 +68,7 @@ struct _AsHeatmap
   char               *readout;
   gboolean            focused;
   gboolean            keyboard_focus;  /* a key was used since the last click */
+  GtkWidget          *context_menu;    /* "Copy as Table" (win.copy-table), made on first use */
 
   /* what of the session it shows */
   AsAttentionKind     kind;
@@ -520,6 +521,17 @@ configure_adjustments (AsHeatmap *self,
 /* Event controllers */
 
 static void
+context_menu_cb (AsHeatmap       *self,
+                 int              n_press,
+                 double           x,
+                 double           y,
+                 GtkGestureClick *gesture)
+{
+  gtk_gesture_set_state (GTK_GESTURE (gesture), GTK_EVENT_SEQUENCE_CLAIMED);
+  as_heatmap_popup_context_menu (self, x, y);
+}
+
+static void
 motion_cb (AsHeatmap                *self,
            double                    x,
            double                    y,
@@ -852,6 +864,8 @@ as_heatmap_size_allocate (GtkWidget *widget,
    * it changes resizes other widgets) */
   clamp_cursor (self);
   queue_rehit (self);
+  if (self->context_menu != NULL)
+    gtk_popover_present (GTK_POPOVER (self->context_menu));
 }
 
 static void
@@ -1084,6 +1098,7 @@ as_heatmap_dispose (GObject *object)
 
   clear_nodes (self);
   g_clear_handle_id (&self->rehit_source, g_source_remove);
+  g_clear_pointer (&self->context_menu, gtk_widget_unparent);
   if (self->hadjustment != NULL)
     g_signal_handlers_disconnect_by_func (self->hadjustment, adjustment_value_changed, self);
   if (self->vadjustment != NULL)
@@ -1318,6 +1333,11 @@ as_heatmap_init (AsHeatmap *self)
   g_signal_connect_object (click, "pressed", G_CALLBACK (pressed_cb), self, G_CONNECT_SWAPPED);
   gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
 
+  click = gtk_gesture_click_new ();
+  gtk_gesture_single_set_button (GTK_GESTURE_SINGLE (click), GDK_BUTTON_SECONDARY);
+  g_signal_connect_object (click, "pressed", G_CALLBACK (context_menu_cb), self, G_CONNECT_SWAPPED);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (click));
+
   controller = gtk_event_controller_scroll_new (GTK_EVENT_CONTROLLER_SCROLL_VERTICAL);
   g_signal_connect_object (controller, "scroll", G_CALLBACK (scroll_cb), self, G_CONNECT_SWAPPED);
   gtk_widget_add_controller (GTK_WIDGET (self), controller);
@@ -1335,6 +1355,34 @@ as_heatmap_init (AsHeatmap *self)
 }
 
 /* Public API */
+
+void
+as_heatmap_popup_context_menu (AsHeatmap *self,
+                               double     x,
+                               double     y)
+{
+  g_return_if_fail (AS_IS_HEATMAP (self));
+
+  if (self->context_menu == NULL)
+    {
+      g_autoptr (GMenu) menu = g_menu_new ();
+
+      g_menu_append (menu, _("Copy as Table"), "win.copy-table");
+      self->context_menu = gtk_popover_menu_new_from_model (G_MENU_MODEL (menu));
+      gtk_popover_set_has_arrow (GTK_POPOVER (self->context_menu), FALSE);
+      gtk_widget_set_halign (self->context_menu, GTK_ALIGN_START);
+      gtk_widget_set_parent (self->context_menu, GTK_WIDGET (self));
+    }
+  gtk_popover_set_pointing_to (GTK_POPOVER (self->context_menu), &(GdkRectangle) { (int) x, (int) y, 1, 1 });
+  gtk_popover_popup (GTK_POPOVER (self->context_menu));
+}
+
+GtkPopover *
+as_heatmap_get_context_menu (AsHeatmap *self)
+{
+  g_return_val_if_fail (AS_IS_HEATMAP (self), NULL);
+  return self->context_menu != NULL ? GTK_POPOVER (self->context_menu) : NULL;
+}
 
 GtkWidget *
 as_heatmap_new (void)

@@ -66,4 +66,11 @@ AsFigurePart  as_heatmap_cell_at       (AsHeatmap  *self,
                                         int        *row,
                                         int        *column);
 
+/* The context menu ("Copy as Table": win.copy-table) at (@x, @y), as a
+ * secondary click opens it; the menu once made (NULL before), for the tests. */
+void          as_heatmap_popup_context_menu (AsHeatmap *self,
+                                             double     x,
+                                             double     y);
+GtkPopover   *as_heatmap_get_context_menu   (AsHeatmap *self);
+
 G_END_DECLS

@@ -9,7 +9,12 @@
 
 #include <glib/gi18n.h>
 
+#include "as-alignment.h"
+#include "as-error.h"
 #include "as-export-dialog.h"
+#include "as-figure-table.h"
+#include "as-file-write.h"
+#include "as-json-session.h"
 #include "as-help-window.h"
 #include "as-paths.h"
 #include "as-settings.h"
@@ -133,6 +138,126 @@ _as_window_actions_update_open_menu (AsWindow *self)
   gtk_menu_button_set_menu_model (self->open_menu_button, G_MENU_MODEL (menu));
 }
 
+/* Data out: the session as JSON, the matrix as CSV, the alignment in
+ * Pharaoh format. */
+
+/* The text of @data for the view as it is; NULL with @error when there is
+ * nothing to write. */
+static char *
+data_text (AsWindow      *self,
+           AsExportData   data,
+           double         threshold,
+           GError       **error)
+{
+  AsFigure *figure = as_attention_view_get_figure (self->attention_view);
+  AsAttentionKind kind;
+  int layer, head;
+  gboolean grid;
+
+  if (self->session == NULL || as_figure_get_n_columns (figure) == 0)
+    {
+      g_set_error_literal (error, AS_ERROR, AS_ERROR_EMPTY_INPUT, _("Nothing to export: type a sentence first."));
+      return NULL;
+    }
+  as_attention_view_get_attention (self->attention_view, &kind, &layer, &head, &grid);
+  if (data == AS_EXPORT_CSV)
+    return as_figure_to_table (figure, ',');
+
+  if (data == AS_EXPORT_JSON)
+    {
+      GString *out = g_string_new (NULL);
+      guint n_layers = 1, n_heads = 1;
+
+      as_model_get_attention_shape (as_session_get_model (self->session), kind, &n_layers, &n_heads);
+      as_json_append_session (out, self->session, kind, layer < 0 ? n_layers - 1 : (guint) layer, head, 5);
+      g_string_append_c (out, '\n');
+      return g_string_free (out, FALSE);
+    }
+
+  /* AS_EXPORT_PHARAOH: from the cross-attention shown */
+  {
+    g_autoptr (AsAlignment) alignment = NULL;
+    g_autofree float *weights = NULL;
+    g_autofree char *links = NULL;
+    guint n_layers = 1, n_heads = 1, n_target, n_source;
+
+    if (kind != AS_ATTENTION_CROSS)
+      {
+        g_set_error_literal (error, AS_ERROR, AS_ERROR_INVALID,
+                             _("An alignment is made from cross-attention: show the cross-attention first."));
+        return NULL;
+      }
+    as_model_get_attention_shape (as_session_get_model (self->session), kind, &n_layers, &n_heads);
+    if (!as_alignment_session_matrix (self->session, layer < 0 ? n_layers - 1 : (guint) layer, head,
+                                      &weights, &n_target, &n_source, NULL, error))
+      return NULL;
+    alignment = as_alignment_from_matrix (weights, n_target, n_source, threshold);
+    links = as_alignment_to_pharaoh (alignment);
+    return g_strconcat (links, "\n", NULL);
+  }
+}
+
+gboolean
+_as_window_export_data (AsWindow      *self,
+                        AsExportData   data,
+                        const char    *path,
+                        double         threshold,
+                        GError       **error)
+{
+  g_autofree char *text = data_text (self, data, threshold, error);
+
+  if (text == NULL)
+    return FALSE;
+  return as_file_write_atomically (path, (const guint8 *) text, strlen (text), error);
+}
+
+static void
+export_data_to (AsWindow     *self,
+                AsExportData  data,
+                const char   *path,
+                double        threshold)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (!_as_window_export_data (self, data, path, threshold, &error))
+    {
+      /* Translators: why (a sentence) */
+      g_autofree char *text = g_strdup_printf (_("Export failed. %s"), error->message);
+
+      _as_window_show_message (self, AS_MESSAGE_ERROR, text);
+    }
+  else
+    {
+      g_autofree char *name = g_filename_display_name (path);
+      /* Translators: the file the view was exported to */
+      g_autofree char *text = g_strdup_printf (_("Saved “%s”."), name);
+
+      _as_window_show_message (self, AS_MESSAGE_INFO, text);
+    }
+}
+
+/* The matrix shown, as tab-separated text with the tokens as headers, on
+ * the clipboard (Ctrl+C outside the text fields, the heatmap's menu). */
+static void
+copy_table_activated (GSimpleAction *action,
+                      GVariant      *parameter,
+                      gpointer       user_data)
+{
+  AsWindow *self = user_data;
+  AsFigure *figure = as_attention_view_get_figure (self->attention_view);
+  g_autofree char *text = NULL;
+  g_autofree char *message = NULL;
+
+  if (as_figure_get_n_columns (figure) == 0)
+    return;
+  text = as_figure_to_table (figure, '\t');
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), text);
+  /* Translators: rows and columns of the matrix copied */
+  message = g_strdup_printf (_("Copied the matrix (%u × %u) as a table, tokens as headers."),
+                             as_figure_get_n_rows (figure), as_figure_get_n_columns (figure));
+  _as_window_show_message (self, AS_MESSAGE_INFO, message);
+}
+
 static void
 export_response (AsWindow       *self,
                  int             response,
@@ -142,7 +267,12 @@ export_response (AsWindow       *self,
     {
       g_autofree char *path = as_export_dialog_get_path (dialog);
 
-      if (path != NULL)
+      if (path != NULL && as_export_dialog_get_data (dialog) != AS_EXPORT_FIGURE)
+        {
+          as_export_dialog_save_choices (dialog, path);
+          export_data_to (self, as_export_dialog_get_data (dialog), path, as_export_dialog_get_threshold (dialog));
+        }
+      else if (path != NULL)
         {
           as_export_dialog_save_choices (dialog, path);
           g_action_group_activate_action (G_ACTION_GROUP (self), "export-to", g_variant_new_string (path));
@@ -350,6 +480,7 @@ static const GActionEntry win_entries[] = {
   { "help", help_activated },
   { "export", export_activated },
   { "export-to", export_to_activated, "s" },
+  { "copy-table", copy_table_activated },
   { "step-first", step_first_activated },
   { "step-previous", step_previous_activated },
   { "step-next", step_next_activated },
@@ -395,6 +526,29 @@ key_pressed (AsWindow              *self,
       if (!g_action_group_get_action_enabled (G_ACTION_GROUP (self), "branch-back"))
         return FALSE;
       g_action_group_activate_action (G_ACTION_GROUP (self), "branch-back", NULL);
+      return TRUE;
+    }
+
+  /* Ctrl+C outside the text fields (and a label's selection) copies the matrix */
+  if ((state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK | GDK_SHIFT_MASK)) == GDK_CONTROL_MASK &&
+      (keyval == GDK_KEY_c || keyval == GDK_KEY_C) && !in_text &&
+      !(focus != NULL && GTK_IS_LABEL (focus) && gtk_label_get_selectable (GTK_LABEL (focus))))
+    {
+      if (!g_action_group_get_action_enabled (G_ACTION_GROUP (self), "copy-table"))
+        return FALSE;
+      g_action_group_activate_action (G_ACTION_GROUP (self), "copy-table", NULL);
+      return TRUE;
+    }
+
+  /* the heatmap's menu from the keyboard: Shift+F10 or the Menu key */
+  if (focus != NULL && focus_is_within (focus, AS_TYPE_HEATMAP) &&
+      (keyval == GDK_KEY_Menu ||
+       (keyval == GDK_KEY_F10 && (state & (GDK_CONTROL_MASK | GDK_ALT_MASK | GDK_SUPER_MASK | GDK_SHIFT_MASK)) == GDK_SHIFT_MASK)))
+    {
+      GtkWidget *heatmap = GTK_WIDGET (as_attention_view_get_heatmap (self->attention_view));
+
+      as_heatmap_popup_context_menu (AS_HEATMAP (heatmap), gtk_widget_get_width (heatmap) / 2.0,
+                                     gtk_widget_get_height (heatmap) / 2.0);
       return TRUE;
     }
 
@@ -490,6 +644,7 @@ _as_window_actions_update (AsWindow *self)
   enable_action (self, "play", n > 1);
   enable_action (self, "branch-back", self->branched);
   enable_action (self, "export", as_figure_get_n_columns (as_attention_view_get_figure (self->attention_view)) > 0);
+  enable_action (self, "copy-table", as_figure_get_n_columns (as_attention_view_get_figure (self->attention_view)) > 0);
 
   g_simple_action_set_state (G_SIMPLE_ACTION (play), g_variant_new_boolean (self->play_source != 0));
 }

@@ -3,6 +3,7 @@
 #include "as-window.h"
 #include "as-attention-view.h"
 #include "as-candidates.h"
+#include "as-export-dialog.h"
 #include "as-heatmap.h"
 #include "as-model-loader.h"
 
@@ -101,6 +102,13 @@ void          _as_window_actions_init       (AsWindow      *self);
 gboolean      _as_window_export_figure      (AsWindow      *self,
                                              AsFigure      *figure,
                                              const char    *path,
+                                             GError       **error);
+/* Writes the view's data (not AS_EXPORT_FIGURE) to @path: the session as
+ * JSON, the matrix as CSV, the alignment (@threshold: -1 for the arg-max). */
+gboolean      _as_window_export_data        (AsWindow      *self,
+                                             AsExportData   data,
+                                             const char    *path,
+                                             double         threshold,
                                              GError       **error);
 /* Enables each action (and sets the state of "play") as the window is now. */
 void          _as_window_actions_update     (AsWindow      *self);

@@ -6,6 +6,8 @@
  *   attnscope-cli render [MODEL] SENTENCE -o FILE.svg|png|pdf [--step N] [--target T] [--colormap NAME]
  *                        [--kind K] [--layer L] [--head H|mean]
  *                        [--scale S | --dpi D] [--width W] [--height H] [--background B] [--svg-text]
+ *   attnscope-cli render [MODEL] --batch SENTENCES -o FIGURES.pdf | -o FOLDER/ [--format svg|png|pdf] [...]
+ *   attnscope-cli align [MODEL] PAIRS [--gold GOLD] [--threshold T] [-o FILE] [--layer L] [--head H|mean]
  *
  * Without MODEL, the bundled default model is used. Every failure is one
  * line on stderr and a non-zero exit; nothing is written on failure.
@@ -24,6 +26,7 @@
 #include <glib/gi18n.h>
 #include <json-glib/json-glib.h>
 
+#include "as-cli-commands.h"
 #include "as-error.h"
 #include "as-figure-session.h"
 #include "as-model.h"
@@ -59,6 +62,11 @@ typedef struct
   int      height;
   char    *background;
   gboolean svg_text;
+  /* render --batch (as-cli-batch.c) and align (as-cli-align.c) */
+  char    *batch;
+  char    *format;
+  char    *gold;
+  char    *threshold_text;
   /* the attention shown, from --kind, --layer and --head */
   AsAttentionKind kind;
   int      head;                /* or AS_ATTENTION_MEAN */
@@ -75,6 +83,10 @@ options_clear (Options *o)
   g_free (o->scale_text);
   g_free (o->dpi_text);
   g_free (o->background);
+  g_free (o->batch);
+  g_free (o->format);
+  g_free (o->gold);
+  g_free (o->threshold_text);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
@@ -650,7 +662,26 @@ static const CommandHelp command_help[] = {
     "MODEL is a model file or a bundled model's name; without it, the default bundled model.\n"
     "Examples:\n"
     "  attnscope-cli render \"i am hungry .\" -o figure.svg\n"
-    "  attnscope-cli render \"i am hungry .\" -o step2.png --step 2" },
+    "  attnscope-cli render \"i am hungry .\" -o step2.png --step 2\n"
+    "  attnscope-cli render --batch sentences.txt -o figures.pdf\n"
+    "  attnscope-cli render --batch sentences.txt -o figures/ --format png\n"
+    "With --batch, SENTENCES has one sentence a line: -o FILE.pdf gets one page per sentence,\n"
+    "-o FOLDER/ one file per sentence named by its line's number (0001.svg, ...; --format).\n"
+    "Blank lines are skipped." },
+  { "[MODEL] PAIRS",
+    "Align the words of each pair of PAIRS (a source sentence, a tab, its target: one pair a\n"
+    "line) from the cross-attention, the target forced, and print one line of Pharaoh links\n"
+    "i-j per pair (source position i, target position j). With --gold, print the precision,\n"
+    "recall and alignment error rate (Och and Ney 2003) against GOLD instead.",
+    "MODEL is a model file or a bundled model's name; without it, the default bundled model.\n"
+    "Positions count the model's tokens of each side from 0 (its words, or characters for a\n"
+    "side tokenized by characters), without the start and end tokens. Target token j is\n"
+    "linked to the source token it attends to most (or, with --threshold T, to every source\n"
+    "token given a weight of at least T). GOLD has one line per pair: sure links i-j and\n"
+    "possible links i?j.\n"
+    "Examples:\n"
+    "  attnscope-cli align pairs.tsv\n"
+    "  attnscope-cli align en-zh-transformer pairs.tsv --gold gold.txt --layer 0 --head 2" },
 };
 
 static int
@@ -665,7 +696,7 @@ run (int    argc,
   g_autoptr (AsSession) session = NULL;
   const char *command = argc > 1 ? argv[1] : NULL;
   const char *model_path, *sentence;
-  gboolean is_info, is_translate, is_render;
+  gboolean is_info, is_translate, is_render, is_align;
   GOptionEntry translate_entries[] = {
     { "target", 't', 0, G_OPTION_ARG_FILENAME, &o.target, "Force this target translation (teacher forcing)", "TEXT" },
     { "beam", 'b', 0, G_OPTION_ARG_INT, &o.beam, "Beam search of width K (default 1: greedy)", "K" },
@@ -694,6 +725,17 @@ run (int    argc,
     { "height", 0, 0, G_OPTION_ARG_INT, &o.height, _("Lay the figure out this high, in units (default: its natural size)"), "H" },
     { "background", 0, 0, G_OPTION_ARG_STRING, &o.background, _("light (default: dark text on white), dark or transparent"), "B" },
     { "svg-text", 0, 0, G_OPTION_ARG_NONE, &o.svg_text, _("SVG: write the text as text naming its font, not as glyph outlines"), NULL },
+    { "batch", 0, 0, G_OPTION_ARG_FILENAME, &o.batch, "Draw each sentence of this file (one a line) instead of SENTENCE: -o FILE.pdf or -o FOLDER/", "SENTENCES" },
+    { "format", 0, 0, G_OPTION_ARG_STRING, &o.format, "--batch -o FOLDER/: svg (default), png or pdf", "FORMAT" },
+    { NULL }
+  };
+  GOptionEntry align_entries[] = {
+    { "gold", 0, 0, G_OPTION_ARG_FILENAME, &o.gold, "Score against this gold standard: one line per pair, sure links i-j, possible i?j", "GOLD" },
+    { "threshold", 0, 0, G_OPTION_ARG_STRING, &o.threshold_text, "Link every weight of at least T, 0 to 1 (default: the arg-max of each target token)", "T" },
+    { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, "Write the alignments to FILE (with --gold, beside the scores)", "FILE" },
+    { "kind", 0, 0, G_OPTION_ARG_STRING, &o.kind_name, "The attention aligned: cross (the default; the only kind that joins source and target)", "KIND" },
+    { "layer", 0, 0, G_OPTION_ARG_INT, &o.layer, "Of this layer, from 0 (default: the last)", "L" },
+    { "head", 0, 0, G_OPTION_ARG_STRING, &o.head_name, "Of this head, from 0, or mean: the mean of the heads (default)", "H" },
     { NULL }
   };
   GOptionEntry info_entries[] = {
@@ -704,6 +746,7 @@ run (int    argc,
   is_info = g_strcmp0 (command, "info") == 0;
   is_translate = g_strcmp0 (command, "translate") == 0;
   is_render = g_strcmp0 (command, "render") == 0;
+  is_align = g_strcmp0 (command, "align") == 0;
 
   if (command == NULL || g_str_equal (command, "--help") || g_str_equal (command, "-h") || g_str_equal (command, "help"))
     {
@@ -714,6 +757,8 @@ run (int    argc,
                "  attnscope-cli render [MODEL] SENTENCE -o FILE.svg|.png|.pdf [--step N] [--target T] [--colormap NAME]\n"
                "                       [--kind K] [--layer L] [--head H|mean] [--grid]\n"
                "                       [--scale S | --dpi D] [--width W] [--height H] [--background B] [--svg-text]\n"
+               "  attnscope-cli render [MODEL] --batch SENTENCES -o FIGURES.pdf | -o FOLDER/ [--format svg|png|pdf] [...]\n"
+               "  attnscope-cli align [MODEL] PAIRS [--gold GOLD] [--threshold T] [-o FILE] [--layer L] [--head H|mean]\n"
                "\nMODEL is a model file or the name of a bundled model (info --list); without it the\n"
                "default bundled model is used (%s).\n"
                "The attention shown (and --json's \"attention\") is, unless --kind, --layer and --head\n"
@@ -729,7 +774,7 @@ run (int    argc,
       printf ("attnscope-cli %s\n", AS_VERSION);
       return EXIT_SUCCESS;
     }
-  if (!is_info && !is_translate && !is_render)
+  if (!is_info && !is_translate && !is_render && !is_align)
     {
       g_autofree char *message = g_strdup_printf ("unknown command \"%s\"", command);
       return usage_error (message);
@@ -738,7 +783,8 @@ run (int    argc,
   {
     /* `attnscope-cli COMMAND --help` names the command and says what it does */
     g_autofree char *prgname = g_strdup_printf ("attnscope-cli %s", command);
-    const CommandHelp *help = is_translate ? &command_help[1] : is_render ? &command_help[2] : &command_help[0];
+    const CommandHelp *help = is_translate ? &command_help[1] : is_render ? &command_help[2]
+                            : is_align ? &command_help[3] : &command_help[0];
 
     g_set_prgname (prgname);
     context = g_option_context_new (help->parameters);
@@ -749,11 +795,13 @@ run (int    argc,
     g_option_context_add_main_entries (context, translate_entries, NULL);
   else if (is_render)
     g_option_context_add_main_entries (context, render_entries, NULL);
+  else if (is_align)
+    g_option_context_add_main_entries (context, align_entries, NULL);
   else
     g_option_context_add_main_entries (context, info_entries, NULL);
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error (error->message);
-  if (!positional (argc, argv, !is_info, &model_path, &sentence, &error))
+  if (!positional (argc, argv, !is_info && !(is_render && o.batch != NULL), &model_path, &sentence, &error))
     return usage_error (error->message);
 
   if (o.beam < 1 || o.beam > AS_MAX_BEAM)
@@ -787,8 +835,24 @@ run (int    argc,
         return usage_error ("render needs -o FILE.svg, FILE.png or FILE.pdf");
       if (o.colormap != NULL && !as_colormap_from_name (o.colormap, &colormap))
         return usage_error ("--colormap must be viridis, magma or greys");
-      if (!render_export_options (&o, &export_options, &error))
-        return usage_error (error->message);
+      if (o.batch != NULL && (o.target != NULL || (o.step != NOT_GIVEN && o.step < 1)))
+        return usage_error (o.target != NULL ? "--target is for one sentence, not --batch"
+                                             : "--step counts from 1");
+      if (o.format != NULL && (o.batch == NULL || !as_cli_output_is_folder (o.output)))
+        return usage_error ("--format is for --batch -o FOLDER/ (a single file's format is its extension)");
+      if (o.batch != NULL && !as_cli_output_is_folder (o.output) && !has_extension (o.output, ".pdf"))
+        return usage_error ("--batch writes one PDF (-o FIGURES.pdf) or a folder of files (-o FOLDER/)");
+      {
+        /* --batch -o FOLDER/: the options are checked against the files' format */
+        g_autofree char *probe = o.batch != NULL && as_cli_output_is_folder (o.output)
+                                 ? g_strconcat ("figure.", o.format != NULL ? o.format : "svg", NULL) : NULL;
+        Options checked = o;
+
+        if (probe != NULL)
+          checked.output = probe;
+        if (!render_export_options (&checked, &export_options, &error))
+          return usage_error (error->message);
+      }
     }
 
   if (is_info && o.list)
@@ -803,6 +867,18 @@ run (int    argc,
     return report (error);
   if (!is_info && !check_attention_choice (model, &o, &error))
     return report (error);
+  if (is_align)
+    return as_cli_align (model, sentence, o.gold, o.threshold_text, o.output, o.kind, o.layer, o.head);
+  if (is_render && o.batch != NULL)
+    {
+      AsCliRenderChoice choice = { o.kind, o.layer, o.head, o.grid, colormap,
+                                   o.step != NOT_GIVEN ? o.step : 0, o.beam,
+                                   o.max_len != NOT_GIVEN ? o.max_len : 0, &export_options };
+
+      if (o.step != NOT_GIVEN && o.kind == AS_ATTENTION_ENCODER_SELF)
+        return usage_error ("--step shows the figure at a decoder step; encoder self-attention is computed once, before them");
+      return as_cli_render_batch (model, o.batch, o.output, o.format, &choice);
+    }
 
   if (is_info)
     {

@@ -743,3 +743,11 @@ as_figure_export_with_options (AsFigure                    *self,
 
   return export (self, path, options != NULL ? options : &defaults, TRUE, error);
 }
+
+/* For as-figure-book.c: the colours of an exported figure. */
+void
+_as_figure_set_export_colors (AsFigure           *self,
+                              AsFigureBackground  background)
+{
+  set_export_colors (self, background);
+}

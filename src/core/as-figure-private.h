@@ -270,4 +270,8 @@ void         _as_figure_draw_layout     (AsFigure             *self,
                                          const AsFigureLayout *l,
                                          AsFigureLayers        layers);
 
+/* The colours an export uses for @background (as-figure-export.c). */
+void         _as_figure_set_export_colors (AsFigure           *self,
+                                           AsFigureBackground  background);
+
 G_END_DECLS

@@ -271,6 +271,15 @@ as_session_get_source_text (AsSession *self,
   return self->source_text[i];
 }
 
+void
+as_session_get_words (AsSession *self,
+                      guint     *first,
+                      guint     *n_words)
+{
+  *first = self->first_word;
+  *n_words = self->n_words;
+}
+
 int
 as_session_get_source_id (AsSession *self,
                           guint      i)

@@ -45,6 +45,11 @@ const char    *as_session_get_sentence       (AsSession      *self);
 guint          as_session_get_n_source       (AsSession      *self);
 const char    *as_session_get_source_token   (AsSession      *self,
                                               guint           i);
+/* Where the sentence's own tokens are among the source tokens: @first
+ * (after a start token, if the model has one) and @n_words of them. */
+void           as_session_get_words          (AsSession      *self,
+                                              guint          *first,
+                                              guint          *n_words);
 /* The token as typed (before mapping to the unknown token). */
 const char    *as_session_get_source_text    (AsSession      *self,
                                               guint           i);

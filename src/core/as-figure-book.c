@@ -105,7 +105,7 @@ as_figure_book_add_page (AsFigureBook  *self,
       AsFigureLayout layout;
 
       _as_figure_compute_layout (figure, width, height, 1.0, 0.0, 0.0, 0.0, &layout);
-      _as_figure_draw_layout (figure, cr, &layout);
+      _as_figure_draw_layout (figure, cr, &layout, AS_FIGURE_LAYER_ALL);
     }
   cairo_show_page (cr);
   status = cairo_status (cr);

@@ -31,32 +31,37 @@
 #include "as-session.h"
 
 #define EXIT_USAGE 2
-/* --layer's default: the kind's last layer */
-#define LAST_LAYER G_MININT
-/* --step's, --max-len's, --width's and --height's default: not given (for
- * the last two, the figure's natural size) */
-#define NOT_GIVEN G_MININT
+
+/* An option whose every int value means something (-2147483648 included),
+ * so that none is left to stand for "not given": --step, --max-len, --layer
+ * (default: the kind's last layer), --width and --height (default: the
+ * figure's natural size). */
+typedef struct
+{
+  int      value;
+  gboolean given;
+} IntOption;
 
 typedef struct
 {
   char    *target;
   int      beam;
-  int      max_len;
+  IntOption max_len;
   int      top;
   gboolean json;
   char    *output;
-  int      step;
+  IntOption step;
   char    *colormap;
   char    *kind_name;
-  int      layer;
+  IntOption layer;
   char    *head_name;
   gboolean grid;
   gboolean list;
   /* render's file */
   char    *scale_text;
   char    *dpi_text;
-  int      width;               /* or NOT_GIVEN */
-  int      height;
+  IntOption width;
+  IntOption height;
   char    *background;
   gboolean svg_text;
   /* the attention shown, from --kind, --layer and --head */
@@ -79,17 +84,62 @@ options_clear (Options *o)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
 
+/* GOption's callback for the IntOption options (@data: the Options). */
+static gboolean
+parse_int_option (const char  *name,
+                  const char  *value,
+                  gpointer     data,
+                  GError     **error)
+{
+  Options *o = data;
+  IntOption *option;
+  gint64 number;
+
+  if (g_str_equal (name, "--step") || g_str_equal (name, "-s"))
+    option = &o->step;
+  else if (g_str_equal (name, "--max-len") || g_str_equal (name, "-m"))
+    option = &o->max_len;
+  else if (g_str_equal (name, "--layer"))
+    option = &o->layer;
+  else if (g_str_equal (name, "--width"))
+    option = &o->width;
+  else if (g_str_equal (name, "--height"))
+    option = &o->height;
+  else
+    g_return_val_if_reached (FALSE);
+  if (!g_ascii_string_to_signed (value, 10, G_MININT, G_MAXINT, &number, NULL))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s must be a whole number, not “%s”", name, value);
+      return FALSE;
+    }
+  option->value = (int) number;
+  option->given = TRUE;
+  return TRUE;
+}
+
+/* Every message goes out as one line, escaped by the rule of everything
+ * printed (as_escape_controls): a path, a command or a token in it cannot
+ * drive the terminal. */
+static void
+print_message (const char *message,
+               const char *after)
+{
+  g_autofree char *shown = as_escape_controls (message);
+
+  fprintf (stderr, "attnscope-cli: %s%s\n", shown, after);
+}
+
 static int
 usage_error (const char *message)
 {
-  fprintf (stderr, "attnscope-cli: %s (see attnscope-cli --help)\n", message);
+  print_message (message, " (see attnscope-cli --help)");
   return EXIT_USAGE;
 }
 
 static int
 report (const GError *error)
 {
-  fprintf (stderr, "attnscope-cli: %s\n", error->message);
+  print_message (error->message, "");
   return EXIT_FAILURE;
 }
 
@@ -196,12 +246,12 @@ check_attention_choice (const AsModel  *model,
                    as_attention_kind_get_name (o->kind), has);
       return FALSE;
     }
-  if (o->layer == LAST_LAYER)
-    o->layer = (int) n_layers - 1;
-  if (o->layer < 0 || (guint) o->layer >= n_layers)
+  if (!o->layer.given)
+    o->layer.value = (int) n_layers - 1;
+  if (o->layer.value < 0 || (guint) o->layer.value >= n_layers)
     {
       g_set_error (error, AS_ERROR, AS_ERROR_INVALID, "--layer %d: this model's %s attention has %u layer%s, numbered from 0",
-                   o->layer, as_attention_kind_get_name (o->kind), n_layers, n_layers == 1 ? "" : "s");
+                   o->layer.value, as_attention_kind_get_name (o->kind), n_layers, n_layers == 1 ? "" : "s");
       return FALSE;
     }
   if (o->head != AS_ATTENTION_MEAN && (guint) o->head >= n_heads)
@@ -232,8 +282,8 @@ run_session (AsModel        *model,
   session = as_session_new (model, sentence, error);
   if (session == NULL)
     return NULL;
-  if (o->max_len != NOT_GIVEN)
-    as_session_set_max_length (session, o->max_len);
+  if (o->max_len.given)
+    as_session_set_max_length (session, o->max_len.value);
 
   if (o->target != NULL)
     {
@@ -345,7 +395,7 @@ session_to_json (AsSession     *session,
     json_builder_begin_array (b);
     for (guint r = 0; r < as_attention_get_n_rows (shown); r++)
       {
-        as_attention_copy_row (shown, o->layer, o->head, r, row);
+        as_attention_copy_row (shown, o->layer.value, o->head, r, row);
         add_floats (b, row, json_row_length (shown, r));
       }
     json_builder_end_array (b);
@@ -437,9 +487,9 @@ print_text (AsSession     *session,
       printf ("   %.4f  ", step->prob);
       if (o->kind != AS_ATTENTION_ENCODER_SELF)
         {
-          guint best = as_attention_argmax_row (shown, o->layer, o->head, t);
+          guint best = as_attention_argmax_row (shown, o->layer.value, o->head, t);
 
-          as_attention_copy_row (shown, o->layer, o->head, t, row);
+          as_attention_copy_row (shown, o->layer.value, o->head, t, row);
           print_escaped ("", column_token (session, o->kind, best), "");
           printf (" (%.3f)", row[best]);
         }
@@ -460,9 +510,9 @@ print_text (AsSession     *session,
       printf ("\nsource token attends most to\n");
       for (guint r = 0; r < as_attention_get_n_rows (shown); r++)
         {
-          guint best = as_attention_argmax_row (shown, o->layer, o->head, r);
+          guint best = as_attention_argmax_row (shown, o->layer.value, o->head, r);
 
-          as_attention_copy_row (shown, o->layer, o->head, r, row);
+          as_attention_copy_row (shown, o->layer.value, o->head, r, row);
           printf ("%4u  ", r);
           print_escaped ("", as_session_get_source_token (session, r), " -> ");
           print_escaped ("", as_session_get_source_token (session, best), "");
@@ -594,18 +644,18 @@ render_export_options (const Options         *o,
                    _("--scale and --dpi are for PNG files (SVG and PDF are drawn in vectors, at any size)"));
       return FALSE;
     }
-  if (o->width != NOT_GIVEN && (o->width < 1 || o->width > max_side))
+  if (o->width.given && (o->width.value < 1 || o->width.value > max_side))
     {
       g_set_error (error, AS_ERROR, AS_ERROR_FILE, _("--width must be from 1 to %d"), max_side);
       return FALSE;
     }
-  if (o->height != NOT_GIVEN && (o->height < 1 || o->height > max_side))
+  if (o->height.given && (o->height.value < 1 || o->height.value > max_side))
     {
       g_set_error (error, AS_ERROR, AS_ERROR_FILE, _("--height must be from 1 to %d"), max_side);
       return FALSE;
     }
-  options->width = o->width != NOT_GIVEN ? o->width : 0;
-  options->height = o->height != NOT_GIVEN ? o->height : 0;
+  options->width = o->width.given ? o->width.value : 0;
+  options->height = o->height.given ? o->height.value : 0;
   if (o->background != NULL && !as_figure_background_from_name (o->background, &options->background))
     {
       g_set_error (error, AS_ERROR, AS_ERROR_FILE, _("--background must be light, dark or transparent"));
@@ -657,8 +707,7 @@ static int
 run (int    argc,
      char **argv)
 {
-  g_auto (Options) o = { .beam = 1, .top = 5, .step = NOT_GIVEN, .max_len = NOT_GIVEN, .layer = LAST_LAYER,
-                         .head = AS_ATTENTION_MEAN, .width = NOT_GIVEN, .height = NOT_GIVEN };
+  g_auto (Options) o = { .beam = 1, .top = 5, .head = AS_ATTENTION_MEAN };
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (AsModel) model = NULL;
@@ -669,29 +718,29 @@ run (int    argc,
   GOptionEntry translate_entries[] = {
     { "target", 't', 0, G_OPTION_ARG_FILENAME, &o.target, "Force this target translation (teacher forcing)", "TEXT" },
     { "beam", 'b', 0, G_OPTION_ARG_INT, &o.beam, "Beam search of width K (default 1: greedy)", "K" },
-    { "max-len", 'm', 0, G_OPTION_ARG_INT, &o.max_len, "Decode at most N steps (default: the model's)", "N" },
+    { "max-len", 'm', 0, G_OPTION_ARG_CALLBACK, parse_int_option, "Decode at most N steps (default: the model's)", "N" },
     { "top", 'k', 0, G_OPTION_ARG_INT, &o.top, "Report the K most probable tokens of each step (default 5)", "K" },
     { "json", 'j', 0, G_OPTION_ARG_NONE, &o.json, "Print one JSON object", NULL },
     { "kind", 0, 0, G_OPTION_ARG_STRING, &o.kind_name, "The attention shown: cross (default), decoder-self or encoder-self", "KIND" },
-    { "layer", 0, 0, G_OPTION_ARG_INT, &o.layer, "Of this layer, from 0 (default: the last)", "L" },
+    { "layer", 0, 0, G_OPTION_ARG_CALLBACK, parse_int_option, "Of this layer, from 0 (default: the last)", "L" },
     { "head", 0, 0, G_OPTION_ARG_STRING, &o.head_name, "Of this head, from 0, or mean: the mean of the heads (default)", "H" },
     { NULL }
   };
   GOptionEntry render_entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, "Write the figure here (.svg, .png or .pdf)", "FILE" },
-    { "step", 's', 0, G_OPTION_ARG_INT, &o.step, "Show the figure at decoder step N, counted from 1 (default: all steps)", "N" },
+    { "step", 's', 0, G_OPTION_ARG_CALLBACK, parse_int_option, "Show the figure at decoder step N, counted from 1 (default: all steps)", "N" },
     { "target", 't', 0, G_OPTION_ARG_FILENAME, &o.target, "Force this target translation", "TEXT" },
     { "beam", 'b', 0, G_OPTION_ARG_INT, &o.beam, "Beam search of width K", "K" },
-    { "max-len", 'm', 0, G_OPTION_ARG_INT, &o.max_len, "Decode at most N steps", "N" },
+    { "max-len", 'm', 0, G_OPTION_ARG_CALLBACK, parse_int_option, "Decode at most N steps", "N" },
     { "colormap", 'c', 0, G_OPTION_ARG_STRING, &o.colormap, "viridis (default), magma or greys", "NAME" },
     { "kind", 0, 0, G_OPTION_ARG_STRING, &o.kind_name, "The attention shown: cross (default), decoder-self or encoder-self", "KIND" },
-    { "layer", 0, 0, G_OPTION_ARG_INT, &o.layer, "Of this layer, from 0 (default: the last)", "L" },
+    { "layer", 0, 0, G_OPTION_ARG_CALLBACK, parse_int_option, "Of this layer, from 0 (default: the last)", "L" },
     { "head", 0, 0, G_OPTION_ARG_STRING, &o.head_name, "Of this head, from 0, or mean: the mean of the heads (default)", "H" },
     { "grid", 'g', 0, G_OPTION_ARG_NONE, &o.grid, "Every layer and head of the kind, as a grid of small heatmaps", NULL },
     { "scale", 0, 0, G_OPTION_ARG_STRING, &o.scale_text, _("PNG: pixels per unit of the layout, 0.25 to 10 (default 1)"), "S" },
     { "dpi", 0, 0, G_OPTION_ARG_STRING, &o.dpi_text, _("PNG: this many pixels per inch, 24 to 960, a unit of the layout being 1/96 inch (300 dpi is --scale 3.125)"), "D" },
-    { "width", 0, 0, G_OPTION_ARG_INT, &o.width, _("Lay the figure out this wide, in units (default: its natural size)"), "W" },
-    { "height", 0, 0, G_OPTION_ARG_INT, &o.height, _("Lay the figure out this high, in units (default: its natural size)"), "H" },
+    { "width", 0, 0, G_OPTION_ARG_CALLBACK, parse_int_option, _("Lay the figure out this wide, in units (default: its natural size)"), "W" },
+    { "height", 0, 0, G_OPTION_ARG_CALLBACK, parse_int_option, _("Lay the figure out this high, in units (default: its natural size)"), "H" },
     { "background", 0, 0, G_OPTION_ARG_STRING, &o.background, _("light (default: dark text on white), dark or transparent"), "B" },
     { "svg-text", 0, 0, G_OPTION_ARG_NONE, &o.svg_text, _("SVG: write the text as text naming its font, not as glyph outlines"), NULL },
     { NULL }
@@ -745,12 +794,13 @@ run (int    argc,
     g_option_context_set_summary (context, help->summary);
     g_option_context_set_description (context, help->description);
   }
-  if (is_translate)
-    g_option_context_add_main_entries (context, translate_entries, NULL);
-  else if (is_render)
-    g_option_context_add_main_entries (context, render_entries, NULL);
-  else
-    g_option_context_add_main_entries (context, info_entries, NULL);
+  {
+    /* the main group carries the Options to parse_int_option */
+    GOptionGroup *group = g_option_group_new (NULL, NULL, NULL, &o, NULL);
+
+    g_option_group_add_entries (group, is_translate ? translate_entries : is_render ? render_entries : info_entries);
+    g_option_context_set_main_group (context, group);
+  }
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error (error->message);
   if (!positional (argc, argv, !is_info, &model_path, &sentence, &error))
@@ -761,10 +811,10 @@ run (int    argc,
       g_autofree char *message = g_strdup_printf ("--beam must be between 1 and %d", AS_MAX_BEAM);
       return usage_error (message);
     }
-  if (o.max_len != NOT_GIVEN && (o.max_len < 1 || o.max_len > AS_MAX_DECODE_LENGTH))
+  if (o.max_len.given && (o.max_len.value < 1 || o.max_len.value > AS_MAX_DECODE_LENGTH))
     {
       g_autofree char *message = g_strdup_printf ("--max-len %d: the translation's length must be between 1 and %d steps",
-                                                  o.max_len, AS_MAX_DECODE_LENGTH);
+                                                  o.max_len.value, AS_MAX_DECODE_LENGTH);
       return usage_error (message);
     }
   if (o.top < 0 || o.top > AS_MAX_TOP)
@@ -789,6 +839,13 @@ run (int    argc,
         return usage_error ("--colormap must be viridis, magma or greys");
       if (!render_export_options (&o, &export_options, &error))
         return usage_error (error->message);
+      if (o.step.given && o.kind == AS_ATTENTION_ENCODER_SELF)
+        return usage_error ("--step shows the figure at a decoder step; encoder self-attention is computed once, before them");
+      if (o.step.given && o.step.value < 1)
+        {
+          g_autofree char *message = g_strdup_printf ("--step %d: steps are counted from 1", o.step.value);
+          return usage_error (message);
+        }
     }
 
   if (is_info && o.list)
@@ -829,16 +886,9 @@ run (int    argc,
     }
 
   /* render */
-  if (o.step != NOT_GIVEN && o.kind == AS_ATTENTION_ENCODER_SELF)
-    return usage_error ("--step shows the figure at a decoder step; encoder self-attention is computed once, before them");
-  if (o.step != NOT_GIVEN && o.step < 1)
+  if (o.step.given && o.step.value > (int) as_session_get_n_steps (session))
     {
-      g_autofree char *message = g_strdup_printf ("--step %d: steps are counted from 1", o.step);
-      return usage_error (message);
-    }
-  if (o.step != NOT_GIVEN && o.step > (int) as_session_get_n_steps (session))
-    {
-      g_autofree char *message = g_strdup_printf ("--step %d is past the last step (%u)", o.step,
+      g_autofree char *message = g_strdup_printf ("--step %d is past the last step (%u)", o.step.value,
                                                   as_session_get_n_steps (session));
       return usage_error (message);
     }
@@ -846,11 +896,11 @@ run (int    argc,
     g_autoptr (AsFigure) figure = as_figure_new ();
 
     if (o.grid ? !as_figure_set_session_grid (figure, session, o.kind, &error)
-               : !as_figure_set_session_attention (figure, session, o.kind, (guint) o.layer, o.head, &error))
+               : !as_figure_set_session_attention (figure, session, o.kind, (guint) o.layer.value, o.head, &error))
       return report (error);
     as_figure_set_colormap (figure, colormap);
     /* the figure counts from 0, -1 for every step */
-    as_figure_set_step (figure, o.step != NOT_GIVEN ? o.step - 1 : -1);
+    as_figure_set_step (figure, o.step.given ? o.step.value - 1 : -1);
     if (!as_figure_export_with_options (figure, o.output, &export_options, &error))
       return report (error);
   }

@@ -22,7 +22,6 @@
 #include <string.h>
 
 #include <glib/gi18n.h>
-#include <json-glib/json-glib.h>
 
 #include "as-error.h"
 #include "as-figure-session.h"
@@ -306,83 +305,263 @@ run_session (AsModel        *model,
   return g_steal_pointer (&session);
 }
 
-static void
-add_floats (JsonBuilder *b,
-            const float *values,
-            guint        n)
+/* --json, written as it goes (no tree of the whole result is kept: the
+ * attention of a long sentence is millions of numbers): compact, as
+ * json-glib wrote it, strings escaped by the rule of everything printed
+ * (as_char_needs_escape) in JSON's own \u form, floats with the 9 digits
+ * that give the same float back. */
+typedef struct
 {
-  json_builder_begin_array (b);
-  for (guint i = 0; i < n; i++)
-    json_builder_add_double_value (b, values[i]);
-  json_builder_end_array (b);
+  FILE    *out;
+  gboolean first;    /* no value yet in the array or object open */
+} JsonOut;
+
+static void
+json_separator (JsonOut *j)
+{
+  if (!j->first)
+    fputc (',', j->out);
+  j->first = FALSE;
 }
 
-static JsonNode *
-session_to_json (AsSession     *session,
-                 const Options *o)
+static void
+json_open (JsonOut *j,
+           char     bracket)
+{
+  json_separator (j);
+  fputc (bracket, j->out);
+  j->first = TRUE;
+}
+
+static void
+json_close (JsonOut *j,
+            char     bracket)
+{
+  fputc (bracket, j->out);
+  j->first = FALSE;
+}
+
+static void
+json_string_body (JsonOut    *j,
+                  const char *text)
+{
+  g_autofree char *valid = g_utf8_make_valid (text, -1);
+  const char *run = valid;
+
+  fputc ('"', j->out);
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c != '"' && c != '\\' && !as_char_needs_escape (c))
+        continue;
+      fwrite (run, 1, p - run, j->out);
+      run = g_utf8_next_char (p);
+      switch (c)
+        {
+        case '"': fputs ("\\\"", j->out); break;
+        case '\\': fputs ("\\\\", j->out); break;
+        case '\n': fputs ("\\n", j->out); break;
+        case '\r': fputs ("\\r", j->out); break;
+        case '\t': fputs ("\\t", j->out); break;
+        default: fprintf (j->out, "\\u%04x", c); break;   /* all in the BMP */
+        }
+    }
+  fputs (run, j->out);
+  fputc ('"', j->out);
+}
+
+static void
+json_member (JsonOut    *j,
+             const char *name)
+{
+  json_separator (j);
+  json_string_body (j, name);
+  fputc (':', j->out);
+  j->first = TRUE;   /* the value follows without a comma */
+}
+
+static void
+json_string (JsonOut    *j,
+             const char *text)
+{
+  json_separator (j);
+  json_string_body (j, text);
+}
+
+/* @d (> 0) times 10^(8 - @e), rounded: 9 digits when 10^e <= d < 10^(e+1). */
+static gint64
+nine_digits (double d,
+             int    e)
+{
+  static const double powers[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+                                   1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
+  int k = 8 - e;
+
+  for (; k > 22; k -= 22)
+    d *= 1e22;
+  for (; k < -22; k += 22)
+    d /= 1e22;
+  return llround (k >= 0 ? d * powers[k] : d / powers[-k]);
+}
+
+/* A finite @value with 9 significant digits, which give the same float
+ * back, as %.9g writes it but without the locale's decimal comma and five
+ * times faster (millions of attention weights): "0.143376112", "1e-07".
+ * Returns the length; @out holds 20 bytes. */
+static int
+format_float (char  *out,
+              float  value)
+{
+  double d = fabs ((double) value);
+  char digits[9];
+  char *p = out;
+  gint64 m;
+  int e, n = 9;
+
+  if (value == 0.0f)
+    return (int) g_strlcpy (out, "0", 20);
+  if (value < 0.0f)
+    *p++ = '-';
+  e = (int) floor (log10 (d));
+  m = nine_digits (d, e);
+  /* log10 () rounded across a power of ten */
+  if (m >= 1000000000)
+    m = nine_digits (d, ++e);
+  else if (m < 100000000)
+    m = nine_digits (d, --e);
+  if (m >= 1000000000)   /* 9.999999995 rounds up to 10 */
+    m /= 10, e++;
+  for (int i = 8; i >= 0; i--, m /= 10)
+    digits[i] = (char) ('0' + m % 10);
+  while (n > 1 && digits[n - 1] == '0')
+    n--;
+  if (e >= -5 && e < 0)
+    {
+      *p++ = '0';
+      *p++ = '.';
+      for (int i = -1; i > e; i--)
+        *p++ = '0';
+      memcpy (p, digits, n);
+      p += n;
+    }
+  else if (e >= 0 && e < 9)
+    {
+      for (int i = 0; i <= e; i++)
+        *p++ = i < n ? digits[i] : '0';
+      if (n > e + 1)
+        {
+          *p++ = '.';
+          memcpy (p, digits + e + 1, n - e - 1);
+          p += n - e - 1;
+        }
+    }
+  else
+    {
+      *p++ = digits[0];
+      if (n > 1)
+        {
+          *p++ = '.';
+          memcpy (p, digits + 1, n - 1);
+          p += n - 1;
+        }
+      p += g_snprintf (p, 6, "e%d", e);
+    }
+  *p = '\0';
+  return (int) (p - out);
+}
+
+static void
+json_float (JsonOut *j,
+            float    value)
+{
+  char buffer[20];
+
+  json_separator (j);
+  /* the session refuses NaN and infinity; null rather than invalid JSON */
+  if (isfinite (value))
+    fwrite (buffer, 1, format_float (buffer, value), j->out);
+  else
+    fputs ("null", j->out);
+}
+
+static void
+json_floats (JsonOut     *j,
+             const float *values,
+             guint        n)
+{
+  json_open (j, '[');
+  for (guint i = 0; i < n; i++)
+    json_float (j, values[i]);
+  json_close (j, ']');
+}
+
+static void
+print_json (AsSession     *session,
+            const Options *o)
 {
   const guint top = o->top;
-  g_autoptr (JsonBuilder) b = json_builder_new_immutable ();
+  JsonOut j = { stdout, TRUE };
   AsModel *model = as_session_get_model (session);
   guint n_source = as_session_get_n_source (session);
   guint n_steps = as_session_get_n_steps (session);
   g_autofree char *translation = as_session_get_translation (session);
 
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "architecture");
-  json_builder_add_string_value (b, as_model_get_architecture_name (model));
+  json_open (&j, '{');
+  json_member (&j, "architecture");
+  json_string (&j, as_model_get_architecture_name (model));
 
-  json_builder_set_member_name (b, "source_tokens");
-  json_builder_begin_array (b);
+  json_member (&j, "source_tokens");
+  json_open (&j, '[');
   for (guint i = 0; i < n_source; i++)
-    json_builder_add_string_value (b, as_session_get_source_token (session, i));
-  json_builder_end_array (b);
+    json_string (&j, as_session_get_source_token (session, i));
+  json_close (&j, ']');
 
-  json_builder_set_member_name (b, "unknown_words");
-  json_builder_begin_array (b);
+  json_member (&j, "unknown_words");
+  json_open (&j, '[');
   for (const char * const *w = as_session_get_unknown_words (session); *w != NULL; w++)
-    json_builder_add_string_value (b, *w);
-  json_builder_end_array (b);
+    json_string (&j, *w);
+  json_close (&j, ']');
 
-  json_builder_set_member_name (b, "target_tokens");
-  json_builder_begin_array (b);
+  json_member (&j, "target_tokens");
+  json_open (&j, '[');
   for (guint t = 0; t < n_steps; t++)
-    json_builder_add_string_value (b, as_session_get_target_token (session, as_session_get_step (session, t)->output));
-  json_builder_end_array (b);
+    json_string (&j, as_session_get_target_token (session, as_session_get_step (session, t)->output));
+  json_close (&j, ']');
 
-  json_builder_set_member_name (b, "translation");
-  json_builder_add_string_value (b, translation);
+  json_member (&j, "translation");
+  json_string (&j, translation);
 
-  json_builder_set_member_name (b, "steps");
-  json_builder_begin_array (b);
+  json_member (&j, "steps");
+  json_open (&j, '[');
   for (guint t = 0; t < n_steps; t++)
     {
       const AsStep *step = as_session_get_step (session, t);
 
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "input");
-      json_builder_add_string_value (b, as_session_get_target_token (session, step->input));
-      json_builder_set_member_name (b, "output");
-      json_builder_add_string_value (b, as_session_get_target_token (session, step->output));
-      json_builder_set_member_name (b, "prob");
-      json_builder_add_double_value (b, step->prob);
-      json_builder_set_member_name (b, "logprob");
-      json_builder_add_double_value (b, step->logprob);
-      json_builder_set_member_name (b, "top");
-      json_builder_begin_array (b);
+      json_open (&j, '{');
+      json_member (&j, "input");
+      json_string (&j, as_session_get_target_token (session, step->input));
+      json_member (&j, "output");
+      json_string (&j, as_session_get_target_token (session, step->output));
+      json_member (&j, "prob");
+      json_float (&j, step->prob);
+      json_member (&j, "logprob");
+      json_float (&j, step->logprob);
+      json_member (&j, "top");
+      json_open (&j, '[');
       for (guint k = 0; k < MIN (top, step->n_top); k++)
         {
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "token");
-          json_builder_add_string_value (b, as_session_get_target_token (session, step->top_ids[k]));
-          json_builder_set_member_name (b, "prob");
-          json_builder_add_double_value (b, step->top_probs[k]);
-          json_builder_end_object (b);
+          json_open (&j, '{');
+          json_member (&j, "token");
+          json_string (&j, as_session_get_target_token (session, step->top_ids[k]));
+          json_member (&j, "prob");
+          json_float (&j, step->top_probs[k]);
+          json_close (&j, '}');
         }
-      json_builder_end_array (b);
-      json_builder_end_object (b);
+      json_close (&j, ']');
+      json_close (&j, '}');
     }
-  json_builder_end_array (b);
+  json_close (&j, ']');
 
   /* "attention": the one shown (--kind, --layer, --head), [row][column];
    * then every kind the model has, "cross_attention" and so on,
@@ -391,14 +570,14 @@ session_to_json (AsSession     *session,
     const AsAttention *shown = as_session_get_attention (session, o->kind);
     g_autofree float *row = g_new (float, as_attention_get_n_columns (shown));
 
-    json_builder_set_member_name (b, "attention");
-    json_builder_begin_array (b);
+    json_member (&j, "attention");
+    json_open (&j, '[');
     for (guint r = 0; r < as_attention_get_n_rows (shown); r++)
       {
         as_attention_copy_row (shown, o->layer.value, o->head, r, row);
-        add_floats (b, row, json_row_length (shown, r));
+        json_floats (&j, row, json_row_length (shown, r));
       }
-    json_builder_end_array (b);
+    json_close (&j, ']');
   }
   for (guint kind = 0; kind < AS_N_ATTENTION_KINDS; kind++)
     {
@@ -408,25 +587,25 @@ session_to_json (AsSession     *session,
       if (a == NULL)
         continue;
       name = g_strdelimit (g_strdup_printf ("%s_attention", as_attention_kind_get_name (kind)), "-", '_');
-      json_builder_set_member_name (b, name);
-      json_builder_begin_array (b);
+      json_member (&j, name);
+      json_open (&j, '[');
       for (guint l = 0; l < as_attention_get_n_layers (a); l++)
         {
-          json_builder_begin_array (b);
+          json_open (&j, '[');
           for (guint h = 0; h < as_attention_get_n_heads (a); h++)
             {
-              json_builder_begin_array (b);
+              json_open (&j, '[');
               for (guint r = 0; r < as_attention_get_n_rows (a); r++)
-                add_floats (b, as_attention_get_row (a, l, h, r), json_row_length (a, r));
-              json_builder_end_array (b);
+                json_floats (&j, as_attention_get_row (a, l, h, r), json_row_length (a, r));
+              json_close (&j, ']');
             }
-          json_builder_end_array (b);
+          json_close (&j, ']');
         }
-      json_builder_end_array (b);
+      json_close (&j, ']');
     }
 
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
+  json_close (&j, '}');
+  fputc ('\n', j.out);
 }
 
 /* Prints @text as one safe line fragment: tokens come from the sentence and
@@ -875,11 +1054,7 @@ run (int    argc,
   if (is_translate)
     {
       if (o.json)
-        {
-          g_autoptr (JsonNode) root = session_to_json (session, &o);
-          g_autofree char *text = json_to_string (root, FALSE);
-          printf ("%s\n", text);
-        }
+        print_json (session, &o);
       else
         print_text (session, &o);
       return EXIT_SUCCESS;

@@ -11,6 +11,14 @@ G_BEGIN_DECLS
 #define AS_MAX_SOURCE_TOKENS  50000  /* a longer sentence is refused with AS_ERROR_TOO_LONG */
 #define AS_MAX_DECODE_LENGTH  1000
 #define AS_MAX_BEAM           64     /* beam widths 1..AS_MAX_BEAM */
+/* The work of one sentence is bounded by the attention weights it computes
+ * (each is a dot product over the model's width, and each is kept, drawn
+ * and written by --json): source tokens x steps x the layers and heads of
+ * each kind the model has, every hypothesis of a beam counted, and the
+ * encoder's self-attention, source tokens squared. A decode that would pass
+ * it is refused before it starts, with AS_ERROR_TOO_LONG saying the limit,
+ * what would be computed, and the most steps that fit. */
+#define AS_MAX_ATTENTION_WEIGHTS (G_GUINT64_CONSTANT (1) << 23)
 
 /* One decoder step, as the viewer and the command line show it. */
 typedef struct

@@ -15,8 +15,10 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -485,15 +487,34 @@ json_float (JsonOut *j,
     fputs ("null", j->out);
 }
 
+/* An array of floats, formatted in a buffer a row at a time: a call of
+ * stdio per character costs more than the formatting. */
 static void
 json_floats (JsonOut     *j,
              const float *values,
              guint        n)
 {
-  json_open (j, '[');
+  char buffer[8192];
+  gsize used = 0;
+
+  json_separator (j);
+  buffer[used++] = '[';
   for (guint i = 0; i < n; i++)
-    json_float (j, values[i]);
-  json_close (j, ']');
+    {
+      if (used > sizeof buffer - 32)
+        {
+          fwrite (buffer, 1, used, j->out);
+          used = 0;
+        }
+      if (i > 0)
+        buffer[used++] = ',';
+      if (isfinite (values[i]))
+        used += format_float (buffer + used, values[i]);
+      else
+        used += g_strlcpy (buffer + used, "null", 5);
+    }
+  buffer[used++] = ']';
+  fwrite (buffer, 1, used, j->out);
 }
 
 static void
@@ -1057,6 +1078,14 @@ run (int    argc,
         print_json (session, &o);
       else
         print_text (session, &o);
+      /* a full disk or a file-size limit: not a silent success */
+      if (fflush (stdout) != 0 || ferror (stdout))
+        {
+          int saved_errno = errno;
+
+          fprintf (stderr, "attnscope-cli: could not write the output: %s\n", g_strerror (saved_errno));
+          return EXIT_FAILURE;
+        }
       return EXIT_SUCCESS;
     }
 
@@ -1087,5 +1116,9 @@ main (int    argc,
       char **argv)
 {
   setlocale (LC_ALL, "");
+  /* past the limit on file sizes (ulimit -f), the export fails with an
+   * error and removes its temporary file (as-file-write.h); --json's
+   * output fails as a write does (below) */
+  signal (SIGXFSZ, SIG_IGN);
   return run (argc, argv);
 }

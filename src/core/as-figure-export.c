@@ -52,6 +52,9 @@ as_figure_background_to_name (AsFigureBackground background)
 
 /* Export */
 
+/* The largest side of an SVG or PDF, in units: 16 metres at 96 per inch */
+#define MAX_VECTOR_SIDE 600000
+
 typedef enum
 {
   FORMAT_SVG,
@@ -550,11 +553,22 @@ render_to_bytes (AsFigure                    *self,
     height = options->height;
   pixel_width = (int) ceil (width * scale - 1e-6);
   pixel_height = (int) ceil (height * scale - 1e-6);
-  if (pixel_width > AS_FIGURE_EXPORT_MAX_SIDE || pixel_height > AS_FIGURE_EXPORT_MAX_SIDE)
+  /* cairo's images stop at 32767 pixels a side (its own message would be
+   * "invalid value (typically too big) for the size of the input (surface,
+   * pattern, etc.)"); vectors have no such bound */
+  if (format == FORMAT_PNG && (pixel_width > AS_FIGURE_EXPORT_MAX_SIDE || pixel_height > AS_FIGURE_EXPORT_MAX_SIDE))
     {
       g_set_error (error, AS_ERROR, AS_ERROR_FILE,
-                   _("Could not export to “%s”: %d x %d pixels is too large (at most %d on a side)"),
+                   _("Could not export to “%s”: %d x %d pixels is too large for PNG (at most %d on a side); "
+                     "export to SVG or PDF instead, which have no such limit"),
                    path, pixel_width, pixel_height, AS_FIGURE_EXPORT_MAX_SIDE);
+      return FALSE;
+    }
+  if (width > MAX_VECTOR_SIDE || height > MAX_VECTOR_SIDE)
+    {
+      g_set_error (error, AS_ERROR, AS_ERROR_FILE,
+                   _("Could not export to “%s”: %d x %d units is too large (at most %d on a side)"),
+                   path, width, height, MAX_VECTOR_SIDE);
       return FALSE;
     }
 

@@ -125,6 +125,44 @@ decode_weights (AsSession *self,
                     n_steps * layers_heads (self, AS_ATTENTION_DECODER_SELF));
 }
 
+/* The most steps, of @n_steps at most, that fit @fits. */
+static guint
+most_steps (AsSession *self,
+            guint      n_steps,
+            guint      n_runs,
+            gboolean (*fits) (AsSession *, guint64, guint))
+{
+  guint lo = 0, hi = n_steps;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo + 1) / 2;
+
+      if (fits (self, mid, n_runs))
+        lo = mid;
+      else
+        hi = mid - 1;
+    }
+  return lo;
+}
+
+static gboolean
+weights_fit (AsSession *self,
+             guint64    n_steps,
+             guint      n_runs)
+{
+  return n_runs * decode_weights (self, n_steps) <= AS_MAX_ATTENTION_WEIGHTS;
+}
+
+/* a decoder step reads (at most) each of the model's parameters once */
+static gboolean
+steps_fit (AsSession *self,
+           guint64    n_steps,
+           guint      n_runs)
+{
+  return n_runs * n_steps * as_model_get_n_parameters (self->model) <= AS_MAX_DECODER_WORK;
+}
+
 gboolean
 _as_session_check_work (AsSession   *self,
                         guint        n_steps,
@@ -132,28 +170,31 @@ _as_session_check_work (AsSession   *self,
                         const char  *what,
                         GError     **error)
 {
-  guint64 weights = n_runs * decode_weights (self, n_steps);
-  guint lo = 0, hi = n_steps;
+  g_autofree char *runs = n_runs > 1 ? g_strdup_printf (" x %u hypotheses and the replay", n_runs - 1) : g_strdup ("");
 
-  if (weights <= AS_MAX_ATTENTION_WEIGHTS)
-    return TRUE;
-  /* the most steps that fit */
-  while (lo < hi)
+  if (!weights_fit (self, n_steps, n_runs))
     {
-      guint mid = lo + (hi - lo + 1) / 2;
-
-      if (n_runs * decode_weights (self, mid) <= AS_MAX_ATTENTION_WEIGHTS)
-        lo = mid;
-      else
-        hi = mid - 1;
+      g_set_error (error, AS_ERROR, AS_ERROR_TOO_LONG,
+                   "Too much work: %u steps (%s)%s over %u source tokens would compute %" G_GUINT64_FORMAT
+                   " attention weights with this model; the limit is %" G_GUINT64_FORMAT
+                   " (AttnScope's work limit): this sentence can have at most %u steps%s",
+                   n_steps, what, runs, self->n_source, n_runs * decode_weights (self, n_steps),
+                   AS_MAX_ATTENTION_WEIGHTS, most_steps (self, n_steps, n_runs, weights_fit),
+                   n_runs > 1 ? " at this beam width" : "");
+      return FALSE;
     }
-  g_set_error (error, AS_ERROR, AS_ERROR_TOO_LONG,
-               "Too much work: %u steps (%s) over %u source tokens would compute %" G_GUINT64_FORMAT
-               " attention weights with this model; the limit is %" G_GUINT64_FORMAT
-               " (AttnScope's work limit): this sentence can have at most %u steps%s",
-               n_steps, what, self->n_source, weights, AS_MAX_ATTENTION_WEIGHTS, lo,
-               n_runs > 1 ? " at this beam width" : "");
-  return FALSE;
+  if (!steps_fit (self, n_steps, n_runs))
+    {
+      g_set_error (error, AS_ERROR, AS_ERROR_TOO_LONG,
+                   "Too much work: %u steps (%s)%s of this model's %" G_GUINT64_FORMAT
+                   " parameters would take %" G_GUINT64_FORMAT " multiply-adds; the limit is %" G_GUINT64_FORMAT
+                   " (AttnScope's work limit): this model can take at most %u steps%s",
+                   n_steps, what, runs, as_model_get_n_parameters (self->model),
+                   (guint64) n_runs * n_steps * as_model_get_n_parameters (self->model), AS_MAX_DECODER_WORK,
+                   most_steps (self, n_steps, n_runs, steps_fit), n_runs > 1 ? " at this beam width" : "");
+      return FALSE;
+    }
+  return TRUE;
 }
 
 /* The (empty) record of @kind, if the model has that kind. */
@@ -467,7 +508,7 @@ as_session_step (AsSession  *self,
     }
 
   /* every path (greedy, forced, picked, a beam's replay) within the work limit */
-  if (decode_weights (self, t + 1) > AS_MAX_ATTENTION_WEIGHTS)
+  if (!weights_fit (self, t + 1, 1) || !steps_fit (self, t + 1, 1))
     return _as_session_check_work (self, t + 1, 1, "one at a time", error);
 
   reserve_steps (self, t + 1);

@@ -19,6 +19,9 @@ G_BEGIN_DECLS
  * it is refused before it starts, with AS_ERROR_TOO_LONG saying the limit,
  * what would be computed, and the most steps that fit. */
 #define AS_MAX_ATTENTION_WEIGHTS (G_GUINT64_CONSTANT (1) << 23)
+/* and by the decoder steps it takes (every hypothesis of a beam counted)
+ * times the model's parameters, each of which a step reads at most once */
+#define AS_MAX_DECODER_WORK      (G_GUINT64_CONSTANT (1) << 33)
 
 /* One decoder step, as the viewer and the command line show it. */
 typedef struct

@@ -366,7 +366,7 @@ json_string_body (JsonOut    *j,
         case '\n': fputs ("\\n", j->out); break;
         case '\r': fputs ("\\r", j->out); break;
         case '\t': fputs ("\\t", j->out); break;
-        default: fprintf (j->out, "\\u%04x", c); break;   /* all in the BMP */
+        default: fprintf (j->out, "\\u%04X", c); break;   /* all in the BMP */
         }
     }
   fputs (run, j->out);

@@ -14,7 +14,8 @@ as_char_needs_escape (gunichar c)
          c == 0x061c || c == 0x200e || c == 0x200f ||  /* bidi marks */
          (c >= 0x202a && c <= 0x202e) ||               /* bidi embeddings and overrides */
          (c >= 0x2066 && c <= 0x2069) ||               /* bidi isolates */
-         c == 0x2028 || c == 0x2029;                   /* line and paragraph separators */
+         c == 0x2028 || c == 0x2029 ||                 /* line and paragraph separators */
+         c == 0xfffe || c == 0xffff;                   /* not characters (XML forbids them) */
 }
 
 /* Control characters written as escapes (\n, \t, \u001B...), and invalid

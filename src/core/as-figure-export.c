@@ -161,9 +161,10 @@ title_for_file (AsFigure *self)
 
 /* @text (@length bytes, or -1) as XML character data or an attribute:
  * markup escaped, and the characters that XML 1.0 forbids (C0 controls but
- * tab, newline and carriage return; U+FFFE, U+FFFF), or that are never
- * printed as they are (as_char_needs_escape: DEL, C1, bidi controls, the
- * line and paragraph separators), shown as the command line shows them,
+ * tab, newline and carriage return; U+FFFE, U+FFFF), with the others that
+ * are never printed as they are (as_char_needs_escape: DEL, C1, bidi
+ * controls, the line and paragraph separators), shown as the command line
+ * shows them,
  * "\u0001": an SVG is always well-formed, and says what it holds. */
 static char *
 escape_for_xml (const char *text,
@@ -187,7 +188,7 @@ escape_for_xml (const char *text,
           g_string_append_c (out, (char) c);
           break;
         default:
-          if (as_char_needs_escape (c) || c == 0xfffe || c == 0xffff)
+          if (as_char_needs_escape (c))
             g_string_append_printf (out, "\\u%04X", c);
           else
             g_string_append_len (out, p, g_utf8_next_char (p) - p);

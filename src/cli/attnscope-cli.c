@@ -735,7 +735,9 @@ list_models (void)
 
       if (model == NULL)
         {
-          printf ("%-20s (cannot be read: %s)\n", names[i], error->message);
+          g_autofree char *shown = as_escape_controls (error->message);
+
+          printf ("%-20s (cannot be read: %s)\n", names[i], shown);
           continue;
         }
       {

@@ -40,7 +40,10 @@ typedef struct _AsSession AsSession;
 
 /* Tokenizes @sentence on the model's source side and runs the encoder.
  * Fails with AS_ERROR_EMPTY_INPUT when there is no token, AS_ERROR_TOO_LONG
- * past AS_MAX_SOURCE_TOKENS. Words the model does not know map to its unknown
+ * past AS_MAX_SOURCE_TOKENS, the model's positions or memory bound, or when
+ * the encoder's self-attention alone would pass AS_MAX_ATTENTION_WEIGHTS.
+ * Every decoding call fails with AS_ERROR_TOO_LONG, before it starts, where
+ * it would pass the work limits. Words the model does not know map to its unknown
  * token; where it has none, the session is created (so that the words can be
  * shown) but every decoding call fails with AS_ERROR_UNKNOWN_WORDS naming them. */
 AsSession     *as_session_new                (AsModel        *model,

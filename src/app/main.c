@@ -1,5 +1,7 @@
 #include "config.h"
 
+#include <signal.h>
+
 #include "as-application.h"
 #include "as-resources.h"
 
@@ -9,6 +11,9 @@ main (int   argc,
 {
   g_autoptr (AsApplication) application = NULL;
 
+  /* past the limit on file sizes (ulimit -f), an export fails with an
+   * error, not a kill that leaves its temporary file (as-file-write.h) */
+  signal (SIGXFSZ, SIG_IGN);
   /* the locale, and the translations of the interface (po/) */
   as_application_init_i18n ();
   as_register_resource ();

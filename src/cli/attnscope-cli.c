@@ -17,49 +17,56 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
-#include <json-glib/json-glib.h>
 
 #include "as-cli-commands.h"
 #include "as-error.h"
+#include "as-json-session.h"
 #include "as-figure-session.h"
 #include "as-model.h"
 #include "as-paths.h"
 #include "as-session.h"
 
 #define EXIT_USAGE 2
-/* --layer's default: the kind's last layer */
-#define LAST_LAYER G_MININT
-/* --step's, --max-len's, --width's and --height's default: not given (for
- * the last two, the figure's natural size) */
-#define NOT_GIVEN G_MININT
+
+/* An option whose every int value means something (-2147483648 included),
+ * so that none is left to stand for "not given": --step, --max-len, --layer
+ * (default: the kind's last layer), --width and --height (default: the
+ * figure's natural size). */
+typedef struct
+{
+  int      value;
+  gboolean given;
+} IntOption;
 
 typedef struct
 {
   char    *target;
   int      beam;
-  int      max_len;
+  IntOption max_len;
   int      top;
   gboolean json;
   char    *output;
-  int      step;
+  IntOption step;
   char    *colormap;
   char    *kind_name;
-  int      layer;
+  IntOption layer;
   char    *head_name;
   gboolean grid;
   gboolean list;
   /* render's file */
   char    *scale_text;
   char    *dpi_text;
-  int      width;               /* or NOT_GIVEN */
-  int      height;
+  IntOption width;
+  IntOption height;
   char    *background;
   gboolean svg_text;
   /* render --batch (as-cli-batch.c) and align (as-cli-align.c) */
@@ -91,17 +98,62 @@ options_clear (Options *o)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Options, options_clear)
 
+/* GOption's callback for the IntOption options (@data: the Options). */
+static gboolean
+parse_int_option (const char  *name,
+                  const char  *value,
+                  gpointer     data,
+                  GError     **error)
+{
+  Options *o = data;
+  IntOption *option;
+  gint64 number;
+
+  if (g_str_equal (name, "--step") || g_str_equal (name, "-s"))
+    option = &o->step;
+  else if (g_str_equal (name, "--max-len") || g_str_equal (name, "-m"))
+    option = &o->max_len;
+  else if (g_str_equal (name, "--layer"))
+    option = &o->layer;
+  else if (g_str_equal (name, "--width"))
+    option = &o->width;
+  else if (g_str_equal (name, "--height"))
+    option = &o->height;
+  else
+    g_return_val_if_reached (FALSE);
+  if (!g_ascii_string_to_signed (value, 10, G_MININT, G_MAXINT, &number, NULL))
+    {
+      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE, "%s must be a whole number, not “%s”", name, value);
+      return FALSE;
+    }
+  option->value = (int) number;
+  option->given = TRUE;
+  return TRUE;
+}
+
+/* Every message goes out as one line, escaped by the rule of everything
+ * printed (as_escape_controls): a path, a command or a token in it cannot
+ * drive the terminal. */
+static void
+print_message (const char *message,
+               const char *after)
+{
+  g_autofree char *shown = as_escape_controls (message);
+
+  fprintf (stderr, "attnscope-cli: %s%s\n", shown, after);
+}
+
 static int
 usage_error (const char *message)
 {
-  fprintf (stderr, "attnscope-cli: %s (see attnscope-cli --help)\n", message);
+  print_message (message, " (see attnscope-cli --help)");
   return EXIT_USAGE;
 }
 
 static int
 report (const GError *error)
 {
-  fprintf (stderr, "attnscope-cli: %s\n", error->message);
+  print_message (error->message, "");
   return EXIT_FAILURE;
 }
 
@@ -179,16 +231,12 @@ describe_kinds (const AsModel *model)
   return g_string_free (text, FALSE);
 }
 
-/* The values of a row in --json: decoder self-attention as a square, a
- * column per step, zero above the diagonal (what is masked); the others
- * whole. */
-static guint
-json_row_length (const AsAttention *a,
-                 guint              row)
+static void
+write_stdout (const char *text,
+              gsize       length,
+              gpointer    data)
 {
-  if (as_attention_get_kind (a) == AS_ATTENTION_DECODER_SELF)
-    return as_attention_get_n_rows (a);
-  return as_attention_get_row_length (a, row);
+  fwrite (text, 1, length, stdout);
 }
 
 /* --kind, --layer and --head name attention that @model has. */
@@ -208,12 +256,12 @@ check_attention_choice (const AsModel  *model,
                    as_attention_kind_get_name (o->kind), has);
       return FALSE;
     }
-  if (o->layer == LAST_LAYER)
-    o->layer = (int) n_layers - 1;
-  if (o->layer < 0 || (guint) o->layer >= n_layers)
+  if (!o->layer.given)
+    o->layer.value = (int) n_layers - 1;
+  if (o->layer.value < 0 || (guint) o->layer.value >= n_layers)
     {
       g_set_error (error, AS_ERROR, AS_ERROR_INVALID, "--layer %d: this model's %s attention has %u layer%s, numbered from 0",
-                   o->layer, as_attention_kind_get_name (o->kind), n_layers, n_layers == 1 ? "" : "s");
+                   o->layer.value, as_attention_kind_get_name (o->kind), n_layers, n_layers == 1 ? "" : "s");
       return FALSE;
     }
   if (o->head != AS_ATTENTION_MEAN && (guint) o->head >= n_heads)
@@ -244,8 +292,8 @@ run_session (AsModel        *model,
   session = as_session_new (model, sentence, error);
   if (session == NULL)
     return NULL;
-  if (o->max_len != NOT_GIVEN)
-    as_session_set_max_length (session, o->max_len);
+  if (o->max_len.given)
+    as_session_set_max_length (session, o->max_len.value);
 
   if (o->target != NULL)
     {
@@ -266,129 +314,6 @@ run_session (AsModel        *model,
     return NULL;
 
   return g_steal_pointer (&session);
-}
-
-static void
-add_floats (JsonBuilder *b,
-            const float *values,
-            guint        n)
-{
-  json_builder_begin_array (b);
-  for (guint i = 0; i < n; i++)
-    json_builder_add_double_value (b, values[i]);
-  json_builder_end_array (b);
-}
-
-static JsonNode *
-session_to_json (AsSession     *session,
-                 const Options *o)
-{
-  const guint top = o->top;
-  g_autoptr (JsonBuilder) b = json_builder_new_immutable ();
-  AsModel *model = as_session_get_model (session);
-  guint n_source = as_session_get_n_source (session);
-  guint n_steps = as_session_get_n_steps (session);
-  g_autofree char *translation = as_session_get_translation (session);
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "architecture");
-  json_builder_add_string_value (b, as_model_get_architecture_name (model));
-
-  json_builder_set_member_name (b, "source_tokens");
-  json_builder_begin_array (b);
-  for (guint i = 0; i < n_source; i++)
-    json_builder_add_string_value (b, as_session_get_source_token (session, i));
-  json_builder_end_array (b);
-
-  json_builder_set_member_name (b, "unknown_words");
-  json_builder_begin_array (b);
-  for (const char * const *w = as_session_get_unknown_words (session); *w != NULL; w++)
-    json_builder_add_string_value (b, *w);
-  json_builder_end_array (b);
-
-  json_builder_set_member_name (b, "target_tokens");
-  json_builder_begin_array (b);
-  for (guint t = 0; t < n_steps; t++)
-    json_builder_add_string_value (b, as_session_get_target_token (session, as_session_get_step (session, t)->output));
-  json_builder_end_array (b);
-
-  json_builder_set_member_name (b, "translation");
-  json_builder_add_string_value (b, translation);
-
-  json_builder_set_member_name (b, "steps");
-  json_builder_begin_array (b);
-  for (guint t = 0; t < n_steps; t++)
-    {
-      const AsStep *step = as_session_get_step (session, t);
-
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "input");
-      json_builder_add_string_value (b, as_session_get_target_token (session, step->input));
-      json_builder_set_member_name (b, "output");
-      json_builder_add_string_value (b, as_session_get_target_token (session, step->output));
-      json_builder_set_member_name (b, "prob");
-      json_builder_add_double_value (b, step->prob);
-      json_builder_set_member_name (b, "logprob");
-      json_builder_add_double_value (b, step->logprob);
-      json_builder_set_member_name (b, "top");
-      json_builder_begin_array (b);
-      for (guint k = 0; k < MIN (top, step->n_top); k++)
-        {
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "token");
-          json_builder_add_string_value (b, as_session_get_target_token (session, step->top_ids[k]));
-          json_builder_set_member_name (b, "prob");
-          json_builder_add_double_value (b, step->top_probs[k]);
-          json_builder_end_object (b);
-        }
-      json_builder_end_array (b);
-      json_builder_end_object (b);
-    }
-  json_builder_end_array (b);
-
-  /* "attention": the one shown (--kind, --layer, --head), [row][column];
-   * then every kind the model has, "cross_attention" and so on,
-   * [layer][head][row][column] */
-  {
-    const AsAttention *shown = as_session_get_attention (session, o->kind);
-    g_autofree float *row = g_new (float, as_attention_get_n_columns (shown));
-
-    json_builder_set_member_name (b, "attention");
-    json_builder_begin_array (b);
-    for (guint r = 0; r < as_attention_get_n_rows (shown); r++)
-      {
-        as_attention_copy_row (shown, o->layer, o->head, r, row);
-        add_floats (b, row, json_row_length (shown, r));
-      }
-    json_builder_end_array (b);
-  }
-  for (guint kind = 0; kind < AS_N_ATTENTION_KINDS; kind++)
-    {
-      const AsAttention *a = as_session_get_attention (session, kind);
-      g_autofree char *name = NULL;
-
-      if (a == NULL)
-        continue;
-      name = g_strdelimit (g_strdup_printf ("%s_attention", as_attention_kind_get_name (kind)), "-", '_');
-      json_builder_set_member_name (b, name);
-      json_builder_begin_array (b);
-      for (guint l = 0; l < as_attention_get_n_layers (a); l++)
-        {
-          json_builder_begin_array (b);
-          for (guint h = 0; h < as_attention_get_n_heads (a); h++)
-            {
-              json_builder_begin_array (b);
-              for (guint r = 0; r < as_attention_get_n_rows (a); r++)
-                add_floats (b, as_attention_get_row (a, l, h, r), json_row_length (a, r));
-              json_builder_end_array (b);
-            }
-          json_builder_end_array (b);
-        }
-      json_builder_end_array (b);
-    }
-
-  json_builder_end_object (b);
-  return json_builder_get_root (b);
 }
 
 /* Prints @text as one safe line fragment: tokens come from the sentence and
@@ -449,9 +374,9 @@ print_text (AsSession     *session,
       printf ("   %.4f  ", step->prob);
       if (o->kind != AS_ATTENTION_ENCODER_SELF)
         {
-          guint best = as_attention_argmax_row (shown, o->layer, o->head, t);
+          guint best = as_attention_argmax_row (shown, o->layer.value, o->head, t);
 
-          as_attention_copy_row (shown, o->layer, o->head, t, row);
+          as_attention_copy_row (shown, o->layer.value, o->head, t, row);
           print_escaped ("", column_token (session, o->kind, best), "");
           printf (" (%.3f)", row[best]);
         }
@@ -472,9 +397,9 @@ print_text (AsSession     *session,
       printf ("\nsource token attends most to\n");
       for (guint r = 0; r < as_attention_get_n_rows (shown); r++)
         {
-          guint best = as_attention_argmax_row (shown, o->layer, o->head, r);
+          guint best = as_attention_argmax_row (shown, o->layer.value, o->head, r);
 
-          as_attention_copy_row (shown, o->layer, o->head, r, row);
+          as_attention_copy_row (shown, o->layer.value, o->head, r, row);
           printf ("%4u  ", r);
           print_escaped ("", as_session_get_source_token (session, r), " -> ");
           print_escaped ("", as_session_get_source_token (session, best), "");
@@ -497,7 +422,9 @@ list_models (void)
 
       if (model == NULL)
         {
-          printf ("%-20s (cannot be read: %s)\n", names[i], error->message);
+          g_autofree char *shown = as_escape_controls (error->message);
+
+          printf ("%-20s (cannot be read: %s)\n", names[i], shown);
           continue;
         }
       {
@@ -606,18 +533,18 @@ render_export_options (const Options         *o,
                    _("--scale and --dpi are for PNG files (SVG and PDF are drawn in vectors, at any size)"));
       return FALSE;
     }
-  if (o->width != NOT_GIVEN && (o->width < 1 || o->width > max_side))
+  if (o->width.given && (o->width.value < 1 || o->width.value > max_side))
     {
       g_set_error (error, AS_ERROR, AS_ERROR_FILE, _("--width must be from 1 to %d"), max_side);
       return FALSE;
     }
-  if (o->height != NOT_GIVEN && (o->height < 1 || o->height > max_side))
+  if (o->height.given && (o->height.value < 1 || o->height.value > max_side))
     {
       g_set_error (error, AS_ERROR, AS_ERROR_FILE, _("--height must be from 1 to %d"), max_side);
       return FALSE;
     }
-  options->width = o->width != NOT_GIVEN ? o->width : 0;
-  options->height = o->height != NOT_GIVEN ? o->height : 0;
+  options->width = o->width.given ? o->width.value : 0;
+  options->height = o->height.given ? o->height.value : 0;
   if (o->background != NULL && !as_figure_background_from_name (o->background, &options->background))
     {
       g_set_error (error, AS_ERROR, AS_ERROR_FILE, _("--background must be light, dark or transparent"));
@@ -688,8 +615,7 @@ static int
 run (int    argc,
      char **argv)
 {
-  g_auto (Options) o = { .beam = 1, .top = 5, .step = NOT_GIVEN, .max_len = NOT_GIVEN, .layer = LAST_LAYER,
-                         .head = AS_ATTENTION_MEAN, .width = NOT_GIVEN, .height = NOT_GIVEN };
+  g_auto (Options) o = { .beam = 1, .top = 5, .head = AS_ATTENTION_MEAN };
   g_autoptr (GOptionContext) context = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (AsModel) model = NULL;
@@ -700,29 +626,29 @@ run (int    argc,
   GOptionEntry translate_entries[] = {
     { "target", 't', 0, G_OPTION_ARG_FILENAME, &o.target, "Force this target translation (teacher forcing)", "TEXT" },
     { "beam", 'b', 0, G_OPTION_ARG_INT, &o.beam, "Beam search of width K (default 1: greedy)", "K" },
-    { "max-len", 'm', 0, G_OPTION_ARG_INT, &o.max_len, "Decode at most N steps (default: the model's)", "N" },
+    { "max-len", 'm', 0, G_OPTION_ARG_CALLBACK, parse_int_option, "Decode at most N steps (default: the model's)", "N" },
     { "top", 'k', 0, G_OPTION_ARG_INT, &o.top, "Report the K most probable tokens of each step (default 5)", "K" },
     { "json", 'j', 0, G_OPTION_ARG_NONE, &o.json, "Print one JSON object", NULL },
     { "kind", 0, 0, G_OPTION_ARG_STRING, &o.kind_name, "The attention shown: cross (default), decoder-self or encoder-self", "KIND" },
-    { "layer", 0, 0, G_OPTION_ARG_INT, &o.layer, "Of this layer, from 0 (default: the last)", "L" },
+    { "layer", 0, 0, G_OPTION_ARG_CALLBACK, parse_int_option, "Of this layer, from 0 (default: the last)", "L" },
     { "head", 0, 0, G_OPTION_ARG_STRING, &o.head_name, "Of this head, from 0, or mean: the mean of the heads (default)", "H" },
     { NULL }
   };
   GOptionEntry render_entries[] = {
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, "Write the figure here (.svg, .png or .pdf)", "FILE" },
-    { "step", 's', 0, G_OPTION_ARG_INT, &o.step, "Show the figure at decoder step N, counted from 1 (default: all steps)", "N" },
+    { "step", 's', 0, G_OPTION_ARG_CALLBACK, parse_int_option, "Show the figure at decoder step N, counted from 1 (default: all steps)", "N" },
     { "target", 't', 0, G_OPTION_ARG_FILENAME, &o.target, "Force this target translation", "TEXT" },
     { "beam", 'b', 0, G_OPTION_ARG_INT, &o.beam, "Beam search of width K", "K" },
-    { "max-len", 'm', 0, G_OPTION_ARG_INT, &o.max_len, "Decode at most N steps", "N" },
+    { "max-len", 'm', 0, G_OPTION_ARG_CALLBACK, parse_int_option, "Decode at most N steps", "N" },
     { "colormap", 'c', 0, G_OPTION_ARG_STRING, &o.colormap, "viridis (default), magma or greys", "NAME" },
     { "kind", 0, 0, G_OPTION_ARG_STRING, &o.kind_name, "The attention shown: cross (default), decoder-self or encoder-self", "KIND" },
-    { "layer", 0, 0, G_OPTION_ARG_INT, &o.layer, "Of this layer, from 0 (default: the last)", "L" },
+    { "layer", 0, 0, G_OPTION_ARG_CALLBACK, parse_int_option, "Of this layer, from 0 (default: the last)", "L" },
     { "head", 0, 0, G_OPTION_ARG_STRING, &o.head_name, "Of this head, from 0, or mean: the mean of the heads (default)", "H" },
     { "grid", 'g', 0, G_OPTION_ARG_NONE, &o.grid, "Every layer and head of the kind, as a grid of small heatmaps", NULL },
     { "scale", 0, 0, G_OPTION_ARG_STRING, &o.scale_text, _("PNG: pixels per unit of the layout, 0.25 to 10 (default 1)"), "S" },
     { "dpi", 0, 0, G_OPTION_ARG_STRING, &o.dpi_text, _("PNG: this many pixels per inch, 24 to 960, a unit of the layout being 1/96 inch (300 dpi is --scale 3.125)"), "D" },
-    { "width", 0, 0, G_OPTION_ARG_INT, &o.width, _("Lay the figure out this wide, in units (default: its natural size)"), "W" },
-    { "height", 0, 0, G_OPTION_ARG_INT, &o.height, _("Lay the figure out this high, in units (default: its natural size)"), "H" },
+    { "width", 0, 0, G_OPTION_ARG_CALLBACK, parse_int_option, _("Lay the figure out this wide, in units (default: its natural size)"), "W" },
+    { "height", 0, 0, G_OPTION_ARG_CALLBACK, parse_int_option, _("Lay the figure out this high, in units (default: its natural size)"), "H" },
     { "background", 0, 0, G_OPTION_ARG_STRING, &o.background, _("light (default: dark text on white), dark or transparent"), "B" },
     { "svg-text", 0, 0, G_OPTION_ARG_NONE, &o.svg_text, _("SVG: write the text as text naming its font, not as glyph outlines"), NULL },
     { "batch", 0, 0, G_OPTION_ARG_FILENAME, &o.batch, "Draw each sentence of this file (one a line) instead of SENTENCE: -o FILE.pdf or -o FOLDER/", "SENTENCES" },
@@ -734,7 +660,7 @@ run (int    argc,
     { "threshold", 0, 0, G_OPTION_ARG_STRING, &o.threshold_text, "Link every weight of at least T, 0 to 1 (default: the arg-max of each target token)", "T" },
     { "output", 'o', 0, G_OPTION_ARG_FILENAME, &o.output, "Write the alignments to FILE (with --gold, beside the scores)", "FILE" },
     { "kind", 0, 0, G_OPTION_ARG_STRING, &o.kind_name, "The attention aligned: cross (the default; the only kind that joins source and target)", "KIND" },
-    { "layer", 0, 0, G_OPTION_ARG_INT, &o.layer, "Of this layer, from 0 (default: the last)", "L" },
+    { "layer", 0, 0, G_OPTION_ARG_CALLBACK, parse_int_option, "Of this layer, from 0 (default: the last)", "L" },
     { "head", 0, 0, G_OPTION_ARG_STRING, &o.head_name, "Of this head, from 0, or mean: the mean of the heads (default)", "H" },
     { NULL }
   };
@@ -791,14 +717,14 @@ run (int    argc,
     g_option_context_set_summary (context, help->summary);
     g_option_context_set_description (context, help->description);
   }
-  if (is_translate)
-    g_option_context_add_main_entries (context, translate_entries, NULL);
-  else if (is_render)
-    g_option_context_add_main_entries (context, render_entries, NULL);
-  else if (is_align)
-    g_option_context_add_main_entries (context, align_entries, NULL);
-  else
-    g_option_context_add_main_entries (context, info_entries, NULL);
+  {
+    /* the main group carries the Options to parse_int_option */
+    GOptionGroup *group = g_option_group_new (NULL, NULL, NULL, &o, NULL);
+
+    g_option_group_add_entries (group, is_translate ? translate_entries : is_render ? render_entries
+                                       : is_align ? align_entries : info_entries);
+    g_option_context_set_main_group (context, group);
+  }
   if (!g_option_context_parse (context, &argc, &argv, &error))
     return usage_error (error->message);
   if (!positional (argc, argv, !is_info && !(is_render && o.batch != NULL), &model_path, &sentence, &error))
@@ -809,10 +735,10 @@ run (int    argc,
       g_autofree char *message = g_strdup_printf ("--beam must be between 1 and %d", AS_MAX_BEAM);
       return usage_error (message);
     }
-  if (o.max_len != NOT_GIVEN && (o.max_len < 1 || o.max_len > AS_MAX_DECODE_LENGTH))
+  if (o.max_len.given && (o.max_len.value < 1 || o.max_len.value > AS_MAX_DECODE_LENGTH))
     {
       g_autofree char *message = g_strdup_printf ("--max-len %d: the translation's length must be between 1 and %d steps",
-                                                  o.max_len, AS_MAX_DECODE_LENGTH);
+                                                  o.max_len.value, AS_MAX_DECODE_LENGTH);
       return usage_error (message);
     }
   if (o.top < 0 || o.top > AS_MAX_TOP)
@@ -835,9 +761,8 @@ run (int    argc,
         return usage_error ("render needs -o FILE.svg, FILE.png or FILE.pdf");
       if (o.colormap != NULL && !as_colormap_from_name (o.colormap, &colormap))
         return usage_error ("--colormap must be viridis, magma or greys");
-      if (o.batch != NULL && (o.target != NULL || (o.step != NOT_GIVEN && o.step < 1)))
-        return usage_error (o.target != NULL ? "--target is for one sentence, not --batch"
-                                             : "--step counts from 1");
+      if (o.batch != NULL && o.target != NULL)
+        return usage_error ("--target is for one sentence, not --batch");
       if (o.format != NULL && (o.batch == NULL || !as_cli_output_is_folder (o.output)))
         return usage_error ("--format is for --batch -o FOLDER/ (a single file's format is its extension)");
       if (o.batch != NULL && !as_cli_output_is_folder (o.output) && !has_extension (o.output, ".pdf"))
@@ -853,6 +778,13 @@ run (int    argc,
         if (!render_export_options (&checked, &export_options, &error))
           return usage_error (error->message);
       }
+      if (o.step.given && o.kind == AS_ATTENTION_ENCODER_SELF)
+        return usage_error ("--step shows the figure at a decoder step; encoder self-attention is computed once, before them");
+      if (o.step.given && o.step.value < 1)
+        {
+          g_autofree char *message = g_strdup_printf ("--step %d: steps are counted from 1", o.step.value);
+          return usage_error (message);
+        }
     }
 
   if (is_info && o.list)
@@ -868,15 +800,13 @@ run (int    argc,
   if (!is_info && !check_attention_choice (model, &o, &error))
     return report (error);
   if (is_align)
-    return as_cli_align (model, sentence, o.gold, o.threshold_text, o.output, o.kind, o.layer, o.head);
+    return as_cli_align (model, sentence, o.gold, o.threshold_text, o.output, o.kind, o.layer.value, o.head);
   if (is_render && o.batch != NULL)
     {
-      AsCliRenderChoice choice = { o.kind, o.layer, o.head, o.grid, colormap,
-                                   o.step != NOT_GIVEN ? o.step : 0, o.beam,
-                                   o.max_len != NOT_GIVEN ? o.max_len : 0, &export_options };
+      AsCliRenderChoice choice = { o.kind, o.layer.value, o.head, o.grid, colormap,
+                                   o.step.given ? o.step.value : 0, o.beam,
+                                   o.max_len.given ? o.max_len.value : 0, &export_options };
 
-      if (o.step != NOT_GIVEN && o.kind == AS_ATTENTION_ENCODER_SELF)
-        return usage_error ("--step shows the figure at a decoder step; encoder self-attention is computed once, before them");
       return as_cli_render_batch (model, o.batch, o.output, o.format, &choice);
     }
 
@@ -895,26 +825,29 @@ run (int    argc,
     {
       if (o.json)
         {
-          g_autoptr (JsonNode) root = session_to_json (session, &o);
-          g_autofree char *text = json_to_string (root, FALSE);
-          printf ("%s\n", text);
+          /* written as it goes: the attention of a long sentence is
+           * millions of numbers */
+          as_json_write_session (session, o.kind, (guint) o.layer.value, o.head, (guint) o.top,
+                                 write_stdout, NULL);
+          putchar ('\n');
         }
       else
         print_text (session, &o);
+      /* a full disk or a file-size limit: not a silent success */
+      if (fflush (stdout) != 0 || ferror (stdout))
+        {
+          int saved_errno = errno;
+
+          fprintf (stderr, "attnscope-cli: could not write the output: %s\n", g_strerror (saved_errno));
+          return EXIT_FAILURE;
+        }
       return EXIT_SUCCESS;
     }
 
   /* render */
-  if (o.step != NOT_GIVEN && o.kind == AS_ATTENTION_ENCODER_SELF)
-    return usage_error ("--step shows the figure at a decoder step; encoder self-attention is computed once, before them");
-  if (o.step != NOT_GIVEN && o.step < 1)
+  if (o.step.given && o.step.value > (int) as_session_get_n_steps (session))
     {
-      g_autofree char *message = g_strdup_printf ("--step %d: steps are counted from 1", o.step);
-      return usage_error (message);
-    }
-  if (o.step != NOT_GIVEN && o.step > (int) as_session_get_n_steps (session))
-    {
-      g_autofree char *message = g_strdup_printf ("--step %d is past the last step (%u)", o.step,
+      g_autofree char *message = g_strdup_printf ("--step %d is past the last step (%u)", o.step.value,
                                                   as_session_get_n_steps (session));
       return usage_error (message);
     }
@@ -922,11 +855,11 @@ run (int    argc,
     g_autoptr (AsFigure) figure = as_figure_new ();
 
     if (o.grid ? !as_figure_set_session_grid (figure, session, o.kind, &error)
-               : !as_figure_set_session_attention (figure, session, o.kind, (guint) o.layer, o.head, &error))
+               : !as_figure_set_session_attention (figure, session, o.kind, (guint) o.layer.value, o.head, &error))
       return report (error);
     as_figure_set_colormap (figure, colormap);
     /* the figure counts from 0, -1 for every step */
-    as_figure_set_step (figure, o.step != NOT_GIVEN ? o.step - 1 : -1);
+    as_figure_set_step (figure, o.step.given ? o.step.value - 1 : -1);
     if (!as_figure_export_with_options (figure, o.output, &export_options, &error))
       return report (error);
   }
@@ -938,5 +871,9 @@ main (int    argc,
       char **argv)
 {
   setlocale (LC_ALL, "");
+  /* past the limit on file sizes (ulimit -f), the export fails with an
+   * error and removes its temporary file (as-file-write.h); --json's
+   * output fails as a write does (below) */
+  signal (SIGXFSZ, SIG_IGN);
   return run (argc, argv);
 }

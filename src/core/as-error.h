@@ -23,8 +23,15 @@ typedef enum
 
 GQuark as_error_quark     (void);
 
+/* The characters that are never printed as they are, to a terminal, in a
+ * message or in JSON: C0 and C1 controls and DEL, the bidirectional marks,
+ * embeddings, overrides and isolates (U+061C, U+200E, U+200F, U+202A..U+202E,
+ * U+2066..U+2069), the line and paragraph separators U+2028, U+2029, and
+ * the non-characters U+FFFE, U+FFFF. */
+gboolean as_char_needs_escape (gunichar c);
 /* @text as one safe line for a message or a terminal: invalid UTF-8 becomes
- * U+FFFD, \n \r \t and every other control character an escape (\u001B). */
+ * U+FFFD, \n \r \t and every other character of as_char_needs_escape ()
+ * an escape (\u001B, \u202E). */
 char  *as_escape_controls (const char *text);
 /* @size bytes for a large buffer (freed with g_free), NULL when there is
  * not enough memory: aligned so that the kernel can back it with huge

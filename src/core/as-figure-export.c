@@ -52,6 +52,9 @@ as_figure_background_to_name (AsFigureBackground background)
 
 /* Export */
 
+/* The largest side of an SVG or PDF, in units: 16 metres at 96 per inch */
+#define MAX_VECTOR_SIDE 600000
+
 typedef enum
 {
   FORMAT_SVG,
@@ -161,6 +164,106 @@ title_for_file (AsFigure *self)
   return g_strdup (_("Attention"));
 }
 
+/* @text (@length bytes, or -1) as XML character data or an attribute:
+ * markup escaped, and the characters that XML 1.0 forbids (C0 controls but
+ * tab, newline and carriage return; U+FFFE, U+FFFF), with the others that
+ * are never printed as they are (as_char_needs_escape: DEL, C1, bidi
+ * controls, the line and paragraph separators), shown as the command line
+ * shows them,
+ * "\u0001": an SVG is always well-formed, and says what it holds. */
+static char *
+escape_for_xml (const char *text,
+                gssize      length)
+{
+  g_autofree char *valid = g_utf8_make_valid (text, length);
+  GString *out = g_string_sized_new (strlen (valid) + 16);
+
+  for (const char *p = valid; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      switch (c)
+        {
+        case '&': g_string_append (out, "&amp;"); break;
+        case '<': g_string_append (out, "&lt;"); break;
+        case '>': g_string_append (out, "&gt;"); break;
+        case '"': g_string_append (out, "&quot;"); break;
+        case '\'': g_string_append (out, "&apos;"); break;
+        case '\t': case '\n': case '\r':
+          g_string_append_c (out, (char) c);
+          break;
+        default:
+          if (as_char_needs_escape (c))
+            g_string_append_printf (out, "\\u%04X", c);
+          else
+            g_string_append_len (out, p, g_utf8_next_char (p) - p);
+          break;
+        }
+    }
+  return g_string_free (out, FALSE);
+}
+
+static gboolean
+xml_allows (gunichar c)
+{
+  return c == '\t' || c == '\n' || c == '\r' || (c >= 0x20 && c <= 0xd7ff) ||
+         (c >= 0xe000 && c <= 0xfffd) || (c >= 0x10000 && c <= 0x10ffff);
+}
+
+/* The SVG is well-formed XML 1.0 (GMarkup for the structure; it lets
+ * forbidden characters through, raw or as references such as "&#x1;",
+ * which every XML parser refuses, so they are looked for here): an export
+ * never reports success for a file that browsers and Inkscape refuse. */
+static gboolean
+check_svg (GByteArray  *svg,
+           const char  *path,
+           GError     **error)
+{
+  static const GMarkupParser parser = { NULL, NULL, NULL, NULL, NULL };
+  const char *data = (const char *) svg->data;
+  const char *end = data + svg->len;
+  const char *bad = NULL;
+  g_autoptr (GError) local = NULL;
+  g_autoptr (GMarkupParseContext) context = NULL;
+
+  if (!g_utf8_validate_len (data, svg->len, &bad))
+    goto fail;
+  for (const char *p = data; p < end; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (!xml_allows (c))
+        {
+          bad = p;
+          goto fail;
+        }
+      if (c == '&' && end - p > 2 && p[1] == '#')
+        {
+          gboolean hex = p[2] == 'x';
+          guint64 value = 0;
+          const char *q = p + (hex ? 3 : 2);
+
+          for (; q < end && g_ascii_isxdigit (*q) && value <= 0x10ffff; q++)
+            value = value * (hex ? 16 : 10) + (hex ? g_ascii_xdigit_value (*q) : g_ascii_digit_value (*q));
+          if (value > 0x10ffff || !xml_allows ((gunichar) value))
+            {
+              bad = p;
+              goto fail;
+            }
+        }
+    }
+  context = g_markup_parse_context_new (&parser, 0, NULL, NULL);
+  if (g_markup_parse_context_parse (context, data, svg->len, &local) &&
+      g_markup_parse_context_end_parse (context, &local))
+    return TRUE;
+
+fail:
+  g_set_error (error, AS_ERROR, AS_ERROR_FILE,
+               _("Could not export to “%s”: the SVG made is not well-formed XML (%s); nothing was written"), path,
+               local != NULL ? local->message : bad != NULL ? _("a character XML does not allow") : "?");
+  return FALSE;
+}
+
 /* cairo's SVG has no text elements (glyphs are paths): give the document a
  * <title> and <desc> so that it says what it shows, to people using screen
  * readers and to anything searching the file. */
@@ -170,8 +273,8 @@ add_svg_description (AsFigure   *self,
 {
   g_autofree char *title = title_for_file (self);
   g_autofree char *desc = describe_for_file (self);
-  g_autofree char *title_escaped = g_markup_escape_text (title, -1);
-  g_autofree char *desc_escaped = g_markup_escape_text (desc, -1);
+  g_autofree char *title_escaped = escape_for_xml (title, -1);
+  g_autofree char *desc_escaped = escape_for_xml (desc, -1);
   g_autofree char *insert = g_strdup_printf ("\n<title>%s</title>\n<desc>%s</desc>",
                                              title_escaped, desc_escaped);
   const char *data = (const char *) svg->data;
@@ -231,7 +334,7 @@ static void
 append_family (GString    *out,
                const char *family)
 {
-  g_autofree char *escaped = g_markup_escape_text (family, -1);
+  g_autofree char *escaped = escape_for_xml (family, -1);
 
   /* a family name in CSS: quoted when it is more than a word */
   if (strpbrk (family, " ,'\"") != NULL)
@@ -364,7 +467,7 @@ write_text (GString     *out,
       if (item->analysis.flags & PANGO_ANALYSIS_FLAG_IS_ELLIPSIS)
         escaped = g_strdup ("…");
       else
-        escaped = g_markup_escape_text (text + item->offset, item->length);
+        escaped = escape_for_xml (text + item->offset, item->length);
       if (is_blank (escaped))
         continue;
 
@@ -555,11 +658,22 @@ render_to_bytes (AsFigure                    *self,
     height = options->height;
   pixel_width = (int) ceil (width * scale - 1e-6);
   pixel_height = (int) ceil (height * scale - 1e-6);
-  if (pixel_width > AS_FIGURE_EXPORT_MAX_SIDE || pixel_height > AS_FIGURE_EXPORT_MAX_SIDE)
+  /* cairo's images stop at 32767 pixels a side (its own message would be
+   * "invalid value (typically too big) for the size of the input (surface,
+   * pattern, etc.)"); vectors have no such bound */
+  if (format == FORMAT_PNG && (pixel_width > AS_FIGURE_EXPORT_MAX_SIDE || pixel_height > AS_FIGURE_EXPORT_MAX_SIDE))
     {
       g_set_error (error, AS_ERROR, AS_ERROR_FILE,
-                   _("Could not export to “%s”: %d x %d pixels is too large (at most %d on a side)"),
+                   _("Could not export to “%s”: %d x %d pixels is too large for PNG (at most %d on a side); "
+                     "export to SVG or PDF instead, which have no such limit"),
                    path, pixel_width, pixel_height, AS_FIGURE_EXPORT_MAX_SIDE);
+      return FALSE;
+    }
+  if (width > MAX_VECTOR_SIDE || height > MAX_VECTOR_SIDE)
+    {
+      g_set_error (error, AS_ERROR, AS_ERROR_FILE,
+                   _("Could not export to “%s”: %d x %d units is too large (at most %d on a side)"),
+                   path, width, height, MAX_VECTOR_SIDE);
       return FALSE;
     }
 
@@ -646,6 +760,8 @@ render_to_bytes (AsFigure                    *self,
           g_string_append (text, "</g>\n");
           add_svg_text (bytes, text);
         }
+      if (!check_svg (bytes, path, error))
+        return FALSE;
     }
   else if (format == FORMAT_PNG)
     add_png_resolution (bytes, scale);
@@ -662,6 +778,7 @@ export (AsFigure                    *self,
 {
   g_autoptr (GByteArray) bytes = NULL;
   g_autofree char *lower = NULL;
+  g_autofree char *shown = as_escape_controls (path);
   const char *dot;
   Format format;
 
@@ -676,20 +793,20 @@ export (AsFigure                    *self,
   else
     {
       g_set_error (error, AS_ERROR, AS_ERROR_FILE,
-                   _("Could not export to “%s”: the file name must end in .svg, .png or .pdf"), path);
+                   _("Could not export to “%s”: the file name must end in .svg, .png or .pdf"), shown);
       return FALSE;
     }
 
   if ((guint) options->background > AS_FIGURE_BACKGROUND_TRANSPARENT)
     {
-      g_set_error (error, AS_ERROR, AS_ERROR_FILE, _("Could not export to “%s”: unknown background"), path);
+      g_set_error (error, AS_ERROR, AS_ERROR_FILE, _("Could not export to “%s”: unknown background"), shown);
       return FALSE;
     }
   if (options->scale != 0.0 &&
       !(options->scale >= AS_FIGURE_EXPORT_MIN_SCALE && options->scale <= AS_FIGURE_EXPORT_MAX_SCALE))
     {
       g_set_error (error, AS_ERROR, AS_ERROR_FILE,
-                   _("Could not export to “%s”: the scale must be between %g and %g"), path,
+                   _("Could not export to “%s”: the scale must be between %g and %g"), shown,
                    AS_FIGURE_EXPORT_MIN_SCALE, AS_FIGURE_EXPORT_MAX_SCALE);
       return FALSE;
     }
@@ -697,19 +814,20 @@ export (AsFigure                    *self,
       options->width > AS_FIGURE_EXPORT_MAX_SIDE || options->height > AS_FIGURE_EXPORT_MAX_SIDE)
     {
       g_set_error (error, AS_ERROR, AS_ERROR_FILE,
-                   _("Could not export to “%s”: the size must be between 1 and %d on a side"), path,
+                   _("Could not export to “%s”: the size must be between 1 and %d on a side"), shown,
                    AS_FIGURE_EXPORT_MAX_SIDE);
       return FALSE;
     }
 
   if (g_file_test (path, G_FILE_TEST_IS_DIR))
     {
-      g_set_error (error, AS_ERROR, AS_ERROR_FILE, _("Could not write “%s”: it is a folder"), path);
+      g_set_error (error, AS_ERROR, AS_ERROR_FILE, _("Could not write “%s”: it is a folder"), shown);
       return FALSE;
     }
 
   bytes = g_byte_array_new ();
-  if (!render_to_bytes (self, format, options, restyle, bytes, path, error))
+  /* its messages show the path as model paths are shown (as_escape_controls) */
+  if (!render_to_bytes (self, format, options, restyle, bytes, shown, error))
     return FALSE;
 
   return as_file_write_atomically (path, bytes->data, bytes->len, error);

@@ -16,13 +16,24 @@ set_file_error (GError    **error,
                 const char *path,
                 int         saved_errno)
 {
-  g_set_error (error, AS_ERROR, AS_ERROR_FILE, "Could not write “%s”: %s",
-               path, g_strerror (saved_errno));
+  /* the path as messages show model paths: no escape reaches the terminal */
+  g_autofree char *shown = as_escape_controls (path);
+
+  if (saved_errno == EFBIG)
+    g_set_error (error, AS_ERROR, AS_ERROR_FILE, "Could not write “%s”: %s (the limit on the size of the files this "
+                 "program writes, ulimit -f)", shown, g_strerror (saved_errno));
+  else
+    g_set_error (error, AS_ERROR, AS_ERROR_FILE, "Could not write “%s”: %s", shown, g_strerror (saved_errno));
   return FALSE;
 }
 
 /* Writes @bytes next to @path under a temporary name, then renames it over
- * @path: readers see the old file or the new one, never a part. */
+ * @path: readers see the old file or the new one, never a part. The
+ * temporary name is short (".attnscope-XXXXXX"), so that any name that the
+ * file system takes (up to NAME_MAX, 255 bytes) can be written: a name
+ * made from @path's would pass NAME_MAX. A write past the limit on file
+ * sizes (ulimit -f) fails with EFBIG where SIGXFSZ is ignored, as the
+ * command line and the app do; else the signal kills the process. */
 gboolean
 as_file_write_atomically (const char   *path,
                           const guint8 *data,
@@ -30,7 +41,6 @@ as_file_write_atomically (const char   *path,
                           GError      **error)
 {
   g_autofree char *dir = NULL;
-  g_autofree char *base = NULL;
   g_autofree char *tmp = NULL;
   struct stat existing;
   gsize written = 0;
@@ -42,8 +52,7 @@ as_file_write_atomically (const char   *path,
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
   dir = g_path_get_dirname (path);
-  base = g_path_get_basename (path);
-  tmp = g_strdup_printf ("%s/.%s.XXXXXX", dir, base);
+  tmp = g_build_filename (dir, ".attnscope-XXXXXX", NULL);
 
   fd = g_mkstemp_full (tmp, O_WRONLY | O_CLOEXEC, 0666);
   if (fd < 0)

@@ -8,7 +8,10 @@
  * @head, one row per step; decoder self-attention as a square, zero above
  * the diagonal), then cross_attention, decoder_self_attention and
  * encoder_self_attention as [layer][head][row][column], for each kind the
- * model has. Numbers as json-glib writes them. */
+ * model has. Compact; strings escaped by the rule of everything printed
+ * (as_char_needs_escape) in JSON's \u form; floats with the 9 significant
+ * digits that give the same float back. One writer for the command line
+ * and the window. */
 
 #include <glib.h>
 
@@ -17,7 +20,22 @@
 
 G_BEGIN_DECLS
 
-/* Appends the object (no newline) to @out; @top candidates per step at
+/* Receives the text piece by piece. */
+typedef void (*AsJsonWrite) (const char *text,
+                             gsize       length,
+                             gpointer    data);
+
+/* Writes the object (no newline) through @write, as it goes;
+ * @top candidates per step at most. @layer and @head must name attention
+ * of @kind that the model has. */
+void        as_json_write_session     (AsSession        *session,
+                                       AsAttentionKind   kind,
+                                       guint             layer,
+                                       int               head,
+                                       guint             top,
+                                       AsJsonWrite       write,
+                                       gpointer          data);
+/* The same, appended to @out; @top candidates per step at
  * most. @layer and @head must name attention of @kind that the model has. */
 void        as_json_append_session    (GString          *out,
                                        AsSession        *session,

@@ -69,6 +69,9 @@ as_session_decode_beam (AsSession  *self,
       return FALSE;
     }
   width = MIN (width, (guint) self->n_target);
+  /* each hypothesis steps, then the winner is replayed */
+  if (!_as_session_check_work (self, L, width + 1, "the most the translation can have", error))
+    return FALSE;
 
   tokens = g_new0 (int, width * L);
   next_tokens = g_new0 (int, width * L);

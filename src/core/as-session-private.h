@@ -50,5 +50,14 @@ gsize    _as_session_row_block    (AsSession       *self,
                                    AsAttentionKind  kind);
 /* The columns of a decoder self-attention row (0 when the model has none). */
 guint    _as_session_self_columns (AsSession       *self);
+/* Refuses (AS_ERROR_TOO_LONG, naming AS_MAX_ATTENTION_WEIGHTS) a decode of
+ * @n_steps steps run @n_runs times over (a beam's hypotheses, and its
+ * replay) that would pass the work limit; @what says which, for the
+ * message ("--max-len", "the forced translation", "a beam of 4"). */
+gboolean _as_session_check_work   (AsSession       *self,
+                                   guint            n_steps,
+                                   guint            n_runs,
+                                   const char      *what,
+                                   GError         **error);
 
 G_END_DECLS

@@ -102,6 +102,101 @@ _as_session_self_columns (AsSession *self)
   return a != NULL ? as_attention_get_n_columns (a) : 0;
 }
 
+/* The layers times heads of @kind's attention (0 when the model has none). */
+static guint64
+layers_heads (AsSession       *self,
+              AsAttentionKind  kind)
+{
+  guint n_layers, n_heads;
+
+  if (!self->arch->get_attention_shape (self->model, kind, &n_layers, &n_heads))
+    return 0;
+  return (guint64) n_layers * n_heads;
+}
+
+/* The attention weights that @n_steps steps compute, once: each step's
+ * cross-attention over the source, and its self-attention over the steps
+ * so far (counted as @n_steps each: an upper bound). */
+static guint64
+decode_weights (AsSession *self,
+                guint64    n_steps)
+{
+  return n_steps * (self->n_source * layers_heads (self, AS_ATTENTION_CROSS) +
+                    n_steps * layers_heads (self, AS_ATTENTION_DECODER_SELF));
+}
+
+/* The most steps, of @n_steps at most, that fit @fits. */
+static guint
+most_steps (AsSession *self,
+            guint      n_steps,
+            guint      n_runs,
+            gboolean (*fits) (AsSession *, guint64, guint))
+{
+  guint lo = 0, hi = n_steps;
+
+  while (lo < hi)
+    {
+      guint mid = lo + (hi - lo + 1) / 2;
+
+      if (fits (self, mid, n_runs))
+        lo = mid;
+      else
+        hi = mid - 1;
+    }
+  return lo;
+}
+
+static gboolean
+weights_fit (AsSession *self,
+             guint64    n_steps,
+             guint      n_runs)
+{
+  return n_runs * decode_weights (self, n_steps) <= AS_MAX_ATTENTION_WEIGHTS;
+}
+
+/* a decoder step reads (at most) each of the model's parameters once */
+static gboolean
+steps_fit (AsSession *self,
+           guint64    n_steps,
+           guint      n_runs)
+{
+  return n_runs * n_steps * as_model_get_n_parameters (self->model) <= AS_MAX_DECODER_WORK;
+}
+
+gboolean
+_as_session_check_work (AsSession   *self,
+                        guint        n_steps,
+                        guint        n_runs,
+                        const char  *what,
+                        GError     **error)
+{
+  g_autofree char *runs = n_runs > 1 ? g_strdup_printf (" x %u hypotheses and the replay", n_runs - 1) : g_strdup ("");
+
+  if (!weights_fit (self, n_steps, n_runs))
+    {
+      g_set_error (error, AS_ERROR, AS_ERROR_TOO_LONG,
+                   "Too much work: %u steps (%s)%s over %u source tokens would compute %" G_GUINT64_FORMAT
+                   " attention weights with this model; the limit is %" G_GUINT64_FORMAT
+                   " (AttnScope's work limit): this sentence can have at most %u steps%s",
+                   n_steps, what, runs, self->n_source, n_runs * decode_weights (self, n_steps),
+                   AS_MAX_ATTENTION_WEIGHTS, most_steps (self, n_steps, n_runs, weights_fit),
+                   n_runs > 1 ? " at this beam width" : "");
+      return FALSE;
+    }
+  if (!steps_fit (self, n_steps, n_runs))
+    {
+      g_set_error (error, AS_ERROR, AS_ERROR_TOO_LONG,
+                   "Too much work: %u steps (%s)%s of this model's %" G_GUINT64_FORMAT
+                   " parameters would take %" G_GUINT64_FORMAT " multiply-adds; the limit is %" G_GUINT64_FORMAT
+                   " (AttnScope's work limit): this model can take at most %u steps%s",
+                   n_steps, what, runs, as_model_get_n_parameters (self->model),
+                   (guint64) n_runs * n_steps * as_model_get_n_parameters (self->model), AS_MAX_DECODER_WORK,
+                   most_steps (self, n_steps, n_runs, steps_fit), n_runs > 1 ? " at this beam width" : "");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* The (empty) record of @kind, if the model has that kind. */
 static void
 make_record (AsSession       *self,
@@ -156,6 +251,21 @@ as_session_new (AsModel     *model,
                    n_words, as_model_get_max_positions (model) - (n_source - n_words));
       return NULL;
     }
+
+  /* the encoder's self-attention is source tokens squared: the work limit */
+  {
+    guint n_layers, n_heads;
+
+    if (arch->get_attention_shape (model, AS_ATTENTION_ENCODER_SELF, &n_layers, &n_heads) &&
+        (guint64) n_source * n_source * n_layers * n_heads > AS_MAX_ATTENTION_WEIGHTS)
+      {
+        g_set_error (error, AS_ERROR, AS_ERROR_TOO_LONG,
+                     "Too much work: the encoder's self-attention over %u source tokens would compute %" G_GUINT64_FORMAT
+                     " attention weights with this model; the limit is %" G_GUINT64_FORMAT " (AttnScope's work limit)",
+                     n_source, (guint64) n_source * n_source * n_layers * n_heads, AS_MAX_ATTENTION_WEIGHTS);
+        return NULL;
+      }
+  }
 
   self = g_new0 (AsSession, 1);
   self->model = as_model_ref (model);
@@ -406,6 +516,10 @@ as_session_step (AsSession  *self,
       return FALSE;
     }
 
+  /* every path (greedy, forced, picked, a beam's replay) within the work limit */
+  if (!weights_fit (self, t + 1, 1) || !steps_fit (self, t + 1, 1))
+    return _as_session_check_work (self, t + 1, 1, "one at a time", error);
+
   reserve_steps (self, t + 1);
   step = &self->steps[t];
   memset (step, 0, sizeof *step);
@@ -476,6 +590,8 @@ gboolean
 as_session_decode_greedy (AsSession  *self,
                           GError    **error)
 {
+  if (!_as_session_check_work (self, self->max_length, 1, "the most the translation can have", error))
+    return FALSE;
   as_session_rewind (self, 0);
   return decode_greedy_on (self, error);
 }
@@ -515,6 +631,8 @@ as_session_decode_forced (AsSession   *self,
         }
     }
   ids[n] = tgt->end;
+  if (!_as_session_check_work (self, n + 1, 1, "the forced translation and its end", error))
+    return FALSE;
   if (unknown->len > 0)
     {
       g_autofree char *list = NULL;
@@ -544,6 +662,8 @@ as_session_decode_from (AsSession  *self,
                    step, self->n_steps, self->n_steps == 1 ? "" : "s");
       return FALSE;
     }
+  if (!_as_session_check_work (self, MAX (self->max_length, step + 1), 1, "the most the translation can have", error))
+    return FALSE;
   as_session_rewind (self, step);
   if (!as_session_step (self, token, error))
     return FALSE;

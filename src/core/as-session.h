@@ -11,6 +11,17 @@ G_BEGIN_DECLS
 #define AS_MAX_SOURCE_TOKENS  50000  /* a longer sentence is refused with AS_ERROR_TOO_LONG */
 #define AS_MAX_DECODE_LENGTH  1000
 #define AS_MAX_BEAM           64     /* beam widths 1..AS_MAX_BEAM */
+/* The work of one sentence is bounded by the attention weights it computes
+ * (each is a dot product over the model's width, and each is kept, drawn
+ * and written by --json): source tokens x steps x the layers and heads of
+ * each kind the model has, every hypothesis of a beam counted, and the
+ * encoder's self-attention, source tokens squared. A decode that would pass
+ * it is refused before it starts, with AS_ERROR_TOO_LONG saying the limit,
+ * what would be computed, and the most steps that fit. */
+#define AS_MAX_ATTENTION_WEIGHTS (G_GUINT64_CONSTANT (1) << 23)
+/* and by the decoder steps it takes (every hypothesis of a beam counted)
+ * times the model's parameters, each of which a step reads at most once */
+#define AS_MAX_DECODER_WORK      (G_GUINT64_CONSTANT (1) << 33)
 
 /* One decoder step, as the viewer and the command line show it. */
 typedef struct
@@ -29,7 +40,10 @@ typedef struct _AsSession AsSession;
 
 /* Tokenizes @sentence on the model's source side and runs the encoder.
  * Fails with AS_ERROR_EMPTY_INPUT when there is no token, AS_ERROR_TOO_LONG
- * past AS_MAX_SOURCE_TOKENS. Words the model does not know map to its unknown
+ * past AS_MAX_SOURCE_TOKENS, the model's positions or memory bound, or when
+ * the encoder's self-attention alone would pass AS_MAX_ATTENTION_WEIGHTS.
+ * Every decoding call fails with AS_ERROR_TOO_LONG, before it starts, where
+ * it would pass the work limits. Words the model does not know map to its unknown
  * token; where it has none, the session is created (so that the words can be
  * shown) but every decoding call fails with AS_ERROR_UNKNOWN_WORDS naming them. */
 AsSession     *as_session_new                (AsModel        *model,

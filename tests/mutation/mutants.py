@@ -238,6 +238,6 @@ MUTANTS = [
     # --- the command line ------------------------------------------------
     dict(id="cli-json-top-short", file="src/cli/attnscope-cli.c",
          what="translate --json lists one candidate fewer than --top asks",
-         **{"from": "      for (guint k = 0; k < MIN (top, step->n_top); k++)\n        {\n          json_builder_begin_object (b);",
-            "to": "      for (guint k = 0; k + 1 < MIN (top, step->n_top); k++)\n        {\n          json_builder_begin_object (b);"}),
+         **{"from": "      for (guint k = 0; k < MIN (top, step->n_top); k++)\n        {\n          json_open (&j, '{');",
+            "to": "      for (guint k = 0; k + 1 < MIN (top, step->n_top); k++)\n        {\n          json_open (&j, '{');"}),
 ]

@@ -162,6 +162,81 @@ repeat (const char *piece,
   return g_string_free (s, FALSE);
 }
 
+/* The work limit (AS_MAX_ATTENTION_WEIGHTS): 49,999 tokens and their end
+ * take 167 steps at most (50,000 x 167 < 2^23 < 50,000 x 168), on every
+ * path, each refused before it starts with the limit named. */
+static void
+check_work_refused (GError  *error,
+                    guint64  limit)
+{
+  g_autofree char *value = g_strdup_printf ("%" G_GUINT64_FORMAT, limit);
+
+  g_assert_error (error, AS_ERROR, AS_ERROR_TOO_LONG);
+  g_assert_nonnull (strstr (error->message, "work limit"));
+  g_assert_nonnull (strstr (error->message, value));
+}
+
+static void
+test_work_limit (void)
+{
+  g_autofree char *sentence = repeat ("!", 49999);
+  g_autofree char *forced = repeat ("bonjour ", 999);
+  g_autoptr (AsSession) session = as_session_new (models[TINY], sentence, NULL);
+  gint64 start = g_get_monotonic_time ();
+
+  g_assert_nonnull (session);
+  g_assert_cmpuint (as_session_get_n_source (session), ==, 50000);
+  {
+    g_autoptr (GError) error = NULL;
+
+    as_session_set_max_length (session, 1000);
+    g_assert_false (as_session_decode_greedy (session, &error));
+    check_work_refused (error, AS_MAX_ATTENTION_WEIGHTS);
+    g_assert_nonnull (strstr (error->message, "at most 167 steps"));
+    g_assert_cmpuint (as_session_get_n_steps (session), ==, 0);
+  }
+  {
+    g_autoptr (GError) error = NULL;
+
+    g_assert_false (as_session_decode_forced (session, forced, &error));
+    check_work_refused (error, AS_MAX_ATTENTION_WEIGHTS);
+  }
+  {
+    g_autoptr (GError) error = NULL;
+
+    g_assert_false (as_session_decode_from (session, 0, 3, &error));
+    check_work_refused (error, AS_MAX_ATTENTION_WEIGHTS);
+  }
+  {
+    g_autoptr (GError) error = NULL;
+
+    /* 4 hypotheses and the replay of 100 steps */
+    as_session_set_max_length (session, 100);
+    g_assert_false (as_session_decode_beam (session, 4, &error));
+    check_work_refused (error, AS_MAX_ATTENTION_WEIGHTS);
+  }
+  /* refused before any work: well under a second for all four */
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
+
+  /* just inside: 167 steps one at a time, then the 168th is refused */
+  as_session_rewind (session, 0);
+  for (guint t = 0; t < 167; t++)
+    {
+      g_autoptr (GError) error = NULL;
+
+      g_assert_true (as_session_step (session, 3, &error));
+      g_assert_no_error (error);
+    }
+  {
+    g_autoptr (GError) error = NULL;
+
+    g_assert_false (as_session_step (session, 3, &error));
+    check_work_refused (error, AS_MAX_ATTENTION_WEIGHTS);
+    g_assert_cmpuint (as_session_get_n_steps (session), ==, 167);
+  }
+  check_session (session);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -202,6 +277,7 @@ main (int    argc,
       g_autofree char *path = g_strconcat ("/hostile/", all[i].name, NULL);
       g_test_add_data_func (path, &all[i], test_case);
     }
+  g_test_add_func ("/hostile/work-limit", test_work_limit);
   status = g_test_run ();
 
   for (guint i = 0; i < G_N_ELEMENTS (all); i++)

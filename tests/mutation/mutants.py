@@ -236,7 +236,7 @@ MUTANTS = [
          **{"from": "    _as_window_export_figure (self, figure, path, &error);\n", "to": "    _as_window_export_figure (self, figure, path, NULL);\n"}),
 
     # --- the command line ------------------------------------------------
-    dict(id="cli-json-top-short", file="src/cli/attnscope-cli.c",
+    dict(id="cli-json-top-short", file="src/core/as-json-session.c",
          what="translate --json lists one candidate fewer than --top asks",
          **{"from": "      for (guint k = 0; k < MIN (top, step->n_top); k++)\n        {\n          json_open (&j, '{');",
             "to": "      for (guint k = 0; k + 1 < MIN (top, step->n_top); k++)\n        {\n          json_open (&j, '{');"}),

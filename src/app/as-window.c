@@ -346,7 +346,7 @@ update_beam (AsWindow *self)
                       has_tree ? _("A column per step, best first; outlined: ended, faded: pruned. Click a node "
                                    "(or use the arrow keys and Enter) to show that translation so far.")
                                : _("Set the beam width above 1 to see the beam search as a tree."));
-  gtk_widget_set_visible (self->beam_tree_scroller, has_tree);
+  gtk_widget_set_visible (GTK_WIDGET (self->beam_tree), has_tree);
   if (has_tree && as_session_get_n_hypotheses (self->session) > 0)
     select_beam_node (self, as_session_get_hypothesis (self->session, 0));
 }
@@ -673,10 +673,9 @@ update_note (AsWindow     *self,
     {
       g_autofree char *compared = self->has_own ? compare_scores (self, session, FALSE) : NULL;
 
+      g_string_append (note, _("Showing your translation: each row gives the model's probability of your token."));
       if (compared != NULL)
-        g_string_append (note, compared);
-      else
-        g_string_append (note, _("Showing your translation: each row gives the model's probability of your token."));
+        g_string_append_printf (note, " %s", compared);
       kind = AS_MESSAGE_INFO;
     }
 

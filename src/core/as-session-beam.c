@@ -71,6 +71,15 @@ as_session_decode_beam (AsSession  *self,
                         guint       width,
                         GError    **error)
 {
+  return as_session_decode_beam_cancellable (self, width, NULL, error);
+}
+
+gboolean
+as_session_decode_beam_cancellable (AsSession     *self,
+                                    guint          width,
+                                    GCancellable  *cancellable,
+                                    GError       **error)
+{
   const AsVocab *tgt = as_model_get_target (self->model);
   const guint L = self->max_length;
   const gsize n_cross = _as_session_row_block (self, AS_ATTENTION_CROSS);
@@ -120,6 +129,12 @@ as_session_decode_beam (AsSession  *self,
   for (guint t = 0; t < L && n_live > 0; t++)
     {
       guint n_candidates = 0, n_next = 0;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          as_session_rewind (self, 0);
+          goto out;
+        }
 
       for (guint b = 0; b < n_live; b++)
         {

@@ -1,6 +1,6 @@
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 #include "as-attention.h"
 #include "as-model.h"
@@ -140,6 +140,12 @@ gboolean       as_session_decode_from        (AsSession      *self,
  * session next decodes another way. */
 gboolean       as_session_decode_beam        (AsSession      *self,
                                               guint           width,
+                                              GError        **error);
+/* The same, stopping between two steps with G_IO_ERROR_CANCELLED (no steps
+ * and no tree left) once @cancellable is cancelled. */
+gboolean       as_session_decode_beam_cancellable (AsSession  *self,
+                                              guint           width,
+                                              GCancellable   *cancellable,
                                               GError        **error);
 
 /* The beam search's tree, as the last as_session_decode_beam made it: its

@@ -1310,6 +1310,32 @@ test_beam_tree_nodes (void)
   g_assert_cmpuint (as_session_get_n_hypotheses (session), ==, 0);
 }
 
+/* A cancelled beam search stops with G_IO_ERROR_CANCELLED, leaving no
+ * steps and no tree; the same search uncancelled is the plain one. */
+static void
+test_beam_cancellable (void)
+{
+  g_autoptr (AsModel) model = load_tiny ();
+  g_autoptr (AsSession) session = new_session (model, "hello world");
+  g_autoptr (AsSession) plain = new_session (model, "hello world");
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (as_session_decode_greedy (session, NULL));
+  g_cancellable_cancel (cancellable);
+  g_assert_false (as_session_decode_beam_cancellable (session, 3, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (as_session_get_n_steps (session), ==, 0);
+  g_assert_cmpuint (as_session_get_beam_width (session), ==, 0);
+  g_assert_cmpuint (as_session_get_n_beam_nodes (session), ==, 0);
+
+  g_cancellable_reset (cancellable);
+  g_assert_true (as_session_decode_beam_cancellable (session, 3, cancellable, NULL));
+  g_assert_true (as_session_decode_beam (plain, 3, NULL));
+  g_assert_cmpuint (as_session_get_n_steps (session), ==, as_session_get_n_steps (plain));
+  g_assert_cmpuint (as_session_get_n_beam_nodes (session), ==, as_session_get_n_beam_nodes (plain));
+}
+
 /* A whole target's score: sum, mean, perplexity, by hand from the steps. */
 static void
 test_score (void)
@@ -1432,6 +1458,7 @@ main (int    argc,
   g_test_add_func ("/session/beam/invalid", test_beam_invalid);
   g_test_add_func ("/session/beam/tree-against-reference", test_beam_tree_against_reference);
   g_test_add_func ("/session/beam/tree-nodes", test_beam_tree_nodes);
+  g_test_add_func ("/session/beam/cancellable", test_beam_cancellable);
   g_test_add_func ("/session/score", test_score);
   g_test_add_func ("/session/entropy", test_entropy);
   g_test_add_func ("/session/top/kernel-against-a-sort", test_top_k_against_a_sort);

@@ -85,6 +85,7 @@ struct _AsWindow
   guint                 max_length;        /* chosen in the window; 0: the model's */
   guint                 beam_width;        /* chosen in the window; 1: greedy */
   gboolean              showing_node;      /* a node of the beam is being shown: the tree stays */
+  guint                 beam_scroll_tick;  /* brings the selected node into view */
   /* where one's own translation was scored: the model's own, to compare */
   gboolean              has_own;
   AsScore               own_score;

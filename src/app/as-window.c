@@ -322,6 +322,32 @@ tree_index_of (AsWindow *self,
   return -1;
 }
 
+/* The next frame (once the tree has its size): the tree's scroller brings
+ * the selected node into view. */
+static gboolean
+scroll_to_beam_node (GtkWidget     *tree,
+                     GdkFrameClock *clock,
+                     gpointer       data)
+{
+  AsWindow *self = AS_WINDOW (data);
+  GtkScrolledWindow *scroller = GTK_SCROLLED_WINDOW (self->beam_tree_scroller);
+  int i = as_beam_tree_get_selected (self->beam_tree);
+  graphene_rect_t r;
+  graphene_point_t p;
+
+  self->beam_scroll_tick = 0;
+  if (i >= 0)
+    {
+      as_beam_tree_get_node_bounds (self->beam_tree, (guint) i, &r);
+      if (gtk_widget_compute_point (tree, gtk_widget_get_parent (tree), &r.origin, &p))
+        {
+          gtk_adjustment_clamp_page (gtk_scrolled_window_get_hadjustment (scroller), p.x - 12, p.x + r.size.width + 12);
+          gtk_adjustment_clamp_page (gtk_scrolled_window_get_vadjustment (scroller), p.y - 12, p.y + r.size.height + 12);
+        }
+    }
+  return G_SOURCE_REMOVE;
+}
+
 static void
 select_beam_node (AsWindow *self,
                   guint     node)
@@ -333,6 +359,9 @@ select_beam_node (AsWindow *self,
       rank = (int) r;
   as_nbest_set_selected (self->nbest, rank);
   as_beam_tree_set_selected (self->beam_tree, tree_index_of (self, node));
+  if (self->beam_scroll_tick == 0)
+    self->beam_scroll_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->beam_tree), scroll_to_beam_node,
+                                                           self, NULL);
 }
 
 static void
@@ -1316,6 +1345,9 @@ as_window_dispose (GObject *object)
   if (self->tick_id != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
   self->tick_id = 0;
+  if (self->beam_scroll_tick != 0 && self->beam_tree != NULL)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->beam_tree), self->beam_scroll_tick);
+  self->beam_scroll_tick = 0;
   g_clear_handle_id (&self->spinner_source, g_source_remove);
   g_clear_handle_id (&self->blank_source, g_source_remove);
   g_clear_handle_id (&self->play_source, g_source_remove);

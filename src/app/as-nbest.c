@@ -150,9 +150,19 @@ as_nbest_init (AsNbest *self)
   {
     /* Translators: the n-best table's column headings: rank, translation,
      * total log-probability, log-probability per token, perplexity */
-    const char *texts[5] = { "#", _("Translation"), _("Total"), _("Per token"), _("Perplexity") };
+    const char *texts[5] = { "#", _("Translation"), _("Total"), _("Per token"), _("PPL") };
+    GtkWidget *cells;
 
     self->header = make_line (self, texts);
+    /* the heading of the translations on one line */
+    gtk_label_set_wrap (GTK_LABEL (gtk_widget_get_next_sibling (gtk_widget_get_first_child (self->header))), FALSE);
+    /* the short headings explained */
+    cells = gtk_widget_get_first_child (self->header);
+    for (guint c = 0; cells != NULL; c++, cells = gtk_widget_get_next_sibling (cells))
+      if (c >= 2)
+        gtk_widget_set_tooltip_text (cells, c == 2 ? _("The sum of the tokens' log-probabilities, in nats")
+                                            : c == 3 ? _("The total divided by the number of tokens, the end token included")
+                                            : _("Perplexity: e to the minus the score per token"));
     gtk_widget_add_css_class (self->header, "nbest-header");
     gtk_widget_add_css_class (self->header, "dim-label");
     gtk_widget_add_css_class (self->header, "caption");
@@ -204,6 +214,8 @@ cell (const char   *text,
       gtk_widget_set_hexpand (label, TRUE);
       gtk_label_set_wrap (GTK_LABEL (label), TRUE);
       gtk_label_set_wrap_mode (GTK_LABEL (label), PANGO_WRAP_WORD_CHAR);
+      /* at least a few words' room: the numbers never squeeze it to a column of letters */
+      gtk_label_set_width_chars (GTK_LABEL (label), 7);
       gtk_label_set_max_width_chars (GTK_LABEL (label), 16);
     }
   if (group != NULL)

@@ -86,6 +86,7 @@ struct _AsWindow
   guint                 beam_width;        /* chosen in the window; 1: greedy */
   gboolean              showing_node;      /* a node of the beam is being shown: the tree stays */
   guint                 beam_scroll_tick;  /* brings the selected node into view */
+  guint                 beam_scroll_frames;
   /* where one's own translation was scored: the model's own, to compare */
   gboolean              has_own;
   AsScore               own_score;

@@ -335,16 +335,27 @@ scroll_to_beam_node (GtkWidget     *tree,
   graphene_rect_t r;
   graphene_point_t p;
 
-  self->beam_scroll_tick = 0;
   if (i >= 0)
     {
+      GtkAdjustment *h = gtk_scrolled_window_get_hadjustment (scroller);
+      GtkAdjustment *v = gtk_scrolled_window_get_vadjustment (scroller);
+
       as_beam_tree_get_node_bounds (self->beam_tree, (guint) i, &r);
-      if (gtk_widget_compute_point (tree, gtk_widget_get_parent (tree), &r.origin, &p))
+      /* until the scroller has the tree's new size (a few frames at most:
+       * a page not shown never gets it) */
+      gboolean placed = gtk_widget_compute_point (tree, gtk_widget_get_parent (tree), &r.origin, &p);
+
+      if (self->beam_scroll_frames++ < 30 &&
+          (!placed || gtk_adjustment_get_upper (h) < p.x + r.size.width ||
+           gtk_adjustment_get_upper (v) < p.y + r.size.height))
+        return G_SOURCE_CONTINUE;
+      if (placed)
         {
-          gtk_adjustment_clamp_page (gtk_scrolled_window_get_hadjustment (scroller), p.x - 12, p.x + r.size.width + 12);
-          gtk_adjustment_clamp_page (gtk_scrolled_window_get_vadjustment (scroller), p.y - 12, p.y + r.size.height + 12);
+          gtk_adjustment_clamp_page (h, p.x - 12, p.x + r.size.width + 12);
+          gtk_adjustment_clamp_page (v, p.y - 12, p.y + r.size.height + 12);
         }
     }
+  self->beam_scroll_tick = 0;
   return G_SOURCE_REMOVE;
 }
 
@@ -359,6 +370,7 @@ select_beam_node (AsWindow *self,
       rank = (int) r;
   as_nbest_set_selected (self->nbest, rank);
   as_beam_tree_set_selected (self->beam_tree, tree_index_of (self, node));
+  self->beam_scroll_frames = 0;
   if (self->beam_scroll_tick == 0)
     self->beam_scroll_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->beam_tree), scroll_to_beam_node,
                                                            self, NULL);
@@ -372,9 +384,13 @@ update_beam (AsWindow *self)
   as_nbest_set_session (self->nbest, has_tree ? self->session : NULL);
   as_beam_tree_set_session (self->beam_tree, has_tree ? self->session : NULL);
   gtk_label_set_text (GTK_LABEL (self->beam_tree_heading),
-                      has_tree ? _("A column per step, best first; outlined: ended, faded: pruned. Click a node "
-                                   "(or use the arrow keys and Enter) to show that translation so far.")
+                      /* Translators: the line above the beam tree, short (the tooltip explains) */
+                      has_tree ? _("Outlined: ended · faded: pruned")
                                : _("Set the beam width above 1 to see the beam search as a tree."));
+  gtk_widget_set_tooltip_text (self->beam_tree_heading,
+                               has_tree ? _("A column per step, best first; outlined: ended, faded: pruned. Click a "
+                                            "node (or use the arrow keys and Enter) to show that translation so far.")
+                                        : _("Set the beam width above 1 to see the beam search as a tree."));
   gtk_widget_set_visible (GTK_WIDGET (self->beam_tree), has_tree);
   if (has_tree && as_session_get_n_hypotheses (self->session) > 0)
     select_beam_node (self, as_session_get_hypothesis (self->session, 0));

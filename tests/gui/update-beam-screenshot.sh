@@ -47,11 +47,33 @@ xdotool type 4
 xdotool key Tab
 sleep 2
 
-for size in 1100x720 800x500; do
+for size in 800x500 1100x720; do
   xdotool windowsize --sync "$wid" "${size%x*}" "${size#*x}" || true
   sleep 1.5
   import -window "$wid" "$shots/beam-$size${DARK:+-dark}.png"
 done
+
+# the panel widened as a person drags the divider, so that the whole tree
+# shows: the divider is the first line from the right, 600 pixels down
+# (under the tree, over nothing but the panel's background)
+edge=$(python3 - "$shots/beam-1100x720${DARK:+-dark}.png" <<'PY' 2>/dev/null || echo ""
+import subprocess, sys
+out = subprocess.run(["convert", sys.argv[1], "-crop", "1100x1+0+600", "txt:-"], capture_output=True, text=True).stdout
+px = {}
+for line in out.splitlines()[1:]:
+    xy, rest = line.split(":", 1)
+    px[int(xy.split(",")[0])] = rest.split()[1]
+for x in range(1080, 600, -1):
+    if px.get(x) != px.get(x + 1):
+        print(x)
+        break
+PY
+)
+if [ -n "$edge" ]; then
+  xdotool mousemove --window "$wid" "$edge" 400 mousedown 1 mousemove --window "$wid" $((edge - 240)) 400 mouseup 1
+  sleep 1.5
+  import -window "$wid" "$shots/beam-1100x720${DARK:+-dark}.png"
+fi
 
 if [ -z "${DARK:-}" ]; then
   mkdir -p "$source_root/docs"

@@ -1463,6 +1463,7 @@ as_window_init (AsWindow *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->settings = as_settings_new ();
+  gtk_adjustment_set_upper (self->beam_adjustment, AS_MAX_BEAM);
 
   /* GtkBuilder sets these as it adds the children, after the properties of
    * the .ui: the figure's pane takes every extra pixel, the candidates keep

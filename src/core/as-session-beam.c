@@ -95,7 +95,7 @@ as_session_decode_beam_cancellable (AsSession     *self,
   g_autofree float *decoder_self = n_decoder_self > 0 ? g_new0 (float, n_decoder_self) : NULL;
   g_autofree int *live_nodes = NULL, *next_nodes = NULL;  /* (width) each hypothesis's node in the tree */
   double best_score = -INFINITY;
-  guint best_length = 0, n_live = 1, best_node = 0;
+  guint best_length = 0, n_live = 1;
   gboolean ok = FALSE;
 
   if (!as_session_can_decode (self, error))
@@ -169,7 +169,6 @@ as_session_decode_beam_cancellable (AsSession     *self,
                 {
                   best_score = cand->score;
                   best_length = t + 1;
-                  best_node = index;
                   memcpy (best_tokens, tokens + cand->beam * L, t * sizeof (int));
                   best_tokens[t] = cand->token;
                 }
@@ -202,8 +201,6 @@ as_session_decode_beam_cancellable (AsSession     *self,
       { int *tk = tokens; tokens = next_tokens; next_tokens = tk; }
       { gpointer *st = states; states = next_states; next_states = st; }
     }
-
-  g_assert (self->beam_best->len == 0 || g_array_index (self->beam_best, guint, 0) == best_node);
 
   /* replay the winner so that every step has its candidates and attention */
   as_session_rewind (self, 0);

@@ -1310,6 +1310,38 @@ test_beam_tree_nodes (void)
   g_assert_cmpuint (as_session_get_n_hypotheses (session), ==, 0);
 }
 
+/* The step's entropy on the bundled models against numpy: -sum p ln p of
+ * the rows of `attnscope-cli translate MODEL "i am hungry ." --json`
+ * (the GRU's attention; the Transformer's last layer's cross-attention,
+ * the mean of its 4 heads), computed in float64 by numpy. */
+static void
+test_entropy_numpy (void)
+{
+  static const struct { const char *file; double entropy[5]; } golden[] = {
+    { "en-zh-gru.json", { 1.159638, 0.551565, 0.757868, 1.031340, 1.072959 } },
+    { "en-zh-transformer.json", { 0.639820, 0.278366, 1.520526, 1.156115, 1.138348 } },
+  };
+
+  for (guint m = 0; m < G_N_ELEMENTS (golden); m++)
+    {
+      g_autofree char *path = g_build_filename (g_getenv ("ATTNSCOPE_MODELS_DIR"), golden[m].file, NULL);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (AsModel) model = as_model_new_from_file (path, &error);
+      g_autoptr (AsSession) session = NULL;
+
+      g_assert_no_error (error);
+      session = new_session (model, "i am hungry .");
+      g_assert_true (as_session_decode_greedy (session, NULL));
+      g_assert_cmpuint (as_session_get_n_steps (session), ==, 5);
+      for (guint t = 0; t < 5; t++)
+        {
+          g_assert_cmpfloat_with_epsilon (as_session_get_step (session, t)->entropy, golden[m].entropy[t], 2e-6);
+          g_assert_cmpfloat_with_epsilon (as_session_get_entropy (session, AS_ATTENTION_CROSS, -1, AS_ATTENTION_MEAN, t),
+                                          golden[m].entropy[t], 2e-6);
+        }
+    }
+}
+
 /* A cancelled beam search stops with G_IO_ERROR_CANCELLED, leaving no
  * steps and no tree; the same search uncancelled is the plain one. */
 static void
@@ -1461,6 +1493,7 @@ main (int    argc,
   g_test_add_func ("/session/beam/cancellable", test_beam_cancellable);
   g_test_add_func ("/session/score", test_score);
   g_test_add_func ("/session/entropy", test_entropy);
+  g_test_add_func ("/session/entropy-numpy", test_entropy_numpy);
   g_test_add_func ("/session/top/kernel-against-a-sort", test_top_k_against_a_sort);
   g_test_add_func ("/session/top/ties", test_top_ties);
   g_test_add_func ("/session/top/en-zh-gru", test_top_en_zh);

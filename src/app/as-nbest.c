@@ -31,6 +31,7 @@ struct _AsNbest
   GtkLabel   *hint_label;
 
   GArray     *items;      /* of Item */
+  char       *empty_hint;
   gboolean    selecting;
 };
 
@@ -81,6 +82,7 @@ as_nbest_dispose (GObject *object)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self))) != NULL)
     gtk_widget_unparent (child);
   g_clear_pointer (&self->items, g_array_unref);
+  g_clear_pointer (&self->empty_hint, g_free);
   for (guint c = 0; c < G_N_ELEMENTS (self->columns); c++)
     g_clear_object (&self->columns[c]);
 
@@ -310,6 +312,8 @@ as_nbest_set_session (AsNbest   *self,
                       ? _("Choose one to see its attention and its steps. Total: the sum of the tokens' "
                           "log-probabilities (in nats); per token: the total divided by the number of tokens, "
                           "the end token included; perplexity: e to the minus that.")
+                      : self->empty_hint != NULL
+                      ? self->empty_hint
                       : _("Set the beam width above 1 to search several translations at once and list the "
                           "best of them here."));
 }
@@ -322,6 +326,18 @@ as_nbest_set_comparison (AsNbest    *self,
 
   gtk_label_set_text (self->comparison_label, text != NULL ? text : "");
   gtk_widget_set_visible (GTK_WIDGET (self->comparison_label), text != NULL && *text != '\0');
+}
+
+void
+as_nbest_set_empty_hint (AsNbest    *self,
+                         const char *text)
+{
+  g_return_if_fail (AS_IS_NBEST (self));
+
+  g_free (self->empty_hint);
+  self->empty_hint = g_strdup (text);
+  if (self->items->len == 0)
+    as_nbest_set_session (self, NULL);
 }
 
 const char *

@@ -21,6 +21,9 @@ void        as_nbest_set_session    (AsNbest    *self,
 void        as_nbest_set_comparison (AsNbest    *self,
                                      const char *text);
 const char *as_nbest_get_comparison (AsNbest    *self);
+/* What the empty list says (NULL: how to get a beam search). */
+void        as_nbest_set_empty_hint (AsNbest    *self,
+                                     const char *text);
 guint       as_nbest_get_n_items    (AsNbest    *self);
 /* The session's node that hypothesis @index (best first) ends at. */
 guint       as_nbest_get_node       (AsNbest    *self,

@@ -26,6 +26,7 @@
 #include "as-figure.h"
 
 static void run_pending_exports (AsWindow *self);
+static gboolean is_blank (const char *text);
 
 #define SPINNER_DELAY_MS  100   /* a decoding still running this long shows the spinner */
 #define FRAME_WAIT_MS     8     /* the next frame waits this long at most for a decoding */
@@ -381,12 +382,25 @@ update_beam (AsWindow *self)
 {
   gboolean has_tree = self->session != NULL && as_session_get_beam_width (self->session) > 0;
 
+  const char *hint = NULL;
+
+  /* a beam asked for, but something else is shown */
+  if (!has_tree && self->beam_width > 1 && self->session != NULL)
+    {
+      if (self->branched)
+        hint = _("A candidate you picked is shown: Back brings the beam's translations again.");
+      else if (!is_blank (gtk_editable_get_text (GTK_EDITABLE (self->target_entry))))
+        hint = _("Your translation is shown, with the model's probabilities of its tokens: empty "
+                 "“Your translation” to see the beam's translations.");
+    }
+
+  as_nbest_set_empty_hint (self->nbest, hint);
   as_nbest_set_session (self->nbest, has_tree ? self->session : NULL);
   as_beam_tree_set_session (self->beam_tree, has_tree ? self->session : NULL);
   gtk_label_set_text (GTK_LABEL (self->beam_tree_heading),
                       /* Translators: the line above the beam tree, short (the tooltip explains) */
                       has_tree ? _("Outlined: ended · faded: pruned")
-                               : _("Set the beam width above 1 to see the beam search as a tree."));
+                               : hint != NULL ? hint : _("Set the beam width above 1 to see the beam search as a tree."));
   gtk_widget_set_tooltip_text (self->beam_tree_heading,
                                has_tree ? _("A column per step, best first; outlined: ended, faded: pruned. Click a "
                                             "node (or use the arrow keys and Enter) to show that translation so far.")

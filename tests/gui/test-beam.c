@@ -484,8 +484,11 @@ test_your_translation_scored (Fixture       *fixture,
     set_width (fixture, WIDTH);
     line = g_strdup_printf ("the model's own %s.", b_norm);
     g_assert_nonnull (strstr (as_window_get_input_note (fixture->window), line));
-    /* the steps shown stay the forced ones */
+    /* the steps shown stay the forced ones, and the beam's pages say why they are empty */
     g_assert_cmpuint (as_session_get_n_steps (as_window_get_session (fixture->window)), ==, m.length);
+    g_assert_cmpuint (as_nbest_get_n_items (as_window_get_nbest (fixture->window)), ==, 0);
+    g_assert_true (g_str_has_prefix (gtk_label_get_text (GTK_LABEL (fixture->window->beam_tree_heading)),
+                                     "Your translation is shown"));
   }
 
   as_window_set_target (fixture->window, "");

@@ -1,7 +1,7 @@
 #!/bin/bash
 # Takes docs/screenshot-beam-tree.png: the real window under Xvfb with the
 # bundled en-zh model, a sentence and a beam of 4 (chosen as a person does:
-# Alt+B, the width, Tab), the Beam page beside the heatmap, at 800x500 and
+# Alt+A, the width, Tab), the Tree page beside the heatmap, at 800x500 and
 # 1100x720; in dark style too with DARK=1 (into $SHOTS only).
 #
 #   tests/gui/update-beam-screenshot.sh [BUILD_DIR] [SENTENCE]
@@ -42,7 +42,7 @@ xdotool windowmove "$wid" 0 0
 sleep 3
 xdotool mousemove 1279 1023
 xdotool windowfocus --sync "$wid"
-xdotool key alt+b ctrl+a
+xdotool key alt+a ctrl+a
 xdotool type 4
 xdotool key Tab
 sleep 2

@@ -625,10 +625,16 @@ compare_scores (AsWindow  *self,
     verdict = g_strdup_printf (_("The model prefers your translation by %.2f nats per token: each of its "
                                  "tokens is on average %.2f times as probable."), -gap, exp (-gap));
 
+  /* Translators: scores per token (log-probabilities, "−1.30"), then
+   * their difference in nats */
+  if (!full && fabs (gap) < 0.005)
+    return g_strdup_printf (_("Your translation scores %s per token, as does the model's own."), mine_norm);
+  if (!full && gap > 0)
+    return g_strdup_printf (_("Your translation scores %s per token, the model's own %s: the model prefers its "
+                              "own by %.2f nats per token."), mine_norm, own_norm, gap);
   if (!full)
-    /* Translators: scores per token (log-probabilities, "−1.30"), then a sentence */
-    return g_strdup_printf (_("Your translation scores %s per token, the model's own %s. %s"),
-                            mine_norm, own_norm, verdict);
+    return g_strdup_printf (_("Your translation scores %s per token, the model's own %s: the model prefers yours "
+                              "by %.2f nats per token."), mine_norm, own_norm, -gap);
 
   /* Translators: a translation's total log-probability, that per token,
    * its number of tokens and its perplexity; then the model's own
@@ -732,9 +738,10 @@ update_note (AsWindow     *self,
     {
       g_autofree char *compared = self->has_own ? compare_scores (self, session, FALSE) : NULL;
 
-      g_string_append (note, _("Showing your translation: each row gives the model's probability of your token."));
+      /* the comparison first: the line is cut at the window's width */
       if (compared != NULL)
-        g_string_append_printf (note, " %s", compared);
+        g_string_append_printf (note, "%s ", compared);
+      g_string_append (note, _("Showing your translation: each row gives the model's probability of your token."));
       kind = AS_MESSAGE_INFO;
     }
 
@@ -1011,7 +1018,8 @@ beam_width_changed (AsWindow      *self,
     return;
   /* a beam asked for: its list and tree are what one wants to see */
   if (width > 1 && self->beam_width <= 1)
-    gtk_notebook_set_current_page (self->side_notebook, 2);
+    gtk_notebook_set_current_page (self->side_notebook,
+                                   is_blank (gtk_editable_get_text (GTK_EDITABLE (self->target_entry))) ? 2 : 1);
   self->beam_width = width;
   forget_branch (self);
   decode (self, -1);

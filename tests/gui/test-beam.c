@@ -469,8 +469,10 @@ test_your_translation_scored (Fixture       *fixture,
   }
   /* the note says it in a line */
   {
-    g_autofree char *line = g_strdup_printf ("Your translation scores %s per token, the model's own %s.", m_norm, o_norm);
-    g_assert_nonnull (strstr (as_window_get_input_note (fixture->window), line));
+    g_autofree char *line = g_strdup_printf ("Your translation scores %s per token, the model's own %s: the model "
+                                             "prefers its own by %.2f nats per token.", m_norm, o_norm,
+                                             o.normalised - m.normalised);
+    g_assert_true (g_str_has_prefix (as_window_get_input_note (fixture->window), line));
   }
 
   /* with a beam, the model's own is the beam's best */
@@ -482,7 +484,9 @@ test_your_translation_scored (Fixture       *fixture,
     as_session_get_score (beam, &b);
     b_norm = as_nbest_format_logprob (b.normalised);
     set_width (fixture, WIDTH);
-    line = g_strdup_printf ("the model's own %s.", b_norm);
+    /* with one's own translation shown, the N-best page comes up (it has the comparison) */
+    g_assert_cmpint (gtk_notebook_get_current_page (as_window_get_side_notebook (fixture->window)), ==, 1);
+    line = g_strdup_printf ("the model's own %s: ", b_norm);
     g_assert_nonnull (strstr (as_window_get_input_note (fixture->window), line));
     /* the steps shown stay the forced ones, and the beam's pages say why they are empty */
     g_assert_cmpuint (as_session_get_n_steps (as_window_get_session (fixture->window)), ==, m.length);

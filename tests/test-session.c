@@ -1049,6 +1049,428 @@ test_overflowing_weights (void)
     }
 }
 
+
+/* ---- the beam's tree, scores, entropy ------------------------------------------------ */
+
+#define REF_MAX 64
+
+typedef struct
+{
+  int    tokens[REF_MAX];
+  guint  length;
+  double score;
+  int    beam;   /* the live hypothesis it extends, for the order of equal scores */
+} RefHyp;
+
+static int
+compare_ref (gconstpointer a,
+             gconstpointer b)
+{
+  const RefHyp *x = a, *y = b;
+
+  if (x->score != y->score)
+    return x->score < y->score ? 1 : -1;
+  if (x->beam != y->beam)
+    return x->beam - y->beam;
+  return x->tokens[x->length - 1] - y->tokens[y->length - 1];
+}
+
+/* The tokens of the hypothesis that ends at @node, walking up its parents. */
+static guint
+node_tokens (AsSession *session,
+             guint      node,
+             int       *tokens)
+{
+  const AsBeamNode *n = as_session_get_beam_node (session, node);
+  guint length = n->step + 1;
+
+  for (int i = (int) node; i >= 0; i = as_session_get_beam_node (session, (guint) i)->parent)
+    {
+      const AsBeamNode *m = as_session_get_beam_node (session, (guint) i);
+      g_assert_cmpuint (m->step, <, length);
+      tokens[m->step] = m->token;
+    }
+  return length;
+}
+
+/* An independent beam search through the public API: every hypothesis is
+ * replayed from the start with as_session_step, its candidates are the
+ * @width best of the next step's list, each scored by forcing it. Checks
+ * that the session's tree keeps, at every step, the same hypotheses with
+ * the same scores, and that its n-best are the same ended ones. */
+static void
+check_tree_against_reference (AsModel    *model,
+                              const char *sentence,
+                              guint       width)
+{
+  g_autoptr (AsSession) beam = new_session (model, sentence);
+  g_autoptr (AsSession) ref = new_session (model, sentence);
+  const AsVocab *tgt = as_model_get_target (model);
+  const guint L = MIN (as_session_get_max_length (ref), REF_MAX);
+  g_autoptr (GArray) live = g_array_new (FALSE, FALSE, sizeof (RefHyp));
+  g_autoptr (GArray) ended = g_array_new (FALSE, FALSE, sizeof (RefHyp));
+  g_autoptr (GError) error = NULL;
+  RefHyp root = { { 0 }, 0, 0.0, 0 };
+  guint steps_compared = 0;
+
+  as_session_set_max_length (beam, L);
+  g_assert_true (as_session_decode_beam (beam, width, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (as_session_get_beam_width (beam), ==, width);
+  g_array_append_val (live, root);
+
+  for (guint t = 0; t < L && live->len > 0; t++)
+    {
+      g_autoptr (GArray) candidates = g_array_new (FALSE, FALSE, sizeof (RefHyp));
+      g_autoptr (GArray) next = g_array_new (FALSE, FALSE, sizeof (RefHyp));
+      g_autoptr (GPtrArray) kept = g_ptr_array_new ();
+
+      for (guint b = 0; b < live->len; b++)
+        {
+          const RefHyp *h = &g_array_index (live, RefHyp, b);
+          AsStep step;
+
+          as_session_rewind (ref, 0);
+          for (guint i = 0; i < h->length; i++)
+            g_assert_true (as_session_step (ref, h->tokens[i], NULL));
+          g_assert_true (as_session_step (ref, -1, NULL));
+          step = *as_session_get_step (ref, t);
+          for (guint k = 0; k < MIN (width, step.n_top); k++)
+            {
+              RefHyp c = *h;
+
+              as_session_rewind (ref, t);
+              g_assert_true (as_session_step (ref, step.top_ids[k], NULL));
+              c.tokens[c.length++] = step.top_ids[k];
+              c.score = h->score + as_session_get_step (ref, t)->logprob;
+              c.beam = (int) b;
+              g_array_append_val (candidates, c);
+            }
+        }
+      g_array_sort (candidates, compare_ref);
+      for (guint c = 0; c < candidates->len && next->len < width; c++)
+        {
+          RefHyp *h = &g_array_index (candidates, RefHyp, c);
+
+          if (h->tokens[t] == tgt->end || t + 1 == L)
+            g_array_append_val (ended, *h);
+          else
+            g_array_append_val (next, *h);
+        }
+
+      /* the session's kept nodes at step t, in order */
+      for (guint i = 0; i < as_session_get_n_beam_nodes (beam); i++)
+        {
+          const AsBeamNode *n = as_session_get_beam_node (beam, i);
+
+          g_assert_true (n->parent < (int) i);
+          if (n->parent >= 0)
+            {
+              const AsBeamNode *p = as_session_get_beam_node (beam, (guint) n->parent);
+              g_assert_cmpuint (p->step + 1, ==, n->step);
+              g_assert_cmpint (p->fate, ==, AS_BEAM_KEPT);
+              g_assert_cmpfloat_with_epsilon (n->score, p->score + n->logprob, 1e-9);
+            }
+          if (n->step == t && n->fate == AS_BEAM_KEPT)
+            g_ptr_array_add (kept, (gpointer) n);
+        }
+      if (kept->len == 0)
+        break;   /* the session stopped here: its n-best could not change */
+      g_assert_cmpuint (kept->len, ==, next->len);
+      for (guint k = 0; k < kept->len; k++)
+        {
+          const AsBeamNode *n = g_ptr_array_index (kept, k);
+          const RefHyp *h = &g_array_index (next, RefHyp, k);
+          int tokens[REF_MAX];
+          guint index = (guint) (n - as_session_get_beam_node (beam, 0));
+
+          g_assert_cmpuint (node_tokens (beam, index, tokens), ==, h->length);
+          for (guint i = 0; i < h->length; i++)
+            g_assert_cmpint (tokens[i], ==, h->tokens[i]);
+          g_assert_cmpfloat (n->score, ==, h->score);
+        }
+      steps_compared++;
+      g_array_set_size (live, 0);
+      g_array_append_vals (live, next->data, next->len);
+    }
+  g_assert_cmpuint (steps_compared, >=, 1);
+
+  /* the n-best: the session's are the reference's best ended ones */
+  g_array_sort (ended, compare_ref);
+  g_assert_cmpuint (as_session_get_n_hypotheses (beam), >=, 1);
+  g_assert_cmpuint (as_session_get_n_hypotheses (beam), <=, width);
+  for (guint r = 0; r < as_session_get_n_hypotheses (beam); r++)
+    {
+      guint node = as_session_get_hypothesis (beam, r);
+      const AsBeamNode *n = as_session_get_beam_node (beam, node);
+      const RefHyp *h = &g_array_index (ended, RefHyp, r);
+      AsScore score;
+
+      g_assert_cmpint (n->fate, ==, AS_BEAM_ENDED);
+      g_assert_cmpfloat (n->score, ==, h->score);
+      if (r > 0)
+        g_assert_cmpfloat (n->score, <=, as_session_get_beam_node (beam, as_session_get_hypothesis (beam, r - 1))->score);
+      as_session_get_beam_node_score (beam, node, &score);
+      g_assert_cmpuint (score.length, ==, h->length);
+      g_assert_cmpfloat_with_epsilon (score.total, h->score, 1e-12);
+      g_assert_cmpfloat_with_epsilon (score.normalised, h->score / h->length, 1e-12);
+      g_assert_cmpfloat_with_epsilon (score.perplexity, exp (-h->score / h->length), 1e-9);
+    }
+
+  /* the steps left are the best hypothesis's, and scored as it is */
+  {
+    int tokens[REF_MAX];
+    guint length = node_tokens (beam, as_session_get_hypothesis (beam, 0), tokens);
+    AsScore score;
+
+    g_assert_cmpuint (as_session_get_n_steps (beam), ==, length);
+    for (guint t = 0; t < length; t++)
+      g_assert_cmpint (as_session_get_step (beam, t)->output, ==, tokens[t]);
+    as_session_get_score (beam, &score);
+    g_assert_cmpfloat_with_epsilon (score.total, as_session_get_beam_node (beam, as_session_get_hypothesis (beam, 0))->score, 1e-4);
+  }
+}
+
+static void
+test_beam_tree_against_reference (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("ATTNSCOPE_MODELS_DIR"), "en-zh-gru.json", NULL);
+  g_autofree char *transformer = g_build_filename (g_getenv ("ATTNSCOPE_MODELS_DIR"), "tiny-transformer.json", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AsModel) model = as_model_new_from_file (path, &error);
+  g_autoptr (AsModel) tiny = load_tiny ();
+  g_autoptr (AsModel) tiny_transformer = as_model_new_from_file (transformer, &error);
+
+  g_assert_no_error (error);
+  check_tree_against_reference (model, "i am hungry .", 3);
+  check_tree_against_reference (model, "he is a teacher .", 5);
+  check_tree_against_reference (tiny, "hello world", 2);
+  check_tree_against_reference (tiny, "hello world", 4);
+  check_tree_against_reference (tiny_transformer, "hello world", 3);
+}
+
+/* Pruned nodes are recorded, with their parents; showing a node replays
+ * its prefix; another way of decoding forgets the tree. */
+static void
+test_beam_tree_nodes (void)
+{
+  g_autofree char *path = g_build_filename (g_getenv ("ATTNSCOPE_MODELS_DIR"), "en-zh-gru.json", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AsModel) model = as_model_new_from_file (path, &error);
+  g_autoptr (AsSession) session = NULL;
+  guint n_pruned = 0, n_ended = 0, pruned = 0;
+  int tokens[REF_MAX];
+  guint length;
+
+  g_assert_no_error (error);
+  session = new_session (model, "i am hungry .");
+  g_assert_cmpuint (as_session_get_beam_width (session), ==, 0);
+  g_assert_cmpuint (as_session_get_n_beam_nodes (session), ==, 0);
+  g_assert_true (as_session_decode_beam (session, 4, &error));
+  for (guint i = 0; i < as_session_get_n_beam_nodes (session); i++)
+    {
+      const AsBeamNode *n = as_session_get_beam_node (session, i);
+
+      if (n->fate == AS_BEAM_PRUNED && n->step >= 1)
+        pruned = i, n_pruned++;
+      n_ended += n->fate == AS_BEAM_ENDED;
+      /* each step: at most width kept per parent's width candidates */
+      g_assert_cmpfloat (n->logprob, <=, 0.0);
+    }
+  /* step 0 has 4 candidates, all kept; later steps 16, of which 12 pruned or ended */
+  g_assert_cmpuint (n_pruned, >=, 1);
+  g_assert_cmpuint (n_ended, >=, as_session_get_n_hypotheses (session));
+  for (guint i = 0; i < 4; i++)
+    {
+      g_assert_cmpuint (as_session_get_beam_node (session, i)->step, ==, 0);
+      g_assert_cmpint (as_session_get_beam_node (session, i)->parent, ==, -1);
+    }
+
+  /* a pruned node: its prefix becomes the steps, and the tree stays */
+  length = node_tokens (session, pruned, tokens);
+  g_assert_true (as_session_show_beam_node (session, pruned, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (as_session_get_n_steps (session), ==, length);
+  for (guint t = 0; t < length; t++)
+    g_assert_cmpint (as_session_get_step (session, t)->output, ==, tokens[t]);
+  {
+    AsScore a, b;
+    as_session_get_score (session, &a);
+    as_session_get_beam_node_score (session, pruned, &b);
+    g_assert_cmpfloat_with_epsilon (a.total, b.total, 1e-4);
+  }
+  g_assert_cmpuint (as_session_get_beam_width (session), ==, 4);
+  g_assert_false (as_session_show_beam_node (session, as_session_get_n_beam_nodes (session), &error));
+  g_assert_error (error, AS_ERROR, AS_ERROR_INVALID);
+  g_clear_error (&error);
+
+  g_assert_true (as_session_decode_greedy (session, NULL));
+  g_assert_cmpuint (as_session_get_beam_width (session), ==, 0);
+  g_assert_cmpuint (as_session_get_n_beam_nodes (session), ==, 0);
+  g_assert_cmpuint (as_session_get_n_hypotheses (session), ==, 0);
+}
+
+/* The step's entropy on the bundled models against numpy: -sum p ln p of
+ * the rows of `attnscope-cli translate MODEL "i am hungry ." --json`
+ * (the GRU's attention; the Transformer's last layer's cross-attention,
+ * the mean of its 4 heads), computed in float64 by numpy. */
+static void
+test_entropy_numpy (void)
+{
+  static const struct { const char *file; double entropy[5]; } golden[] = {
+    { "en-zh-gru.json", { 1.159638, 0.551565, 0.757868, 1.031340, 1.072959 } },
+    { "en-zh-transformer.json", { 0.639820, 0.278366, 1.520526, 1.156115, 1.138348 } },
+  };
+
+  for (guint m = 0; m < G_N_ELEMENTS (golden); m++)
+    {
+      g_autofree char *path = g_build_filename (g_getenv ("ATTNSCOPE_MODELS_DIR"), golden[m].file, NULL);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (AsModel) model = as_model_new_from_file (path, &error);
+      g_autoptr (AsSession) session = NULL;
+
+      g_assert_no_error (error);
+      session = new_session (model, "i am hungry .");
+      g_assert_true (as_session_decode_greedy (session, NULL));
+      g_assert_cmpuint (as_session_get_n_steps (session), ==, 5);
+      for (guint t = 0; t < 5; t++)
+        {
+          g_assert_cmpfloat_with_epsilon (as_session_get_step (session, t)->entropy, golden[m].entropy[t], 2e-6);
+          g_assert_cmpfloat_with_epsilon (as_session_get_entropy (session, AS_ATTENTION_CROSS, -1, AS_ATTENTION_MEAN, t),
+                                          golden[m].entropy[t], 2e-6);
+        }
+    }
+}
+
+/* A cancelled beam search stops with G_IO_ERROR_CANCELLED, leaving no
+ * steps and no tree; the same search uncancelled is the plain one. */
+static void
+test_beam_cancellable (void)
+{
+  g_autoptr (AsModel) model = load_tiny ();
+  g_autoptr (AsSession) session = new_session (model, "hello world");
+  g_autoptr (AsSession) plain = new_session (model, "hello world");
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (as_session_decode_greedy (session, NULL));
+  g_cancellable_cancel (cancellable);
+  g_assert_false (as_session_decode_beam_cancellable (session, 3, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpuint (as_session_get_n_steps (session), ==, 0);
+  g_assert_cmpuint (as_session_get_beam_width (session), ==, 0);
+  g_assert_cmpuint (as_session_get_n_beam_nodes (session), ==, 0);
+
+  g_cancellable_reset (cancellable);
+  g_assert_true (as_session_decode_beam_cancellable (session, 3, cancellable, NULL));
+  g_assert_true (as_session_decode_beam (plain, 3, NULL));
+  g_assert_cmpuint (as_session_get_n_steps (session), ==, as_session_get_n_steps (plain));
+  g_assert_cmpuint (as_session_get_n_beam_nodes (session), ==, as_session_get_n_beam_nodes (plain));
+}
+
+/* A whole target's score: sum, mean, perplexity, by hand from the steps. */
+static void
+test_score (void)
+{
+  g_autoptr (AsModel) model = load_tiny ();
+  g_autoptr (AsSession) session = new_session (model, "hello world");
+  AsScore score;
+  double sum = 0.0;
+  guint n;
+
+  as_session_get_score (session, &score);
+  g_assert_cmpuint (score.length, ==, 0);
+  g_assert_cmpfloat (score.total, ==, 0.0);
+  g_assert_true (as_session_decode_forced (session, "monde bonjour", NULL));
+  n = as_session_get_n_steps (session);
+  g_assert_cmpuint (n, ==, 3);
+  for (guint t = 0; t < n; t++)
+    sum += log (as_session_get_step (session, t)->prob);
+  as_session_get_score (session, &score);
+  g_assert_cmpuint (score.length, ==, 3);
+  g_assert_cmpfloat_with_epsilon (score.total, sum, 1e-5);
+  g_assert_cmpfloat_with_epsilon (score.normalised, sum / 3, 1e-5);
+  g_assert_cmpfloat_with_epsilon (score.perplexity, exp (-sum / 3), 1e-5);
+  g_assert_cmpfloat (score.perplexity, >, 1.0);
+}
+
+/* Entropy of each step's attention: log n where the attention is uniform
+ * (tiny-hello with a zero Va, every score equal), and -sum p log p of the
+ * rows, as computed here, elsewhere. */
+static void
+test_entropy (void)
+{
+  g_autoptr (AsModel) uniform = load_tiny_with ("[2.154, -1.486, -2.433, -1.037]", "[0, 0, 0, 0]");
+  g_autoptr (AsModel) tiny = load_tiny ();
+  g_autofree char *path = g_build_filename (g_getenv ("ATTNSCOPE_MODELS_DIR"), "tiny-transformer.json", NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AsModel) transformer = as_model_new_from_file (path, &error);
+  g_autoptr (AsSession) session = new_session (uniform, "hello world");
+  const AsAttention *a;
+  guint n;
+
+  g_assert_no_error (error);
+  g_assert_true (as_session_decode_greedy (session, NULL));
+  n = as_session_get_n_source (session);
+  g_assert_cmpuint (n, ==, 3);   /* hello world <eos> */
+  for (guint t = 0; t < as_session_get_n_steps (session); t++)
+    {
+      /* ln 3 = 1.0986123 nats (1.585 bits) */
+      g_assert_cmpfloat_with_epsilon (as_session_get_step (session, t)->entropy, 1.0986123, 1e-5);
+      g_assert_cmpfloat_with_epsilon (as_session_get_entropy (session, AS_ATTENTION_CROSS, -1, AS_ATTENTION_MEAN, t),
+                                      1.0986123, 1e-5);
+    }
+
+  /* a peaked attention: below ln n, and as -sum p log p of the row */
+  g_clear_pointer (&session, as_session_free);
+  session = new_session (tiny, "hello world");
+  g_assert_true (as_session_decode_greedy (session, NULL));
+  for (guint t = 0; t < as_session_get_n_steps (session); t++)
+    {
+      const float *row = as_session_get_cross_attention (session, t);
+      double h = 0.0;
+
+      for (guint j = 0; j < as_session_get_n_source (session); j++)
+        h -= row[j] > 0 ? row[j] * log (row[j]) : 0.0;
+      g_assert_cmpfloat (h, <, 1.0986123 - 1e-3);
+      g_assert_cmpfloat_with_epsilon (as_session_get_step (session, t)->entropy, h, 1e-5);
+    }
+
+  /* several heads: the step's entropy is of the last layer's mean row; a head's is of its own row;
+   * decoder self-attention attends over t + 1 columns */
+  g_clear_pointer (&session, as_session_free);
+  session = new_session (transformer, "hello world");
+  g_assert_true (as_session_decode_greedy (session, NULL));
+  a = as_session_get_attention (session, AS_ATTENTION_CROSS);
+  g_assert_cmpuint (as_attention_get_n_heads (a), >, 1);
+  for (guint t = 0; t < as_session_get_n_steps (session); t++)
+    {
+      guint last = as_attention_get_n_layers (a) - 1, H = as_attention_get_n_heads (a);
+      double mean_h = 0.0, head_h = 0.0, self_h = 0.0;
+      const AsAttention *d = as_session_get_attention (session, AS_ATTENTION_DECODER_SELF);
+
+      for (guint j = 0; j < as_attention_get_n_columns (a); j++)
+        {
+          double p = 0.0, q = as_attention_get (a, 0, 1, t, j);
+
+          for (guint h = 0; h < H; h++)
+            p += as_attention_get (a, last, h, t, j) / H;
+          mean_h -= p > 0 ? p * log (p) : 0.0;
+          head_h -= q > 0 ? q * log (q) : 0.0;
+        }
+      for (guint j = 0; j <= t; j++)
+        {
+          double p = as_attention_get (d, 0, 0, t, j);
+          self_h -= p > 0 ? p * log (p) : 0.0;
+        }
+      g_assert_cmpfloat_with_epsilon (as_session_get_step (session, t)->entropy, mean_h, 1e-5);
+      g_assert_cmpfloat_with_epsilon (as_session_get_entropy (session, AS_ATTENTION_CROSS, 0, 1, t), head_h, 1e-5);
+      g_assert_cmpfloat_with_epsilon (as_session_get_entropy (session, AS_ATTENTION_DECODER_SELF, 0, 0, t), self_h, 1e-5);
+    }
+  g_assert_true (isnan (as_session_get_entropy (session, AS_ATTENTION_CROSS, 0, 0, as_session_get_n_steps (session))));
+  g_assert_true (isnan (as_session_get_entropy (session, AS_ATTENTION_CROSS, 99, 0, 0)));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1066,6 +1488,12 @@ main (int    argc,
   g_test_add_func ("/session/beam/width-1-is-greedy", test_beam_width_1_is_greedy);
   g_test_add_func ("/session/beam/at-least-greedy", test_beam_is_at_least_greedy);
   g_test_add_func ("/session/beam/invalid", test_beam_invalid);
+  g_test_add_func ("/session/beam/tree-against-reference", test_beam_tree_against_reference);
+  g_test_add_func ("/session/beam/tree-nodes", test_beam_tree_nodes);
+  g_test_add_func ("/session/beam/cancellable", test_beam_cancellable);
+  g_test_add_func ("/session/score", test_score);
+  g_test_add_func ("/session/entropy", test_entropy);
+  g_test_add_func ("/session/entropy-numpy", test_entropy_numpy);
   g_test_add_func ("/session/top/kernel-against-a-sort", test_top_k_against_a_sort);
   g_test_add_func ("/session/top/ties", test_top_ties);
   g_test_add_func ("/session/top/en-zh-gru", test_top_en_zh);

@@ -5,6 +5,7 @@
  * json-glib generates from a tree of them (strings, and numbers as
  * floats), with control characters escaped. */
 
+#include <math.h>
 #include <string.h>
 
 #include <glib.h>
@@ -112,6 +113,20 @@ reference_json (AsSession       *session,
   json_builder_end_array (b);
   json_builder_set_member_name (b, "translation");
   json_builder_add_string_value (b, translation);
+  {
+    /* the whole hypothesis, by hand: the sum of its steps' log-probabilities,
+     * per token, and e to the minus that */
+    double total = 0.0;
+
+    for (guint t = 0; t < n_steps; t++)
+      total += as_session_get_step (session, t)->logprob;
+    json_builder_set_member_name (b, "logprob");
+    json_builder_add_double_value (b, (float) total);
+    json_builder_set_member_name (b, "score");
+    json_builder_add_double_value (b, (float) (total / n_steps));
+    json_builder_set_member_name (b, "perplexity");
+    json_builder_add_double_value (b, (float) exp (-total / n_steps));
+  }
   json_builder_set_member_name (b, "steps");
   json_builder_begin_array (b);
   for (guint t = 0; t < n_steps; t++)
@@ -127,6 +142,8 @@ reference_json (AsSession       *session,
       json_builder_add_double_value (b, step->prob);
       json_builder_set_member_name (b, "logprob");
       json_builder_add_double_value (b, step->logprob);
+      json_builder_set_member_name (b, "entropy");
+      json_builder_add_double_value (b, step->entropy);
       json_builder_set_member_name (b, "top");
       json_builder_begin_array (b);
       for (guint k = 0; k < MIN (top, step->n_top); k++)

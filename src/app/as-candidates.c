@@ -5,6 +5,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -357,13 +358,24 @@ as_candidates_show_step (AsCandidates *self,
 
   {
     g_autofree char *percent = as_candidates_format_probability (s->prob);
+    g_autofree char *entropy = g_strdup_printf ("%.2f", s->entropy);
+    g_autofree char *explained = NULL;
+    guint n_source = as_session_get_n_source (session);
 
     /* Translators: the token that came out at this step, its probability
-     * ("42.0 %"), then the two notes below (or nothing) */
-    output = g_strdup_printf (_("Came out: %s, probability %s%s%s"),
-                              as_session_get_target_token (session, s->output), percent,
+     * ("42.0 %"), the entropy of the step's attention in nats ("0.83"),
+     * then the two notes below (or nothing) */
+    output = g_strdup_printf (_("Came out: %s, probability %s, attention entropy %s nats%s%s"),
+                              as_session_get_target_token (session, s->output), percent, entropy,
                               s->chosen ? _(" (chosen, not the model's first choice)") : "",
                               output_listed ? "" : _(" — not among the top candidates"));
+    /* Translators: the entropy's meaning; %.2f are nats and bits, %u the
+     * source tokens, the last %.2f ln of their number */
+    explained = g_strdup_printf (_("Attention entropy: %.2f nats (%.2f bits) of the step's cross-attention "
+                                   "(the last layer, the mean of its heads). 0 when the step looks at one "
+                                   "token; %.2f nats when it spreads evenly over all %u."),
+                                 s->entropy, s->entropy / G_LN2, log ((double) n_source), n_source);
+    gtk_widget_set_tooltip_text (GTK_WIDGET (self->output_label), explained);
   }
   gtk_label_set_text (self->output_label, output);
   gtk_widget_set_visible (GTK_WIDGET (self->hint_label), self->n_items > 0);

@@ -16,6 +16,7 @@ typedef struct
   char    *sentence;
   char    *target;      /* NULL: greedy */
   guint    max_length;
+  guint    beam_width;  /* 1: greedy */
 
   /* the result, for as_decode_wait () or as_decode_finish (), whichever
    * takes it first */
@@ -49,6 +50,7 @@ as_decode_result_free (AsDecodeResult *result)
 {
   g_clear_pointer (&result->session, as_session_free);
   g_clear_error (&result->error);
+  g_free (result->own_translation);
   g_free (result);
 }
 
@@ -58,6 +60,38 @@ is_blank (const char *text)
   for (; text != NULL && *text != '\0'; text = g_utf8_next_char (text))
     if (!g_unichar_isspace (g_utf8_get_char (text)))
       return FALSE;
+  return TRUE;
+}
+
+/* The model's own translation of @session's sentence: greedy, a step at a
+ * time so that a newer text stops it, or a beam search. FALSE when
+ * cancelled (@error not set) or failed (@error set). */
+static gboolean
+decode_own (AsSession     *session,
+            guint          beam_width,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  g_autoptr (GError) local_error = NULL;
+
+  if (!as_session_can_decode (session, error))
+    return FALSE;
+  if (beam_width > 1)
+    {
+      if (as_session_decode_beam_cancellable (session, beam_width, cancellable, &local_error))
+        return TRUE;
+      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  while (!as_session_is_finished (session))
+    {
+      if (g_cancellable_is_cancelled (cancellable))
+        return FALSE;
+      if (!as_session_step (session, -1, error))
+        return FALSE;
+      g_atomic_int_inc (&n_steps);
+    }
   return TRUE;
 }
 
@@ -74,17 +108,26 @@ decode (Request      *request,
     as_session_set_max_length (result->session, request->max_length);
 
   if (request->target != NULL)
-    as_session_decode_forced (result->session, request->target, &result->error);
-  else if (as_session_can_decode (result->session, &result->error))
-    /* as_session_decode_greedy, a step at a time so that a newer text stops it */
-    while (!as_session_is_finished (result->session))
-      {
-        if (g_cancellable_is_cancelled (cancellable))
-          return NULL;
-        if (!as_session_step (result->session, -1, &result->error))
-          break;
-        g_atomic_int_inc (&n_steps);
-      }
+    {
+      g_autoptr (AsSession) own = NULL;
+
+      if (!as_session_decode_forced (result->session, request->target, &result->error))
+        return g_steal_pointer (&result);
+      /* the model's own, to say by how much it prefers it to the target */
+      own = as_session_new (request->model, request->sentence, NULL);
+      if (own == NULL)
+        return g_steal_pointer (&result);
+      if (request->max_length > 0)
+        as_session_set_max_length (own, request->max_length);
+      if (!decode_own (own, request->beam_width, cancellable, NULL))
+        return g_cancellable_is_cancelled (cancellable) ? NULL : g_steal_pointer (&result);
+      result->has_own = TRUE;
+      result->own_translation = as_session_get_translation (own);
+      as_session_get_score (own, &result->own_score);
+    }
+  else if (!decode_own (result->session, request->beam_width, cancellable, &result->error) &&
+           result->error == NULL)
+    return NULL;   /* cancelled */
 
   return g_steal_pointer (&result);
 }
@@ -126,6 +169,19 @@ as_decode_async (AsModel             *model,
                  GAsyncReadyCallback  callback,
                  gpointer             user_data)
 {
+  return as_decode_async_full (model, sentence, target, max_length, 1, cancellable, callback, user_data);
+}
+
+GTask *
+as_decode_async_full (AsModel             *model,
+                      const char          *sentence,
+                      const char          *target,
+                      guint                max_length,
+                      guint                beam_width,
+                      GCancellable        *cancellable,
+                      GAsyncReadyCallback  callback,
+                      gpointer             user_data)
+{
   g_autoptr (GTask) task = NULL;
   Request *request;
 
@@ -139,6 +195,7 @@ as_decode_async (AsModel             *model,
   request->sentence = g_strdup (sentence);
   request->target = is_blank (target) ? NULL : g_strdup (target);
   request->max_length = max_length;
+  request->beam_width = CLAMP (beam_width, 1, AS_MAX_BEAM);
 
   /* OpenBLAS's own threads wait for work by spinning: beside the worker
    * they would take the cores the window draws with, and the viewer's
@@ -151,7 +208,7 @@ as_decode_async (AsModel             *model,
 
   g_atomic_int_inc (&n_started);
   task = g_task_new (NULL, cancellable, callback, user_data);
-  g_task_set_source_tag (task, as_decode_async);
+  g_task_set_source_tag (task, as_decode_async_full);
   g_task_set_task_data (task, request, (GDestroyNotify) request_free);
   /* a newer text is decoded once this one stops: only its result is wanted */
   g_task_set_return_on_cancel (task, FALSE);

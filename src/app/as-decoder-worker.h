@@ -11,6 +11,12 @@ typedef struct
 {
   AsSession *session;   /* NULL when the sentence could not be read at all */
   GError    *error;     /* why the session could not be made, or the decoding failed */
+
+  /* where a target was forced: the model's own translation (greedy, or the
+   * beam's best) and its score, to compare with the target's */
+  gboolean   has_own;
+  char      *own_translation;
+  AsScore    own_score;
 } AsDecodeResult;
 
 /* Makes a session of @sentence and decodes it (forced with @target where it
@@ -21,6 +27,17 @@ GTask          *as_decode_async        (AsModel             *model,
                                         const char          *sentence,
                                         const char          *target,
                                         guint                max_length,
+                                        GCancellable        *cancellable,
+                                        GAsyncReadyCallback  callback,
+                                        gpointer             user_data);
+/* The same with a beam search of @beam_width (1: greedy) where there is no
+ * target, or for the model's own translation that a target is compared
+ * with. The beam stops between two steps once @cancellable is cancelled. */
+GTask          *as_decode_async_full   (AsModel             *model,
+                                        const char          *sentence,
+                                        const char          *target,
+                                        guint                max_length,
+                                        guint                beam_width,
                                         GCancellable        *cancellable,
                                         GAsyncReadyCallback  callback,
                                         gpointer             user_data);

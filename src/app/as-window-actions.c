@@ -564,6 +564,10 @@ key_pressed (AsWindow              *self,
       return TRUE;
     }
 
+  /* the beam tree's keys (arrows, Home, End, Enter, Space) are its own */
+  if (focus != NULL && focus_is_within (focus, AS_TYPE_BEAM_TREE))
+    return FALSE;
+
   /* the heatmap's arrows move its cell cursor */
   if (focus != NULL && focus_is_within (focus, AS_TYPE_HEATMAP) &&
       (keyval == GDK_KEY_Left || keyval == GDK_KEY_KP_Left || keyval == GDK_KEY_Right ||

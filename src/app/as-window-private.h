@@ -2,6 +2,8 @@
 
 #include "as-window.h"
 #include "as-attention-view.h"
+#include "as-beam-tree.h"
+#include "as-nbest.h"
 #include "as-candidates.h"
 #include "as-export-dialog.h"
 #include "as-heatmap.h"
@@ -46,6 +48,14 @@ struct _AsWindow
   GtkLabel             *model_label;
   GtkMenuButton        *open_menu_button;
   GtkSpinner           *decode_spinner;
+  /* the beam (beside the candidates) */
+  GtkSpinButton        *beam_spin;
+  GtkAdjustment        *beam_adjustment;
+  GtkNotebook          *side_notebook;
+  AsNbest              *nbest;
+  AsBeamTree           *beam_tree;
+  GtkWidget            *beam_tree_heading;
+  GtkWidget            *beam_tree_scroller;
 
   GSettings            *settings;
 
@@ -74,6 +84,14 @@ struct _AsWindow
   gboolean              typed;             /* the sentence's last change was typed */
   int                   note_kind;         /* AsMessageKind of the note, -1: none */
   guint                 max_length;        /* chosen in the window; 0: the model's */
+  guint                 beam_width;        /* chosen in the window; 1: greedy */
+  gboolean              showing_node;      /* a node of the beam is being shown: the tree stays */
+  guint                 beam_scroll_tick;  /* brings the selected node into view */
+  guint                 beam_scroll_frames;
+  /* where one's own translation was scored: the model's own, to compare */
+  gboolean              has_own;
+  AsScore               own_score;
+  char                 *own_translation;
 
   /* a candidate picked: what was shown before, for "Back" */
   gboolean              branched;
@@ -153,5 +171,10 @@ gboolean      as_window_is_decoding         (AsWindow *self);
 /* Runs the main loop until the decoding of the latest text is shown. */
 void          as_window_flush               (AsWindow *self);
 GtkSpinner   *as_window_get_spinner         (AsWindow *self);
+/* The beam: its width's spin button, the n-best list and the tree. */
+GtkSpinButton *as_window_get_beam_spin      (AsWindow *self);
+AsNbest      *as_window_get_nbest           (AsWindow *self);
+AsBeamTree   *as_window_get_beam_tree       (AsWindow *self);
+GtkNotebook  *as_window_get_side_notebook   (AsWindow *self);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 
 #include "config.h"
 
+#include <math.h>
 #include <string.h>
 
 #include <glib/gi18n.h>
@@ -25,6 +26,7 @@
 #include "as-figure.h"
 
 static void run_pending_exports (AsWindow *self);
+static gboolean is_blank (const char *text);
 
 #define SPINNER_DELAY_MS  100   /* a decoding still running this long shows the spinner */
 #define FRAME_WAIT_MS     8     /* the next frame waits this long at most for a decoding */
@@ -307,6 +309,107 @@ update_title (AsWindow *self)
   g_string_free (title, TRUE);
 }
 
+/* The beam: the n-best list and the tree of the session's beam search
+ * (empty without one), the best hypothesis selected in both. */
+
+/* The drawn node of the tree that shows the session's @node, or -1. */
+static int
+tree_index_of (AsWindow *self,
+               guint     node)
+{
+  for (guint i = 0; i < as_beam_tree_get_n_nodes (self->beam_tree); i++)
+    if (as_beam_tree_get_node (self->beam_tree, i) == node)
+      return (int) i;
+  return -1;
+}
+
+/* The next frame (once the tree has its size): the tree's scroller brings
+ * the selected node into view. */
+static gboolean
+scroll_to_beam_node (GtkWidget     *tree,
+                     GdkFrameClock *clock,
+                     gpointer       data)
+{
+  AsWindow *self = AS_WINDOW (data);
+  GtkScrolledWindow *scroller = GTK_SCROLLED_WINDOW (self->beam_tree_scroller);
+  int i = as_beam_tree_get_selected (self->beam_tree);
+  graphene_rect_t r;
+  graphene_point_t p;
+
+  if (i >= 0)
+    {
+      GtkAdjustment *h = gtk_scrolled_window_get_hadjustment (scroller);
+      GtkAdjustment *v = gtk_scrolled_window_get_vadjustment (scroller);
+
+      as_beam_tree_get_node_bounds (self->beam_tree, (guint) i, &r);
+      /* until the scroller has the tree's new size (a few frames at most:
+       * a page not shown never gets it) */
+      gboolean placed = gtk_widget_compute_point (tree, gtk_widget_get_parent (tree), &r.origin, &p);
+
+      if (self->beam_scroll_frames++ < 30 &&
+          (!placed || gtk_adjustment_get_upper (h) < p.x + r.size.width ||
+           gtk_adjustment_get_upper (v) < p.y + r.size.height))
+        return G_SOURCE_CONTINUE;
+      if (placed)
+        {
+          gtk_adjustment_clamp_page (h, p.x - 12, p.x + r.size.width + 12);
+          gtk_adjustment_clamp_page (v, p.y - 12, p.y + r.size.height + 12);
+        }
+    }
+  self->beam_scroll_tick = 0;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+select_beam_node (AsWindow *self,
+                  guint     node)
+{
+  int rank = -1;
+
+  for (guint r = 0; r < as_nbest_get_n_items (self->nbest); r++)
+    if (as_nbest_get_node (self->nbest, r) == node)
+      rank = (int) r;
+  as_nbest_set_selected (self->nbest, rank);
+  as_beam_tree_set_selected (self->beam_tree, tree_index_of (self, node));
+  self->beam_scroll_frames = 0;
+  if (self->beam_scroll_tick == 0)
+    self->beam_scroll_tick = gtk_widget_add_tick_callback (GTK_WIDGET (self->beam_tree), scroll_to_beam_node,
+                                                           self, NULL);
+}
+
+static void
+update_beam (AsWindow *self)
+{
+  gboolean has_tree = self->session != NULL && as_session_get_beam_width (self->session) > 0;
+
+  const char *hint = NULL;
+
+  /* a beam asked for, but something else is shown */
+  if (!has_tree && self->beam_width > 1 && self->session != NULL)
+    {
+      if (self->branched)
+        hint = _("A candidate you picked is shown: Back brings the beam's translations again.");
+      else if (!is_blank (gtk_editable_get_text (GTK_EDITABLE (self->target_entry))))
+        hint = _("Your translation is shown, with the model's probabilities of its tokens: empty "
+                 "“Your translation” to see the beam's translations.");
+    }
+
+  as_nbest_set_empty_hint (self->nbest, hint);
+  as_nbest_set_session (self->nbest, has_tree ? self->session : NULL);
+  as_beam_tree_set_session (self->beam_tree, has_tree ? self->session : NULL);
+  gtk_label_set_text (GTK_LABEL (self->beam_tree_heading),
+                      /* Translators: the line above the beam tree, short (the tooltip explains) */
+                      has_tree ? _("Outlined: ended · faded: pruned")
+                               : hint != NULL ? hint : _("Set the beam width above 1 to see the beam search as a tree."));
+  gtk_widget_set_tooltip_text (self->beam_tree_heading,
+                               has_tree ? _("A column per step, best first; outlined: ended, faded: pruned. Click a "
+                                            "node (or use the arrow keys and Enter) to show that translation so far.")
+                                        : _("Set the beam width above 1 to see the beam search as a tree."));
+  gtk_widget_set_visible (GTK_WIDGET (self->beam_tree), has_tree);
+  if (has_tree && as_session_get_n_hypotheses (self->session) > 0)
+    select_beam_node (self, as_session_get_hypothesis (self->session, 0));
+}
+
 static void
 show_session (AsWindow  *self,
               AsSession *session,
@@ -331,6 +434,8 @@ show_session (AsWindow  *self,
 
   _as_window_set_step (self, step < 0 ? (int) _as_window_get_n_steps (self) - 1 : step);
   update_title (self);
+  if (!self->showing_node)
+    update_beam (self);
 }
 
 static gboolean
@@ -487,6 +592,61 @@ model_languages (AsModel *model)
   return g_strdup (_("This model translates from the language of its source vocabulary into that of its target vocabulary"));
 }
 
+/* One's own translation (forced in @session) scored against the model's
+ * own: in full for the beam's panel, or in a line for the note. */
+static char *
+compare_scores (AsWindow  *self,
+                AsSession *session,
+                gboolean   full)
+{
+  AsScore mine, own = self->own_score;
+  g_autofree char *mine_total = NULL, *mine_norm = NULL, *own_total = NULL, *own_norm = NULL;
+  g_autofree char *verdict = NULL;
+  double gap;
+
+  as_session_get_score (session, &mine);
+  if (mine.length == 0 || own.length == 0)
+    return NULL;
+  mine_total = as_nbest_format_logprob (mine.total);
+  mine_norm = as_nbest_format_logprob (mine.normalised);
+  own_total = as_nbest_format_logprob (own.total);
+  own_norm = as_nbest_format_logprob (own.normalised);
+  /* per token: the two may differ in length */
+  gap = own.normalised - mine.normalised;
+
+  if (fabs (gap) < 0.005)
+    verdict = g_strdup (_("The model scores both the same per token."));
+  else if (gap > 0)
+    /* Translators: a difference of log-probabilities per token, in nats,
+     * then e to that power ("2.97") */
+    verdict = g_strdup_printf (_("The model prefers its own by %.2f nats per token: each of its tokens is "
+                                 "on average %.2f times as probable."), gap, exp (gap));
+  else
+    verdict = g_strdup_printf (_("The model prefers your translation by %.2f nats per token: each of its "
+                                 "tokens is on average %.2f times as probable."), -gap, exp (-gap));
+
+  /* Translators: scores per token (log-probabilities, "−1.30"), then
+   * their difference in nats */
+  if (!full && fabs (gap) < 0.005)
+    return g_strdup_printf (_("Your translation scores %s per token, as does the model's own."), mine_norm);
+  if (!full && gap > 0)
+    return g_strdup_printf (_("Your translation scores %s per token, the model's own %s: the model prefers its "
+                              "own by %.2f nats per token."), mine_norm, own_norm, gap);
+  if (!full)
+    return g_strdup_printf (_("Your translation scores %s per token, the model's own %s: the model prefers yours "
+                              "by %.2f nats per token."), mine_norm, own_norm, -gap);
+
+  /* Translators: a translation's total log-probability, that per token,
+   * its number of tokens and its perplexity; then the model's own
+   * translation and the same of it; then a sentence */
+  return g_strdup_printf (_("Your translation: log-probability %s, %s per token (%u tokens), perplexity %.2f.\n"
+                            "The model's own, “%s”: log-probability %s, %s per token (%u tokens), perplexity %.2f.\n"
+                            "%s"),
+                          mine_total, mine_norm, mine.length, mine.perplexity,
+                          self->own_translation != NULL ? self->own_translation : "",
+                          own_total, own_norm, own.length, own.perplexity, verdict);
+}
+
 /* The note that goes with @session as decoded (@error: how it failed). */
 static void
 update_note (AsWindow     *self,
@@ -576,6 +736,11 @@ update_note (AsWindow     *self,
     }
   else if (!is_blank (target) && kind < 0)
     {
+      g_autofree char *compared = self->has_own ? compare_scores (self, session, FALSE) : NULL;
+
+      /* the comparison first: the line is cut at the window's width */
+      if (compared != NULL)
+        g_string_append_printf (note, "%s ", compared);
       g_string_append (note, _("Showing your translation: each row gives the model's probability of your token."));
       kind = AS_MESSAGE_INFO;
     }
@@ -656,12 +821,24 @@ show_result (AsWindow       *self,
   self->decode_step = -1;
   if (result->session == NULL)
     {
+      self->has_own = FALSE;
+      as_nbest_set_comparison (self->nbest, NULL);
       show_session (self, NULL, -1);
       set_input_note (self, AS_MESSAGE_ERROR, result->error->message);
       return;
     }
 
   apply_max_length (self, result->session);
+  self->has_own = result->has_own;
+  self->own_score = result->own_score;
+  g_free (self->own_translation);
+  self->own_translation = g_steal_pointer (&result->own_translation);
+  {
+    g_autofree char *compared = self->has_own && result->error == NULL
+                                ? compare_scores (self, result->session, TRUE) : NULL;
+
+    as_nbest_set_comparison (self->nbest, compared);
+  }
   update_note (self, result->session, target, result->error);
   show_session (self, g_steal_pointer (&result->session), step);
 }
@@ -729,12 +906,13 @@ start_decoding (AsWindow *self)
   self->decode_generation = self->generation;
   g_weak_ref_init (&call->window, self);
   call->generation = self->generation;
-  self->decode_task = as_decode_async (as_model_loader_get_model (self->loader),
-                                       gtk_editable_get_text (GTK_EDITABLE (self->source_entry)),
-                                       gtk_editable_get_text (GTK_EDITABLE (self->target_entry)),
-                                       self->max_length,
-                                       self->decode_cancellable,
-                                       decoding_done, call);
+  self->decode_task = as_decode_async_full (as_model_loader_get_model (self->loader),
+                                            gtk_editable_get_text (GTK_EDITABLE (self->source_entry)),
+                                            gtk_editable_get_text (GTK_EDITABLE (self->target_entry)),
+                                            self->max_length,
+                                            self->beam_width,
+                                            self->decode_cancellable,
+                                            decoding_done, call);
   if (self->tick_id == 0 && gtk_widget_get_realized (GTK_WIDGET (self)))
     self->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), frame_tick, NULL, NULL);
 
@@ -828,6 +1006,48 @@ max_length_changed (AsWindow      *self,
   self->max_length = (guint) gtk_adjustment_get_value (adjustment);
   forget_branch (self);
   decode (self, -1);
+}
+
+static void
+beam_width_changed (AsWindow      *self,
+                    GtkAdjustment *adjustment)
+{
+  guint width = (guint) gtk_adjustment_get_value (adjustment);
+
+  if (self->syncing || self->loader == NULL || width == self->beam_width)
+    return;
+  /* a beam asked for: its list and tree are what one wants to see */
+  if (width > 1 && self->beam_width <= 1)
+    gtk_notebook_set_current_page (self->side_notebook,
+                                   is_blank (gtk_editable_get_text (GTK_EDITABLE (self->target_entry))) ? 2 : 1);
+  self->beam_width = width;
+  forget_branch (self);
+  decode (self, -1);
+}
+
+/* A hypothesis of the n-best, or a node of the tree (a prefix), chosen:
+ * its steps, attention and candidates are shown; the list and the tree
+ * stay, with it selected. */
+static void
+beam_node_activated (AsWindow *self,
+                     guint     node,
+                     gpointer  source)
+{
+  g_autoptr (GError) error = NULL;
+
+  if (self->session == NULL || as_window_is_decoding (self) ||
+      node >= as_session_get_n_beam_nodes (self->session))
+    return;
+  _as_window_set_playing (self, FALSE);
+  if (!as_session_show_beam_node (self->session, node, &error))
+    {
+      _as_window_show_message (self, AS_MESSAGE_ERROR, error->message);
+      return;
+    }
+  self->showing_node = TRUE;
+  show_session (self, self->session, -1);
+  self->showing_node = FALSE;
+  select_beam_node (self, node);
 }
 
 /* A candidate picked: the translation goes on from there with it, greedily.
@@ -1163,6 +1383,9 @@ as_window_dispose (GObject *object)
   if (self->tick_id != 0)
     gtk_widget_remove_tick_callback (GTK_WIDGET (self), self->tick_id);
   self->tick_id = 0;
+  if (self->beam_scroll_tick != 0 && self->beam_tree != NULL)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self->beam_tree), self->beam_scroll_tick);
+  self->beam_scroll_tick = 0;
   g_clear_handle_id (&self->spinner_source, g_source_remove);
   g_clear_handle_id (&self->blank_source, g_source_remove);
   g_clear_handle_id (&self->play_source, g_source_remove);
@@ -1182,6 +1405,7 @@ as_window_finalize (GObject *object)
   g_clear_pointer (&self->session, as_session_free);
   g_clear_pointer (&self->pending_exports, g_ptr_array_unref);
   g_clear_pointer (&self->branch_target, g_free);
+  g_clear_pointer (&self->own_translation, g_free);
 
   G_OBJECT_CLASS (as_window_parent_class)->finalize (object);
 }
@@ -1197,6 +1421,8 @@ as_window_class_init (AsWindowClass *klass)
 
   g_type_ensure (AS_TYPE_ATTENTION_VIEW);
   g_type_ensure (AS_TYPE_CANDIDATES);
+  g_type_ensure (AS_TYPE_NBEST);
+  g_type_ensure (AS_TYPE_BEAM_TREE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/attnscope/AttnScope/as-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AsWindow, message_revealer);
@@ -1224,12 +1450,21 @@ as_window_class_init (AsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AsWindow, title_label);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, model_label);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, decode_spinner);
+  gtk_widget_class_bind_template_child (widget_class, AsWindow, beam_spin);
+  gtk_widget_class_bind_template_child (widget_class, AsWindow, beam_adjustment);
+  gtk_widget_class_bind_template_child (widget_class, AsWindow, side_notebook);
+  gtk_widget_class_bind_template_child (widget_class, AsWindow, nbest);
+  gtk_widget_class_bind_template_child (widget_class, AsWindow, beam_tree);
+  gtk_widget_class_bind_template_child (widget_class, AsWindow, beam_tree_heading);
+  gtk_widget_class_bind_template_child (widget_class, AsWindow, beam_tree_scroller);
   gtk_widget_class_bind_template_callback (widget_class, hide_message);
   gtk_widget_class_bind_template_callback (widget_class, input_changed);
   gtk_widget_class_bind_template_callback (widget_class, candidate_activated);
   gtk_widget_class_bind_template_callback (widget_class, attention_view_step_activated);
   gtk_widget_class_bind_template_callback (widget_class, step_adjustment_changed);
   gtk_widget_class_bind_template_callback (widget_class, max_length_changed);
+  gtk_widget_class_bind_template_callback (widget_class, beam_width_changed);
+  gtk_widget_class_bind_template_callback (widget_class, beam_node_activated);
 
   /* desktop conventions */
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_w, GDK_CONTROL_MASK, "window.close", NULL);
@@ -1246,9 +1481,11 @@ as_window_init (AsWindow *self)
   self->note_kind = -1;
   self->decode_step = -1;
   self->spinner_delay_ms = SPINNER_DELAY_MS;
+  self->beam_width = 1;
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->settings = as_settings_new ();
+  gtk_adjustment_set_upper (self->beam_adjustment, AS_MAX_BEAM);
 
   /* GtkBuilder sets these as it adds the children, after the properties of
    * the .ui: the figure's pane takes every extra pixel, the candidates keep
@@ -1500,4 +1737,32 @@ as_window_get_spinner (AsWindow *self)
 {
   g_return_val_if_fail (AS_IS_WINDOW (self), NULL);
   return self->decode_spinner;
+}
+
+GtkSpinButton *
+as_window_get_beam_spin (AsWindow *self)
+{
+  g_return_val_if_fail (AS_IS_WINDOW (self), NULL);
+  return self->beam_spin;
+}
+
+AsNbest *
+as_window_get_nbest (AsWindow *self)
+{
+  g_return_val_if_fail (AS_IS_WINDOW (self), NULL);
+  return self->nbest;
+}
+
+AsBeamTree *
+as_window_get_beam_tree (AsWindow *self)
+{
+  g_return_val_if_fail (AS_IS_WINDOW (self), NULL);
+  return self->beam_tree;
+}
+
+GtkNotebook *
+as_window_get_side_notebook (AsWindow *self)
+{
+  g_return_val_if_fail (AS_IS_WINDOW (self), NULL);
+  return self->side_notebook;
 }

@@ -300,6 +300,19 @@ as_json_write_session (AsSession       *session,
   json_member (&j, "translation");
   json_string (&j, translation);
 
+  /* the whole hypothesis: its log-probability, per token, and perplexity */
+  {
+    AsScore score;
+
+    as_session_get_score (session, &score);
+    json_member (&j, "logprob");
+    json_float (&j, (float) score.total);
+    json_member (&j, "score");
+    json_float (&j, (float) score.normalised);
+    json_member (&j, "perplexity");
+    json_float (&j, (float) score.perplexity);
+  }
+
   json_member (&j, "steps");
   json_open (&j, '[');
   for (guint t = 0; t < n_steps; t++)
@@ -315,6 +328,8 @@ as_json_write_session (AsSession       *session,
       json_float (&j, step->prob);
       json_member (&j, "logprob");
       json_float (&j, step->logprob);
+      json_member (&j, "entropy");
+      json_float (&j, step->entropy);
       json_member (&j, "top");
       json_open (&j, '[');
       for (guint k = 0; k < MIN (top, step->n_top); k++)

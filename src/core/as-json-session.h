@@ -3,8 +3,10 @@
 /* A decoded session as the JSON object of `attnscope-cli translate --json`,
  * written as it goes (no tree in memory): the window's "session as JSON"
  * export. The members, in order: architecture, source_tokens,
- * unknown_words, target_tokens, translation, steps (input, output, prob,
- * logprob, top: token, prob), attention (the one shown: @kind, @layer,
+ * unknown_words, target_tokens, translation, logprob (the whole
+ * translation's, natural log), score (per token), perplexity, steps (input,
+ * output, prob, logprob, entropy (of the step's cross-attention, the last
+ * layer's mean over heads, in nats), top: token, prob), attention (the one shown: @kind, @layer,
  * @head, one row per step; decoder self-attention as a square, zero above
  * the diagonal), then cross_attention, decoder_self_attention and
  * encoder_self_attention as [layer][head][row][column], for each kind the

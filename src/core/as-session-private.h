@@ -30,6 +30,11 @@ struct _AsSession
   guint       n_steps;
   guint       capacity;        /* steps that @steps holds */
   AsStep     *steps;           /* (capacity) */
+
+  /* the last beam search's tree (as-session-beam.c) */
+  guint       beam_width;      /* 0: none */
+  GArray     *beam_nodes;      /* of AsBeamNode */
+  GArray     *beam_best;       /* of guint: the n-best's nodes, best first */
 };
 
 /* Refuses (with AS_ERROR_FORMAT naming the model) a step whose attention
@@ -59,5 +64,8 @@ gboolean _as_session_check_work   (AsSession       *self,
                                    guint            n_runs,
                                    const char      *what,
                                    GError         **error);
+
+/* Forgets the beam's tree: the steps are decoded another way. */
+void     _as_session_clear_beam   (AsSession       *self);
 
 G_END_DECLS

@@ -67,6 +67,29 @@ _as_session_check_finite (AsSession   *self,
   return FALSE;
 }
 
+/* -sum p log p (nats) of the mean over @n_heads rows of @n_columns weights
+ * that follow each other in @block, over the first @length columns. */
+static double
+row_entropy (const float *block,
+             guint        n_heads,
+             guint        n_columns,
+             guint        length)
+{
+  double entropy = 0.0;
+
+  for (guint j = 0; j < length; j++)
+    {
+      double p = 0.0;
+
+      for (guint h = 0; h < n_heads; h++)
+        p += block[(gsize) h * n_columns + j];
+      p /= n_heads;
+      if (p > 0.0)
+        entropy -= p * log (p);
+    }
+  return entropy;
+}
+
 static void
 reserve_steps (AsSession *self,
                guint      needed)
@@ -342,6 +365,8 @@ as_session_free (AsSession *self)
     g_clear_pointer (&self->attention[kind], as_attention_free);
   g_free (self->logprobs);
   g_free (self->steps);
+  g_clear_pointer (&self->beam_nodes, g_array_unref);
+  g_clear_pointer (&self->beam_best, g_array_unref);
   g_free (self);
 }
 
@@ -544,6 +569,14 @@ as_session_step (AsSession  *self,
   step->chosen = token >= 0 && token != step->top_ids[0];
   step->logprob = self->logprobs[step->output];
   step->prob = expf (step->logprob);
+  {
+    /* of the last layer's heads' mean, as the viewer shows it first */
+    guint n_layers = as_attention_get_n_layers (cross), n_heads = as_attention_get_n_heads (cross);
+    guint n_columns = as_attention_get_n_columns (cross);
+
+    step->entropy = (float) row_entropy (cross_row + (gsize) (n_layers - 1) * n_heads * n_columns,
+                                         n_heads, n_columns, n_columns);
+  }
 
   self->n_steps = t + 1;
   return TRUE;
@@ -592,6 +625,7 @@ as_session_decode_greedy (AsSession  *self,
 {
   if (!_as_session_check_work (self, self->max_length, 1, "the most the translation can have", error))
     return FALSE;
+  _as_session_clear_beam (self);
   as_session_rewind (self, 0);
   return decode_greedy_on (self, error);
 }
@@ -643,6 +677,7 @@ as_session_decode_forced (AsSession   *self,
       return FALSE;
     }
 
+  _as_session_clear_beam (self);
   as_session_rewind (self, 0);
   for (guint i = 0; i <= n; i++)
     if (!as_session_step (self, ids[i], error))
@@ -664,8 +699,50 @@ as_session_decode_from (AsSession  *self,
     }
   if (!_as_session_check_work (self, MAX (self->max_length, step + 1), 1, "the most the translation can have", error))
     return FALSE;
+  _as_session_clear_beam (self);
   as_session_rewind (self, step);
   if (!as_session_step (self, token, error))
     return FALSE;
   return decode_greedy_on (self, error);
+}
+
+void
+as_session_get_score (AsSession *self,
+                      AsScore   *score)
+{
+  double total = 0.0;
+
+  for (guint t = 0; t < self->n_steps; t++)
+    total += self->steps[t].logprob;
+  score->length = self->n_steps;
+  score->total = total;
+  score->normalised = self->n_steps > 0 ? total / self->n_steps : 0.0;
+  score->perplexity = self->n_steps > 0 ? exp (-score->normalised) : 0.0;
+}
+
+double
+as_session_get_entropy (AsSession       *self,
+                        AsAttentionKind  kind,
+                        int              layer,
+                        int              head,
+                        guint            row)
+{
+  const AsAttention *a;
+  guint n_layers, n_heads, n_columns;
+  const float *block;
+
+  g_return_val_if_fail ((guint) kind < AS_N_ATTENTION_KINDS, NAN);
+  a = self->attention[kind];
+  if (a == NULL || row >= as_attention_get_n_rows (a))
+    return NAN;
+  n_layers = as_attention_get_n_layers (a);
+  n_heads = as_attention_get_n_heads (a);
+  n_columns = as_attention_get_n_columns (a);
+  if (layer < 0)
+    layer = (int) n_layers - 1;
+  if ((guint) layer >= n_layers || head >= (int) n_heads || head < AS_ATTENTION_MEAN)
+    return NAN;
+  block = as_attention_get_row (a, (guint) layer, head == AS_ATTENTION_MEAN ? 0 : (guint) head, row);
+  return row_entropy (block, head == AS_ATTENTION_MEAN ? n_heads : 1, n_columns,
+                      as_attention_get_row_length (a, row));
 }

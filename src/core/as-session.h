@@ -1,6 +1,6 @@
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 #include "as-attention.h"
 #include "as-model.h"
@@ -30,6 +30,8 @@ typedef struct
   int    output;               /* target id that came out (chosen or forced) */
   float  prob;                 /* the model's probability of @output */
   float  logprob;              /* its log-probability */
+  float  entropy;              /* of the step's cross-attention (the last layer, the mean over
+                                * its heads, as the viewer shows it first), in nats */
   gboolean chosen;             /* @output was forced or picked by a person, not the argmax */
   guint  n_top;
   int    top_ids[AS_MAX_TOP];  /* the most probable next tokens, best first */
@@ -37,6 +39,36 @@ typedef struct
 } AsStep;
 
 typedef struct _AsSession AsSession;
+
+/* What happened to a node of a beam search's tree. */
+typedef enum
+{
+  AS_BEAM_KEPT,     /* among the best @width that had not ended: extended at the next step */
+  AS_BEAM_ENDED,    /* its token is the end token (or the last step allowed): a finished hypothesis */
+  AS_BEAM_PRUNED,   /* a candidate that fell out of the beam */
+} AsBeamFate;
+
+/* One node of the beam's tree: the hypothesis that ends with @token at @step. */
+typedef struct
+{
+  guint      step;
+  int        parent;    /* the node (at @step - 1) it extends; -1 at step 0 */
+  int        token;
+  float      logprob;   /* the model's log-probability of @token there */
+  double     score;     /* the hypothesis's total log-probability, @token included */
+  AsBeamFate fate;
+} AsBeamNode;
+
+/* A sequence of steps scored as a whole: the sum of the log-probabilities
+ * of its @length tokens (the end token included), that sum divided by
+ * @length, and the perplexity exp (-normalised). */
+typedef struct
+{
+  guint  length;
+  double total;
+  double normalised;
+  double perplexity;
+} AsScore;
 
 /* Tokenizes @sentence on the model's source side and runs the encoder.
  * Fails with AS_ERROR_EMPTY_INPUT when there is no token, AS_ERROR_TOO_LONG
@@ -121,10 +153,53 @@ gboolean       as_session_decode_from        (AsSession      *self,
                                               int             token,
                                               GError        **error);
 /* Beam search of @width; the steps left are those of the best hypothesis
- * (highest total log-probability among those that ended). */
+ * (highest total log-probability among those that ended). The search goes on
+ * until @width hypotheses have ended and none alive can beat them (or
+ * max_length), and its tree is kept (as_session_get_beam_node) until the
+ * session next decodes another way. */
 gboolean       as_session_decode_beam        (AsSession      *self,
                                               guint           width,
                                               GError        **error);
+/* The same, stopping between two steps with G_IO_ERROR_CANCELLED (no steps
+ * and no tree left) once @cancellable is cancelled. */
+gboolean       as_session_decode_beam_cancellable (AsSession  *self,
+                                              guint           width,
+                                              GCancellable   *cancellable,
+                                              GError        **error);
+
+/* The beam search's tree, as the last as_session_decode_beam made it: its
+ * width (0: the steps were not made by a beam search), its nodes, step by
+ * step (a node's parent comes before it), and the n-best: the hypotheses
+ * that ended, best first (at most the width), as node indices. */
+guint          as_session_get_beam_width     (AsSession      *self);
+guint          as_session_get_n_beam_nodes   (AsSession      *self);
+const AsBeamNode *as_session_get_beam_node   (AsSession      *self,
+                                              guint           node);
+guint          as_session_get_n_hypotheses   (AsSession      *self);
+guint          as_session_get_hypothesis     (AsSession      *self,
+                                              guint           rank);
+/* The score of the hypothesis (or prefix) that ends at @node. */
+void           as_session_get_beam_node_score (AsSession     *self,
+                                              guint           node,
+                                              AsScore        *score);
+/* Makes the session's steps those of the hypothesis (or prefix) that ends
+ * at @node, with their candidates and attention; the tree stays. */
+gboolean       as_session_show_beam_node     (AsSession      *self,
+                                              guint           node,
+                                              GError        **error);
+
+/* The steps so far scored as a whole (all zero without steps). */
+void           as_session_get_score          (AsSession      *self,
+                                              AsScore        *score);
+/* The entropy, in nats, of row @row of the attention of @kind, @layer
+ * (-1: the last) and @head (AS_ATTENTION_MEAN: of the mean over the heads,
+ * as the viewer shows it): -sum p log p over the columns the row attends
+ * over. NaN when the model has no such kind or the row is not there. */
+double         as_session_get_entropy        (AsSession      *self,
+                                              AsAttentionKind kind,
+                                              int             layer,
+                                              int             head,
+                                              guint           row);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AsSession, as_session_free)
 

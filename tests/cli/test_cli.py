@@ -4,6 +4,7 @@ and its handling of bad arguments. Uses the hand-written tiny-hello model, so
 that it also runs quickly under valgrind (ATTNSCOPE_CLI_WRAPPER). Output: TAP."""
 
 import json
+import math
 import os
 import shlex
 import struct
@@ -53,6 +54,27 @@ def info_describes_the_model():
     assert "parameters: 411" in out, out
     assert "source vocabulary: 6 tokens" in out, out
     assert "license: CC0-1.0" in out, out
+
+
+@test
+def json_has_entropy_and_the_whole_hypothesis_score():
+    # each step's entropy is -sum p ln p of its cross-attention row (the
+    # last layer's mean over heads, as "attention" shows by default); the
+    # translation's log-probability is the sum of its steps', its score
+    # that per token, its perplexity e^-score
+    for model in (TINY, TINY_TF):
+        rc, out, err = cli("translate", model, "hello world !", "--json")
+        assert rc == 0, err
+        doc = json.loads(out)
+        steps = doc["steps"]
+        for t, step in enumerate(steps):
+            row = doc["attention"][t]
+            expected = -sum(p * math.log(p) for p in row if p > 0)
+            assert abs(step["entropy"] - expected) < 1e-5, (model, t, step["entropy"], expected)
+        total = sum(s["logprob"] for s in steps)
+        assert abs(doc["logprob"] - total) < 1e-5, (doc["logprob"], total)
+        assert abs(doc["score"] - total / len(steps)) < 1e-5, (doc["score"], total / len(steps))
+        assert abs(doc["perplexity"] - math.exp(-total / len(steps))) < 1e-4, doc["perplexity"]
 
 
 @test

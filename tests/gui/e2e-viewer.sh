@@ -161,8 +161,9 @@ sleep 0.3
 [ "$(export_step keys-2)" = "Shown at step $rows of $rows" ] || fail "Page Down did not show the last step"
 ok "Page Up and Page Down step from the sentence's entry"
 
-# Tab: your translation, Max steps, the heatmap, the candidates (one stop)
-xdotool key Tab Tab Tab Tab
+# Tab: your translation, Max steps, Beam, the heatmap, the side panel's
+# tabs, the candidates (one stop)
+xdotool key Tab Tab Tab Tab Tab Tab
 sleep 0.3
 xdotool key Page_Up   # step 4: 。 came out; Down, Return picks the next candidate
 sleep 0.3

@@ -4,6 +4,7 @@
  *   attnscope-cli translate [MODEL] SENTENCE [--target T] [--beam K] [--max-len N] [--top K] [--json]
  *                           [--kind K] [--layer L] [--head H|mean]
  *   attnscope-cli render [MODEL] SENTENCE -o FILE.svg|png|pdf [--step N] [--target T] [--colormap NAME]
+ *                        [--color-scale one|max|row|log]
  *                        [--kind K] [--layer L] [--head H|mean]
  *                        [--scale S | --dpi D] [--width W] [--height H] [--background B] [--svg-text]
  *
@@ -47,6 +48,7 @@ typedef struct
   char    *output;
   int      step;
   char    *colormap;
+  char    *color_scale;
   char    *kind_name;
   int      layer;
   char    *head_name;
@@ -70,6 +72,7 @@ options_clear (Options *o)
   g_free (o->target);
   g_free (o->output);
   g_free (o->colormap);
+  g_free (o->color_scale);
   g_free (o->kind_name);
   g_free (o->head_name);
   g_free (o->scale_text);
@@ -684,6 +687,7 @@ run (int    argc,
     { "beam", 'b', 0, G_OPTION_ARG_INT, &o.beam, "Beam search of width K", "K" },
     { "max-len", 'm', 0, G_OPTION_ARG_INT, &o.max_len, "Decode at most N steps", "N" },
     { "colormap", 'c', 0, G_OPTION_ARG_STRING, &o.colormap, "viridis (default), magma or greys", "NAME" },
+    { "color-scale", 0, 0, G_OPTION_ARG_STRING, &o.color_scale, "How weights map to colours: one (0 to 1, the default), max (0 to the largest weight), row (each row to its largest) or log (logarithmic)", "one|max|row|log" },
     { "kind", 0, 0, G_OPTION_ARG_STRING, &o.kind_name, "The attention shown: cross (default), decoder-self or encoder-self", "KIND" },
     { "layer", 0, 0, G_OPTION_ARG_INT, &o.layer, "Of this layer, from 0 (default: the last)", "L" },
     { "head", 0, 0, G_OPTION_ARG_STRING, &o.head_name, "Of this head, from 0, or mean: the mean of the heads (default)", "H" },
@@ -712,6 +716,7 @@ run (int    argc,
                "  attnscope-cli translate [MODEL] SENTENCE [--target T] [--beam K] [--max-len N] [--top K] [--json]\n"
                "                          [--kind K] [--layer L] [--head H|mean]\n"
                "  attnscope-cli render [MODEL] SENTENCE -o FILE.svg|.png|.pdf [--step N] [--target T] [--colormap NAME]\n"
+               "                       [--color-scale one|max|row|log]\n"
                "                       [--kind K] [--layer L] [--head H|mean] [--grid]\n"
                "                       [--scale S | --dpi D] [--width W] [--height H] [--background B] [--svg-text]\n"
                "\nMODEL is a model file or the name of a bundled model (info --list); without it the\n"
@@ -780,6 +785,7 @@ run (int    argc,
     return usage_error ("--target and --beam cannot be used together");
 
   AsColormap colormap = AS_COLORMAP_VIRIDIS;
+  AsFigureScale color_scale = AS_FIGURE_SCALE_ONE;
   AsFigureExportOptions export_options = { AS_FIGURE_BACKGROUND_LIGHT, 1.0, FALSE, 0, 0 };
   if (is_render)
     {
@@ -787,6 +793,8 @@ run (int    argc,
         return usage_error ("render needs -o FILE.svg, FILE.png or FILE.pdf");
       if (o.colormap != NULL && !as_colormap_from_name (o.colormap, &colormap))
         return usage_error ("--colormap must be viridis, magma or greys");
+      if (o.color_scale != NULL && !as_figure_scale_from_name (o.color_scale, &color_scale))
+        return usage_error ("--color-scale must be one, max, row or log");
       if (!render_export_options (&o, &export_options, &error))
         return usage_error (error->message);
     }
@@ -849,6 +857,7 @@ run (int    argc,
                : !as_figure_set_session_attention (figure, session, o.kind, (guint) o.layer, o.head, &error))
       return report (error);
     as_figure_set_colormap (figure, colormap);
+    as_figure_set_scale (figure, color_scale);
     /* the figure counts from 0, -1 for every step */
     as_figure_set_step (figure, o.step != NOT_GIVEN ? o.step - 1 : -1);
     if (!as_figure_export_with_options (figure, o.output, &export_options, &error))

@@ -1554,6 +1554,41 @@ test_export_svg (void)
   remove_tree (dir);
 }
 
+/* Exports follow the scale: SVG (one rectangle per run of cells, its own
+ * colour lookup), PNG and PDF paint the cells as the screen does, per row
+ * and logarithmic. */
+static void
+test_scale_exports (void)
+{
+  const char *formats[] = { "svg", "png", "pdf" };
+  g_autofree char *dir = make_tmpdir ();
+  g_autoptr (AsFigure) per_row = as_figure_new ();
+
+  as_figure_set_matrix (per_row, 3, 5, row_weights);
+  as_figure_set_scale (per_row, AS_FIGURE_SCALE_ROW);
+  for (guint f = 0; f < G_N_ELEMENTS (formats); f++)
+    {
+      g_autofree char *where = g_strdup_printf ("per row, exported as %s", formats[f]);
+      cairo_surface_t *rendered = export_and_read_back (per_row, dir, formats[f]);
+      int width, height;
+
+      if (rendered == NULL)
+        break;
+      as_figure_get_natural_size (per_row, &width, &height);
+      for (guint r = 0; r < 3; r++)
+        for (guint c = 0; c < 5; c++)
+          {
+            AsFigureRect cell;
+
+            g_assert_true (as_figure_get_cell_rect (per_row, width, height, r, c, &cell));
+            check_pixel (rendered, cell.x + cell.width / 2, cell.y + cell.height / 2,
+                         known_color (AS_COLORMAP_VIRIDIS, row_shares[r * 5 + c]), 2, where);
+          }
+      cairo_surface_destroy (rendered);
+    }
+  remove_tree (dir);
+}
+
 static void
 test_export_svg_large (void)
 {
@@ -3708,6 +3743,7 @@ main (int   argc,
   g_test_add_func ("/figure/scale-log", test_scale_log);
   g_test_add_func ("/figure/scale-bar-labels", test_scale_bar_labels);
   g_test_add_func ("/figure/scale-bar-hit", test_scale_bar_hit);
+  g_test_add_func ("/figure/scale-exports", test_scale_exports);
   g_test_add_func ("/figure/hit-test/borders", test_hit_test_borders);
   g_test_add_func ("/figure/hit-test/fractional-cells", test_hit_test_fractional_cells);
   g_test_add_func ("/figure/hit-test/labels-and-bands", test_hit_test_labels_and_bands);

@@ -890,6 +890,31 @@ test_scale_row (void)
   g_assert_cmpfloat_with_epsilon (as_figure_cell_position (figure, 0, 0, 0), 0.5, 1e-6);
   g_assert_cmpfloat_with_epsilon (as_figure_cell_position (figure, 0, 0, 1), 1.0, 1e-6);
 
+  /* binned (cells thinner than a pixel share one, across rows and
+   * columns): each bin shows its strongest cell by its row's scale, so that
+   * row 0's lone 0.01 is the top colour, not row 1's 0.02 in the same bin at
+   * a tenth of its row's largest */
+  {
+    enum { WIDE = 3000, TALL = 1000 };
+    g_autofree float *wide = g_new0 (float, (gsize) TALL * WIDE);
+    AsFigureRect cell;
+    cairo_surface_t *surface;
+
+    for (guint c = 0; c < WIDE; c++)
+      {
+        wide[c] = c == 0 ? 0.01f : 0.0f;       /* row 0: a lone small peak */
+        wide[WIDE + c] = c == 0 ? 0.02f : 0.2f; /* row 1: 0.02 is a tenth of its largest */
+      }
+    as_figure_set_matrix (figure, TALL, WIDE, wide);
+    surface = draw_figure (figure, 700, 500);
+    g_assert_true (as_figure_get_cell_rect (figure, 700, 500, 0, 0, &cell));
+    g_assert_cmpfloat (cell.width, <, 0.5);
+    g_assert_cmpfloat (cell.height, <, 0.5);
+    check_pixel (surface, cell.x + 0.5, cell.y + 0.5, known_color (AS_COLORMAP_VIRIDIS, 1.0f), 1,
+                 "per row, binned: row 0's lone peak");
+    cairo_surface_destroy (surface);
+  }
+
   /* a row of zeros is all at the bottom, not NaN */
   two[0] = two[1] = 0.0f;
   as_figure_set_matrix (figure, 1, 2, two);

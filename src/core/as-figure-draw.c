@@ -64,8 +64,12 @@ row_positions (AsFigure    *self,
 {
   if (self->scale == AS_FIGURE_SCALE_LOG)
     {
+      /* as as_figure_scale_position() does, in single precision (shade_index
+       * clamps; log10f of 0 is -inf, of a negative weight NaN: both 0) */
+      float bottom = (float) log10 (as_figure_scale_value (self, 0.0));
+
       for (guint c = 0; c < self->n_columns; c++)
-        out[c] = (float) as_figure_scale_position (self, row[c]);
+        out[c] = (log10f (row[c]) - bottom) * (1.0f / AS_FIGURE_LOG_DECADES);
     }
   else
     {

@@ -531,6 +531,15 @@ as_attention_view_set_colormap (AsAttentionView *self,
   as_heatmap_set_colormap (self->heatmap, colormap);
 }
 
+void
+as_attention_view_set_scale (AsAttentionView *self,
+                             AsFigureScale    scale)
+{
+  g_return_if_fail (AS_IS_ATTENTION_VIEW (self));
+
+  as_heatmap_set_scale (self->heatmap, scale);
+}
+
 double
 as_attention_view_get_zoom (AsAttentionView *self)
 {

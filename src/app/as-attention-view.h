@@ -37,6 +37,8 @@ void        as_attention_view_set_step      (AsAttentionView *self,
                                              int              step);
 void        as_attention_view_set_colormap  (AsAttentionView *self,
                                              AsColormap       colormap);
+void        as_attention_view_set_scale     (AsAttentionView *self,
+                                             AsFigureScale    scale);
 double      as_attention_view_get_zoom      (AsAttentionView *self);
 void        as_attention_view_set_zoom      (AsAttentionView *self,
                                              double           zoom);

@@ -219,6 +219,19 @@ update_accessible (AsHeatmap *self)
                                     -1);
 }
 
+/* What the colour bar shows at height @y: "weight 0.42". */
+static char *
+describe_bar_at (AsHeatmap *self,
+                 double     y)
+{
+  double value;
+
+  if (!as_figure_get_bar_value (self->figure, gtk_widget_get_width (GTK_WIDGET (self)),
+                                gtk_widget_get_height (GTK_WIDGET (self)), y, &value))
+    return NULL;
+  return as_figure_describe_bar_value (self->figure, value);
+}
+
 /* The readout: what the pointer is over, else the cell under the cursor
  * while the heatmap has the focus. */
 static void
@@ -227,7 +240,9 @@ update_readout (AsHeatmap *self)
   g_autofree char *described = NULL;
   g_autofree char *text = NULL;
 
-  if (self->hover_part != AS_FIGURE_PART_NONE)
+  if (self->hover_part == AS_FIGURE_PART_COLOR_BAR)
+    described = describe_bar_at (self, self->pointer_y);
+  else if (self->hover_part != AS_FIGURE_PART_NONE)
     described = as_figure_describe_panel (self->figure, self->hover_part, MAX (self->hover_panel, 0),
                                      self->hover_row, self->hover_column);
   else if (cursor_is_set (self) && self->focused)
@@ -1069,7 +1084,10 @@ as_heatmap_query_tooltip (GtkWidget  *widget,
   gboolean have_area = FALSE;
 
   part = as_heatmap_panel_cell_at (self, x, y, &panel, &row, &column);
-  text = as_figure_describe_panel (self->figure, part, MAX (panel, 0), row, column);
+  if (part == AS_FIGURE_PART_COLOR_BAR)
+    text = describe_bar_at (self, y);
+  else
+    text = as_figure_describe_panel (self->figure, part, MAX (panel, 0), row, column);
   if (text == NULL)
     return FALSE;
 
@@ -1082,6 +1100,12 @@ as_heatmap_query_tooltip (GtkWidget  *widget,
     have_area = as_figure_get_row_rect (self->figure, width, height, row, &rect);
   else if (part == AS_FIGURE_PART_COLUMN_LABEL)
     have_area = as_figure_get_column_rect (self->figure, width, height, column, &rect);
+  else if (part == AS_FIGURE_PART_COLOR_BAR && as_figure_get_bar_rect (self->figure, width, height, &rect))
+    {
+      /* a new tooltip for each pixel up the bar: its value changes */
+      rect = (AsFigureRect) { rect.x, y, rect.width, 1.0 };
+      have_area = TRUE;
+    }
   if (have_area)
     gtk_tooltip_set_tip_area (tooltip, &(GdkRectangle) { (int) floor (rect.x), (int) floor (rect.y),
                                                          (int) ceil (rect.width), (int) ceil (rect.height) });
@@ -1536,6 +1560,30 @@ as_heatmap_set_colormap (AsHeatmap  *self,
   as_figure_set_colormap (self->figure, colormap);
   invalidate_figure (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COLORMAP]);
+}
+
+AsFigureScale
+as_heatmap_get_scale (AsHeatmap *self)
+{
+  g_return_val_if_fail (AS_IS_HEATMAP (self), AS_FIGURE_SCALE_ONE);
+
+  return as_figure_get_scale (self->figure);
+}
+
+void
+as_heatmap_set_scale (AsHeatmap    *self,
+                      AsFigureScale scale)
+{
+  g_return_if_fail (AS_IS_HEATMAP (self));
+  g_return_if_fail ((guint) scale < AS_FIGURE_N_SCALES);
+
+  if (as_figure_get_scale (self->figure) == scale)
+    return;
+
+  as_figure_set_scale (self->figure, scale);
+  invalidate_figure (self);
+  /* the bar's labels may change width, and with them the layout */
+  queue_rehit (self);
 }
 
 double

@@ -40,6 +40,9 @@ void          as_heatmap_set_step      (AsHeatmap  *self,
 AsColormap    as_heatmap_get_colormap  (AsHeatmap  *self);
 void          as_heatmap_set_colormap  (AsHeatmap  *self,
                                         AsColormap  colormap);
+AsFigureScale as_heatmap_get_scale     (AsHeatmap    *self);
+void          as_heatmap_set_scale     (AsHeatmap    *self,
+                                        AsFigureScale scale);
 double        as_heatmap_get_zoom      (AsHeatmap  *self);
 /* 1 fits the figure to the widget; more scales the fit (and scrolls). */
 void          as_heatmap_set_zoom      (AsHeatmap  *self,

@@ -417,6 +417,38 @@ colormap_dropdown_changed (AsWindow    *self,
 }
 
 static void
+scale_changed (GSimpleAction *action,
+               GVariant      *value,
+               gpointer       user_data)
+{
+  AsWindow *self = user_data;
+  AsFigureScale scale;
+
+  if (!as_figure_scale_from_name (g_variant_get_string (value, NULL), &scale))
+    return;
+
+  g_simple_action_set_state (action, g_variant_new_string (as_figure_scale_to_name (scale)));
+  as_attention_view_set_scale (self->attention_view, scale);
+  if (self->settings != NULL)
+    g_settings_set_string (self->settings, "scale", as_figure_scale_to_name (scale));
+
+  if (gtk_drop_down_get_selected (self->scale_dropdown) != (guint) scale)
+    gtk_drop_down_set_selected (self->scale_dropdown, scale);
+}
+
+static void
+scale_dropdown_changed (AsWindow    *self,
+                        GParamSpec  *pspec,
+                        GtkDropDown *dropdown)
+{
+  guint selected = gtk_drop_down_get_selected (dropdown);
+
+  if (selected < AS_FIGURE_N_SCALES)
+    g_action_group_change_action_state (G_ACTION_GROUP (self), "scale",
+                                        g_variant_new_string (as_figure_scale_to_name (selected)));
+}
+
+static void
 zoom_in_activated (GSimpleAction *action,
                    GVariant      *parameter,
                    gpointer       user_data)
@@ -487,6 +519,7 @@ static const GActionEntry win_entries[] = {
   { "step-last", step_last_activated },
   { "play", play_activated, NULL, "false" },
   { "colormap", NULL, "s", "'viridis'", colormap_changed },
+  { "scale", NULL, "s", "'one'", scale_changed },
   { "zoom-in", zoom_in_activated },
   { "zoom-out", zoom_out_activated },
   { "zoom-reset", zoom_reset_activated },
@@ -661,6 +694,7 @@ _as_window_class_actions_init (AsWindowClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   gtk_widget_class_bind_template_callback (widget_class, colormap_dropdown_changed);
+  gtk_widget_class_bind_template_callback (widget_class, scale_dropdown_changed);
 
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F1, 0, "win.help", NULL);
 }

@@ -44,6 +44,7 @@ struct _AsWindow
   GtkLabel             *step_label;
   GtkButton            *play_button;
   GtkDropDown          *colormap_dropdown;
+  GtkDropDown          *scale_dropdown;
   GtkLabel             *title_label;
   GtkLabel             *model_label;
   GtkMenuButton        *open_menu_button;

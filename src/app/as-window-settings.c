@@ -41,6 +41,7 @@ _as_window_settings_init (AsWindow *self)
   int width = g_settings_get_int (self->settings, "window-width");
   int height = g_settings_get_int (self->settings, "window-height");
   g_autofree char *colormap = g_settings_get_string (self->settings, "colormap");
+  g_autofree char *scale = g_settings_get_string (self->settings, "scale");
 
   if (width > 0 && height > 0)
     gtk_window_set_default_size (GTK_WINDOW (self), width, height);
@@ -53,6 +54,8 @@ _as_window_settings_init (AsWindow *self)
 
   /* "win.colormap" writes it back when it changes */
   g_action_group_change_action_state (G_ACTION_GROUP (self), "colormap", g_variant_new_string (colormap));
+  /* "win.scale" too */
+  g_action_group_change_action_state (G_ACTION_GROUP (self), "scale", g_variant_new_string (scale));
 }
 
 static gboolean

@@ -1447,6 +1447,7 @@ as_window_class_init (AsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AsWindow, step_label);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, play_button);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, colormap_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, AsWindow, scale_dropdown);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, title_label);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, model_label);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, decode_spinner);

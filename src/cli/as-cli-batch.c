@@ -79,6 +79,7 @@ figure_for (AsModel                 *model,
                                                        choice->head, error))
     return NULL;
   as_figure_set_colormap (figure, choice->colormap);
+  as_figure_set_scale (figure, choice->scale);
   as_figure_set_step (figure, choice->step > 0 ? choice->step - 1 : -1);
   return g_steal_pointer (&figure);
 }

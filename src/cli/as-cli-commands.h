@@ -36,6 +36,7 @@ typedef struct
   int                          head;
   gboolean                     grid;
   AsColormap                   colormap;
+  AsFigureScale                scale;
   int                          step;      /* from 1, or 0: every step */
   int                          beam;      /* 1: greedy */
   int                          max_len;   /* 0: the model's */

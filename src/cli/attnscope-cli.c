@@ -4,6 +4,7 @@
  *   attnscope-cli translate [MODEL] SENTENCE [--target T] [--beam K] [--max-len N] [--top K] [--json]
  *                           [--kind K] [--layer L] [--head H|mean]
  *   attnscope-cli render [MODEL] SENTENCE -o FILE.svg|png|pdf [--step N] [--target T] [--colormap NAME]
+ *                        [--color-scale one|max|row|log]
  *                        [--kind K] [--layer L] [--head H|mean]
  *                        [--scale S | --dpi D] [--width W] [--height H] [--background B] [--svg-text]
  *   attnscope-cli render [MODEL] --batch SENTENCES -o FIGURES.pdf | -o FOLDER/ [--format svg|png|pdf] [...]
@@ -57,6 +58,7 @@ typedef struct
   char    *output;
   IntOption step;
   char    *colormap;
+  char    *color_scale;
   char    *kind_name;
   IntOption layer;
   char    *head_name;
@@ -85,6 +87,7 @@ options_clear (Options *o)
   g_free (o->target);
   g_free (o->output);
   g_free (o->colormap);
+  g_free (o->color_scale);
   g_free (o->kind_name);
   g_free (o->head_name);
   g_free (o->scale_text);
@@ -641,6 +644,7 @@ run (int    argc,
     { "beam", 'b', 0, G_OPTION_ARG_INT, &o.beam, "Beam search of width K", "K" },
     { "max-len", 'm', 0, G_OPTION_ARG_CALLBACK, parse_int_option, "Decode at most N steps", "N" },
     { "colormap", 'c', 0, G_OPTION_ARG_STRING, &o.colormap, "viridis (default), magma or greys", "NAME" },
+    { "color-scale", 0, 0, G_OPTION_ARG_STRING, &o.color_scale, "How weights map to colours: one (0 to 1, the default), max (0 to the largest weight), row (each row to its largest) or log (logarithmic)", "one|max|row|log" },
     { "kind", 0, 0, G_OPTION_ARG_STRING, &o.kind_name, "The attention shown: cross (default), decoder-self or encoder-self", "KIND" },
     { "layer", 0, 0, G_OPTION_ARG_CALLBACK, parse_int_option, "Of this layer, from 0 (default: the last)", "L" },
     { "head", 0, 0, G_OPTION_ARG_STRING, &o.head_name, "Of this head, from 0, or mean: the mean of the heads (default)", "H" },
@@ -681,6 +685,7 @@ run (int    argc,
                "  attnscope-cli translate [MODEL] SENTENCE [--target T] [--beam K] [--max-len N] [--top K] [--json]\n"
                "                          [--kind K] [--layer L] [--head H|mean]\n"
                "  attnscope-cli render [MODEL] SENTENCE -o FILE.svg|.png|.pdf [--step N] [--target T] [--colormap NAME]\n"
+               "                       [--color-scale one|max|row|log]\n"
                "                       [--kind K] [--layer L] [--head H|mean] [--grid]\n"
                "                       [--scale S | --dpi D] [--width W] [--height H] [--background B] [--svg-text]\n"
                "  attnscope-cli render [MODEL] --batch SENTENCES -o FIGURES.pdf | -o FOLDER/ [--format svg|png|pdf] [...]\n"
@@ -754,6 +759,7 @@ run (int    argc,
     return usage_error ("--target and --beam cannot be used together");
 
   AsColormap colormap = AS_COLORMAP_VIRIDIS;
+  AsFigureScale color_scale = AS_FIGURE_SCALE_ONE;
   AsFigureExportOptions export_options = { AS_FIGURE_BACKGROUND_LIGHT, 1.0, FALSE, 0, 0 };
   if (is_render)
     {
@@ -785,6 +791,8 @@ run (int    argc,
           g_autofree char *message = g_strdup_printf ("--step %d: steps are counted from 1", o.step.value);
           return usage_error (message);
         }
+      if (o.color_scale != NULL && !as_figure_scale_from_name (o.color_scale, &color_scale))
+        return usage_error ("--color-scale must be one, max, row or log");
     }
 
   if (is_info && o.list)
@@ -803,7 +811,7 @@ run (int    argc,
     return as_cli_align (model, sentence, o.gold, o.threshold_text, o.output, o.kind, o.layer.value, o.head);
   if (is_render && o.batch != NULL)
     {
-      AsCliRenderChoice choice = { o.kind, o.layer.value, o.head, o.grid, colormap,
+      AsCliRenderChoice choice = { o.kind, o.layer.value, o.head, o.grid, colormap, color_scale,
                                    o.step.given ? o.step.value : 0, o.beam,
                                    o.max_len.given ? o.max_len.value : 0, &export_options };
 
@@ -858,6 +866,7 @@ run (int    argc,
                : !as_figure_set_session_attention (figure, session, o.kind, (guint) o.layer.value, o.head, &error))
       return report (error);
     as_figure_set_colormap (figure, colormap);
+    as_figure_set_scale (figure, color_scale);
     /* the figure counts from 0, -1 for every step */
     as_figure_set_step (figure, o.step.given ? o.step.value - 1 : -1);
     if (!as_figure_export_with_options (figure, o.output, &export_options, &error))

@@ -14,12 +14,12 @@
 /* Cells */
 
 static guint32
-weight_pixel (AsFigure *self,
-              float     weight)
+position_pixel (AsFigure *self,
+                double    position)
 {
   double r, g, b;
 
-  as_figure_weight_color (self, weight, &r, &g, &b);
+  as_colormap_lookup (self->colormap, position, &r, &g, &b);
 
   return 0xff000000u |
          (guint32) lround (r * 255.0) << 16 |
@@ -27,27 +27,65 @@ weight_pixel (AsFigure *self,
          (guint32) lround (b * 255.0);
 }
 
+/* The colour of a weight of row @row of @panel, under the scale. */
+static guint32
+cell_pixel (AsFigure *self,
+            guint     panel,
+            guint     row,
+            float     weight)
+{
+  return position_pixel (self, as_figure_scale_position (self, _as_figure_cell_value (self, panel, row, weight)));
+}
+
 #define CELL_SHADES 4096
 
-/* Which of the CELL_SHADES shades paints @weight: its share of the
- * scale's top, clamped (NaN as 0, as the colour map takes it). */
+/* Which of the CELL_SHADES shades paints a cell at @position (0..1) of
+ * the colour bar, clamped (NaN as 0, as the colour map takes it). */
 static inline guint
-shade_index (float  weight,
-             double scale_max)
+shade_index (float position)
 {
-  double v = weight / scale_max;
-
-  if (!(v > 0.0))
+  if (!(position > 0.0f))
     return 0;
-  if (v >= 1.0)
+  if (position >= 1.0f)
     return CELL_SHADES - 1;
-  return (guint) (v * (CELL_SHADES - 1) + 0.5);
+  return (guint) (position * (CELL_SHADES - 1) + 0.5f);
+}
+
+/* Row @r of @panel's weights as positions on the colour bar (0..1), into
+ * @out: linear scales multiply by one factor (1 / the scale's top, or per
+ * row 1 / the row's largest); the logarithmic one takes each weight's
+ * logarithm. */
+static void
+row_positions (AsFigure    *self,
+               guint        panel,
+               guint        r,
+               const float *row,
+               float       *out)
+{
+  if (self->scale == AS_FIGURE_SCALE_LOG)
+    {
+      /* as as_figure_scale_position() does, in single precision (shade_index
+       * clamps; log10f of 0 is -inf, of a negative weight NaN: both 0) */
+      float bottom = (float) log10 (as_figure_scale_value (self, 0.0));
+
+      for (guint c = 0; c < self->n_columns; c++)
+        out[c] = (log10f (row[c]) - bottom) * (1.0f / AS_FIGURE_LOG_DECADES);
+    }
+  else
+    {
+      double top = self->scale == AS_FIGURE_SCALE_ROW ? self->row_max[(gsize) panel * self->n_rows + r]
+                                                      : _as_figure_scale_max (self);
+      float factor = top > 0.0 ? (float) (1.0 / top) : 0.0f;
+
+      for (guint c = 0; c < self->n_columns; c++)
+        out[c] = row[c] * factor;
+    }
 }
 
 /* Panel @panel's cells as an image, one pixel per cell, or per bin of
- * @bin_x x @bin_y cells, the largest weight of the bin (so that a peak
+ * @bin_x x @bin_y cells, the strongest cell of the bin (so that a peak
  * never fades into its neighbours when many cells share a pixel). Made
- * once for the figure's data and these bins. */
+ * once for the figure's data, scale and these bins. */
 static cairo_surface_t *
 ensure_cells (AsFigure *self,
               guint     panel,
@@ -56,9 +94,9 @@ ensure_cells (AsFigure *self,
 {
   const float *weights = _as_figure_panel_weights (self, panel);
   cairo_surface_t *surface;
-  g_autofree float *row_max = NULL;
+  g_autofree float *positions = NULL;
+  g_autofree float *more = NULL;
   guint32 shades[CELL_SHADES];
-  double scale_max;
   guint width, height;
   guchar *data;
   int stride;
@@ -78,45 +116,47 @@ ensure_cells (AsFigure *self,
   width = (self->n_columns + bin_x - 1) / bin_x;
   height = (self->n_rows + bin_y - 1) / bin_y;
 
-  /* the colour of each of CELL_SHADES weights from 0 to the scale's top,
-   * the nearest of which paints a cell: within a level of 255 of its own
-   * colour, for a thousandth of the colour map's work */
-  scale_max = _as_figure_scale_max (self);
+  /* the colour of each of CELL_SHADES positions up the colour bar, the
+   * nearest of which paints a cell: within a level of 255 of its own
+   * colour, for a thousandth of the colour map's work. Each weight is
+   * first mapped to its position by the scale. */
   for (guint i = 0; i < CELL_SHADES; i++)
-    shades[i] = weight_pixel (self, (float) (scale_max * i / (CELL_SHADES - 1)));
+    shades[i] = position_pixel (self, (double) i / (CELL_SHADES - 1));
 
   surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) width, (int) height);
   cairo_surface_flush (surface);
   data = cairo_image_surface_get_data (surface);
   stride = cairo_image_surface_get_stride (surface);
+  positions = g_new (float, MAX (self->n_columns, 1));
   if (bin_y > 1)
-    row_max = g_new (float, self->n_columns);
+    more = g_new (float, MAX (self->n_columns, 1));
 
   for (guint y = 0; y < height; y++)
     {
       guint32 *line = (guint32 *) (gpointer) (data + (gsize) y * stride);
-      const float *row = weights + (gsize) y * bin_y * self->n_columns;
+      guint r0 = y * bin_y;
 
-      if (bin_y > 1)
+      row_positions (self, panel, r0, weights + (gsize) r0 * self->n_columns, positions);
+      /* the strongest of the bin's rows, column by column (the scale's
+       * mapping is monotonic along a row, but per row it differs between
+       * rows: the positions, not the weights, are compared) */
+      for (guint r = r0 + 1; r < MIN (r0 + bin_y, self->n_rows); r++)
         {
-          /* the largest of the bin's rows, column by column */
-          memcpy (row_max, row, self->n_columns * sizeof (float));
-          for (guint r = y * bin_y + 1; r < MIN ((y + 1) * bin_y, self->n_rows); r++)
-            for (guint c = 0; c < self->n_columns; c++)
-              row_max[c] = MAX (row_max[c], weights[(gsize) r * self->n_columns + c]);
-          row = row_max;
+          row_positions (self, panel, r, weights + (gsize) r * self->n_columns, more);
+          for (guint c = 0; c < self->n_columns; c++)
+            positions[c] = MAX (positions[c], more[c]);
         }
       if (bin_x == 1)
         for (guint x = 0; x < width; x++)
-          line[x] = shades[shade_index (row[x], scale_max)];
+          line[x] = shades[shade_index (positions[x])];
       else
         for (guint x = 0; x < width; x++)
           {
-            float w = row[x * bin_x];
+            float v = positions[x * bin_x];
 
             for (guint c = x * bin_x + 1; c < MIN ((x + 1) * bin_x, self->n_columns); c++)
-              w = MAX (w, row[c]);
-            line[x] = shades[shade_index (w, scale_max)];
+              v = MAX (v, positions[c]);
+            line[x] = shades[shade_index (v)];
           }
     }
 
@@ -346,9 +386,9 @@ draw_panel_cells (AsFigure             *self,
 
           for (guint c = c0, run; c < end; c = run)
             {
-              guint32 pixel = weight_pixel (self, row[c]);
+              guint32 pixel = cell_pixel (self, panel, r, row[c]);
 
-              for (run = c + 1; run < end && weight_pixel (self, row[run]) == pixel; run++)
+              for (run = c + 1; run < end && cell_pixel (self, panel, r, row[run]) == pixel; run++)
                 ;
               cairo_set_source_rgb (cr, ((pixel >> 16) & 0xff) / 255.0, ((pixel >> 8) & 0xff) / 255.0,
                                     (pixel & 0xff) / 255.0);
@@ -664,6 +704,9 @@ draw_colorbar (AsFigure             *self,
 {
   cairo_pattern_t *gradient;
   const AsFigureRect *bar = &l->bar;
+  double positions[AS_FIGURE_BAR_TICKS_MAX], values[AS_FIGURE_BAR_TICKS_MAX];
+  const char *caption;
+  guint n;
 
   if (bar->height <= 0)
     return;
@@ -686,13 +729,14 @@ draw_colorbar (AsFigure             *self,
   cairo_rectangle (cr, bar->x + 0.5, bar->y + 0.5, bar->width - 1.0, bar->height - 1.0);
   cairo_stroke (cr);
 
-  for (int i = 0; i <= 2; i++)
+  n = as_figure_get_bar_ticks (self, positions, values);
+  for (guint i = 0; i < n; i++)
     {
       g_autoptr (PangoLayout) tick = NULL;
       char buffer[32];
-      double y = bar->y + bar->height - bar->height * i / 2.0;
+      double y = bar->y + bar->height - bar->height * positions[i];
 
-      y = i == 0 ? y - 0.5 : i == 2 ? y + 0.5 : floor (y) + 0.5;
+      y = i == 0 ? y - 0.5 : i == n - 1 ? y + 0.5 : floor (y) + 0.5;
       set_color (cr, &self->fg, 0.8);
       cairo_move_to (cr, bar->x + bar->width, y);
       cairo_rel_line_to (cr, 4.0, 0.0);
@@ -701,9 +745,29 @@ draw_colorbar (AsFigure             *self,
       /* the labels that do not overlap (as-figure-layout.c placed them) */
       if (!l->bar_label_shown[i])
         continue;
-      _as_figure_format_tick (self, _as_figure_scale_max (self) * i / 2.0, buffer, sizeof buffer);
+      _as_figure_format_tick (self, values[i], buffer, sizeof buffer);
       tick = _as_figure_make_layout (self, context, buffer, LABEL_PX, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
       show_label (self, cr, tick, l->bar_labels[i].x, l->bar_labels[i].y);
+    }
+
+  /* what the scale is, turned to read upwards beside the labels */
+  caption = as_figure_get_scale_caption (self);
+  if (caption != NULL && l->bar_caption.width > 0)
+    {
+      g_autoptr (PangoLayout) text = NULL;
+      int text_w, text_h;
+
+      text = _as_figure_make_layout (self, context, caption, LABEL_PX, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
+      pango_layout_set_width (text, (int) (l->bar_caption.height * PANGO_SCALE));
+      pango_layout_set_ellipsize (text, PANGO_ELLIPSIZE_END);
+      pango_layout_get_pixel_size (text, &text_w, &text_h);
+      cairo_save (cr);
+      cairo_translate (cr, l->bar_caption.x,
+                       l->bar_caption.y + (l->bar_caption.height + MIN (text_w, l->bar_caption.height)) / 2.0);
+      cairo_rotate (cr, -G_PI / 2);
+      set_color (cr, &self->fg, 0.8);
+      show_text (cr, text, 0.0, 0.0);
+      cairo_restore (cr);
     }
 }
 

@@ -38,6 +38,22 @@ in_rect (const AsFigureRect *r,
   return x >= r->x && x < r->x + r->width && y >= r->y && y < r->y + r->height;
 }
 
+/* Whether (@x, @y) is on the colour bar, or beside it on its ticks and
+ * their labels, within its height. */
+static gboolean
+in_bar (AsFigure             *self,
+        const AsFigureLayout *l,
+        double                x,
+        double                y)
+{
+  AsFigureRect area = l->bar;
+
+  if (l->lines || l->bar.height <= 0)
+    return FALSE;
+  area.width += 6.0 + self->tick_w;
+  return in_rect (&area, x, y);
+}
+
 /* The panel whose visible cells hold (@x, @y), and where it is. */
 static gboolean
 panel_under (AsFigure             *self,
@@ -114,6 +130,8 @@ as_figure_hit_test_panel (AsFigure *self,
           if (r >= 0)
             part = AS_FIGURE_PART_ROW_LABEL;
         }
+      else if (in_bar (self, l, x, y))
+        part = AS_FIGURE_PART_COLOR_BAR;
     }
 
   if (part == AS_FIGURE_PART_NONE)
@@ -122,6 +140,8 @@ as_figure_hit_test_panel (AsFigure *self,
     c = -1;
   else if (part == AS_FIGURE_PART_COLUMN_LABEL)
     r = -1;
+  else if (part == AS_FIGURE_PART_COLOR_BAR)
+    r = c = -1;
 
   if (panel != NULL)
     *panel = part == AS_FIGURE_PART_NONE ? -1 : (int) hit;
@@ -131,6 +151,25 @@ as_figure_hit_test_panel (AsFigure *self,
     *column = c;
 
   return part;
+}
+
+gboolean
+as_figure_get_bar_value (AsFigure *self,
+                         double    width,
+                         double    height,
+                         double    y,
+                         double   *value)
+{
+  const AsFigureLayout *l;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+
+  l = _as_figure_screen_layout (self, width, height);
+  if (l->lines || l->bar.height <= 0)
+    return FALSE;
+  if (value != NULL)
+    *value = as_figure_scale_value (self, (l->bar.y + l->bar.height - y) / l->bar.height);
+  return TRUE;
 }
 
 AsFigurePart
@@ -339,6 +378,7 @@ as_figure_describe_panel (AsFigure    *self,
       text = describe_column (self, weights, column);
       break;
 
+    case AS_FIGURE_PART_COLOR_BAR:  /* as_figure_describe_bar_value() says what is at a height */
     case AS_FIGURE_PART_NONE:
     default:
       return NULL;

@@ -193,11 +193,16 @@ ensure_metrics (AsFigure *self)
                         (self->prob_w > 0 ? GAP + self->prob_w : 0.0);
 
   self->tick_w = 0.0;
-  for (int i = 0; i <= 2; i++)
-    {
-      _as_figure_format_tick (self, _as_figure_scale_max (self) * i / 2.0, buffer, sizeof buffer);
-      self->tick_w = MAX (self->tick_w, ceil (text_width (self, buffer, LABEL_PX, PANGO_WEIGHT_NORMAL)));
-    }
+  {
+    double values[AS_FIGURE_BAR_TICKS_MAX];
+    guint n = as_figure_get_bar_ticks (self, NULL, values);
+
+    for (guint i = 0; i < n; i++)
+      {
+        _as_figure_format_tick (self, values[i], buffer, sizeof buffer);
+        self->tick_w = MAX (self->tick_w, ceil (text_width (self, buffer, LABEL_PX, PANGO_WEIGHT_NORMAL)));
+      }
+  }
 
   self->metrics_valid = TRUE;
 }
@@ -210,7 +215,8 @@ bar_total_width (AsFigure *self)
 {
   if (self->n_rows == 0)
     return 0.0;
-  return GAP * 2 + BAR_WIDTH + 4.0 + 2.0 + self->tick_w;
+  return GAP * 2 + BAR_WIDTH + 4.0 + 2.0 + self->tick_w +
+         (as_figure_get_scale_caption (self) != NULL ? GAP + self->line_h : 0.0);
 }
 
 /* Cells fill the space they are given, as matplotlib's aspect='auto', but
@@ -227,27 +233,36 @@ fit_aspect (double *cell_w,
     *cell_w = MAX (ASPECT_MAX * *cell_h, min_cell);
 }
 
-/* The colour bar's tick labels (0, the middle, the top of the scale), each
- * centred on its tick and kept within the bar's height; a label that would
- * overlap one already placed is left out: the top of the scale first, then
- * 0, then the middle. */
+/* The colour bar's tick labels (from the bottom up), each centred on its
+ * tick and kept within the bar's height; a label that would overlap one
+ * already placed is left out: the top of the scale first, then the
+ * bottom, then those between from the top down. Then the scale's caption,
+ * turned, beside them. */
 static void
 place_bar_labels (AsFigure       *self,
                   AsFigureLayout *l)
 {
-  static const int order[3] = { 2, 0, 1 };
+  double positions[AS_FIGURE_BAR_TICKS_MAX];
+  guint order[AS_FIGURE_BAR_TICKS_MAX];
+  guint n = as_figure_get_bar_ticks (self, positions, NULL);
 
-  for (int k = 0; k < 3; k++)
+  order[0] = n - 1;
+  order[1] = 0;
+  for (guint k = 2; k < n; k++)
+    order[k] = n - k;
+
+  memset (l->bar_label_shown, 0, sizeof l->bar_label_shown);
+  for (guint k = 0; k < n; k++)
     {
-      int i = order[k];
-      double y = l->bar.y + l->bar.height - l->bar.height * i / 2.0;
+      guint i = order[k];
+      double y = l->bar.y + l->bar.height - l->bar.height * positions[i];
       AsFigureRect *rect = &l->bar_labels[i];
       gboolean free = TRUE;
 
       y = CLAMP (y - self->line_h / 2.0, l->bar.y - self->line_h / 2.0,
                  l->bar.y + l->bar.height - self->line_h / 2.0);
       *rect = (AsFigureRect) { l->bar.x + l->bar.width + 6.0, y, self->tick_w, self->line_h };
-      for (int j = 0; j < k; j++)
+      for (guint j = 0; j < k; j++)
         {
           const AsFigureRect *other = &l->bar_labels[order[j]];
 
@@ -257,6 +272,12 @@ place_bar_labels (AsFigure       *self,
         }
       l->bar_label_shown[i] = free && l->bar.height > 0;
     }
+
+  if (as_figure_get_scale_caption (self) != NULL && l->bar.height > 0)
+    l->bar_caption = (AsFigureRect) { l->bar.x + l->bar.width + 6.0 + self->tick_w + GAP, l->bar.y,
+                                      self->line_h, l->bar.height };
+  else
+    l->bar_caption = (AsFigureRect) { 0 };
 }
 
 /* A grid of panels, @n_layers rows of @n_heads, shown whole from @top on:
@@ -764,12 +785,30 @@ as_figure_get_bar_label_rect (AsFigure     *self,
   g_return_val_if_fail (self != NULL, FALSE);
   g_return_val_if_fail (rect != NULL, FALSE);
 
-  if (i > 2)
+  if (i >= AS_FIGURE_BAR_TICKS_MAX)
     return FALSE;
   l = _as_figure_screen_layout (self, width, height);
   if (l->lines || !l->bar_label_shown[i])
     return FALSE;
   *rect = l->bar_labels[i];
+  return TRUE;
+}
+
+gboolean
+as_figure_get_bar_rect (AsFigure     *self,
+                        double        width,
+                        double        height,
+                        AsFigureRect *rect)
+{
+  const AsFigureLayout *l;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (rect != NULL, FALSE);
+
+  l = _as_figure_screen_layout (self, width, height);
+  if (l->lines || l->bar.height <= 0 || l->bar.width <= 0)
+    return FALSE;
+  *rect = l->bar;
   return TRUE;
 }
 

@@ -73,8 +73,10 @@ typedef struct
   AsFigureRect column_area;  /* above the grid, same x range (empty in a grid) */
   AsFigureRect row_area;     /* left of the grid, same y range (empty in a grid) */
   AsFigureRect bar;          /* the colour bar itself */
-  AsFigureRect bar_labels[3];   /* its tick labels: 0, the middle, the top of the scale... */
-  gboolean bar_label_shown[3];  /* ...those that do not overlap another */
+  AsFigureRect bar_labels[AS_FIGURE_BAR_TICKS_MAX];   /* its tick labels, from the bottom up... */
+  gboolean bar_label_shown[AS_FIGURE_BAR_TICKS_MAX];  /* ...those that do not overlap another */
+  AsFigureRect bar_caption;  /* what the scale is (as_figure_get_scale_caption), turned, beside the
+                              * labels; empty without one */
   double ox, oy;             /* where cell (0, 0) of panel 0 starts (scroll applied) */
   gboolean rotate_columns;
   double column_label_len;   /* turned column labels are elided past this */
@@ -114,6 +116,7 @@ struct _AsFigure
   guint          n_heads;
   float         *weights;         /* (n_layers * n_heads, n_rows, n_columns) */
   float          max_weight;      /* over every panel, masked cells left out */
+  float         *row_max;         /* (n_panels, n_rows): each row's largest, masked cells left out */
   guint         *row_lengths;     /* n_rows: row r sees columns 0..row_lengths[r]-1, the rest
                                    * is masked; NULL: every row sees every column */
   AsFigureAxis  *rows;            /* n_rows entries */
@@ -182,6 +185,12 @@ char        *_as_figure_axis_entry_text (const AsFigureAxis *axis,
 
 /* as-figure.c */
 double       _as_figure_scale_max       (AsFigure *self);
+/* A weight of row @row of @panel as the scale takes it (under
+ * AS_FIGURE_SCALE_ROW, its share of the row's largest). */
+double       _as_figure_cell_value      (AsFigure *self,
+                                         guint     panel,
+                                         guint     row,
+                                         float     weight);
 /* Whether the figure is drawn as lines (the lines view, with something to draw). */
 gboolean     _as_figure_shows_lines     (AsFigure *self);
 /* The columns row @row sees (n_columns unless masked). */

@@ -50,6 +50,7 @@ clear_data (AsFigure *self)
   invalidate_cells (self);
   g_clear_pointer (&self->weights, g_free);
   g_clear_pointer (&self->row_lengths, g_free);
+  g_clear_pointer (&self->row_max, g_free);
   g_clear_pointer (&self->rows, as_figure_axis_free);
   g_clear_pointer (&self->columns, as_figure_axis_free);
   self->n_rows = 0;
@@ -99,18 +100,27 @@ as_figure_free (AsFigure *self)
 
 /* Data */
 
-/* The largest weight of every panel, masked cells left out. */
+/* The largest weight of every panel and of each row of each panel, masked
+ * cells left out. */
 static void
 update_max_weight (AsFigure *self)
 {
   self->max_weight = 0.0f;
+  g_clear_pointer (&self->row_max, g_free);
+  self->row_max = g_new0 (float, (gsize) _as_figure_n_panels (self) * MAX (self->n_rows, 1));
   for (guint p = 0; p < _as_figure_n_panels (self); p++)
     {
       const float *weights = _as_figure_panel_weights (self, p);
 
       for (guint r = 0; r < self->n_rows; r++)
-        for (guint c = 0; c < _as_figure_row_length (self, r); c++)
-          self->max_weight = MAX (self->max_weight, weights[(gsize) r * self->n_columns + c]);
+        {
+          float top = 0.0f;
+
+          for (guint c = 0; c < _as_figure_row_length (self, r); c++)
+            top = MAX (top, weights[(gsize) r * self->n_columns + c]);
+          self->row_max[(gsize) p * self->n_rows + r] = top;
+          self->max_weight = MAX (self->max_weight, top);
+        }
     }
 }
 
@@ -515,6 +525,7 @@ as_figure_set_scale (AsFigure     *self,
                      AsFigureScale scale)
 {
   g_return_if_fail (self != NULL);
+  g_return_if_fail ((guint) scale < AS_FIGURE_N_SCALES);
 
   if (self->scale == scale)
     return;
@@ -522,6 +533,35 @@ as_figure_set_scale (AsFigure     *self,
   self->scale = scale;
   invalidate_cells (self);
   invalidate_metrics (self);
+}
+
+AsFigureScale
+as_figure_get_scale (AsFigure *self)
+{
+  g_return_val_if_fail (self != NULL, AS_FIGURE_SCALE_ONE);
+  return self->scale;
+}
+
+static const char *const scale_names[AS_FIGURE_N_SCALES] = { "one", "max", "row", "log" };
+
+gboolean
+as_figure_scale_from_name (const char    *name,
+                           AsFigureScale *scale)
+{
+  for (guint i = 0; i < AS_FIGURE_N_SCALES; i++)
+    if (g_strcmp0 (name, scale_names[i]) == 0)
+      {
+        *scale = (AsFigureScale) i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+const char *
+as_figure_scale_to_name (AsFigureScale scale)
+{
+  g_return_val_if_fail ((guint) scale < AS_FIGURE_N_SCALES, NULL);
+  return scale_names[scale];
 }
 
 void
@@ -674,12 +714,169 @@ as_figure_set_scroll (AsFigure *self,
 
 /* Colours */
 
+/* The top of a linear scale: 1, or the largest weight. */
 double
 _as_figure_scale_max (AsFigure *self)
 {
   if (self->scale == AS_FIGURE_SCALE_MAX && self->max_weight > 0.0f)
     return self->max_weight;
   return 1.0;
+}
+
+/* The logarithmic scale's top, as a power of ten: the one at or above the
+ * largest weight (0 for attention: 10^0 = 1); its bottom is
+ * AS_FIGURE_LOG_DECADES below. */
+static int
+log_top (AsFigure *self)
+{
+  if (!(self->max_weight > 0.0f))
+    return 0;
+  return (int) ceil (log10 (self->max_weight) - 1e-9);
+}
+
+double
+as_figure_scale_position (AsFigure *self,
+                          double    value)
+{
+  double v;
+
+  g_return_val_if_fail (self != NULL, 0.0);
+
+  if (self->scale == AS_FIGURE_SCALE_LOG)
+    {
+      int top = log_top (self);
+
+      if (!(value > 0.0))
+        return 0.0;
+      v = (log10 (value) - (top - AS_FIGURE_LOG_DECADES)) / AS_FIGURE_LOG_DECADES;
+    }
+  else
+    v = value / _as_figure_scale_max (self);
+
+  /* NaN as 0, as the colour map takes it */
+  if (!(v > 0.0))
+    return 0.0;
+  return MIN (v, 1.0);
+}
+
+double
+as_figure_scale_value (AsFigure *self,
+                       double    position)
+{
+  g_return_val_if_fail (self != NULL, 0.0);
+
+  position = CLAMP (position, 0.0, 1.0);
+  if (self->scale == AS_FIGURE_SCALE_LOG)
+    return pow (10.0, log_top (self) - AS_FIGURE_LOG_DECADES * (1.0 - position));
+  return _as_figure_scale_max (self) * position;
+}
+
+double
+as_figure_cell_position (AsFigure *self,
+                         guint     panel,
+                         guint     row,
+                         guint     column)
+{
+  g_return_val_if_fail (self != NULL, 0.0);
+  g_return_val_if_fail (panel < _as_figure_n_panels (self), 0.0);
+  g_return_val_if_fail (row < self->n_rows && column < self->n_columns, 0.0);
+
+  return as_figure_scale_position (self, _as_figure_cell_value (self, panel, row,
+                                                                _as_figure_panel_weights (self, panel)
+                                                                [(gsize) row * self->n_columns + column]));
+}
+
+void
+as_figure_cell_color (AsFigure *self,
+                      guint     panel,
+                      guint     row,
+                      guint     column,
+                      double   *r,
+                      double   *g,
+                      double   *b)
+{
+  g_return_if_fail (self != NULL);
+
+  as_colormap_lookup (self->colormap, as_figure_cell_position (self, panel, row, column), r, g, b);
+}
+
+/* @weight of row @row of @panel as the scale takes it: under
+ * AS_FIGURE_SCALE_ROW, its share of the row's largest (0 in a row of
+ * zeros); else itself. */
+double
+_as_figure_cell_value (AsFigure *self,
+                       guint     panel,
+                       guint     row,
+                       float     weight)
+{
+  float top;
+
+  if (self->scale != AS_FIGURE_SCALE_ROW)
+    return weight;
+  top = self->row_max[(gsize) panel * self->n_rows + row];
+  return top > 0.0f ? weight / top : 0.0;
+}
+
+guint
+as_figure_get_bar_ticks (AsFigure *self,
+                         double   *positions,
+                         double   *values)
+{
+  guint n = self->scale == AS_FIGURE_SCALE_LOG ? AS_FIGURE_LOG_DECADES + 1 : 3;
+
+  g_return_val_if_fail (self != NULL, 0);
+
+  for (guint i = 0; i < n; i++)
+    {
+      double position = (double) i / (n - 1);
+
+      if (positions != NULL)
+        positions[i] = position;
+      if (values != NULL)
+        values[i] = self->scale == AS_FIGURE_SCALE_LOG
+                    ? pow (10.0, log_top (self) - AS_FIGURE_LOG_DECADES + (int) i)
+                    : as_figure_scale_value (self, position);
+    }
+  return n;
+}
+
+const char *
+as_figure_get_scale_caption (AsFigure *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  switch (self->scale)
+    {
+    case AS_FIGURE_SCALE_ROW:
+      /* Translators: beside the colour bar: its ticks are shares of each row's largest weight */
+      return _("per row");
+    case AS_FIGURE_SCALE_LOG:
+      /* Translators: beside the colour bar: its ticks are powers of ten */
+      return _("log scale");
+    case AS_FIGURE_SCALE_ONE:
+    case AS_FIGURE_SCALE_MAX:
+    default:
+      return NULL;
+    }
+}
+
+char *
+as_figure_describe_bar_value (AsFigure *self,
+                              double    value)
+{
+  char buffer[32];
+
+  g_return_val_if_fail (self != NULL, NULL);
+
+  if (self->scale == AS_FIGURE_SCALE_LOG && value < 0.0005)
+    g_snprintf (buffer, sizeof buffer, "%.2g", value);
+  else
+    as_figure_format_value (value, buffer, sizeof buffer);
+  if (self->scale == AS_FIGURE_SCALE_ROW)
+    /* Translators: hovering the colour bar under per-row scaling: "0.420 of its row's largest weight" */
+    return g_strdup_printf (_("%s of its row's largest weight"), buffer);
+  /* Translators: hovering the colour bar: "weight 0.420" */
+  return g_strdup_printf (_("weight %s"), buffer);
 }
 
 void
@@ -709,7 +906,7 @@ as_figure_weight_color (AsFigure *self,
 {
   g_return_if_fail (self != NULL);
 
-  as_colormap_lookup (self->colormap, weight / _as_figure_scale_max (self), r, g, b);
+  as_colormap_lookup (self->colormap, as_figure_scale_position (self, weight), r, g, b);
 }
 
 

@@ -48,14 +48,30 @@ typedef enum
   AS_FIGURE_PART_CELL,          /* row and column (and panel) */
   AS_FIGURE_PART_ROW_LABEL,     /* row */
   AS_FIGURE_PART_COLUMN_LABEL,  /* column */
+  AS_FIGURE_PART_COLOR_BAR,     /* the colour bar (as_figure_get_bar_value() reads it) */
 } AsFigurePart;
 
-/* How weights map to colours: 0..1, or 0..the largest weight of the figure. */
+/* How weights map to colours: 0..1; 0..the largest weight of the figure
+ * (so that a long input's small weights are not all dark); each row's
+ * weights as shares of that row's largest (0..1 of it); or logarithmic,
+ * over the AS_FIGURE_LOG_DECADES decades below the power of ten at or above
+ * the largest weight (0.001..1 for attention), smaller weights at the
+ * bottom. */
 typedef enum
 {
   AS_FIGURE_SCALE_ONE,
   AS_FIGURE_SCALE_MAX,
+  AS_FIGURE_SCALE_ROW,
+  AS_FIGURE_SCALE_LOG,
 } AsFigureScale;
+
+#define AS_FIGURE_N_SCALES    4
+#define AS_FIGURE_LOG_DECADES 3
+
+/* "one", "max", "row", "log" (the settings' and the command line's names). */
+gboolean    as_figure_scale_from_name (const char    *name,
+                                       AsFigureScale *scale);
+const char *as_figure_scale_to_name   (AsFigureScale  scale);
 
 /* How the matrix is shown: as cells, or as lines between two columns of
  * tokens (the column tokens on the left, the row tokens on the right), as
@@ -187,9 +203,34 @@ void        as_figure_set_step        (AsFigure   *self,
 int         as_figure_get_step        (AsFigure   *self);
 void        as_figure_set_scale       (AsFigure     *self,
                                        AsFigureScale scale);
-/* The colour a weight is painted with (sRGB, 0..1), under the current map and scale. */
+AsFigureScale as_figure_get_scale     (AsFigure     *self);
+/* Where @value is on the colour bar, 0 (its bottom) to 1 (its top),
+ * clamped: under AS_FIGURE_SCALE_ROW, @value is a share of a row's largest
+ * weight, as the bar's ticks are. */
+double      as_figure_scale_position  (AsFigure     *self,
+                                       double        value);
+/* The inverse: the value the colour bar shows at @position (0..1). */
+double      as_figure_scale_value     (AsFigure     *self,
+                                       double        position);
+/* The colour a value of the bar is painted with (sRGB, 0..1), under the
+ * current map and scale: a weight, or under AS_FIGURE_SCALE_ROW a share
+ * of its row's largest. */
 void        as_figure_weight_color    (AsFigure   *self,
                                        float       weight,
+                                       double     *r,
+                                       double     *g,
+                                       double     *b);
+/* Where cell (@row, @column) of @panel is on the colour bar (0..1): its
+ * weight under the scale, per row under AS_FIGURE_SCALE_ROW. */
+double      as_figure_cell_position   (AsFigure   *self,
+                                       guint       panel,
+                                       guint       row,
+                                       guint       column);
+/* The colour the cell is painted with. */
+void        as_figure_cell_color      (AsFigure   *self,
+                                       guint       panel,
+                                       guint       row,
+                                       guint       column,
                                        double     *r,
                                        double     *g,
                                        double     *b);
@@ -307,14 +348,41 @@ gboolean    as_figure_get_label_shown (AsFigure     *self,
                                        double        height,
                                        AsFigurePart  part,
                                        guint         index);
-/* Where the colour bar's tick label @i is (0: zero, 1: the middle, 2: the
- * top of the scale). FALSE when it is not drawn: no bar, or the bar too
- * short for it beside the others (labels never overlap). */
+/* The colour bar's ticks, from the bottom up: 0, the middle and the top
+ * of the scale (log: one per decade, 0.001, 0.01, 0.1, 1). At most
+ * AS_FIGURE_BAR_TICKS_MAX; fills @positions (0..1 up the bar) and @values
+ * when not NULL; returns how many. */
+#define AS_FIGURE_BAR_TICKS_MAX (AS_FIGURE_LOG_DECADES + 1)
+guint       as_figure_get_bar_ticks   (AsFigure     *self,
+                                       double       *positions,
+                                       double       *values);
+/* What the scale is, written beside the bar ("per row", "log scale"), or
+ * NULL when its ticks say it all (0..1, 0..the largest). */
+const char *as_figure_get_scale_caption (AsFigure   *self);
+/* Where the colour bar's tick label @i is (0: the bottom, 1: the next one
+ * up...: for a linear scale, 0, the middle, the top). FALSE when it is not
+ * drawn: no such tick, no bar, or the bar too short for it beside the
+ * others (labels never overlap). */
 gboolean    as_figure_get_bar_label_rect (AsFigure     *self,
                                           double        width,
                                           double        height,
                                           guint         i,
                                           AsFigureRect *rect);
+/* The colour bar itself. FALSE when it is not drawn. */
+gboolean    as_figure_get_bar_rect    (AsFigure     *self,
+                                       double        width,
+                                       double        height,
+                                       AsFigureRect *rect);
+/* The value the colour bar shows at height @y (clamped to the bar): what
+ * hovering it reads. FALSE when there is no bar. */
+gboolean    as_figure_get_bar_value   (AsFigure     *self,
+                                       double        width,
+                                       double        height,
+                                       double        y,
+                                       double       *value);
+/* "weight 0.42" ("0.42 of its row's largest" per row), newly allocated. */
+char       *as_figure_describe_bar_value (AsFigure  *self,
+                                          double     value);
 
 /* Drawing (as-figure-draw.c): the whole figure into a @width x @height
  * area of @cr. */

@@ -119,12 +119,12 @@ def a_folder_gets_one_file_per_sentence_named_by_its_line():
     with tempfile.TemporaryDirectory() as d:
         sentences = write(d, "sentences.txt", SENTENCES)
         folder = os.path.join(d, "figures") + "/"
-        render(TRANSFORMER, "--batch", sentences, "-o", folder, "--colormap", "magma", "--step", "2",
+        render(TRANSFORMER, "--batch", sentences, "-o", folder, "--colormap", "magma", "--color-scale", "row", "--step", "2",
                "--kind", "decoder-self", "--head", "1")
         assert sorted(os.listdir(folder)) == [f"{n:04d}.svg" for n in NUMBERS], os.listdir(folder)
         for n, text in zip(NUMBERS, TEXTS):
             one = os.path.join(d, "one.svg")
-            render(TRANSFORMER, text, "-o", one, "--colormap", "magma", "--step", "2",
+            render(TRANSFORMER, text, "-o", one, "--colormap", "magma", "--color-scale", "row", "--step", "2",
                    "--kind", "decoder-self", "--head", "1")
             assert same_svg(os.path.join(folder, f"{n:04d}.svg"), one), f"line {n} differs from its single render"
         # --format png, with the PNG options; an existing folder needs no slash

@@ -253,6 +253,58 @@ def chinese_is_marked_and_drawn_as_simplified_chinese():
         assert not any("CJKjp" in name or "JP" in name for name in cjk), f"a Japanese font:\n{fonts}"
 
 
+TOP_COLOUR = "rgb(99.215686%,90.588235%,14.509804%)"  # viridis at 1 (253, 231, 37), as cairo writes a fill
+
+
+@test
+def color_scale_sets_the_cells_and_the_colour_bar():
+    """--color-scale one|max|row|log: the colour bar's tick labels and caption
+    say the scale, and the cells follow it (per row, every row has its
+    largest weight in the top colour)."""
+    rc, out, err = cli("translate", TINY, "hello world !", "--json")
+    assert rc == 0, err
+    import json
+    attention = json.loads(out)["attention"]
+    largest = max(max(row) for row in attention)
+    assert 0.5 < largest < 0.999, largest  # so that "max" differs from "one"
+    with tempfile.TemporaryDirectory() as d:
+        texts = {}
+        svgs = {}
+        for scale in (None, "one", "max", "row", "log"):
+            path = os.path.join(d, f"{scale}.svg")
+            render(TINY, "hello world !", "-o", path, "--svg-text", *(["--color-scale", scale] if scale else []))
+            svgs[scale] = open(path, encoding="utf-8").read()
+            texts[scale] = [t for t, _ in text_elements(svgs[scale])]
+        assert svgs[None] == svgs["one"], "one is not the default"
+        for tick in ("0", "0.5", "1"):
+            assert tick in texts["one"], (tick, texts["one"])
+            assert tick in texts["row"], (tick, texts["row"])
+        for tick in ("0.001", "0.01", "0.1", "1"):
+            assert tick in texts["log"], (tick, texts["log"])
+        assert "%.2g" % largest in texts["max"] and "%.2g" % (largest / 2) in texts["max"], texts["max"]
+        assert "0.5" not in texts["max"] and "0.5" in texts["one"], texts["max"]
+        assert "per row" in texts["row"] and "per row" not in texts["one"], texts["row"]
+        assert "log scale" in texts["log"] and "log scale" not in texts["max"], texts["log"]
+        # the cells: per row, each row's largest is the top colour; on 0..1
+        # none is (the largest is below 1); on 0..largest, the largest (and
+        # here the second row's, within 1e-5 of it) but not every row's
+        assert svgs["row"].count(TOP_COLOUR) == len(attention), svgs["row"].count(TOP_COLOUR)
+        assert svgs["one"].count(TOP_COLOUR) == 0
+        near_largest = sum(1 for row in attention if max(row) > largest - 1e-4)
+        assert near_largest < len(attention)
+        assert svgs["max"].count(TOP_COLOUR) == near_largest, svgs["max"].count(TOP_COLOUR)
+        # refused in one line, the file left alone
+        keep = os.path.join(d, "keep.png")
+        with open(keep, "wb") as f:
+            f.write(b"KEEP")
+        for value in ("linear", "", "ROW", "1"):
+            expect_failure(["render", TINY, "hello", "-o", keep, "--color-scale", value],
+                           "--color-scale must be one, max, row or log", 2)
+        assert open(keep, "rb").read() == b"KEEP"
+    rc, out, err = cli("render", "--help")
+    assert "--color-scale" in out, out
+
+
 print(f"1..{len(results)}")
 for i, (name, error) in enumerate(results, 1):
     if error is None:

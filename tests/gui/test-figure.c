@@ -647,6 +647,12 @@ ink_distance (cairo_surface_t *a,
 
 /* The label next to the tick at @y, right of the bar, read as whichever of
  * a few candidate texts it looks most like; fails unless that is @expected. */
+static void check_label_in (cairo_surface_t *surface,
+                            Box              area,
+                            double           y,
+                            const char      *expected,
+                            const char      *where);
+
 static void
 check_tick_label (cairo_surface_t *surface,
                   Box              bar,
@@ -654,8 +660,21 @@ check_tick_label (cairo_surface_t *surface,
                   const char      *expected,
                   const char      *where)
 {
-  static const char *candidates[] = { "0", "1", "0.5", "0.25", "0.75", "0.13", "0.63", "0.38" };
   Box area = { bar.x1 + 5, (int) y - 14, cairo_image_surface_get_width (surface), (int) y + 15 };
+
+  check_label_in (surface, area, y, expected, where);
+}
+
+/* The same, read within @area. */
+static void
+check_label_in (cairo_surface_t *surface,
+                Box              area,
+                double           y,
+                const char      *expected,
+                const char      *where)
+{
+  static const char *candidates[] = { "0", "1", "0.5", "0.25", "0.75", "0.13", "0.63", "0.38",
+                                      "0.001", "0.01", "0.1", "0.0001" };
   g_autoptr (GString) scores = g_string_new (NULL);
   const char *best = NULL;
   double best_distance = 2.0;
@@ -794,6 +813,275 @@ test_scale_max (void)
                                     : "scaled to the largest weight: the largest weight");
       }
   cairo_surface_destroy (surface);
+}
+
+/* Colour scales per row and logarithmic */
+
+/* Per row: each row's weights as shares of its largest, so that rows of
+ * small and of large weights show their pattern alike; 1 is the top colour
+ * in every row. The colours are the known ones (hand values) of each
+ * row's shares: 0, 1/4, 128/255, 3/4, 1. A masked cell is not its row's
+ * largest. */
+static const float row_weights[3 * 5] = {
+  0.2f,            0.05f,  0.15f,            0.0f,   0.2f * MIDDLE,
+  0.4f,            0.1f,   0.3f,             0.0f,   0.4f * MIDDLE,
+  0.8f * MIDDLE,   0.8f,   0.0f,             0.2f,   0.6f,
+};
+static const float row_shares[3 * 5] = {
+  1.0f,   0.25f,  0.75f,  0.0f,   MIDDLE,
+  1.0f,   0.25f,  0.75f,  0.0f,   MIDDLE,
+  MIDDLE, 1.0f,   0.0f,   0.25f,  0.75f,
+};
+
+static void
+check_cells_at (AsFigure    *figure,
+                const float *points,
+                guint        n_rows,
+                guint        n_columns,
+                const char  *where)
+{
+  cairo_surface_t *surface;
+  int width, height;
+
+  as_figure_get_natural_size (figure, &width, &height);
+  surface = draw_figure (figure, width, height);
+  for (guint r = 0; r < n_rows; r++)
+    for (guint c = 0; c < n_columns; c++)
+      {
+        g_autofree char *what = g_strdup_printf ("%s: cell (%u, %u), at %.4f of the bar", where, r, c,
+                                                 points[r * n_columns + c]);
+        const double *rgb = known_color (AS_COLORMAP_VIRIDIS, points[r * n_columns + c]);
+        AsFigureRect cell;
+        double cr, cg, cb;
+
+        g_assert_cmpfloat_with_epsilon (as_figure_cell_position (figure, 0, r, c), points[r * n_columns + c], 1e-6);
+        as_figure_cell_color (figure, 0, r, c, &cr, &cg, &cb);
+        g_assert_cmpfloat_with_epsilon (cr, rgb[0], 1e-5);
+        g_assert_cmpfloat_with_epsilon (cg, rgb[1], 1e-5);
+        g_assert_cmpfloat_with_epsilon (cb, rgb[2], 1e-5);
+        g_assert_true (as_figure_get_cell_rect (figure, width, height, r, c, &cell));
+        check_pixel (surface, cell.x + cell.width / 2, cell.y + cell.height / 2, rgb, 1, what);
+      }
+  cairo_surface_destroy (surface);
+}
+
+static void
+test_scale_row (void)
+{
+  g_autoptr (AsFigure) figure = as_figure_new ();
+  const guint lengths[3] = { 5, 5, 4 };
+  float two[2] = { 0.1f, 0.2f };
+
+  as_figure_set_matrix (figure, 3, 5, row_weights);
+  as_figure_set_scale (figure, AS_FIGURE_SCALE_ROW);
+  g_assert_cmpint (as_figure_get_scale (figure), ==, AS_FIGURE_SCALE_ROW);
+  check_cells_at (figure, row_shares, 3, 5, "per row");
+
+  /* a bar value under per-row is a share: 0.5 paints as the map at 0.5 */
+  g_assert_cmpfloat_with_epsilon (as_figure_scale_position (figure, 0.5), 0.5, 1e-9);
+  g_assert_cmpstr (as_figure_get_scale_caption (figure), ==, "per row");
+
+  /* the masked cell (0.6, row 2) is left out: 0.8 stays the row's largest */
+  as_figure_set_row_lengths (figure, lengths);
+  g_assert_cmpfloat_with_epsilon (as_figure_cell_position (figure, 0, 2, 1), 1.0, 1e-6);
+
+  /* the brief's example: a row [0.1, 0.2] is painted at 0.5 and 1 */
+  as_figure_set_matrix (figure, 1, 2, two);
+  g_assert_cmpfloat_with_epsilon (as_figure_cell_position (figure, 0, 0, 0), 0.5, 1e-6);
+  g_assert_cmpfloat_with_epsilon (as_figure_cell_position (figure, 0, 0, 1), 1.0, 1e-6);
+
+  /* binned (cells thinner than a pixel share one, across rows and
+   * columns): each bin shows its strongest cell by its row's scale, so that
+   * row 0's lone 0.01 is the top colour, not row 1's 0.02 in the same bin at
+   * a tenth of its row's largest */
+  {
+    enum { WIDE = 3000, TALL = 1000 };
+    g_autofree float *wide = g_new0 (float, (gsize) TALL * WIDE);
+    AsFigureRect cell;
+    cairo_surface_t *surface;
+
+    for (guint c = 0; c < WIDE; c++)
+      {
+        wide[c] = c == 0 ? 0.01f : 0.0f;       /* row 0: a lone small peak */
+        wide[WIDE + c] = c == 0 ? 0.02f : 0.2f; /* row 1: 0.02 is a tenth of its largest */
+      }
+    as_figure_set_matrix (figure, TALL, WIDE, wide);
+    surface = draw_figure (figure, 700, 500);
+    g_assert_true (as_figure_get_cell_rect (figure, 700, 500, 0, 0, &cell));
+    g_assert_cmpfloat (cell.width, <, 0.5);
+    g_assert_cmpfloat (cell.height, <, 0.5);
+    check_pixel (surface, cell.x + 0.5, cell.y + 0.5, known_color (AS_COLORMAP_VIRIDIS, 1.0f), 1,
+                 "per row, binned: row 0's lone peak");
+    cairo_surface_destroy (surface);
+  }
+
+  /* a row of zeros is all at the bottom, not NaN */
+  two[0] = two[1] = 0.0f;
+  as_figure_set_matrix (figure, 1, 2, two);
+  g_assert_cmpfloat (as_figure_cell_position (figure, 0, 0, 1), ==, 0.0);
+}
+
+/* Logarithmic: three decades below the power of ten at or above the
+ * largest weight, 0.001..1 for attention; log10 (w) = -3 + 3 p places a
+ * weight at p. Weights at or below the bottom are its colour. */
+static void
+test_scale_log (void)
+{
+  g_autoptr (AsFigure) figure = as_figure_new ();
+  const float weights[2 * 5] = {
+    1.0f, 0.0f, (float) pow (10.0, -3.0 + 3.0 * 0.25), (float) pow (10.0, -3.0 + 3.0 * 0.75),
+    (float) pow (10.0, -3.0 + 3.0 * MIDDLE),
+    0.0005f, 0.001f, 1.0f, 1.0f, 1.0f,
+  };
+  const float points[2 * 5] = {
+    1.0f, 0.0f, 0.25f, 0.75f, MIDDLE,
+    0.0f, 0.0f, 1.0f, 1.0f, 1.0f,
+  };
+  double positions[AS_FIGURE_BAR_TICKS_MAX], values[AS_FIGURE_BAR_TICKS_MAX];
+  const float small[2] = { 0.05f, 0.002f };
+
+  as_figure_set_matrix (figure, 2, 5, weights);
+  as_figure_set_scale (figure, AS_FIGURE_SCALE_LOG);
+  check_cells_at (figure, points, 2, 5, "logarithmic");
+
+  /* ticks at 0.001, 0.01, 0.1 and 1, a third of the bar apart */
+  g_assert_cmpuint (as_figure_get_bar_ticks (figure, positions, values), ==, 4);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_assert_cmpfloat_with_epsilon (positions[i], i / 3.0, 1e-9);
+      g_assert_cmpfloat_with_epsilon (values[i], pow (10.0, (double) i - 3.0), 1e-12);
+    }
+  /* 0.01 halfway between the ticks of 0.001 and 0.1 */
+  g_assert_cmpfloat_with_epsilon (as_figure_scale_position (figure, 0.01),
+                                  (as_figure_scale_position (figure, 0.001) +
+                                   as_figure_scale_position (figure, 0.1)) / 2.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (as_figure_scale_position (figure, 0.01), 1.0 / 3.0, 1e-9);
+  g_assert_cmpfloat_with_epsilon (as_figure_scale_value (figure, 0.5), pow (10.0, -1.5), 1e-12);
+  g_assert_cmpfloat (as_figure_scale_position (figure, 0.0), ==, 0.0);
+  g_assert_cmpfloat (as_figure_scale_position (figure, NAN), ==, 0.0);
+  g_assert_cmpstr (as_figure_get_scale_caption (figure), ==, "log scale");
+
+  /* weights up to 0.05: the decades end at 0.1 */
+  as_figure_set_matrix (figure, 1, 2, small);
+  as_figure_get_bar_ticks (figure, NULL, values);
+  g_assert_cmpfloat_with_epsilon (values[0], 0.0001, 1e-12);
+  g_assert_cmpfloat_with_epsilon (values[3], 0.1, 1e-12);
+  g_assert_cmpfloat_with_epsilon (as_figure_scale_position (figure, 0.05), (log10 (0.05) + 4.0) / 3.0, 1e-6);
+}
+
+/* The colour bar's labels say what the scale is: 0, 0.5, 1 per row (with
+ * the caption "per row" beside them); 0.001, 0.01, 0.1, 1 logarithmic.
+ * Read from the drawing, within the rectangles the layout gives them. */
+static void
+check_bar_labels (AsFigureScale      scale,
+                  const char *const *expected,
+                  guint              n)
+{
+  g_autoptr (AsFigure) figure = tall_figure (1.0f);
+  cairo_surface_t *surface;
+  AsFigureRect label;
+
+  as_figure_set_scale (figure, scale);
+  surface = draw_figure (figure, 600, 1700);
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *where = g_strdup_printf ("scale %s, bar label %u", as_figure_scale_to_name (scale), i);
+      Box area;
+
+      g_assert_true (as_figure_get_bar_label_rect (figure, 600, 1700, i, &label));
+      area = (Box) { (int) floor (label.x) - 1, (int) floor (label.y) - 1,
+                     (int) ceil (label.x + label.width) + 1, (int) ceil (label.y + label.height) + 1 };
+      check_label_in (surface, area, label.y + label.height / 2, expected[i], where);
+    }
+  g_assert_false (as_figure_get_bar_label_rect (figure, 600, 1700, n, &label));
+  cairo_surface_destroy (surface);
+}
+
+static void
+test_scale_bar_labels (void)
+{
+  const char *linear[] = { "0", "0.5", "1" };
+  const char *log[] = { "0.001", "0.01", "0.1", "1" };
+  g_autoptr (AsFigure) figure = tall_figure (1.0f);
+  AsFigureScale scale;
+
+  check_bar_labels (AS_FIGURE_SCALE_ONE, linear, 3);
+  check_bar_labels (AS_FIGURE_SCALE_ROW, linear, 3);
+  check_bar_labels (AS_FIGURE_SCALE_LOG, log, 4);
+  g_assert_null (as_figure_get_scale_caption (figure));
+  as_figure_set_scale (figure, AS_FIGURE_SCALE_MAX);
+  g_assert_null (as_figure_get_scale_caption (figure));
+
+  for (guint i = 0; i < AS_FIGURE_N_SCALES; i++)
+    {
+      g_assert_true (as_figure_scale_from_name (as_figure_scale_to_name (i), &scale));
+      g_assert_cmpint (scale, ==, i);
+    }
+  g_assert_false (as_figure_scale_from_name ("linear", &scale));
+}
+
+/* Hovering the colour bar: the hit test names it, and it reads the value
+ * at that height: its top the top of the scale, its middle the middle
+ * (0.5; under log 10^-1.5; under max half the largest), its bottom 0 (log:
+ * 0.001). Beside it, on its labels, too; not above nor below it. */
+static void
+test_scale_bar_hit (void)
+{
+  g_autoptr (AsFigure) figure = matrix_figure (&test_matrices[1]);
+  const double w = 700, h = 500;
+  AsFigureRect bar;
+  double value;
+  int row, column;
+  g_autofree char *text = NULL;
+  g_autofree char *row_text = NULL;
+
+  g_assert_true (as_figure_get_bar_rect (figure, w, h, &bar));
+  g_assert_cmpint (as_figure_hit_test (figure, w, h, bar.x + bar.width / 2, bar.y, &row, &column), ==,
+                   AS_FIGURE_PART_COLOR_BAR);
+  g_assert_cmpint (row, ==, -1);
+  g_assert_cmpint (column, ==, -1);
+  g_assert_cmpint (as_figure_hit_test (figure, w, h, bar.x + bar.width + 10, bar.y + bar.height / 2, NULL, NULL),
+                   ==, AS_FIGURE_PART_COLOR_BAR);
+  g_assert_cmpint (as_figure_hit_test (figure, w, h, bar.x + bar.width / 2, bar.y - 2, NULL, NULL), !=,
+                   AS_FIGURE_PART_COLOR_BAR);
+  g_assert_cmpint (as_figure_hit_test (figure, w, h, bar.x + bar.width / 2, bar.y + bar.height + 1, NULL, NULL), !=,
+                   AS_FIGURE_PART_COLOR_BAR);
+  g_assert_cmpint (as_figure_hit_test (figure, w, h, bar.x - 3, bar.y + 2, NULL, NULL), !=,
+                   AS_FIGURE_PART_COLOR_BAR);
+
+  g_assert_true (as_figure_get_bar_value (figure, w, h, bar.y, &value));
+  g_assert_cmpfloat_with_epsilon (value, 1.0, 1e-9);
+  g_assert_true (as_figure_get_bar_value (figure, w, h, bar.y + bar.height / 2, &value));
+  g_assert_cmpfloat_with_epsilon (value, 0.5, 1e-9);
+  g_assert_true (as_figure_get_bar_value (figure, w, h, bar.y + bar.height, &value));
+  g_assert_cmpfloat_with_epsilon (value, 0.0, 1e-9);
+  text = as_figure_describe_bar_value (figure, 0.42);
+  g_assert_cmpstr (text, ==, "weight 0.420");
+
+  as_figure_set_scale (figure, AS_FIGURE_SCALE_MAX);
+  g_assert_true (as_figure_get_bar_rect (figure, w, h, &bar));
+  g_assert_true (as_figure_get_bar_value (figure, w, h, bar.y, &value));
+  g_assert_cmpfloat_with_epsilon (value, MIDDLE, 1e-6);
+  g_assert_true (as_figure_get_bar_value (figure, w, h, bar.y + bar.height / 2, &value));
+  g_assert_cmpfloat_with_epsilon (value, MIDDLE / 2, 1e-6);
+
+  as_figure_set_scale (figure, AS_FIGURE_SCALE_LOG);
+  g_assert_true (as_figure_get_bar_rect (figure, w, h, &bar));
+  g_assert_true (as_figure_get_bar_value (figure, w, h, bar.y, &value));
+  g_assert_cmpfloat_with_epsilon (value, 1.0, 1e-9);
+  g_assert_true (as_figure_get_bar_value (figure, w, h, bar.y + bar.height / 2, &value));
+  g_assert_cmpfloat_with_epsilon (value, pow (10.0, -1.5), 1e-9);
+  g_assert_true (as_figure_get_bar_value (figure, w, h, bar.y + bar.height, &value));
+  g_assert_cmpfloat_with_epsilon (value, 0.001, 1e-12);
+
+  as_figure_set_scale (figure, AS_FIGURE_SCALE_ROW);
+  row_text = as_figure_describe_bar_value (figure, 0.5);
+  g_assert_cmpstr (row_text, ==, "0.500 of its row's largest weight");
+
+  /* the lines view has no colour bar */
+  as_figure_set_view (figure, AS_FIGURE_VIEW_LINES);
+  g_assert_false (as_figure_get_bar_rect (figure, w, h, &bar));
+  g_assert_false (as_figure_get_bar_value (figure, w, h, 100, &value));
 }
 
 /* Layout and hit testing */
@@ -1288,6 +1576,41 @@ test_export_svg (void)
       }
 
   g_assert_cmpuint (count_entries (dir), ==, 0);
+  remove_tree (dir);
+}
+
+/* Exports follow the scale: SVG (one rectangle per run of cells, its own
+ * colour lookup), PNG and PDF paint the cells as the screen does, per row
+ * and logarithmic. */
+static void
+test_scale_exports (void)
+{
+  const char *formats[] = { "svg", "png", "pdf" };
+  g_autofree char *dir = make_tmpdir ();
+  g_autoptr (AsFigure) per_row = as_figure_new ();
+
+  as_figure_set_matrix (per_row, 3, 5, row_weights);
+  as_figure_set_scale (per_row, AS_FIGURE_SCALE_ROW);
+  for (guint f = 0; f < G_N_ELEMENTS (formats); f++)
+    {
+      g_autofree char *where = g_strdup_printf ("per row, exported as %s", formats[f]);
+      cairo_surface_t *rendered = export_and_read_back (per_row, dir, formats[f]);
+      int width, height;
+
+      if (rendered == NULL)
+        break;
+      as_figure_get_natural_size (per_row, &width, &height);
+      for (guint r = 0; r < 3; r++)
+        for (guint c = 0; c < 5; c++)
+          {
+            AsFigureRect cell;
+
+            g_assert_true (as_figure_get_cell_rect (per_row, width, height, r, c, &cell));
+            check_pixel (rendered, cell.x + cell.width / 2, cell.y + cell.height / 2,
+                         known_color (AS_COLORMAP_VIRIDIS, row_shares[r * 5 + c]), 2, where);
+          }
+      cairo_surface_destroy (rendered);
+    }
   remove_tree (dir);
 }
 
@@ -3441,6 +3764,11 @@ main (int   argc,
   g_test_add_func ("/figure/quarter-weights", test_quarter_weights);
   g_test_add_func ("/figure/scale-max", test_scale_max);
   g_test_add_func ("/figure/colorbar", test_colorbar);
+  g_test_add_func ("/figure/scale-row", test_scale_row);
+  g_test_add_func ("/figure/scale-log", test_scale_log);
+  g_test_add_func ("/figure/scale-bar-labels", test_scale_bar_labels);
+  g_test_add_func ("/figure/scale-bar-hit", test_scale_bar_hit);
+  g_test_add_func ("/figure/scale-exports", test_scale_exports);
   g_test_add_func ("/figure/hit-test/borders", test_hit_test_borders);
   g_test_add_func ("/figure/hit-test/fractional-cells", test_hit_test_fractional_cells);
   g_test_add_func ("/figure/hit-test/labels-and-bands", test_hit_test_labels_and_bands);

@@ -351,6 +351,58 @@ test_tooltip (Fixture       *fixture,
   g_free (text);
 }
 
+/* Hovering the colour bar: the tooltip and the readout say the weight at
+ * that height, by the scale: 0..1 linearly, the top of the bar 1; log:
+ * 10^(-3 + 3 p) at p of the bar's height; per row, a share of its row's
+ * largest. The heatmap is redrawn under a new scale. */
+static void
+test_colorbar_readout (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  GtkWidget *widget = GTK_WIDGET (fixture->heatmap);
+  AsFigure *figure = as_heatmap_get_figure (fixture->heatmap);
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  AsFigureRect bar;
+  double y, p;
+  g_autofree char *expected = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *log_expected = NULL;
+  g_autofree char *row_text = NULL;
+
+  g_assert_cmpint (as_heatmap_get_scale (fixture->heatmap), ==, AS_FIGURE_SCALE_ONE);
+  g_assert_true (as_figure_get_bar_rect (figure, width, height, &bar));
+  y = floor (bar.y + bar.height * 0.3) + 0.5;
+  p = (bar.y + bar.height - floor (y)) / bar.height;  /* the pointer lands on whole pixels */
+
+  hover_nothing (fixture->heatmap);
+  text = test_hover_tooltip (widget, bar.x + bar.width / 2, y);
+  expected = g_strdup_printf ("weight %.3f", p);
+  g_assert_cmpstr (text, ==, expected);
+  g_assert_cmpstr (as_heatmap_get_readout (fixture->heatmap), ==, expected);
+  g_assert_cmpint (as_heatmap_cell_at (fixture->heatmap, bar.x + 1, y, NULL, NULL), ==, AS_FIGURE_PART_COLOR_BAR);
+
+  /* logarithmic: the same height reads 10^(-3 + 3 p) */
+  as_heatmap_set_scale (fixture->heatmap, AS_FIGURE_SCALE_LOG);
+  g_assert_cmpint (as_figure_get_scale (figure), ==, AS_FIGURE_SCALE_LOG);
+  test_settle ();
+  g_assert_true (as_figure_get_bar_rect (figure, width, height, &bar));
+  y = floor (bar.y + bar.height * 0.3) + 0.5;
+  p = (bar.y + bar.height - floor (y)) / bar.height;
+  test_pointer_move (widget, bar.x + bar.width / 2, y);
+  test_settle ();
+  log_expected = g_strdup_printf ("weight %.3f", pow (10.0, -3.0 + 3.0 * p));
+  g_assert_cmpstr (as_heatmap_get_readout (fixture->heatmap), ==, log_expected);
+
+  /* per row */
+  as_heatmap_set_scale (fixture->heatmap, AS_FIGURE_SCALE_ROW);
+  test_settle ();
+  g_assert_true (as_figure_get_bar_rect (figure, width, height, &bar));
+  test_pointer_move (widget, bar.x + bar.width / 2, bar.y + 0.5);
+  test_settle ();
+  row_text = g_strdup (as_heatmap_get_readout (fixture->heatmap));
+  g_assert_cmpstr (row_text, ==, "1 of its row's largest weight");
+}
+
 typedef struct
 {
   int count;
@@ -1236,6 +1288,7 @@ main (int   argc,
 
   ADD ("/heatmap/hit-test", test_hit_test);
   ADD ("/heatmap/tooltip", test_tooltip);
+  ADD ("/heatmap/colorbar-readout", test_colorbar_readout);
   ADD ("/heatmap/click", test_click);
   ADD ("/heatmap/colors", test_colors);
   ADD ("/heatmap/steps", test_steps);

@@ -94,7 +94,7 @@ fixture_set_up (Fixture       *fixture,
    * memory, shared by the tests of this process) */
   {
     g_autoptr (GSettings) settings = as_settings_new ();
-    const char *keys[] = { "colormap", "window-width", "window-height", "window-maximized", "recent-models" };
+    const char *keys[] = { "colormap", "scale", "window-width", "window-height", "window-maximized", "recent-models" };
 
     for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
       g_settings_reset (settings, keys[i]);
@@ -1048,6 +1048,76 @@ test_colormap (Fixture       *fixture,
   g_assert_cmpint (as_heatmap_get_colormap (heatmap), ==, AS_COLORMAP_GREYS);
   state = g_action_group_get_action_state (G_ACTION_GROUP (fixture->window), "colormap");
   g_assert_cmpstr (g_variant_get_string (state, NULL), ==, "greys");
+}
+
+/* The colour scale: the drop-down and win.scale set the heatmap's (and so
+ * the export's) scale, each follows the other, and the choice is kept for
+ * the next window. */
+static void
+test_scale (Fixture       *fixture,
+            gconstpointer  data)
+{
+  AsHeatmap *heatmap = as_window_get_heatmap (fixture->window);
+  g_autoptr (GSettings) settings = as_settings_new ();
+  g_autoptr (GVariant) state = NULL;
+  g_autoptr (GVariant) next_state = NULL;
+  g_autofree char *kept = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autofree char *contents = NULL;
+  g_autoptr (GError) error = NULL;
+  GListModel *names;
+  AsWindow *next;
+
+  /* the default, and the drop-down's items in AsFigureScale's order */
+  g_assert_cmpint (as_heatmap_get_scale (heatmap), ==, AS_FIGURE_SCALE_ONE);
+  g_assert_cmpuint (gtk_drop_down_get_selected (fixture->window->scale_dropdown), ==, AS_FIGURE_SCALE_ONE);
+  names = gtk_drop_down_get_model (fixture->window->scale_dropdown);
+  g_assert_cmpuint (g_list_model_get_n_items (names), ==, AS_FIGURE_N_SCALES);
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (names), AS_FIGURE_SCALE_ONE), ==, "Scale: 0 to 1");
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (names), AS_FIGURE_SCALE_MAX), ==, "Largest weight");
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (names), AS_FIGURE_SCALE_ROW), ==, "Each row");
+  g_assert_cmpstr (gtk_string_list_get_string (GTK_STRING_LIST (names), AS_FIGURE_SCALE_LOG), ==, "Logarithmic");
+
+  /* the drop-down, as a person would choose */
+  gtk_drop_down_set_selected (fixture->window->scale_dropdown, AS_FIGURE_SCALE_LOG);
+  g_assert_cmpint (as_heatmap_get_scale (heatmap), ==, AS_FIGURE_SCALE_LOG);
+  state = g_action_group_get_action_state (G_ACTION_GROUP (fixture->window), "scale");
+  g_assert_cmpstr (g_variant_get_string (state, NULL), ==, "log");
+
+  /* the action: the drop-down follows */
+  g_action_group_change_action_state (G_ACTION_GROUP (fixture->window), "scale", g_variant_new_string ("row"));
+  g_assert_cmpint (as_heatmap_get_scale (heatmap), ==, AS_FIGURE_SCALE_ROW);
+  g_assert_cmpuint (gtk_drop_down_get_selected (fixture->window->scale_dropdown), ==, AS_FIGURE_SCALE_ROW);
+  /* a name that is none is ignored */
+  g_action_group_change_action_state (G_ACTION_GROUP (fixture->window), "scale", g_variant_new_string ("linear"));
+  g_assert_cmpint (as_heatmap_get_scale (heatmap), ==, AS_FIGURE_SCALE_ROW);
+
+  /* the export draws the same figure: per row, its bar says so */
+  dir = g_dir_make_tmp ("attnscope-scale-XXXXXX", &error);
+  g_assert_no_error (error);
+  path = g_build_filename (dir, "figure.svg", NULL);
+  {
+    AsFigureExportOptions options = { AS_FIGURE_BACKGROUND_LIGHT, 1.0, TRUE, 0, 0 };
+
+    g_assert_true (as_figure_export_with_options (as_heatmap_get_figure (heatmap), path, &options, &error));
+    g_assert_no_error (error);
+  }
+  g_assert_true (g_file_get_contents (path, &contents, NULL, &error));
+  g_assert_nonnull (strstr (contents, ">per row<"));
+  g_unlink (path);
+  g_rmdir (dir);
+
+  /* kept, and the next window starts with it */
+  kept = g_settings_get_string (settings, "scale");
+  g_assert_cmpstr (kept, ==, "row");
+  next = as_window_new (NULL);
+  next_state = g_action_group_get_action_state (G_ACTION_GROUP (next), "scale");
+  g_assert_cmpstr (g_variant_get_string (next_state, NULL), ==, "row");
+  g_assert_cmpuint (gtk_drop_down_get_selected (next->scale_dropdown), ==, AS_FIGURE_SCALE_ROW);
+  g_assert_cmpint (as_heatmap_get_scale (as_window_get_heatmap (next)), ==, AS_FIGURE_SCALE_ROW);
+  gtk_window_destroy (GTK_WINDOW (next));
+  test_settle ();
 }
 
 /* The widget's width and height as allocated, in @ancestor's coordinates. */
@@ -2284,6 +2354,7 @@ main (int   argc,
   ADD ("/window/export-fails", test_export_fails);
   ADD ("/window/export-waits-for-model", test_export_waits_for_model);
   ADD ("/window/colormap", test_colormap);
+  ADD ("/window/scale", test_scale);
   ADD ("/window/layout-sizes", test_layout_sizes);
   ADD ("/window/typing-keeps-size", test_typing_keeps_size);
   ADD ("/window/accessible-names", test_accessible_names);

@@ -29,13 +29,14 @@ weight_pixel (AsFigure *self,
 
 #define CELL_SHADES 4096
 
-/* Which of the CELL_SHADES shades paints @weight: its share of the
- * scale's top, clamped (NaN as 0, as the colour map takes it). */
+/* Which of the CELL_SHADES shades paints @weight: where it is from the
+ * scale's bottom to its top, clamped (NaN as the bottom). */
 static inline guint
 shade_index (float  weight,
+             double scale_min,
              double scale_max)
 {
-  double v = weight / scale_max;
+  double v = (weight - scale_min) / (scale_max - scale_min);
 
   if (!(v > 0.0))
     return 0;
@@ -58,7 +59,7 @@ ensure_cells (AsFigure *self,
   cairo_surface_t *surface;
   g_autofree float *row_max = NULL;
   guint32 shades[CELL_SHADES];
-  double scale_max;
+  double scale_min, scale_max;
   guint width, height;
   guchar *data;
   int stride;
@@ -81,9 +82,10 @@ ensure_cells (AsFigure *self,
   /* the colour of each of CELL_SHADES weights from 0 to the scale's top,
    * the nearest of which paints a cell: within a level of 255 of its own
    * colour, for a thousandth of the colour map's work */
+  scale_min = _as_figure_scale_min (self);
   scale_max = _as_figure_scale_max (self);
   for (guint i = 0; i < CELL_SHADES; i++)
-    shades[i] = weight_pixel (self, (float) (scale_max * i / (CELL_SHADES - 1)));
+    shades[i] = weight_pixel (self, (float) (scale_min + (scale_max - scale_min) * i / (CELL_SHADES - 1)));
 
   surface = cairo_image_surface_create (CAIRO_FORMAT_RGB24, (int) width, (int) height);
   cairo_surface_flush (surface);
@@ -108,7 +110,7 @@ ensure_cells (AsFigure *self,
         }
       if (bin_x == 1)
         for (guint x = 0; x < width; x++)
-          line[x] = shades[shade_index (row[x], scale_max)];
+          line[x] = shades[shade_index (row[x], scale_min, scale_max)];
       else
         for (guint x = 0; x < width; x++)
           {
@@ -116,7 +118,7 @@ ensure_cells (AsFigure *self,
 
             for (guint c = x * bin_x + 1; c < MIN ((x + 1) * bin_x, self->n_columns); c++)
               w = MAX (w, row[c]);
-            line[x] = shades[shade_index (w, scale_max)];
+            line[x] = shades[shade_index (w, scale_min, scale_max)];
           }
     }
 
@@ -673,7 +675,7 @@ draw_colorbar (AsFigure             *self,
     {
       double r, g, b;
 
-      as_colormap_lookup (self->colormap, i / 32.0, &r, &g, &b);
+      as_figure_weight_color (self, (float) _as_figure_bar_value (self, i / 32.0), &r, &g, &b);
       cairo_pattern_add_color_stop_rgb (gradient, i / 32.0, r, g, b);
     }
   cairo_set_source (cr, gradient);
@@ -701,7 +703,7 @@ draw_colorbar (AsFigure             *self,
       /* the labels that do not overlap (as-figure-layout.c placed them) */
       if (!l->bar_label_shown[i])
         continue;
-      _as_figure_format_tick (self, _as_figure_scale_max (self) * i / 2.0, buffer, sizeof buffer);
+      _as_figure_format_tick (self, _as_figure_bar_value (self, i / 2.0), buffer, sizeof buffer);
       tick = _as_figure_make_layout (self, context, buffer, LABEL_PX, PANGO_WEIGHT_NORMAL, PANGO_STYLE_NORMAL);
       show_label (self, cr, tick, l->bar_labels[i].x, l->bar_labels[i].y);
     }

@@ -195,7 +195,7 @@ ensure_metrics (AsFigure *self)
   self->tick_w = 0.0;
   for (int i = 0; i <= 2; i++)
     {
-      _as_figure_format_tick (self, _as_figure_scale_max (self) * i / 2.0, buffer, sizeof buffer);
+      _as_figure_format_tick (self, _as_figure_bar_value (self, i / 2.0), buffer, sizeof buffer);
       self->tick_w = MAX (self->tick_w, ceil (text_width (self, buffer, LABEL_PX, PANGO_WEIGHT_NORMAL)));
     }
 

@@ -129,6 +129,7 @@ struct _AsFigure
   /* how it is shown */
   AsColormap     colormap;
   AsFigureScale  scale;
+  gboolean       diverging;       /* a difference: weights in -1..1 on the diverging map */
   int            step;
   AsFigureColor  fg;
   AsFigureColor  bg;
@@ -182,6 +183,11 @@ char        *_as_figure_axis_entry_text (const AsFigureAxis *axis,
 
 /* as-figure.c */
 double       _as_figure_scale_max       (AsFigure *self);
+/* The bottom of the scale: 0, or -1 for a difference (as_figure_set_diverging). */
+double       _as_figure_scale_min       (AsFigure *self);
+/* The weight at @fraction (0..1) of the colour bar, bottom to top. */
+double       _as_figure_bar_value       (AsFigure *self,
+                                         double    fraction);
 /* Whether the figure is drawn as lines (the lines view, with something to draw). */
 gboolean     _as_figure_shows_lines     (AsFigure *self);
 /* The columns row @row sees (n_columns unless masked). */
@@ -261,6 +267,15 @@ guint        _as_figure_next_row_label  (AsFigure             *self,
 
 /* The legend's sample lines: 1, 0.5 and 0.1 of the scale. */
 double       _as_figure_legend_fraction (guint i);
+
+/* as-figure-compare.c: a pair side by side in @width x @height, each half
+ * as on screen, or (@natural) unzoomed and unscrolled. */
+void         _as_figure_draw_pair       (AsFigure *left,
+                                         AsFigure *right,
+                                         cairo_t  *cr,
+                                         double    width,
+                                         double    height,
+                                         gboolean  natural);
 
 /* as-figure-draw.c */
 const char  *_as_figure_cut_text        (const char  *text,

@@ -525,6 +525,28 @@ as_figure_set_scale (AsFigure     *self,
 }
 
 void
+as_figure_set_diverging (AsFigure *self,
+                         gboolean  diverging)
+{
+  g_return_if_fail (self != NULL);
+
+  diverging = !!diverging;
+  if (self->diverging == diverging)
+    return;
+
+  self->diverging = diverging;
+  invalidate_cells (self);
+  invalidate_metrics (self);
+}
+
+gboolean
+as_figure_get_diverging (AsFigure *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  return self->diverging;
+}
+
+void
 as_figure_set_step (AsFigure *self,
                     int       step)
 {
@@ -675,8 +697,25 @@ as_figure_set_scroll (AsFigure *self,
 /* Colours */
 
 double
+_as_figure_scale_min (AsFigure *self)
+{
+  return self->diverging ? -1.0 : 0.0;
+}
+
+double
+_as_figure_bar_value (AsFigure *self,
+                      double    fraction)
+{
+  double min = _as_figure_scale_min (self);
+
+  return min + (_as_figure_scale_max (self) - min) * fraction;
+}
+
+double
 _as_figure_scale_max (AsFigure *self)
 {
+  if (self->diverging)
+    return 1.0;
   if (self->scale == AS_FIGURE_SCALE_MAX && self->max_weight > 0.0f)
     return self->max_weight;
   return 1.0;
@@ -709,7 +748,10 @@ as_figure_weight_color (AsFigure *self,
 {
   g_return_if_fail (self != NULL);
 
-  as_colormap_lookup (self->colormap, weight / _as_figure_scale_max (self), r, g, b);
+  if (self->diverging)
+    as_colormap_diverging_lookup (weight, r, g, b);
+  else
+    as_colormap_lookup (self->colormap, weight / _as_figure_scale_max (self), r, g, b);
 }
 
 

@@ -77,13 +77,13 @@ refresh (AsComparePane *self)
 
   if (difference != NULL && gtk_toggle_button_get_active (self->difference_button))
     {
-      /* Translators: the caption above a difference; the pinned view's caption follows */
-      g_autofree char *caption = g_strdup_printf (_("Difference: live − pinned (%s)"), self->caption);
+      /* Translators: the caption above a difference */
+      const char *caption = _("Difference: live − pinned");
 
       as_figure_set_step (difference, as_figure_get_step (live));
       show_figure (self, difference);
       gtk_label_set_text (self->caption_label, caption);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->caption_label), caption);
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->caption_label), self->caption);
     }
   else
     {

@@ -3,6 +3,7 @@
 #include "as-window.h"
 #include "as-attention-view.h"
 #include "as-candidates.h"
+#include "as-compare-box.h"
 #include "as-compare-pane.h"
 #include "as-heatmap.h"
 #include "as-model-loader.h"

@@ -1198,6 +1198,7 @@ as_window_class_init (AsWindowClass *klass)
   g_type_ensure (AS_TYPE_ATTENTION_VIEW);
   g_type_ensure (AS_TYPE_CANDIDATES);
   g_type_ensure (AS_TYPE_COMPARE_PANE);
+  g_type_ensure (AS_TYPE_COMPARE_BOX);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/attnscope/AttnScope/as-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AsWindow, message_revealer);

@@ -191,6 +191,7 @@ static void
 as_compare_pane_init (AsComparePane *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self), GTK_ACCESSIBLE_PROPERTY_LABEL, _("Pinned view"), -1);
   gtk_widget_set_sensitive (GTK_WIDGET (self->difference_button), FALSE);
   readout_changed (self);
 }

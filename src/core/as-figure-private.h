@@ -105,6 +105,10 @@ typedef struct
   AsFigureRect view;
 } AsFigurePanelFrame;
 
+/* as_figure_copy_into() (as-figure-compare.c) copies every field as it
+ * is, then gives the pointers it knows (weights, row_lengths, rows,
+ * columns, the texts, the caches) copies or fresh values of their own: a
+ * new pointer field needs a line there. */
 struct _AsFigure
 {
   /* data */

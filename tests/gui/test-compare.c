@@ -535,6 +535,49 @@ test_window_pin (Fixture       *fixture,
   g_assert_false (as_compare_pane_is_pinned (pane));
 }
 
+static gboolean
+transformer_shown (Fixture *fixture)
+{
+  AsModel *model = as_window_get_model (fixture->window);
+
+  return not_busy (fixture) && model != NULL &&
+         g_strcmp0 (as_model_get_metadata (model, "name"), "tiny-transformer") == 0;
+}
+
+/* Another model on the same sentence: the pinned GRU stays as it was, and
+ * the Transformer's tokens (<bos> first) are not the GRU's: no difference,
+ * the reason naming the first column that differs. */
+static void
+test_window_other_model (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  AsComparePane *pane = as_window_get_compare_pane (fixture->window);
+  g_autoptr (AsFigure) before = NULL;
+  AsFigure *shown;
+  const char *why = NULL;
+
+  type (fixture, "hello world !");
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "pin", NULL);
+  test_settle ();
+  before = as_figure_copy (as_compare_pane_get_shown_figure (pane));
+
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "open-bundled",
+                                  g_variant_new_string ("tiny-transformer"));
+  wait_until (transformer_shown, fixture);
+  test_settle ();
+  g_assert_cmpstr (as_figure_get_column_label (live_figure (fixture), 0), ==, "<bos>");
+
+  shown = as_compare_pane_get_shown_figure (pane);
+  g_assert_true (as_compare_pane_is_pinned (pane));
+  g_assert_true (as_figure_same_axes (shown, before, NULL));
+  for (guint r = 0; r < as_figure_get_n_rows (before); r++)
+    for (guint c = 0; c < as_figure_get_n_columns (before); c++)
+      g_assert_cmpfloat (as_figure_get_weight (shown, r, c), ==, as_figure_get_weight (before, r, c));
+  g_assert_false (as_compare_pane_can_difference (pane, &why));
+  g_assert_nonnull (why);
+  g_assert_false (gtk_widget_get_sensitive (as_compare_pane_get_difference_button (pane)));
+}
+
 /* The Transformer: pinned at its last layer, the live view moved to layer
  * 0 (the same tokens): the difference is live − pinned in every cell, on
  * the diverging map, and follows the live view; off again, the pinned view
@@ -647,6 +690,74 @@ test_window_export (Fixture       *fixture,
   cairo_surface_destroy (surface);
 }
 
+static void
+bounds (GtkWidget       *widget,
+        GtkWidget       *window,
+        graphene_rect_t *rect)
+{
+  g_assert_true (gtk_widget_compute_bounds (widget, window, rect));
+}
+
+static void
+resize (Fixture *fixture,
+        int      width,
+        int      height)
+{
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), width, height);
+  test_settle ();
+  test_settle ();
+}
+
+/* Pinning never widens the window: the pinned view goes beside the live
+ * one where both fit (the live one half of the width or its minimum), else
+ * above it; neither overlaps the other. */
+static void
+test_window_layout (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  AsComparePane *pane = as_window_get_compare_pane (fixture->window);
+  GtkWidget *view = GTK_WIDGET (as_window_get_attention_view (fixture->window));
+  GtkWidget *box = gtk_widget_get_parent (view);
+  graphene_rect_t live, pinned_rect;
+  int width, height;
+
+  type (fixture, "hello world");
+  resize (fixture, 1300, 700);
+  width = gtk_widget_get_width (GTK_WIDGET (fixture->window));
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "pin", NULL);
+  test_settle ();
+  test_settle ();
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture->window)), ==, width);
+  g_assert_true (as_compare_box_is_side_by_side (AS_COMPARE_BOX (box)));
+  bounds (view, GTK_WIDGET (fixture->window), &live);
+  bounds (GTK_WIDGET (pane), GTK_WIDGET (fixture->window), &pinned_rect);
+  g_assert_cmpfloat (pinned_rect.origin.x, >=, live.origin.x + live.size.width);
+  g_assert_cmpfloat (fabs (pinned_rect.origin.y - live.origin.y), <, 1.0);
+  /* the live one half or more (its minimum, where that is more) */
+  g_assert_cmpfloat (live.size.width, >=, pinned_rect.size.width - 1.0);
+  g_assert_cmpfloat (pinned_rect.size.width, >, 100.0);
+
+  /* narrow: above, the window as narrow as it is unpinned */
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "pin", NULL);
+  resize (fixture, 800, 500);
+  width = gtk_widget_get_width (GTK_WIDGET (fixture->window));
+  height = gtk_widget_get_height (GTK_WIDGET (fixture->window));
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->window), "pin", NULL);
+  test_settle ();
+  test_settle ();
+  g_test_message ("800x500: %d x %d unpinned, %d x %d pinned", width, height,
+                  gtk_widget_get_width (GTK_WIDGET (fixture->window)),
+                  gtk_widget_get_height (GTK_WIDGET (fixture->window)));
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture->window)), ==, width);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (fixture->window)), ==, height);
+  g_assert_false (as_compare_box_is_side_by_side (AS_COMPARE_BOX (box)));
+  bounds (view, GTK_WIDGET (fixture->window), &live);
+  bounds (GTK_WIDGET (pane), GTK_WIDGET (fixture->window), &pinned_rect);
+  g_assert_cmpfloat (pinned_rect.origin.y + pinned_rect.size.height, <=, live.origin.y);
+  g_assert_cmpfloat (pinned_rect.size.height, >, 0);
+  g_assert_cmpfloat (live.size.height, >, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -662,7 +773,11 @@ main (int   argc,
   g_test_add ("/compare/window-pin", Fixture, NULL, fixture_set_up, test_window_pin, fixture_tear_down);
   g_test_add ("/compare/window-difference", Fixture, "tiny-transformer.json", fixture_set_up,
               test_window_difference, fixture_tear_down);
+  g_test_add ("/compare/window-other-model", Fixture, NULL, fixture_set_up, test_window_other_model,
+              fixture_tear_down);
   g_test_add ("/compare/window-export", Fixture, NULL, fixture_set_up, test_window_export, fixture_tear_down);
+  g_test_add ("/compare/window-layout", Fixture, "tiny-transformer.json", fixture_set_up, test_window_layout,
+              fixture_tear_down);
 
   return g_test_run ();
 }

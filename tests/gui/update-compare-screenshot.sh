@@ -3,8 +3,9 @@
 # bundled en-zh Transformer, its last layer's cross-attention pinned
 # (Ctrl+Shift+P), the live view moved to layer 0 (a second `attnscope
 # --layer 0`, sent to the running window) and Difference on (Alt+D), at the
-# screen's size (1280x1024, side by side); plus 1100x720 (the default) and 800x500 (stacked), and the same in the dark style, into
-# $SHOTS (default: a temporary folder, printed) to look at.
+# screen's size (1280x1024: side by side); plus 1100x720 (the default size)
+# and 800x500 (the pinned view above the live one), each also in the dark
+# style, into $SHOTS (default: a temporary folder, printed) to look at.
 #
 #   tests/gui/update-compare-screenshot.sh [BUILD_DIR] [SENTENCE]
 

@@ -487,6 +487,7 @@ as_application_startup (GApplication *application)
     { "app.quit", { "<Control>q", NULL } },
     { "win.open", { "<Control>o", NULL } },
     { "win.export", { "<Control>e", NULL } },
+    { "win.pin", { "<Control><Shift>p", NULL } },
     { "win.step-previous", { "<Alt>Left", NULL } },
     { "win.step-next", { "<Alt>Right", NULL } },
     { "win.step-first", { "<Alt>Home", NULL } },

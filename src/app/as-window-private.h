@@ -6,6 +6,8 @@
 #include "as-nbest.h"
 #include "as-candidates.h"
 #include "as-export-dialog.h"
+#include "as-compare-box.h"
+#include "as-compare-pane.h"
 #include "as-heatmap.h"
 #include "as-model-loader.h"
 
@@ -37,6 +39,7 @@ struct _AsWindow
   GtkSpinButton        *max_length_spin;
   GtkAdjustment        *max_length_adjustment;
   AsAttentionView      *attention_view;
+  AsComparePane        *compare_pane;      /* the pinned view (as-window-compare.c) */
   AsCandidates         *candidates;
   GtkPaned             *paned;
   GtkScale             *step_scale;
@@ -150,9 +153,19 @@ void          _as_window_actions_update_open_menu (AsWindow *self);
 /* as-window-dnd.c: model files dropped on the window. */
 void          _as_window_dnd_init           (AsWindow      *self);
 
+/* as-window-compare.c: "win.pin" pins the view beside the live one. */
+void          _as_window_compare_init       (AsWindow      *self);
+/* When a view is pinned, writes it and the live one side by side to @path
+ * (as the settings ask, at their size on screen) and returns TRUE, with
+ * @error set on failure; FALSE when nothing is pinned. */
+gboolean      _as_window_compare_export     (AsWindow      *self,
+                                             const char    *path,
+                                             GError       **error);
+
 /* For the tests. */
 AsHeatmap    *as_window_get_heatmap         (AsWindow *self);
 AsAttentionView *as_window_get_attention_view (AsWindow *self);
+AsComparePane *as_window_get_compare_pane   (AsWindow *self);
 AsCandidates *as_window_get_candidates      (AsWindow *self);
 AsSession    *as_window_get_session         (AsWindow *self);
 gboolean      as_window_is_loading          (AsWindow *self);

@@ -1423,6 +1423,8 @@ as_window_class_init (AsWindowClass *klass)
   g_type_ensure (AS_TYPE_CANDIDATES);
   g_type_ensure (AS_TYPE_NBEST);
   g_type_ensure (AS_TYPE_BEAM_TREE);
+  g_type_ensure (AS_TYPE_COMPARE_PANE);
+  g_type_ensure (AS_TYPE_COMPARE_BOX);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/attnscope/AttnScope/as-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AsWindow, message_revealer);
@@ -1439,6 +1441,7 @@ as_window_class_init (AsWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AsWindow, max_length_spin);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, max_length_adjustment);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, attention_view);
+  gtk_widget_class_bind_template_child (widget_class, AsWindow, compare_pane);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, open_menu_button);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, candidates);
   gtk_widget_class_bind_template_child (widget_class, AsWindow, paned);
@@ -1516,6 +1519,7 @@ as_window_init (AsWindow *self)
 
   _as_window_actions_init (self);
   _as_window_dnd_init (self);
+  _as_window_compare_init (self);
   _as_window_settings_init (self);
 
   update_model_label (self);
@@ -1611,7 +1615,7 @@ as_window_export_to (AsWindow                *self,
     /* Translators: the file the view was to be exported to */
     g_set_error (&error, AS_ERROR, AS_ERROR_EMPTY_INPUT,
                  _("Nothing to export to “%s”: type a sentence first"), path);
-  else
+  else if (!_as_window_compare_export (self, path, &error))
     _as_window_export_figure (self, figure, path, &error);
 
   if (error != NULL)
@@ -1645,6 +1649,14 @@ AsAttentionView *
 as_window_get_attention_view (AsWindow *self)
 {
   return self->attention_view;
+}
+
+AsComparePane *
+as_window_get_compare_pane (AsWindow *self)
+{
+  g_return_val_if_fail (AS_IS_WINDOW (self), NULL);
+
+  return self->compare_pane;
 }
 
 AsHeatmap *

@@ -205,3 +205,42 @@ as_colormap_lookup (AsColormap  colormap,
   *g = info->table[i].g + f * (info->table[i + 1].g - info->table[i].g);
   *b = info->table[i].b + f * (info->table[i + 1].b - info->table[i].b);
 }
+
+/* ColorBrewer's RdBu (eleven classes, Cynthia Brewer, Apache-2.0 licence),
+ * reversed: #053061 at -1, #f7f7f7 at 0, #67001f at 1. */
+static const Rgb rdbu_r[] = {
+  { 0x05 / 255.0f, 0x30 / 255.0f, 0x61 / 255.0f },
+  { 0x21 / 255.0f, 0x66 / 255.0f, 0xac / 255.0f },
+  { 0x43 / 255.0f, 0x93 / 255.0f, 0xc3 / 255.0f },
+  { 0x92 / 255.0f, 0xc5 / 255.0f, 0xde / 255.0f },
+  { 0xd1 / 255.0f, 0xe5 / 255.0f, 0xf0 / 255.0f },
+  { 0xf7 / 255.0f, 0xf7 / 255.0f, 0xf7 / 255.0f },
+  { 0xfd / 255.0f, 0xdb / 255.0f, 0xc7 / 255.0f },
+  { 0xf4 / 255.0f, 0xa5 / 255.0f, 0x82 / 255.0f },
+  { 0xd6 / 255.0f, 0x60 / 255.0f, 0x4d / 255.0f },
+  { 0xb2 / 255.0f, 0x18 / 255.0f, 0x2b / 255.0f },
+  { 0x67 / 255.0f, 0x00 / 255.0f, 0x1f / 255.0f },
+};
+
+void
+as_colormap_diverging_lookup (double  value,
+                              double *r,
+                              double *g,
+                              double *b)
+{
+  const guint n = G_N_ELEMENTS (rdbu_r);
+  double position, f;
+  guint i;
+
+  if (isnan (value))
+    value = 0.0;
+  value = CLAMP (value, -1.0, 1.0);
+
+  position = (value + 1.0) / 2.0 * (n - 1);
+  i = MIN ((guint) position, n - 2);
+  f = position - i;
+
+  *r = rdbu_r[i].r + f * (rdbu_r[i + 1].r - rdbu_r[i].r);
+  *g = rdbu_r[i].g + f * (rdbu_r[i + 1].g - rdbu_r[i].g);
+  *b = rdbu_r[i].b + f * (rdbu_r[i + 1].b - rdbu_r[i].b);
+}

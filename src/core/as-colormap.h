@@ -26,4 +26,13 @@ void        as_colormap_lookup        (AsColormap  colormap,
                                        double     *g,
                                        double     *b);
 
+/* The diverging map of differences (live − pinned), apart from the maps
+ * above (never a choice of the colour map menu): ColorBrewer's eleven-class
+ * RdBu reversed, as matplotlib's "RdBu_r": @value in -1..1 (clamped; NaN as
+ * 0) from dark blue (-1) through a near white (0) to dark red (1). */
+void        as_colormap_diverging_lookup (double   value,
+                                          double  *r,
+                                          double  *g,
+                                          double  *b);
+
 G_END_DECLS

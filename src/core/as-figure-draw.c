@@ -19,7 +19,7 @@ position_pixel (AsFigure *self,
 {
   double r, g, b;
 
-  as_colormap_lookup (self->colormap, position, &r, &g, &b);
+  _as_figure_position_color (self, position, &r, &g, &b);
 
   return 0xff000000u |
          (guint32) lround (r * 255.0) << 16 |
@@ -52,7 +52,8 @@ shade_index (float position)
 }
 
 /* Row @r of @panel's weights as positions on the colour bar (0..1), into
- * @out: linear scales multiply by one factor (1 / the scale's top, or per
+ * @out (as as_figure_scale_position () gives them): a difference is
+ * shifted from -1..1; linear scales multiply by one factor (1 / the scale's top, or per
  * row 1 / the row's largest); the logarithmic one takes each weight's
  * logarithm. */
 static void
@@ -62,7 +63,13 @@ row_positions (AsFigure    *self,
                const float *row,
                float       *out)
 {
-  if (self->scale == AS_FIGURE_SCALE_LOG)
+  if (self->diverging)
+    {
+      /* a difference: -1 to 1, 0 in the middle of the bar */
+      for (guint c = 0; c < self->n_columns; c++)
+        out[c] = (row[c] + 1.0f) * 0.5f;
+    }
+  else if (self->scale == AS_FIGURE_SCALE_LOG)
     {
       /* as as_figure_scale_position() does, in single precision (shade_index
        * clamps; log10f of 0 is -inf, of a negative weight NaN: both 0) */
@@ -716,7 +723,7 @@ draw_colorbar (AsFigure             *self,
     {
       double r, g, b;
 
-      as_colormap_lookup (self->colormap, i / 32.0, &r, &g, &b);
+      _as_figure_position_color (self, i / 32.0, &r, &g, &b);
       cairo_pattern_add_color_stop_rgb (gradient, i / 32.0, r, g, b);
     }
   cairo_set_source (cr, gradient);

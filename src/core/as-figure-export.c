@@ -12,6 +12,7 @@
 #include <cairo-svg.h>
 
 #include "as-error.h"
+#include "as-figure-compare.h"
 #include "as-figure-private.h"
 #include "as-file-write.h"
 
@@ -264,15 +265,50 @@ fail:
   return FALSE;
 }
 
+/* Of a pair (@right not NULL): both titles, both descriptions, each named
+ * by its side. */
+static char *
+pair_title_for_file (AsFigure *self,
+                     AsFigure *right)
+{
+  g_autofree char *left_title = title_for_file (self);
+  g_autofree char *right_title = NULL;
+
+  if (right == NULL)
+    return g_steal_pointer (&left_title);
+  right_title = title_for_file (right);
+  /* Translators: the title of a file of two figures side by side: the left one's, the right one's */
+  return g_strdup_printf (_("%s | %s"), left_title, right_title);
+}
+
+static char *
+pair_describe_for_file (AsFigure *self,
+                        AsFigure *right)
+{
+  g_autofree char *left_desc = describe_for_file (self);
+  g_autofree char *right_desc = NULL;
+  g_autofree char *left_title = NULL;
+  g_autofree char *right_title = NULL;
+
+  if (right == NULL)
+    return g_steal_pointer (&left_desc);
+  right_desc = describe_for_file (right);
+  left_title = title_for_file (self);
+  right_title = title_for_file (right);
+  /* Translators: the description of a file of two figures side by side: each one's title and description */
+  return g_strdup_printf (_("Left: %s\n%s\n\nRight: %s\n%s"), left_title, left_desc, right_title, right_desc);
+}
+
 /* cairo's SVG has no text elements (glyphs are paths): give the document a
  * <title> and <desc> so that it says what it shows, to people using screen
  * readers and to anything searching the file. */
 static void
 add_svg_description (AsFigure   *self,
+                     AsFigure   *right,
                      GByteArray *svg)
 {
-  g_autofree char *title = title_for_file (self);
-  g_autofree char *desc = describe_for_file (self);
+  g_autofree char *title = pair_title_for_file (self, right);
+  g_autofree char *desc = pair_describe_for_file (self, right);
   g_autofree char *title_escaped = escape_for_xml (title, -1);
   g_autofree char *desc_escaped = escape_for_xml (desc, -1);
   g_autofree char *insert = g_strdup_printf ("\n<title>%s</title>\n<desc>%s</desc>",
@@ -632,8 +668,10 @@ set_export_colors (AsFigure           *self,
     }
 }
 
+/* @self, or @self and @right side by side (as_figure_draw_pair()) */
 static gboolean
 render_to_bytes (AsFigure                    *self,
+                 AsFigure                    *right,
                  Format                       format,
                  const AsFigureExportOptions *options,
                  gboolean                     restyle,
@@ -644,14 +682,18 @@ render_to_bytes (AsFigure                    *self,
   cairo_surface_t *surface;
   cairo_t *cr;
   cairo_status_t status;
-  AsFigurePart hover_part;
+  AsFigurePart hover_part, right_hover_part = AS_FIGURE_PART_NONE;
   AsFigureColor fg, bg, accent, warning;
+  AsFigureColor right_fg, right_bg, right_accent, right_warning;
   g_autoptr (GString) text = NULL;
   gboolean as_on_screen = options->width > 0 || options->height > 0;
   double scale = format == FORMAT_PNG && options->scale > 0.0 ? options->scale : 1.0;
   int width, height, pixel_width, pixel_height;
 
-  as_figure_get_natural_size (self, &width, &height);
+  if (right != NULL)
+    as_figure_get_pair_natural_size (self, right, &width, &height);
+  else
+    as_figure_get_natural_size (self, &width, &height);
   if (options->width > 0)
     width = options->width;
   if (options->height > 0)
@@ -685,7 +727,7 @@ render_to_bytes (AsFigure                    *self,
       break;
     case FORMAT_PDF:
       {
-        g_autofree char *title = title_for_file (self);
+        g_autofree char *title = pair_title_for_file (self, right);
 
         surface = cairo_pdf_surface_create_for_stream (append_bytes, bytes, width, height);
         cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, title);
@@ -706,6 +748,14 @@ render_to_bytes (AsFigure                    *self,
   as_figure_get_colors (self, &fg, &bg, &accent, &warning);
   if (restyle)
     set_export_colors (self, options->background);
+  if (right != NULL)
+    {
+      right_hover_part = right->hover_part;
+      right->hover_part = AS_FIGURE_PART_NONE;
+      as_figure_get_colors (right, &right_fg, &right_bg, &right_accent, &right_warning);
+      if (restyle)
+        set_export_colors (right, options->background);
+    }
 
   cr = cairo_create (surface);
   if (format == FORMAT_SVG && options->svg_text)
@@ -721,7 +771,9 @@ render_to_bytes (AsFigure                    *self,
     }
   if (scale != 1.0)
     cairo_scale (cr, scale, scale);
-  if (as_on_screen)
+  if (right != NULL)
+    _as_figure_draw_pair (self, right, cr, width, height, !as_on_screen);
+  else if (as_on_screen)
     as_figure_draw (self, cr, width, height);
   else
     {
@@ -735,6 +787,11 @@ render_to_bytes (AsFigure                    *self,
 
   as_figure_set_colors (self, &fg, &bg, &accent, &warning);
   self->hover_part = hover_part;
+  if (right != NULL)
+    {
+      as_figure_set_colors (right, &right_fg, &right_bg, &right_accent, &right_warning);
+      right->hover_part = right_hover_part;
+    }
 
   if (status == CAIRO_STATUS_SUCCESS && format == FORMAT_PNG)
     status = cairo_surface_write_to_png_stream (surface, append_bytes, bytes);
@@ -753,7 +810,7 @@ render_to_bytes (AsFigure                    *self,
 
   if (format == FORMAT_SVG)
     {
-      add_svg_description (self, bytes);
+      add_svg_description (self, right, bytes);
       keep_svg_images_crisp (bytes);
       if (text != NULL)
         {
@@ -771,6 +828,7 @@ render_to_bytes (AsFigure                    *self,
 
 static gboolean
 export (AsFigure                    *self,
+        AsFigure                    *right,
         const char                  *path,
         const AsFigureExportOptions *options,
         gboolean                     restyle,
@@ -827,7 +885,7 @@ export (AsFigure                    *self,
 
   bytes = g_byte_array_new ();
   /* its messages show the path as model paths are shown (as_escape_controls) */
-  if (!render_to_bytes (self, format, options, restyle, bytes, shown, error))
+  if (!render_to_bytes (self, right, format, options, restyle, bytes, shown, error))
     return FALSE;
 
   return as_file_write_atomically (path, bytes->data, bytes->len, error);
@@ -844,7 +902,7 @@ as_figure_export (AsFigure   *self,
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return export (self, path, &defaults, FALSE, error);
+  return export (self, NULL, path, &defaults, FALSE, error);
 }
 
 gboolean
@@ -859,7 +917,24 @@ as_figure_export_with_options (AsFigure                    *self,
   g_return_val_if_fail (path != NULL, FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
-  return export (self, path, options != NULL ? options : &defaults, TRUE, error);
+  return export (self, NULL, path, options != NULL ? options : &defaults, TRUE, error);
+}
+
+gboolean
+as_figure_export_pair_with_options (AsFigure                    *left,
+                                    AsFigure                    *right,
+                                    const char                  *path,
+                                    const AsFigureExportOptions *options,
+                                    GError                     **error)
+{
+  static const AsFigureExportOptions defaults = { AS_FIGURE_BACKGROUND_LIGHT, 1.0, FALSE, 0, 0 };
+
+  g_return_val_if_fail (left != NULL, FALSE);
+  g_return_val_if_fail (right != NULL, FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  return export (left, right, path, options != NULL ? options : &defaults, TRUE, error);
 }
 
 /* For as-figure-book.c: the colours of an exported figure. */

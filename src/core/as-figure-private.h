@@ -107,6 +107,10 @@ typedef struct
   AsFigureRect view;
 } AsFigurePanelFrame;
 
+/* as_figure_copy_into() (as-figure-compare.c) copies every field as it
+ * is, then gives the pointers it knows (weights, row_lengths, rows,
+ * columns, the texts, the caches) copies or fresh values of their own: a
+ * new pointer field needs a line there. */
 struct _AsFigure
 {
   /* data */
@@ -132,6 +136,7 @@ struct _AsFigure
   /* how it is shown */
   AsColormap     colormap;
   AsFigureScale  scale;
+  gboolean       diverging;       /* a difference: weights in -1..1 on the diverging map */
   int            step;
   AsFigureColor  fg;
   AsFigureColor  bg;
@@ -191,6 +196,15 @@ double       _as_figure_cell_value      (AsFigure *self,
                                          guint     panel,
                                          guint     row,
                                          float     weight);
+/* The weight at @fraction (0..1) of the colour bar, bottom to top. */
+double       _as_figure_bar_value       (AsFigure *self,
+                                         double    fraction);
+/* The colour at @position (0..1) of the colour bar. */
+void         _as_figure_position_color  (AsFigure *self,
+                                         double    position,
+                                         double   *r,
+                                         double   *g,
+                                         double   *b);
 /* Whether the figure is drawn as lines (the lines view, with something to draw). */
 gboolean     _as_figure_shows_lines     (AsFigure *self);
 /* The columns row @row sees (n_columns unless masked). */
@@ -270,6 +284,15 @@ guint        _as_figure_next_row_label  (AsFigure             *self,
 
 /* The legend's sample lines: 1, 0.5 and 0.1 of the scale. */
 double       _as_figure_legend_fraction (guint i);
+
+/* as-figure-compare.c: a pair side by side in @width x @height, each half
+ * as on screen, or (@natural) unzoomed and unscrolled. */
+void         _as_figure_draw_pair       (AsFigure *left,
+                                         AsFigure *right,
+                                         cairo_t  *cr,
+                                         double    width,
+                                         double    height,
+                                         gboolean  natural);
 
 /* as-figure-draw.c */
 const char  *_as_figure_cut_text        (const char  *text,

@@ -565,6 +565,28 @@ as_figure_scale_to_name (AsFigureScale scale)
 }
 
 void
+as_figure_set_diverging (AsFigure *self,
+                         gboolean  diverging)
+{
+  g_return_if_fail (self != NULL);
+
+  diverging = !!diverging;
+  if (self->diverging == diverging)
+    return;
+
+  self->diverging = diverging;
+  invalidate_cells (self);
+  invalidate_metrics (self);
+}
+
+gboolean
+as_figure_get_diverging (AsFigure *self)
+{
+  g_return_val_if_fail (self != NULL, FALSE);
+  return self->diverging;
+}
+
+void
 as_figure_set_step (AsFigure *self,
                     int       step)
 {
@@ -714,10 +736,35 @@ as_figure_set_scroll (AsFigure *self,
 
 /* Colours */
 
+/* The weight at @fraction (0..1) of the colour bar, bottom to top. */
+double
+_as_figure_bar_value (AsFigure *self,
+                      double    fraction)
+{
+  return as_figure_scale_value (self, fraction);
+}
+
+/* The colour at @position (0..1) of the colour bar: the colour map's, or
+ * for a difference the diverging map's, -1 at the bottom to 1 at the top. */
+void
+_as_figure_position_color (AsFigure *self,
+                           double    position,
+                           double   *r,
+                           double   *g,
+                           double   *b)
+{
+  if (self->diverging)
+    as_colormap_diverging_lookup (2.0 * position - 1.0, r, g, b);
+  else
+    as_colormap_lookup (self->colormap, position, r, g, b);
+}
+
 /* The top of a linear scale: 1, or the largest weight. */
 double
 _as_figure_scale_max (AsFigure *self)
 {
+  if (self->diverging)
+    return 1.0;
   if (self->scale == AS_FIGURE_SCALE_MAX && self->max_weight > 0.0f)
     return self->max_weight;
   return 1.0;
@@ -742,7 +789,9 @@ as_figure_scale_position (AsFigure *self,
 
   g_return_val_if_fail (self != NULL, 0.0);
 
-  if (self->scale == AS_FIGURE_SCALE_LOG)
+  if (self->diverging)
+    v = (value + 1.0) / 2.0;   /* a difference: -1 to 1, 0 in the middle */
+  else if (self->scale == AS_FIGURE_SCALE_LOG)
     {
       int top = log_top (self);
 
@@ -766,6 +815,8 @@ as_figure_scale_value (AsFigure *self,
   g_return_val_if_fail (self != NULL, 0.0);
 
   position = CLAMP (position, 0.0, 1.0);
+  if (self->diverging)
+    return 2.0 * position - 1.0;
   if (self->scale == AS_FIGURE_SCALE_LOG)
     return pow (10.0, log_top (self) - AS_FIGURE_LOG_DECADES * (1.0 - position));
   return _as_figure_scale_max (self) * position;
@@ -797,7 +848,7 @@ as_figure_cell_color (AsFigure *self,
 {
   g_return_if_fail (self != NULL);
 
-  as_colormap_lookup (self->colormap, as_figure_cell_position (self, panel, row, column), r, g, b);
+  _as_figure_position_color (self, as_figure_cell_position (self, panel, row, column), r, g, b);
 }
 
 /* @weight of row @row of @panel as the scale takes it: under
@@ -811,7 +862,7 @@ _as_figure_cell_value (AsFigure *self,
 {
   float top;
 
-  if (self->scale != AS_FIGURE_SCALE_ROW)
+  if (self->scale != AS_FIGURE_SCALE_ROW || self->diverging)
     return weight;
   top = self->row_max[(gsize) panel * self->n_rows + row];
   return top > 0.0f ? weight / top : 0.0;
@@ -822,7 +873,7 @@ as_figure_get_bar_ticks (AsFigure *self,
                          double   *positions,
                          double   *values)
 {
-  guint n = self->scale == AS_FIGURE_SCALE_LOG ? AS_FIGURE_LOG_DECADES + 1 : 3;
+  guint n = self->scale == AS_FIGURE_SCALE_LOG && !self->diverging ? AS_FIGURE_LOG_DECADES + 1 : 3;
 
   g_return_val_if_fail (self != NULL, 0);
 
@@ -906,7 +957,7 @@ as_figure_weight_color (AsFigure *self,
 {
   g_return_if_fail (self != NULL);
 
-  as_colormap_lookup (self->colormap, as_figure_scale_position (self, weight), r, g, b);
+  _as_figure_position_color (self, as_figure_scale_position (self, weight), r, g, b);
 }
 
 

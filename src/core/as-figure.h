@@ -203,6 +203,13 @@ void        as_figure_set_step        (AsFigure   *self,
 int         as_figure_get_step        (AsFigure   *self);
 void        as_figure_set_scale       (AsFigure     *self,
                                        AsFigureScale scale);
+/* A difference of two figures (as-figure-compare.h): weights from -1 to
+ * 1 painted with the diverging map (as_colormap_diverging_lookup), 0
+ * neutral, the colour bar from -1 through 0 to 1; the colour map and the
+ * scale are then not used. FALSE (the default): weights from 0. */
+void        as_figure_set_diverging   (AsFigure   *self,
+                                       gboolean    diverging);
+gboolean    as_figure_get_diverging   (AsFigure   *self);
 AsFigureScale as_figure_get_scale     (AsFigure     *self);
 /* Where @value is on the colour bar, 0 (its bottom) to 1 (its top),
  * clamped: under AS_FIGURE_SCALE_ROW, @value is a share of a row's largest

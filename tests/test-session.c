@@ -1471,6 +1471,41 @@ test_entropy (void)
   g_assert_true (isnan (as_session_get_entropy (session, AS_ATTENTION_CROSS, 99, 0, 0)));
 }
 
+/* The GRU's encoding stops when its cancellable is cancelled: a session
+ * of 2,000 words with one cancelled beforehand fails with
+ * G_IO_ERROR_CANCELLED; with one not cancelled it is the session that
+ * as_session_new gives. */
+static void
+test_encode_cancellable (void)
+{
+  g_autoptr (AsModel) model = load_tiny ();
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GString) sentence = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (AsSession) plain = NULL;
+  g_autoptr (AsSession) session = NULL;
+
+  for (guint i = 0; i < 2000; i++)
+    g_string_append (sentence, i % 2 ? "world " : "hello ");
+
+  session = as_session_new_cancellable (model, sentence->str, cancellable, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (session);
+  plain = as_session_new (model, sentence->str, &error);
+  g_assert_no_error (error);
+  g_assert_true (as_session_decode_greedy (session, &error));
+  g_assert_true (as_session_decode_greedy (plain, &error));
+  g_assert_cmpuint (as_session_get_n_steps (session), ==, as_session_get_n_steps (plain));
+  for (guint t = 0; t < as_session_get_n_steps (plain); t++)
+    g_assert_cmpfloat (as_session_get_step (session, t)->logprob, ==, as_session_get_step (plain, t)->logprob);
+  g_clear_pointer (&session, as_session_free);
+
+  g_cancellable_cancel (cancellable);
+  session = as_session_new_cancellable (model, sentence->str, cancellable, &error);
+  g_assert_null (session);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -1478,6 +1513,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/session/greedy/hello-world", test_greedy);
+  g_test_add_func ("/session/encode-cancellable", test_encode_cancellable);
   g_test_add_func ("/session/greedy/other-sentences", test_greedy_other_sentences);
   g_test_add_func ("/session/forced/equals-greedy", test_forced_equals_greedy);
   g_test_add_func ("/session/forced/model-probability", test_forced_reports_the_model_probability);

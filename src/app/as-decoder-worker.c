@@ -101,7 +101,7 @@ decode (Request      *request,
 {
   g_autoptr (AsDecodeResult) result = g_new0 (AsDecodeResult, 1);
 
-  result->session = as_session_new (request->model, request->sentence, &result->error);
+  result->session = as_session_new_cancellable (request->model, request->sentence, cancellable, &result->error);
   if (result->session == NULL)
     return g_steal_pointer (&result);
   if (request->max_length > 0)
@@ -114,7 +114,7 @@ decode (Request      *request,
       if (!as_session_decode_forced (result->session, request->target, &result->error))
         return g_steal_pointer (&result);
       /* the model's own, to say by how much it prefers it to the target */
-      own = as_session_new (request->model, request->sentence, NULL);
+      own = as_session_new_cancellable (request->model, request->sentence, cancellable, NULL);
       if (own == NULL)
         return g_steal_pointer (&result);
       if (request->max_length > 0)

@@ -12,6 +12,8 @@
  * a decoder state of its own, which the session steps, copies (for a beam)
  * and rewinds by position (a number, not a copy). */
 
+#include <gio/gio.h>
+
 #include "as-attention.h"
 #include "as-loader.h"
 #include "as-model.h"
@@ -66,11 +68,16 @@ struct _AsArchitecture
 
   /* Encoding one sentence of @n ids (framed). Fails with AS_ERROR_TOO_LONG
    * when its buffers would pass the architecture's memory bound; fills
-   * @encoder_self (n rows) where the model has that kind. */
+   * @encoder_self (n rows) where the model has that kind. An encoding
+   * whose time grows without bound with the sentence (a recurrent one)
+   * stops when @cancellable (may be NULL) is cancelled, failing with
+   * G_IO_ERROR_CANCELLED; one bounded by the model's positions may run to
+   * its end. */
   gpointer  (*encode)               (const AsModel   *model,
                                      const int       *ids,
                                      guint            n,
                                      AsAttention     *encoder_self,
+                                     GCancellable    *cancellable,
                                      GError         **error);
   void      (*free_encoding)        (gpointer         encoding);
 

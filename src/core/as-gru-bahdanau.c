@@ -194,12 +194,18 @@ get_attention_shape (const AsModel   *model,
 
 /* The computation */
 
-/* Runs the encoder over @ids (n_source); leaves the final hidden state in @hidden (H). */
-static void
+/* Runs the encoder over @ids (n_source); leaves the final hidden state in
+ * @hidden (H). FALSE when @cancellable was cancelled: it is looked at every
+ * ENCODE_CHECK positions of the recurrence (a 10,000-word sentence takes a
+ * good part of a second). */
+#define ENCODE_CHECK 256
+
+static gboolean
 encode (const GruModel *m,
         GruEncoding    *s,
         const int      *ids,
-        float          *hidden)
+        float          *hidden,
+        GCancellable   *cancellable)
 {
   const AsGruWeights *w = &m->weights;
   const int H = m->config.hidden;
@@ -218,6 +224,8 @@ encode (const GruModel *m,
     {
       float *out = s->enc_out + (gsize) i * H;
 
+      if (i % ENCODE_CHECK == 0 && g_cancellable_is_cancelled (cancellable))
+        return FALSE;
       as_gru_step_packed (out, i > 0 ? out - H : hidden, s->gi + (gsize) i * 3 * H,
                           &m->enc_w_hh, w->enc_b_hh, H);
     }
@@ -229,6 +237,7 @@ encode (const GruModel *m,
   for (int i = 0; i < n; i++)
     for (int j = 0; j < H; j++)
       s->keys[(gsize) i * H + j] += w->att_wa_b[j];
+  return TRUE;
 }
 
 /* One decoder step: feeds @input with the state @hidden (H, updated in place),
@@ -285,6 +294,7 @@ encode_sentence (const AsModel  *model,
                  const int      *ids,
                  guint           n_source,
                  AsAttention    *encoder_self,
+                 GCancellable   *cancellable,
                  GError        **error)
 {
   const GruModel *m = gru (model);
@@ -317,8 +327,12 @@ encode_sentence (const AsModel  *model,
   s->query = g_new0 (float, H);
   s->gru_in = g_new0 (float, 2 * H);
   s->h0 = g_new0 (float, H);
-  if (ids != NULL)
-    encode (m, s, ids, s->h0);
+  if (ids != NULL && !encode (m, s, ids, s->h0, cancellable))
+    {
+      free_encoding (s);
+      g_cancellable_set_error_if_cancelled (cancellable, error);
+      return NULL;
+    }
   return s;
 }
 

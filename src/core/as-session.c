@@ -240,6 +240,15 @@ as_session_new (AsModel     *model,
                 const char  *sentence,
                 GError     **error)
 {
+  return as_session_new_cancellable (model, sentence, NULL, error);
+}
+
+AsSession *
+as_session_new_cancellable (AsModel       *model,
+                            const char    *sentence,
+                            GCancellable  *cancellable,
+                            GError       **error)
+{
   const AsVocab *src;
   g_auto (GStrv) words = NULL;
   g_autoptr (AsSession) self = NULL;
@@ -337,7 +346,7 @@ as_session_new (AsModel     *model,
     make_record (self, kind);
   /* words it cannot read are shown, but not encoded: only the memory bound is checked */
   self->encoding = arch->encode (model, as_session_can_decode (self, NULL) ? self->source_ids : NULL,
-                                 self->n_source, self->attention[AS_ATTENTION_ENCODER_SELF], error);
+                                 self->n_source, self->attention[AS_ATTENTION_ENCODER_SELF], cancellable, error);
   if (self->encoding == NULL)
     return NULL;
   self->state = arch->new_state (model, self->encoding);

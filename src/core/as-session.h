@@ -81,6 +81,13 @@ typedef struct
 AsSession     *as_session_new                (AsModel        *model,
                                               const char     *sentence,
                                               GError        **error);
+/* The same, stopping (G_IO_ERROR_CANCELLED) when @cancellable is cancelled
+ * during an encoding that grows with the sentence (the GRU's recurrence;
+ * a Transformer's is bounded by its positions). */
+AsSession     *as_session_new_cancellable    (AsModel        *model,
+                                              const char     *sentence,
+                                              GCancellable   *cancellable,
+                                              GError        **error);
 void           as_session_free               (AsSession      *self);
 
 AsModel       *as_session_get_model          (AsSession      *self);

@@ -660,6 +660,7 @@ encode_sentence (const AsModel  *model,
                  const int      *ids,
                  guint           n_source,
                  AsAttention    *encoder_self,
+                 GCancellable   *cancellable,
                  GError        **error)
 {
   const TfModel *m = transformer (model);

@@ -6,35 +6,13 @@ that it also runs quickly under valgrind (ATTNSCOPE_CLI_WRAPPER). Output: TAP.""
 import json
 import math
 import os
-import shlex
 import struct
 import subprocess
 import sys
 import tempfile
 
-CLI = sys.argv[1]
-MODELS = os.environ.get("ATTNSCOPE_MODELS_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "data", "models"))
-TINY = os.path.join(MODELS, "tiny-hello.json")
-TINY_TF = os.path.join(MODELS, "tiny-transformer.json")
-WRAPPER = shlex.split(os.environ.get("ATTNSCOPE_CLI_WRAPPER", ""))
-
-results = []
-
-
-def cli(*args, cwd=None):
-    p = subprocess.run(WRAPPER + [CLI, *args], capture_output=True, cwd=cwd, timeout=600)
-    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
-
-
-def test(fn):
-    try:
-        fn()
-        results.append((fn.__name__, None))
-    except AssertionError as e:
-        results.append((fn.__name__, str(e) or "assertion failed"))
-    except Exception as e:  # noqa: BLE001 - a crash of the test is a failure too
-        results.append((fn.__name__, f"{type(e).__name__}: {e}"))
-    return fn
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cli_common import CLI, TINY, WRAPPER, TINY_TF, cli, expect_failure, finish, test  # noqa: E402
 
 
 def translate_json(*args):
@@ -145,17 +123,6 @@ def unknown_words_map_to_the_unknown_token_and_are_listed():
     assert r["source_tokens"] == ["hello", "<unk>", "EOS"], r["source_tokens"]
     assert r["unknown_words"] == ["zebra"]
 
-
-def expect_failure(args, message, code=None):
-    rc, out, err = cli(*args)
-    assert rc != 0, f"exit 0 for {args}"
-    if code is not None:
-        assert rc == code, f"exit {rc}, expected {code}"
-    assert out == "", f"stdout: {out!r}"
-    lines = err.splitlines()
-    assert len(lines) == 1, f"expected one line, got {err!r}"
-    assert lines[0].startswith("attnscope-cli: "), lines[0]
-    assert message in lines[0], f"{message!r} not in {lines[0]!r}"
 
 
 @test
@@ -419,12 +386,4 @@ def render_grid_draws_every_layer_and_head():
         assert sorted(os.listdir(d)) == ["grid.png", "one.png"]
 
 
-print(f"1..{len(results)}")
-for i, (name, error) in enumerate(results, 1):
-    if error is None:
-        print(f"ok {i} {name}")
-    else:
-        print(f"not ok {i} {name}")
-        for line in error.splitlines():
-            print(f"# {line}")
-sys.exit(0)
+finish()

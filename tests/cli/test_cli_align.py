@@ -8,35 +8,11 @@ one line naming file:line, nothing on stdout, nothing written. Output: TAP."""
 
 import json
 import os
-import shlex
-import subprocess
 import sys
 import tempfile
 
-CLI = sys.argv[1]
-MODELS = os.environ.get("ATTNSCOPE_MODELS_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "data", "models"))
-TINY = os.path.join(MODELS, "tiny-hello.json")
-EN_ZH = os.path.join(MODELS, "en-zh-gru.json")
-TRANSFORMER = os.path.join(MODELS, "en-zh-transformer.json")
-WRAPPER = shlex.split(os.environ.get("ATTNSCOPE_CLI_WRAPPER", ""))
-
-results = []
-
-
-def cli(*args):
-    p = subprocess.run(WRAPPER + [CLI, *args], capture_output=True, timeout=900)
-    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
-
-
-def test(fn):
-    try:
-        fn()
-        results.append((fn.__name__, None))
-    except AssertionError as e:
-        results.append((fn.__name__, str(e) or "assertion failed"))
-    except Exception as e:  # noqa: BLE001 - a crash of the test is a failure too
-        results.append((fn.__name__, f"{type(e).__name__}: {e}"))
-    return fn
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cli_common import EN_ZH, TINY, TRANSFORMER, cli, finish, test, expect_failure as common_expect_failure  # noqa: E402
 
 
 def align(*args):
@@ -47,13 +23,7 @@ def align(*args):
 
 
 def expect_failure(args, message, code=1):
-    rc, out, err = cli(*args)
-    assert rc == code, f"{args}: exit {rc}, expected {code}: {err!r}"
-    assert out == "", f"stdout: {out!r}"
-    lines = err.splitlines()
-    assert len(lines) == 1, f"{args}: expected one line, got {err!r}"
-    assert lines[0].startswith("attnscope-cli: "), lines[0]
-    assert message in lines[0], f"{message!r} not in {lines[0]!r}"
+    common_expect_failure(args, message, code)
 
 
 def write(folder, name, text):
@@ -249,12 +219,4 @@ def the_default_model_and_help():
     assert "attnscope-cli align [MODEL] PAIRS" in out, out
 
 
-print(f"1..{len(results)}")
-for i, (name, error) in enumerate(results, 1):
-    if error is None:
-        print(f"ok {i} {name}")
-    else:
-        print(f"not ok {i} {name}")
-        for line in error.splitlines():
-            print(f"# {line}")
-sys.exit(0)
+finish()

@@ -10,7 +10,6 @@ The pixel comparisons (the export against the screen's drawing, 2x against
 1x, text against outlines) are in tests/gui/test-export.c."""
 
 import os
-import shlex
 import shutil
 import struct
 import subprocess
@@ -19,29 +18,8 @@ import tempfile
 import xml.dom.minidom
 import zlib
 
-CLI = sys.argv[1]
-MODELS = os.environ.get("ATTNSCOPE_MODELS_DIR", os.path.join(os.path.dirname(__file__), "..", "..", "data", "models"))
-TINY = os.path.join(MODELS, "tiny-hello.json")
-EN_ZH = os.path.join(MODELS, "en-zh-gru.json")
-WRAPPER = shlex.split(os.environ.get("ATTNSCOPE_CLI_WRAPPER", ""))
-
-results = []
-
-
-def cli(*args):
-    p = subprocess.run(WRAPPER + [CLI, *args], capture_output=True, timeout=900)
-    return p.returncode, p.stdout.decode("utf-8", "replace"), p.stderr.decode("utf-8", "replace")
-
-
-def test(fn):
-    try:
-        fn()
-        results.append((fn.__name__, None))
-    except AssertionError as e:
-        results.append((fn.__name__, str(e) or "assertion failed"))
-    except Exception as e:  # noqa: BLE001 - a crash of the test is a failure too
-        results.append((fn.__name__, f"{type(e).__name__}: {e}"))
-    return fn
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from cli_common import EN_ZH, TINY, cli, expect_failure, finish, test  # noqa: E402
 
 
 def render(*args):
@@ -49,15 +27,6 @@ def render(*args):
     assert rc == 0, f"render {args}: exit {rc}: {err}"
     assert err == "", f"stderr: {err!r}"
 
-
-def expect_failure(args, message, code):
-    rc, out, err = cli(*args)
-    assert rc == code, f"{args}: exit {rc}, expected {code}: {err!r}"
-    assert out == "", f"stdout: {out!r}"
-    lines = err.splitlines()
-    assert len(lines) == 1, f"{args}: expected one line, got {err!r}"
-    assert lines[0].startswith("attnscope-cli: "), lines[0]
-    assert message in lines[0], f"{message!r} not in {lines[0]!r}"
 
 
 def png_chunks(path):
@@ -305,12 +274,4 @@ def color_scale_sets_the_cells_and_the_colour_bar():
     assert "--color-scale" in out, out
 
 
-print(f"1..{len(results)}")
-for i, (name, error) in enumerate(results, 1):
-    if error is None:
-        print(f"ok {i} {name}")
-    else:
-        print(f"not ok {i} {name}")
-        for line in error.splitlines():
-            print(f"# {line}")
-sys.exit(0)
+finish()

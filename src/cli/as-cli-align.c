@@ -24,26 +24,6 @@
 #include "as-file-write.h"
 #include "as-session.h"
 
-static int
-fail (const char *format,
-      ...) G_GNUC_PRINTF (1, 2);
-
-static int
-fail (const char *format,
-      ...)
-{
-  va_list args;
-  g_autofree char *message = NULL;
-  g_autofree char *escaped = NULL;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  escaped = as_escape_controls (message);
-  fprintf (stderr, "attnscope-cli: %s\n", escaped);
-  return EXIT_FAILURE;
-}
-
 static void
 print_score (GString    *out,
              const char *name,
@@ -75,7 +55,7 @@ as_cli_align (AsModel         *model,
   double threshold = -1.0;
 
   if (kind != AS_ATTENTION_CROSS)
-    return fail ("align needs cross-attention (--kind cross): %s attention does not join the source "
+    return as_cli_fail ("align needs cross-attention (--kind cross): %s attention does not join the source "
                  "to the target", as_attention_kind_get_name (kind));
   if (threshold_text != NULL)
     {
@@ -83,22 +63,22 @@ as_cli_align (AsModel         *model,
 
       threshold = g_ascii_strtod (threshold_text, &end);
       if (*threshold_text == '\0' || end == NULL || *end != '\0' || !(threshold >= 0.0 && threshold <= 1.0))
-        return fail ("--threshold must be a weight from 0 to 1, not “%s”", threshold_text);
+        return as_cli_fail ("--threshold must be a weight from 0 to 1, not “%s”", threshold_text);
     }
 
   pairs = as_cli_read_lines (pairs_path, &error);
   if (pairs == NULL)
-    return fail ("%s", error->message);
+    return as_cli_fail ("%s", error->message);
   if (pairs->len == 0)
-    return fail ("%s: no pairs (each line: a source sentence, a tab, its target)", pairs_path);
+    return as_cli_fail ("%s: no pairs (each line: a source sentence, a tab, its target)", pairs_path);
 
   if (gold_path != NULL)
     {
       gold_lines = as_cli_read_lines (gold_path, &error);
       if (gold_lines == NULL)
-        return fail ("%s", error->message);
+        return as_cli_fail ("%s", error->message);
       if (gold_lines->len != pairs->len)
-        return fail ("%s has %u line%s but %s has %u pair%s: the gold standard needs one line per pair",
+        return as_cli_fail ("%s has %u line%s but %s has %u pair%s: the gold standard needs one line per pair",
                      gold_path, gold_lines->len, gold_lines->len == 1 ? "" : "s",
                      pairs_path, pairs->len, pairs->len == 1 ? "" : "s");
       for (guint n = 0; n < gold_lines->len; n++)
@@ -106,7 +86,7 @@ as_cli_align (AsModel         *model,
           AsAlignment *a = as_alignment_parse_pharaoh (gold_lines->pdata[n], &error);
 
           if (a == NULL)
-            return fail ("%s:%u: %s", gold_path, n + 1, error->message);
+            return as_cli_fail ("%s:%u: %s", gold_path, n + 1, error->message);
           g_ptr_array_add (gold, a);
         }
     }
@@ -126,28 +106,28 @@ as_cli_align (AsModel         *model,
         g_autofree char *copy = g_strdup (line);
 
         if (g_strstrip (copy)[0] == '\0')
-          return fail ("%s:%u: the line is empty (expected a source sentence, a tab, its target)",
+          return as_cli_fail ("%s:%u: the line is empty (expected a source sentence, a tab, its target)",
                        pairs_path, n + 1);
       }
       if (tab == NULL)
-        return fail ("%s:%u: no tab between the source sentence and its target", pairs_path, n + 1);
+        return as_cli_fail ("%s:%u: no tab between the source sentence and its target", pairs_path, n + 1);
       if (strchr (tab + 1, '\t') != NULL)
-        return fail ("%s:%u: more than one tab (expected a source sentence, a tab, its target)", pairs_path, n + 1);
+        return as_cli_fail ("%s:%u: more than one tab (expected a source sentence, a tab, its target)", pairs_path, n + 1);
       source = g_strndup (line, tab - line);
       {
         g_autofree char *target = g_strdup (tab + 1);
 
         if (g_strstrip (target)[0] == '\0')
-          return fail ("%s:%u: the target after the tab is empty", pairs_path, n + 1);
+          return as_cli_fail ("%s:%u: the target after the tab is empty", pairs_path, n + 1);
       }
 
       session = as_session_new (model, source, &error);
       if (session == NULL)
-        return fail ("%s:%u: the source: %s", pairs_path, n + 1, error->message);
+        return as_cli_fail ("%s:%u: the source: %s", pairs_path, n + 1, error->message);
       if (!as_session_decode_forced (session, tab + 1, &error))
-        return fail ("%s:%u: the target: %s", pairs_path, n + 1, error->message);
+        return as_cli_fail ("%s:%u: the target: %s", pairs_path, n + 1, error->message);
       if (!as_alignment_session_matrix (session, (guint) layer, head, &weights, &n_target, &n_source, NULL, &error))
-        return fail ("%s:%u: %s", pairs_path, n + 1, error->message);
+        return as_cli_fail ("%s:%u: %s", pairs_path, n + 1, error->message);
       made = as_alignment_from_matrix (weights, n_target, n_source, threshold);
       text = as_alignment_to_pharaoh (made);
       g_string_append_printf (alignments, "%s\n", text);
@@ -167,7 +147,7 @@ as_cli_align (AsModel         *model,
 
                   as_alignment_get_link (g, k, &i, &j, &sure);
                   if (i >= n_source || j >= n_target)
-                    return fail ("%s:%u: link %u%c%u is out of range: pair %u has %u source and %u target "
+                    return as_cli_fail ("%s:%u: link %u%c%u is out of range: pair %u has %u source and %u target "
                                  "tokens (positions from 0, as the model tokenizes them)",
                                  gold_path, n + 1, i, sure ? '-' : '?', j, n + 1, n_source, n_target);
                 }
@@ -178,7 +158,7 @@ as_cli_align (AsModel         *model,
 
   if (output != NULL &&
       !as_file_write_atomically (output, (const guint8 *) alignments->str, alignments->len, &error))
-    return fail ("%s", error->message);
+    return as_cli_fail ("%s", error->message);
 
   if (gold_path != NULL)
     {

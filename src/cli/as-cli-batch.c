@@ -23,26 +23,6 @@
 #include "as-figure-session.h"
 #include "as-session.h"
 
-static int
-fail (const char *format,
-      ...) G_GNUC_PRINTF (1, 2);
-
-static int
-fail (const char *format,
-      ...)
-{
-  va_list args;
-  g_autofree char *message = NULL;
-  g_autofree char *escaped = NULL;
-
-  va_start (args, format);
-  message = g_strdup_vprintf (format, args);
-  va_end (args);
-  escaped = as_escape_controls (message);
-  fprintf (stderr, "attnscope-cli: %s\n", escaped);
-  return EXIT_FAILURE;
-}
-
 gboolean
 as_cli_output_is_folder (const char *output)
 {
@@ -109,11 +89,11 @@ as_cli_render_batch (AsModel                 *model,
   if (format == NULL)
     format = "svg";
   if (to_folder && strcmp (format, "svg") != 0 && strcmp (format, "png") != 0 && strcmp (format, "pdf") != 0)
-    return fail ("--format must be svg, png or pdf, not “%s”", format);
+    return as_cli_fail ("--format must be svg, png or pdf, not “%s”", format);
 
   lines = as_cli_read_lines (sentences_path, &error);
   if (lines == NULL)
-    return fail ("%s", error->message);
+    return as_cli_fail ("%s", error->message);
 
   /* every sentence first: nothing is written unless all of them decode */
   for (guint n = 0; n < lines->len; n++)
@@ -126,12 +106,12 @@ as_cli_render_batch (AsModel                 *model,
         continue;
       figure = figure_for (model, sentence, choice, &error);
       if (figure == NULL)
-        return fail ("%s:%u: %s", sentences_path, number, error->message);
+        return as_cli_fail ("%s:%u: %s", sentences_path, number, error->message);
       g_ptr_array_add (figures, figure);
       g_array_append_val (numbers, number);
     }
   if (figures->len == 0)
-    return fail ("%s: no sentence to draw (one sentence a line)", sentences_path);
+    return as_cli_fail ("%s: no sentence to draw (one sentence a line)", sentences_path);
 
   if (!to_folder)
     {
@@ -141,9 +121,9 @@ as_cli_render_batch (AsModel                 *model,
 
       for (guint k = 0; k < figures->len; k++)
         if (!as_figure_book_add_page (book, figures->pdata[k], &error))
-          return fail ("%s", error->message);
+          return as_cli_fail ("%s", error->message);
       if (!as_figure_book_write (book, output, &error))
-        return fail ("%s", error->message);
+        return as_cli_fail ("%s", error->message);
       return EXIT_SUCCESS;
     }
 
@@ -151,7 +131,7 @@ as_cli_render_batch (AsModel                 *model,
     {
       int saved = errno;
 
-      return fail ("Could not make the folder “%s”: %s", output, g_strerror (saved));
+      return as_cli_fail ("Could not make the folder “%s”: %s", output, g_strerror (saved));
     }
   for (guint k = 0; k < figures->len; k++)
     {
@@ -159,7 +139,7 @@ as_cli_render_batch (AsModel                 *model,
       g_autofree char *path = g_build_filename (output, name, NULL);
 
       if (!as_figure_export_with_options (figures->pdata[k], path, choice->export_options, &error))
-        return fail ("%s", error->message);
+        return as_cli_fail ("%s", error->message);
     }
   return EXIT_SUCCESS;
 }

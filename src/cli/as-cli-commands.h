@@ -65,4 +65,9 @@ G_BEGIN_DECLS
 GPtrArray *as_cli_read_lines (const char  *path,
                               GError     **error);
 
+/* Prints "attnscope-cli: MESSAGE" on stderr, escaped as everything printed
+ * (as_escape_controls); returns EXIT_FAILURE. */
+int        as_cli_fail       (const char  *format,
+                              ...) G_GNUC_PRINTF (1, 2);
+
 G_END_DECLS

@@ -1,7 +1,11 @@
-/* Reading a text file line by line for the commands that take one. */
+/* Reading a text file line by line for the commands that take one, and
+ * their one line of failure. */
 
 #include "config.h"
 
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "as-cli-commands.h"
@@ -46,4 +50,20 @@ as_cli_read_lines (const char  *path,
       p = nl != NULL ? nl + 1 : end;
     }
   return g_steal_pointer (&lines);
+}
+
+int
+as_cli_fail (const char *format,
+             ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+  g_autofree char *escaped = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+  escaped = as_escape_controls (message);
+  fprintf (stderr, "attnscope-cli: %s\n", escaped);
+  return EXIT_FAILURE;
 }

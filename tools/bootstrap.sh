@@ -20,7 +20,7 @@ build_packages=(
 test_packages=(
   python3 python3-torch python3-numpy
   xvfb xauth xdotool dbus dbus-daemon dbus-x11 imagemagick librsvg2-bin
-  desktop-file-utils appstream locales poppler-utils shared-mime-info libglib2.0-bin
+  desktop-file-utils appstream locales poppler-utils shared-mime-info libglib2.0-bin libxml2-utils
   clang libclang-rt-14-dev valgrind
 )
 

@@ -142,7 +142,7 @@ MUTANTS = [
     dict(id="figure-min-max-scale", file="src/core/as-figure-draw.c",
          what="cells' colours are stretched from the smallest to the largest weight",
          **{"from": "        out[c] = row[c] * factor;",
-            "to": "        { float lo = self->weights[0]; for (gsize i = 1; i < (gsize) self->n_rows * self->n_columns; i++) lo = MIN (lo, self->weights[i]); out[c] = (row[c] - lo) / (self->max_weight - lo); }"}),
+            "to": "        { float lo = self->weights[0]; for (gsize i = 1; i < (gsize) self->n_rows * self->n_columns; i++) lo = MIN (lo, self->weights[i]); out[c] = (row[c] - lo) / (self->max_weight - lo) + 0.0f * factor; }"}),
     dict(id="figure-colorbar-top-label", file="src/core/as-figure-layout.c",
          what="the colour bar's top label reads 1.0 instead of 1",
          **{"from": "    g_strlcpy (buffer, \"1\", size);", "to": "    g_strlcpy (buffer, \"1.0\", size);"}),

@@ -98,15 +98,7 @@ as_figure_book_add_page (AsFigureBook  *self,
   _as_figure_set_export_colors (figure, self->options.background);
 
   cr = cairo_create (self->surface);
-  if (self->options.width > 0 || self->options.height > 0)
-    as_figure_draw (figure, cr, width, height);
-  else
-    {
-      AsFigureLayout layout;
-
-      _as_figure_compute_layout (figure, width, height, 1.0, 0.0, 0.0, 0.0, &layout);
-      _as_figure_draw_layout (figure, cr, &layout, AS_FIGURE_LAYER_ALL);
-    }
+  _as_figure_draw_for_file (figure, cr, width, height, self->options.width <= 0 && self->options.height <= 0);
   cairo_show_page (cr);
   status = cairo_status (cr);
   cairo_destroy (cr);

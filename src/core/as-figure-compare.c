@@ -232,15 +232,7 @@ draw_half (AsFigure           *self,
   cairo_translate (cr, rect->x, rect->y);
   cairo_rectangle (cr, 0, 0, rect->width, rect->height);
   cairo_clip (cr);
-  if (natural)
-    {
-      AsFigureLayout layout;
-
-      _as_figure_compute_layout (self, rect->width, rect->height, 1.0, 0.0, 0.0, 0.0, &layout);
-      _as_figure_draw_layout (self, cr, &layout, AS_FIGURE_LAYER_ALL);
-    }
-  else
-    as_figure_draw (self, cr, rect->width, rect->height);
+  _as_figure_draw_for_file (self, cr, rect->width, rect->height, natural);
   cairo_restore (cr);
 }
 

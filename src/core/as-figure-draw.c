@@ -1118,6 +1118,27 @@ _as_figure_draw_layout (AsFigure             *self,
   cairo_restore (cr);
 }
 
+/* A file's drawing: as on screen (the figure's zoom and scroll, at the
+ * screen's size), or @natural: unzoomed and unscrolled, at the natural
+ * size. */
+void
+_as_figure_draw_for_file (AsFigure *self,
+                          cairo_t  *cr,
+                          double    width,
+                          double    height,
+                          gboolean  natural)
+{
+  AsFigureLayout layout;
+
+  if (!natural)
+    {
+      as_figure_draw (self, cr, width, height);
+      return;
+    }
+  _as_figure_compute_layout (self, width, height, 1.0, 0.0, 0.0, 0.0, &layout);
+  _as_figure_draw_layout (self, cr, &layout, AS_FIGURE_LAYER_ALL);
+}
+
 void
 as_figure_draw (AsFigure *self,
                 cairo_t  *cr,

@@ -773,15 +773,8 @@ render_to_bytes (AsFigure                    *self,
     cairo_scale (cr, scale, scale);
   if (right != NULL)
     _as_figure_draw_pair (self, right, cr, width, height, !as_on_screen);
-  else if (as_on_screen)
-    as_figure_draw (self, cr, width, height);
   else
-    {
-      AsFigureLayout layout;
-
-      _as_figure_compute_layout (self, width, height, 1.0, 0.0, 0.0, 0.0, &layout);
-      _as_figure_draw_layout (self, cr, &layout, AS_FIGURE_LAYER_ALL);
-    }
+    _as_figure_draw_for_file (self, cr, width, height, !as_on_screen);
   status = cairo_status (cr);
   cairo_destroy (cr);
 

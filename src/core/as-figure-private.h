@@ -295,6 +295,11 @@ void         _as_figure_draw_pair       (AsFigure *left,
                                          gboolean  natural);
 
 /* as-figure-draw.c */
+void         _as_figure_draw_for_file   (AsFigure *self,
+                                         cairo_t  *cr,
+                                         double    width,
+                                         double    height,
+                                         gboolean  natural);
 const char  *_as_figure_cut_text        (const char  *text,
                                          char       **cut);
 void         _as_figure_draw_layout     (AsFigure             *self,

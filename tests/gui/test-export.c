@@ -59,22 +59,6 @@ make_dir (void)
   return dir;
 }
 
-static void
-remove_dir (const char *dir)
-{
-  GDir *d = g_dir_open (dir, 0, NULL);
-  const char *name;
-
-  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir, name, NULL);
-      g_unlink (path);
-    }
-  if (d != NULL)
-    g_dir_close (d);
-  g_rmdir (dir);
-}
-
 /* The figure as as_figure_draw() draws it on screen, @width x @height. */
 static cairo_surface_t *
 draw_screen (AsFigure *figure,
@@ -206,7 +190,7 @@ test_as_on_screen (void)
         as_figure_get_natural_size (figure, &natural_width, &natural_height);
         g_assert_true (natural_width != sizes[s][0] || natural_height != sizes[s][1]);
       }
-  remove_dir (dir);
+  test_remove_dir (dir);
 }
 
 /* Whatever colours the screen gave the figure (dark style here), the
@@ -259,7 +243,7 @@ test_background (void)
 
   as_figure_get_colors (figure, &fg, &bg, NULL, NULL);
   g_assert_true (memcmp (&bg, &dark_base, sizeof bg) == 0);
-  remove_dir (dir);
+  test_remove_dir (dir);
 }
 
 /* PNG at 2x is the same drawing at twice the resolution: twice the size,
@@ -320,7 +304,7 @@ test_scale (void)
   cairo_surface_destroy (one);
   cairo_surface_destroy (two);
   cairo_surface_destroy (down);
-  remove_dir (dir);
+  test_remove_dir (dir);
 }
 
 /* The column label "hungry" (above the cells) has the same ink box in
@@ -415,7 +399,7 @@ test_svg_text (void)
   g_assert_true (check_column_label (figure, a, b, 300, 440));
   cairo_surface_destroy (a);
   cairo_surface_destroy (b);
-  remove_dir (dir);
+  test_remove_dir (dir);
 }
 
 /* Bad options: one clear message, nothing written, the existing file kept. */
@@ -446,7 +430,7 @@ test_bad_options (void)
     }
   g_assert_true (g_file_get_contents (keep, &contents, NULL, NULL));
   g_assert_cmpstr (contents, ==, "KEEP");
-  remove_dir (dir);
+  test_remove_dir (dir);
 }
 
 static void
@@ -539,7 +523,7 @@ fixture_tear_down (Fixture       *fixture,
   g_object_set (gtk_settings_get_default (), "gtk-application-prefer-dark-theme", FALSE, NULL);
   gtk_window_destroy (GTK_WINDOW (fixture->window));
   test_settle ();
-  remove_dir (fixture->dir);
+  test_remove_dir (fixture->dir);
   g_free (fixture->dir);
 }
 
@@ -847,7 +831,7 @@ test_long_labels (void)
   as_figure_axis_free (rows);
   as_figure_axis_free (columns);
   g_unlink (path);
-  remove_dir (dir);
+  test_remove_dir (dir);
 }
 
 int

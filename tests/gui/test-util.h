@@ -4,6 +4,7 @@
 
 #include <cairo.h>
 #include <glib.h>
+#include <glib/gstdio.h>
 
 #include "as-figure.h"
 #include "as-figure-session.h"
@@ -61,6 +62,24 @@ count_different_pixels (cairo_surface_t *a,
 }
 
 /* Lets a few frames pass (layout and drawing run on the frame clock). */
+/* Removes the folder @dir and the files in it (the tests' temporary
+ * folders hold no subfolders). */
+static inline void
+test_remove_dir (const char *dir)
+{
+  GDir *d = g_dir_open (dir, 0, NULL);
+  const char *name;
+
+  while (d != NULL && (name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+      g_unlink (path);
+    }
+  if (d != NULL)
+    g_dir_close (d);
+  g_rmdir (dir);
+}
+
 static inline void
 test_settle (void)
 {

@@ -120,21 +120,9 @@ static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
-  GDir *dir;
-  const char *name;
-
   gtk_window_destroy (GTK_WINDOW (fixture->window));
   test_settle ();
-
-  dir = g_dir_open (fixture->dir, 0, NULL);
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (fixture->dir, name, NULL);
-      g_unlink (path);
-    }
-  if (dir != NULL)
-    g_dir_close (dir);
-  g_rmdir (fixture->dir);
+  test_remove_dir (fixture->dir);
   g_free (fixture->dir);
   g_free (fixture->model_path);
 }

@@ -775,6 +775,52 @@ test_matmul_packed (void)
   check_matmul_packed (1, 480, 160, 13);
 }
 
+/* Without a bias (b NULL, a decoder step's Wa h), the same bits as with a
+ * bias of zeros, for one row of X (a decoder step) and for several; the
+ * output past the rows of X is not written */
+static void
+test_matmul_packed_no_bias (void)
+{
+  const int shapes[][2] = { { 37, 21 }, { 160, 160 }, { 2027, 160 } };
+
+  for (guint s = 0; s < G_N_ELEMENTS (shapes); s++)
+    {
+      const int rows = shapes[s][0], cols = shapes[s][1];
+      g_autofree float *w = g_new (float, (gsize) rows * cols);
+      g_autofree float *x = g_new (float, 3 * (gsize) cols);
+      g_autofree float *zeros = g_new0 (float, rows);
+      g_autofree float *with = g_new (float, 4 * (gsize) rows);
+      g_autofree float *without = g_new (float, 4 * (gsize) rows);
+      AsPacked packed;
+
+      fill (w, (gsize) rows * cols, 1300 + rows);
+      fill (x, 3 * (gsize) cols, 1400 + cols);
+      as_packed_init (&packed, w, 1, rows, cols);
+      for (int n = 1; n <= 3; n++)
+        {
+          for (gsize i = 0; i < 4 * (gsize) rows; i++)
+            with[i] = without[i] = 42.0f;
+          as_matmul_packed (with, x, &packed, zeros, n);
+          as_matmul_packed (without, x, &packed, NULL, n);
+          g_assert_true (memcmp (with, without, (gsize) n * rows * sizeof (float)) == 0);
+          for (int r = 0; r < rows; r++)
+            g_assert_cmpfloat (without[(gsize) n * rows + r], ==, 42.0f);
+          /* and it is the product: row 0, output 0 */
+          {
+            double want = 0.0, size = 0.0;
+
+            for (int k = 0; k < cols; k++)
+              {
+                want += (double) w[k] * x[k];
+                size += fabs ((double) w[k] * x[k]);
+              }
+            assert_close (without[0], want, (cols + 1) * FLT_EPSILON * size);
+          }
+        }
+      as_packed_clear (&packed);
+    }
+}
+
 /* as_gru_step_packed () against PyTorch's GRU step in double precision
  * (gh = W_hh h + b_hh, then the gates), over widths that are and are not
  * multiples of 16; and the same bits as its two halves: gh by
@@ -957,6 +1003,7 @@ main (int    argc,
   g_test_add_func ("/kernels/gru/widths", test_gru_widths);
   g_test_add_func ("/kernels/levels-same-bits", test_levels_same_bits);
   g_test_add_func ("/kernels/matmul-packed", test_matmul_packed);
+  g_test_add_func ("/kernels/matmul-packed-no-bias", test_matmul_packed_no_bias);
   g_test_add_func ("/kernels/gru/step-packed", test_gru_step_packed);
   g_test_add_func ("/kernels/packed-levels-same-bits", test_packed_levels_same_bits);
 

@@ -36,7 +36,7 @@ load8 (const float *x)
   return v;
 }
 
-/* out (m, 16 q) = X (m, cols) @ q panels [+ b (16 q)]: panel j starts at
+/* out (m, 16 q) = X (m, cols) @ q panels [+ b (16 q), where b is not NULL]: panel j starts at
  * w + (j % qa) * stride_a + (j / qa) * stride_b, its column k at
  * + k * ld_k. Only the first @valid lanes of the last panel are written
  * (and the b read). */
@@ -81,7 +81,9 @@ packed_tile (float       *out,
       const int lanes = j == q - 1 ? valid : 16;
       v16f bias = { 0 };
 
-      if (lanes == 16)
+      if (b == NULL)
+        ;
+      else if (lanes == 16)
         memcpy (&bias, b + 16 * j, sizeof bias);
       else
         memcpy (&bias, b + 16 * j, lanes * sizeof (float));
@@ -175,7 +177,7 @@ matmul_packed (float          *out,
 
         for (int i = 0; i < n; i += TILE_M)
           packed_block (out + (gsize) i * ld_out + first, ld_out, x + (gsize) i * cols, cols,
-                        wp, panel, ld_k, cols, b + first, valid, MIN (TILE_M, n - i), q);
+                        wp, panel, ld_k, cols, b != NULL ? b + first : NULL, valid, MIN (TILE_M, n - i), q);
       }
 }
 

@@ -56,7 +56,10 @@ void  as_packed_init  (AsPacked    *packed,
                        int          rows,
                        int          cols);
 void  as_packed_clear (AsPacked    *packed);
-/* out (n, groups * rows) = X (n, cols) @ W^T + b (groups * rows), b broadcast over the n rows */
+/* out (n, groups * rows) = X (n, cols) @ W^T [+ b (groups * rows), when b is
+ * not NULL], b broadcast over the n rows. With n = 1 it is the decoder
+ * steps' matrix-vector product: at their sizes, 1.5 to 2 times as fast as
+ * OpenBLAS 0.3.21's sgemv on the row-major matrix (tests/bench). */
 void  as_matmul_packed (float          *out,
                         const float    *x,
                         const AsPacked *w,

@@ -65,11 +65,25 @@ typedef struct
   float     *generator_b;    /* (T) */
 } Weights;
 
+/* A decoder layer's matrices again, packed for as_matmul_packed () with one
+ * row: a step's products (the row-major ones are the file's, as read) */
+typedef struct
+{
+  AsPacked self_in;    /* (3d, d) */
+  AsPacked self_out;   /* (d, d) */
+  AsPacked cross_q;    /* (d, d): the query rows of the cross-attention's in_proj_weight */
+  AsPacked cross_out;  /* (d, d) */
+  AsPacked l1;         /* (ff, d) */
+  AsPacked l2;         /* (d, ff) */
+} PackedLayer;
+
 typedef struct
 {
   AsTransformerConfig config;
   Weights             weights;
   float             **pointers;  /* the per-layer pointer arrays of @weights, one allocation */
+  PackedLayer        *packed;    /* (n_decoder) */
+  AsPacked            generator; /* (T, d) */
 } TfModel;
 
 /* One sentence: the cross-attention's keys and values, and the scratch
@@ -229,12 +243,49 @@ check_sides (gpointer       data,
 }
 
 static void
+clear_packed (TfModel *m)
+{
+  for (int l = 0; m->packed != NULL && l < m->config.n_decoder; l++)
+    {
+      as_packed_clear (&m->packed[l].self_in);
+      as_packed_clear (&m->packed[l].self_out);
+      as_packed_clear (&m->packed[l].cross_q);
+      as_packed_clear (&m->packed[l].cross_out);
+      as_packed_clear (&m->packed[l].l1);
+      as_packed_clear (&m->packed[l].l2);
+    }
+  g_clear_pointer (&m->packed, g_free);
+  as_packed_clear (&m->generator);
+}
+
+static void
+pack_decoder (TfModel *m)
+{
+  const Weights *w = &m->weights;
+  const int d = m->config.d_model, ff = m->config.d_ff;
+
+  clear_packed (m);
+  m->packed = g_new0 (PackedLayer, m->config.n_decoder);
+  for (int l = 0; l < m->config.n_decoder; l++)
+    {
+      as_packed_init (&m->packed[l].self_in, w->dec_self.in_w[l], 1, 3 * d, d);
+      as_packed_init (&m->packed[l].self_out, w->dec_self.out_w[l], 1, d, d);
+      as_packed_init (&m->packed[l].cross_q, w->dec_cross.in_w[l], 1, d, d);
+      as_packed_init (&m->packed[l].cross_out, w->dec_cross.out_w[l], 1, d, d);
+      as_packed_init (&m->packed[l].l1, w->dec_l1_w[l], 1, ff, d);
+      as_packed_init (&m->packed[l].l2, w->dec_l2_w[l], 1, d, ff);
+    }
+  as_packed_init (&m->generator, w->generator_w, 1, m->config.tgt_vocab, d);
+}
+
+static void
 free_model (gpointer data)
 {
   TfModel *m = data;
 
   if (m == NULL)
     return;
+  clear_packed (m);
   g_free (m->pointers);
   g_free (m);
 }
@@ -352,7 +403,10 @@ load_tensors (gpointer        data,
 #undef ENC
 #undef DEC
 
-    return as_loader_read_tensors (ld, specs, G_N_ELEMENTS (specs), buffer, n_parameters);
+    if (!as_loader_read_tensors (ld, specs, G_N_ELEMENTS (specs), buffer, n_parameters))
+      return FALSE;
+    pack_decoder (m);
+    return TRUE;
   }
 }
 
@@ -597,7 +651,7 @@ decode_step (const TfModel *m,
 
       /* masked self-attention over the positions 0..t */
       in = block_input (m, s, w->dec_n1_w[l], w->dec_n1_b[l]);
-      as_matvec (s->qkv, w->dec_self.in_w[l], in, w->dec_self.in_b[l], 3 * d, d);
+      as_matmul_packed (s->qkv, in, &m->packed[l].self_in, w->dec_self.in_b[l], 1);
       memcpy (k_cache + (gsize) t * d, s->qkv + d, d * sizeof (float));
       memcpy (v_cache + (gsize) t * d, s->qkv + 2 * d, d * sizeof (float));
       for (int h = 0; h < H; h++)
@@ -607,31 +661,31 @@ decode_step (const TfModel *m,
           if (self_rows != NULL)
             memcpy (self_rows + ((gsize) l * H + h) * self_columns, s->scores, (t + 1) * sizeof (float));
         }
-      as_matvec (s->out, w->dec_self.out_w[l], s->heads, w->dec_self.out_b[l], d, d);
+      as_matmul_packed (s->out, s->heads, &m->packed[l].self_out, w->dec_self.out_b[l], 1);
       add_residual (m, s->x, s->out, w->dec_n1_w[l], w->dec_n1_b[l]);
 
       /* cross-attention over the source */
       in = block_input (m, s, w->dec_n2_w[l], w->dec_n2_b[l]);
-      as_matvec (s->qkv, w->dec_cross.in_w[l], in, w->dec_cross.in_b[l], d, d);  /* the query rows only */
+      as_matmul_packed (s->qkv, in, &m->packed[l].cross_q, w->dec_cross.in_b[l], 1);  /* the query rows only */
       for (int h = 0; h < H; h++)
         {
           attend (s->qkv + h * dh, k_cross + h * dh, v_cross + h * dh, n, dh, d, scale,
                   s->scores, s->heads + h * dh);
           memcpy (cross + ((gsize) l * H + h) * n, s->scores, n * sizeof (float));
         }
-      as_matvec (s->out, w->dec_cross.out_w[l], s->heads, w->dec_cross.out_b[l], d, d);
+      as_matmul_packed (s->out, s->heads, &m->packed[l].cross_out, w->dec_cross.out_b[l], 1);
       add_residual (m, s->x, s->out, w->dec_n2_w[l], w->dec_n2_b[l]);
 
       /* feed-forward */
       in = block_input (m, s, w->dec_n3_w[l], w->dec_n3_b[l]);
-      as_matvec (s->hidden, w->dec_l1_w[l], in, w->dec_l1_b[l], ff, d);
+      as_matmul_packed (s->hidden, in, &m->packed[l].l1, w->dec_l1_b[l], 1);
       activate (m, s->hidden, ff);
-      as_matvec (s->out, w->dec_l2_w[l], s->hidden, w->dec_l2_b[l], d, ff);
+      as_matmul_packed (s->out, s->hidden, &m->packed[l].l2, w->dec_l2_b[l], 1);
       add_residual (m, s->x, s->out, w->dec_n3_w[l], w->dec_n3_b[l]);
     }
 
   as_layer_norm (s->x, w->dec_norm_w, w->dec_norm_b, d, c->eps);
-  as_matvec (logits, w->generator_w, s->x, w->generator_b, c->tgt_vocab, d);
+  as_matmul_packed (logits, s->x, &m->generator, w->generator_b, 1);
 }
 
 /* The encoder */

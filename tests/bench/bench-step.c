@@ -4,8 +4,8 @@
  * wraps them: -Wl,--wrap) with its arguments, then replayed alone (on
  * buffers of the same sizes, see rebase ()), so that the two times differ
  * only by what the engine does around OpenBLAS. The engine's own products
- * on packed weights (as_matmul_packed, as_gru_step_packed: the GRU
- * encoder) are recorded as the OpenBLAS calls that compute the same
+ * on packed weights (as_matmul_packed, as_gru_step_packed: the GRU's
+ * encoder and decoder step) are recorded as the OpenBLAS calls that compute the same
  * products, so that the replay is still the bare OpenBLAS time of the
  * same work. One thread (openblas_set_num_threads (1)).
  *
@@ -98,11 +98,12 @@ __wrap_cblas_sgemm (const enum CBLAS_ORDER order, const enum CBLAS_TRANSPOSE ta,
   __real_cblas_sgemm (order, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
-/* The engine's own products on packed weights (the GRU encoder's) are
- * wrapped too, and each is recorded as the OpenBLAS call that computes the
- * same product, as the engine made it before it had them: X @ W^T + b as
- * one sgemm (beta 1 on the bias), a GRU step's W_hh h + b_hh as one sgemv
- * into a buffer of its own (the gates stay on the engine's side). The
+/* The engine's own products on packed weights (the GRU's) are wrapped
+ * too, and each is recorded as the OpenBLAS call that computes the same
+ * product, as the engine made it before it had them: X @ W^T + b as one
+ * sgemm (beta 1 on the bias), or one sgemv for a single row (a decoder
+ * step's), a GRU step's W_hh h + b_hh as one sgemv into a buffer of its
+ * own (the gates stay on the engine's side). The
  * packed matrix stands for W: one buffer per weight matrix in the replay. */
 void __real_as_matmul_packed (float *out, const float *x, const AsPacked *w, const float *b, int n);
 void __real_as_gru_step_packed (float *h_new, const float *h, const float *gi, const AsPacked *w_hh,
@@ -120,7 +121,16 @@ __wrap_as_matmul_packed (float          *out,
                          const float    *b,
                          int             n)
 {
-  if (recording != NULL)
+  if (recording != NULL && n == 1)
+    {
+      /* a decoder step's W x [+ b]: as_matvec's sgemv */
+      const blasint rows = w->groups * w->rows;
+      Call call = { .gemm = FALSE, .order = CblasRowMajor, .ta = CblasNoTrans,
+                    .m = rows, .n = w->cols, .alpha = 1.0f, .a = w->data, .lda = w->cols,
+                    .b = x, .inc_x = 1, .beta = b != NULL ? 1.0f : 0.0f, .c = out, .inc_y = 1 };
+      g_array_append_val (recording, call);
+    }
+  else if (recording != NULL)
     {
       const blasint rows = w->groups * w->rows;
       Call call = { .gemm = TRUE, .order = CblasRowMajor, .ta = CblasNoTrans, .tb = CblasTrans,

@@ -15,7 +15,7 @@ cd "$here"
 build_packages=(
   gcc pkg-config meson ninja-build
   libglib2.0-dev libglib2.0-dev-bin libjson-glib-dev libcairo2-dev libpango1.0-dev
-  libopenblas-dev libgtk-4-dev fonts-noto-cjk gettext
+  libopenblas-dev libgtk-4-dev libxtst-dev fonts-noto-cjk gettext
 )
 test_packages=(
   python3 python3-torch python3-numpy

@@ -18,6 +18,7 @@
 
 #include "as-attention-view.h"
 #include "as-settings.h"
+#include "as-tooltips.h"
 
 typedef struct
 {
@@ -274,14 +275,14 @@ readout_changed (AsAttentionView *self)
   if (text != NULL)
     {
       gtk_label_set_text (self->readout, text);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->readout), text);
+      as_tooltip_set_text (GTK_WIDGET (self->readout), text);
       gtk_widget_remove_css_class (GTK_WIDGET (self->readout), "dim-label");
     }
   else
     {
       gtk_label_set_text (self->readout,
                           _("Point at a cell, or focus the figure and use the arrow keys, to read its weight"));
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->readout), NULL);
+      as_tooltip_set_text (GTK_WIDGET (self->readout), NULL);
       gtk_widget_add_css_class (GTK_WIDGET (self->readout), "dim-label");
     }
 }

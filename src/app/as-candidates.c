@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "as-candidates.h"
+#include "as-tooltips.h"
 
 #define MAX_SHOWN 8
 
@@ -149,7 +150,7 @@ update_row (Row        *r,
   tooltip = taken
             ? g_strdup_printf (_("“%s” came out at step %u (%s)"), token, step + 1, percent)
             : g_strdup_printf (_("Continue the translation with “%s” at step %u"), token, step + 1);
-  gtk_widget_set_tooltip_text (r->row, tooltip);
+  as_tooltip_set_lazily (r->row, tooltip);
 
   /* a screen reader reads the token and its probability, not the bar */
   /* Translators: a candidate's accessible name: its token and its
@@ -217,7 +218,9 @@ as_candidates_focus (GtkWidget        *widget,
 static void
 as_candidates_dispose (GObject *object)
 {
-  g_clear_pointer (&AS_CANDIDATES (object)->language, pango_attr_list_unref);
+  AsCandidates *self = AS_CANDIDATES (object);
+
+  g_clear_pointer (&self->language, pango_attr_list_unref);
   gtk_widget_dispose_template (GTK_WIDGET (object), AS_TYPE_CANDIDATES);
 
   G_OBJECT_CLASS (as_candidates_parent_class)->dispose (object);
@@ -375,7 +378,7 @@ as_candidates_show_step (AsCandidates *self,
                                    "(the last layer, the mean of its heads). 0 when the step looks at one "
                                    "token; %.2f nats when it spreads evenly over all %u."),
                                  s->entropy, s->entropy / G_LN2, log ((double) n_source), n_source);
-    gtk_widget_set_tooltip_text (GTK_WIDGET (self->output_label), explained);
+    as_tooltip_set_lazily (GTK_WIDGET (self->output_label), explained);
   }
   gtk_label_set_text (self->output_label, output);
   gtk_widget_set_visible (GTK_WIDGET (self->hint_label), self->n_items > 0);

@@ -13,6 +13,7 @@
 #include "as-compare-pane.h"
 #include "as-figure-compare.h"
 #include "as-heatmap-private.h"
+#include "as-tooltips.h"
 
 struct _AsComparePane
 {
@@ -69,11 +70,11 @@ refresh (AsComparePane *self)
   self->why_not = g_steal_pointer (&why);
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->difference_button), difference != NULL);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->difference_button),
-                               difference != NULL
-                               ? _("Show the live view minus the pinned one: red where the live view attends more, "
-                                   "blue where less (−1 to 1)")
-                               : self->why_not);
+  as_tooltip_set_text (GTK_WIDGET (self->difference_button),
+                       difference != NULL
+                       ? _("Show the live view minus the pinned one: red where the live view attends more, "
+                           "blue where less (−1 to 1)")
+                       : self->why_not);
 
   if (difference != NULL && gtk_toggle_button_get_active (self->difference_button))
     {
@@ -83,7 +84,7 @@ refresh (AsComparePane *self)
       as_figure_set_step (difference, as_figure_get_step (live));
       show_figure (self, difference);
       gtk_label_set_text (self->caption_label, caption);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->caption_label), self->caption);
+      as_tooltip_set_text (GTK_WIDGET (self->caption_label), self->caption);
     }
   else
     {
@@ -92,7 +93,7 @@ refresh (AsComparePane *self)
           as_figure_get_n_columns (as_heatmap_get_figure (self->heatmap)) == 0)
         show_figure (self, self->pinned);
       gtk_label_set_text (self->caption_label, self->caption);
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->caption_label), self->caption);
+      as_tooltip_set_text (GTK_WIDGET (self->caption_label), self->caption);
     }
 }
 
@@ -141,7 +142,7 @@ readout_changed (AsComparePane *self)
   const char *text = as_heatmap_get_readout (self->heatmap);
 
   gtk_label_set_text (self->readout, text != NULL ? text : _("Point at a cell to read its weight"));
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->readout), text);
+  as_tooltip_set_text (GTK_WIDGET (self->readout), text);
   if (text != NULL)
     gtk_widget_remove_css_class (GTK_WIDGET (self->readout), "dim-label");
   else

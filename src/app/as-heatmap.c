@@ -410,13 +410,18 @@ clamp_cursor (AsHeatmap *self)
 }
 
 /* The figure changed (data, view, zoom, size): the cursor stays in it,
- * and the hover is found again. */
+ * and the hover is found again, at the pointer's last position in the
+ * widget: the widget has not moved (when it does, its allocation or its
+ * window's layout queues a rehit ()). Not asking the pointer device here
+ * spares a round trip to the X server at every result of a key. */
 static void
 figure_relaid (AsHeatmap *self)
 {
   clamp_cursor (self);
   update_accessible (self);
-  rehit (self);
+  update_hover (self);
+  if (self->pointer_inside)
+    gtk_widget_trigger_tooltip_query (GTK_WIDGET (self));
 }
 
 /* Colours from the theme, so that light and dark styles both look right. */

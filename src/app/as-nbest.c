@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "as-nbest.h"
+#include "as-tooltips.h"
 
 typedef struct
 {
@@ -162,9 +163,9 @@ as_nbest_init (AsNbest *self)
     cells = gtk_widget_get_first_child (self->header);
     for (guint c = 0; cells != NULL; c++, cells = gtk_widget_get_next_sibling (cells))
       if (c >= 2)
-        gtk_widget_set_tooltip_text (cells, c == 2 ? _("The sum of the tokens' log-probabilities, in nats")
-                                            : c == 3 ? _("The total divided by the number of tokens, the end token included")
-                                            : _("Perplexity: e to the minus the score per token"));
+        as_tooltip_set_text (cells, c == 2 ? _("The sum of the tokens' log-probabilities, in nats")
+                                    : c == 3 ? _("The total divided by the number of tokens, the end token included")
+                                    : _("Perplexity: e to the minus the score per token"));
     gtk_widget_add_css_class (self->header, "nbest-header");
     gtk_widget_add_css_class (self->header, "dim-label");
     gtk_widget_add_css_class (self->header, "caption");
@@ -260,7 +261,7 @@ make_row (AsNbest    *self,
    * translation, then its numbers */
   name = g_strdup_printf (_("%u. %s: %s"), rank + 1, item->translation, item->numbers);
   gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
-  gtk_widget_set_tooltip_text (row, item->numbers);
+  as_tooltip_set_text (row, item->numbers);
   return row;
 }
 

@@ -21,6 +21,7 @@
 #include "as-decoder-worker.h"
 
 #include "as-settings.h"
+#include "as-tooltips.h"
 
 #include "as-error.h"
 #include "as-figure.h"
@@ -161,7 +162,6 @@ set_input_note (AsWindow      *self,
     kind = -1;
 
   gtk_label_set_text (self->input_note_label, line);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->input_note_label), kind >= 0 ? line : NULL);
   for (guint i = 0; i < G_N_ELEMENTS (classes); i++)
     gtk_widget_remove_css_class (self->input_note_box, classes[i]);
   if (kind >= 0)
@@ -266,8 +266,8 @@ _as_window_set_playing (AsWindow *self,
   _as_window_actions_update (self);
   gtk_button_set_icon_name (self->play_button,
                             playing ? "media-playback-pause-symbolic" : "media-playback-start-symbolic");
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->play_button),
-                               playing ? _("Pause (Space)") : _("Play the decoding step by step (Space)"));
+  as_tooltip_set_text (GTK_WIDGET (self->play_button),
+                       playing ? _("Pause (Space)") : _("Play the decoding step by step (Space)"));
   /* Translators: the play button's name: play or pause the stepping through the decoding */
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->play_button),
                                   GTK_ACCESSIBLE_PROPERTY_LABEL, playing ? _("Pause") : _("Play"), -1);
@@ -401,10 +401,10 @@ update_beam (AsWindow *self)
                       /* Translators: the line above the beam tree, short (the tooltip explains) */
                       has_tree ? _("Outlined: ended · faded: pruned")
                                : hint != NULL ? hint : _("Set the beam width above 1 to see the beam search as a tree."));
-  gtk_widget_set_tooltip_text (self->beam_tree_heading,
-                               has_tree ? _("A column per step, best first; outlined: ended, faded: pruned. Click a "
-                                            "node (or use the arrow keys and Enter) to show that translation so far.")
-                                        : _("Set the beam width above 1 to see the beam search as a tree."));
+  as_tooltip_set_text (self->beam_tree_heading,
+                       has_tree ? _("A column per step, best first; outlined: ended, faded: pruned. Click a "
+                                    "node (or use the arrow keys and Enter) to show that translation so far.")
+                                : _("Set the beam width above 1 to see the beam search as a tree."));
   gtk_widget_set_visible (GTK_WIDGET (self->beam_tree), has_tree);
   if (has_tree && as_session_get_n_hypotheses (self->session) > 0)
     select_beam_node (self, as_session_get_hypothesis (self->session, 0));
@@ -427,10 +427,8 @@ show_session (AsWindow  *self,
 
   if (self->session != NULL && as_session_get_n_steps (self->session) > 0)
     translation = as_session_get_translation (self->session);
+  /* the label shows one line: all of it in the tooltip (as_tooltip_from_label) */
   gtk_label_set_text (self->translation_label, translation != NULL ? translation : "");
-  /* the label shows one line: all of it in the tooltip */
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->translation_label),
-                               translation != NULL && *translation != '\0' ? translation : NULL);
 
   _as_window_set_step (self, step < 0 ? (int) _as_window_get_n_steps (self) - 1 : step);
   update_title (self);
@@ -1166,7 +1164,7 @@ update_model_label (AsWindow *self)
   if (model == NULL)
     {
       gtk_label_set_text (self->model_label, _("No model loaded"));
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->model_label), NULL);
+      as_tooltip_set_text (GTK_WIDGET (self->model_label), NULL);
       return;
     }
 
@@ -1202,7 +1200,7 @@ update_model_label (AsWindow *self)
   gtk_label_set_text (self->model_label, text);
 
   describe = as_model_describe (model);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->model_label), describe);
+  as_tooltip_set_text (GTK_WIDGET (self->model_label), describe);
 }
 
 /* A sentence the model knows every word of, so that the first thing one sees
@@ -1508,6 +1506,10 @@ as_window_init (AsWindow *self)
     pango_layout_get_pixel_size (line, NULL, &height);
     gtk_widget_set_size_request (GTK_WIDGET (self->input_note_label), -1, height);
   }
+
+  /* one line each, all of it in their tooltips */
+  as_tooltip_from_label (self->translation_label);
+  as_tooltip_from_label (self->input_note_label);
 
   focus = gtk_event_controller_focus_new ();
   g_signal_connect_object (focus, "leave", G_CALLBACK (source_focus_left), self, G_CONNECT_SWAPPED);

@@ -18,6 +18,7 @@
 #include "as-paths.h"
 #include "as-resources.h"
 #include "as-settings.h"
+#include "as-tooltips.h"
 #include "as-window-private.h"
 #include "test-input.h"
 
@@ -531,7 +532,7 @@ test_entropy_shown (Fixture       *fixture,
             g_autofree char *beside = g_strdup_printf ("probability %s, %s", percent, expected);
 
             g_assert_nonnull (strstr (text, beside));
-            g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (child), "nats"));
+            g_assert_nonnull (strstr (as_tooltip_get_text (child), "nats"));
             found = TRUE;
           }
       g_assert_true (found);

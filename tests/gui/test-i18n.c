@@ -32,6 +32,7 @@
 #include "as-figure-private.h"
 #include "as-paths.h"
 #include "as-resources.h"
+#include "as-tooltips.h"
 #include "as-window-private.h"
 #include "test-input.h"
 
@@ -254,7 +255,7 @@ walk_widget (Walk      *walk,
     check_string (walk, "window title", gtk_window_get_title (GTK_WINDOW (widget)));
   {
     g_autofree char *where = g_strdup_printf ("%s tooltip", type);
-    check_string (walk, where, gtk_widget_get_tooltip_text (widget));
+    check_string (walk, where, as_tooltip_get_text (widget));
   }
   if (g_object_class_find_property (klass, "placeholder-text") != NULL)
     {

@@ -421,6 +421,85 @@ test_heatmap_click (Fixture       *fixture,
   assert_step (fixture, 1, "Step 2 of 5");
 }
 
+static void
+count_one (guint *counter)
+{
+  (*counter)++;
+}
+
+/* Connects @counter to every widget under @widget: it counts their
+ * tooltips' changes */
+static void
+count_tooltip_changes (GtkWidget *widget,
+                       guint     *counter)
+{
+  g_signal_connect_swapped (widget, "notify::tooltip-text", G_CALLBACK (count_one), counter);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    count_tooltip_changes (child, counter);
+}
+
+/* The first label under @widget whose text starts with @start */
+static GtkWidget *
+find_label (GtkWidget  *widget,
+            const char *start)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL; child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (GTK_IS_LABEL (child) && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (child)), start))
+        return child;
+      if ((found = find_label (child, start)) != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* @widget's tooltip, as it would be shown now: TRUE where it has one */
+static gboolean
+asks_tooltip (GtkWidget *widget)
+{
+  g_autoptr (GtkTooltip) tooltip = g_object_new (GTK_TYPE_TOOLTIP, NULL);
+  gboolean shown = FALSE;
+
+  if (!gtk_widget_get_has_tooltip (widget))
+    return FALSE;
+  g_signal_emit_by_name (widget, "query-tooltip", 1, 1, FALSE, tooltip, &shown);
+  return shown;
+}
+
+/* A new result changes no widget's tooltip text where the new one is the
+ * same kind (in GTK 4.8 each change asks the X server where the pointer
+ * is): the translation's and the candidates' tooltips are made when they
+ * are shown, the others set only where they change. */
+static void
+test_tooltips_when_asked (Fixture       *fixture,
+                          gconstpointer  data)
+{
+  GtkListBox *list = GTK_LIST_BOX (find_child (GTK_WIDGET (as_window_get_candidates (fixture->window)),
+                                               GTK_TYPE_LIST_BOX));
+  GtkWidget *translation = GTK_WIDGET (fixture->window->translation_label);
+  guint changes = 0;
+
+  type (fixture, "hello world");
+  count_tooltip_changes (GTK_WIDGET (fixture->window), &changes);
+  type (fixture, "world hello");
+  g_assert_cmpstr (as_window_get_translation (fixture->window), !=, "");
+  g_assert_cmpuint (changes, ==, 0);
+
+  /* shown when asked: the whole translation, each candidate's own, the
+   * entropy's meaning */
+  g_assert_true (asks_tooltip (translation));
+  g_assert_true (asks_tooltip (find_label (GTK_WIDGET (as_window_get_candidates (fixture->window)), "Came out:")));
+  g_assert_nonnull (gtk_list_box_get_row_at_index (list, 0));
+  for (int i = 0; gtk_list_box_get_row_at_index (list, i) != NULL; i++)
+    g_assert_true (asks_tooltip (GTK_WIDGET (gtk_list_box_get_row_at_index (list, i))));
+  /* and none for an empty label */
+  type (fixture, "   ");
+  g_assert_cmpstr (gtk_label_get_text (fixture->window->translation_label), ==, "");
+  g_assert_false (asks_tooltip (translation));
+}
+
 /* Picking a candidate: its row activated as by a click or Enter. */
 static void
 test_candidate (Fixture       *fixture,
@@ -2341,6 +2420,7 @@ main (int   argc,
   ADD ("/window/step-slider", test_step_slider);
   ADD ("/window/heatmap-click", test_heatmap_click);
   ADD ("/window/candidate", test_candidate);
+  ADD ("/window/tooltips-when-asked", test_tooltips_when_asked);
   ADD ("/window/forced", test_forced);
   ADD ("/window/bad-model", test_bad_model);
   ADD ("/window/missing-model", test_missing_model);

@@ -9,7 +9,8 @@
 # alike; each time is the best over every run of every round. Prints one
 # Markdown table (tests/bench/table.py): programs that print its JSON lines
 # into the same stream add rows to it: bench-keystroke does, each round,
-# with the viewer's keystroke-to-screen time in the real window under Xvfb.
+# with the viewer's keystroke-to-screen time in the real window under Xvfb
+# (real key presses, through XTest), beside a bare GtkEntry.
 # Then the figure's benchmark. Not part of the tests.
 #
 #   bash tests/bench/run.sh          (ROUNDS=3 RUNS=20 STEPS=20 by default)
@@ -29,7 +30,7 @@ for ((r = 1; r <= rounds; r++)); do
     ./build/tests/bench/bench-step "$model" "$steps" "$runs" "${lengths[@]}" >>"$lines"
     /usr/bin/python3 tests/bench/bench_step_torch.py "$model" "$steps" $(((runs + 3) / 4)) "${lengths[@]}" >>"$lines"
   done
-  # the viewer's keystroke-to-screen time, in the real window under Xvfb
+  # the viewer's keystroke-to-screen time, in the real window under Xvfb, real keys
   GSK_RENDERER=cairo GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR="$PWD/build/data/settings" GDK_BACKEND=x11 \
     NO_AT_BRIDGE=1 ATTNSCOPE_MODELS_DIR="$PWD/data/models" \
     dbus-run-session -- xvfb-run -a -s "-screen 0 1280x1024x24 -nolisten tcp" \

@@ -30,7 +30,14 @@ typedef struct
   AsPacked     enc_w_hh;  /* (3H, H) as 3 groups: r, z, n */
   AsPacked     att_ua;    /* (H, H) */
   AsPacked     att_wa;    /* (H, H) */
-  AsPacked     dec_w_ih;  /* (3H, 2H) */
+  AsPacked     dec_w_ih;  /* (3H, 2H), where there is no table below */
+  AsPacked     dec_w_ih_context;  /* (3H, H): W_ih's columns of the context, beside the table */
+  /* W_ih's columns of the embedding times each target token's embedding,
+   * plus b_ih: (T, 3H), made once at load, so that a step multiplies only
+   * the context (3H x H) and reads the embedding's part as one row. NULL
+   * where it would be larger than AS_GRU_TABLE_MAX_FLOATS, or turned off
+   * (as_gru_set_embedding_table, for the tests) */
+  float       *dec_table;
   AsPacked     dec_w_hh;  /* (3H, H) as 3 groups: r, z, n */
   AsPacked     out_w;     /* (T, H) */
 } GruModel;
@@ -116,9 +123,20 @@ check_sides (gpointer       data,
   return TRUE;
 }
 
+/* The table of input projections is made by models loaded after this */
+static gboolean embedding_table = TRUE;
+
+void
+as_gru_set_embedding_table (gboolean enabled)
+{
+  embedding_table = enabled;
+}
+
 static void
 clear_packed (GruModel *m)
 {
+  g_clear_pointer (&m->dec_table, g_aligned_free);
+  as_packed_clear (&m->dec_w_ih_context);
   as_packed_clear (&m->enc_w_ih);
   as_packed_clear (&m->enc_w_hh);
   as_packed_clear (&m->att_ua);
@@ -126,6 +144,26 @@ clear_packed (GruModel *m)
   as_packed_clear (&m->dec_w_ih);
   as_packed_clear (&m->dec_w_hh);
   as_packed_clear (&m->out_w);
+}
+
+/* dec_table and dec_w_ih_context, from W_ih (3H, 2H) = [W_e W_c] */
+static void
+make_table (GruModel *m)
+{
+  const AsGruWeights *w = &m->weights;
+  const int H = m->config.hidden, T = m->config.tgt_vocab;
+  g_autofree float *half = g_new (float, (gsize) 3 * H * H);
+  AsPacked embedding;
+
+  for (int half_index = 0; half_index < 2; half_index++)
+    {
+      for (gsize r = 0; r < (gsize) 3 * H; r++)
+        memcpy (half + r * H, w->dec_w_ih + r * 2 * H + half_index * H, H * sizeof (float));
+      as_packed_init (half_index == 0 ? &embedding : &m->dec_w_ih_context, half, 1, 3 * H, H);
+    }
+  m->dec_table = g_aligned_alloc ((gsize) T * 3 * H, sizeof (float), 64);
+  as_matmul_packed (m->dec_table, w->dec_embedding, &embedding, w->dec_b_ih, T);
+  as_packed_clear (&embedding);
 }
 
 static gboolean
@@ -171,7 +209,10 @@ load_tensors (gpointer        data,
   as_packed_init (&m->enc_w_hh, w->enc_w_hh, 3, H, H);
   as_packed_init (&m->att_ua, w->att_ua, 1, H, H);
   as_packed_init (&m->att_wa, w->att_wa, 1, H, H);
-  as_packed_init (&m->dec_w_ih, w->dec_w_ih, 1, 3 * H, 2 * H);
+  if (embedding_table && (guint64) T * 3 * H <= AS_GRU_TABLE_MAX_FLOATS)
+    make_table (m);
+  else
+    as_packed_init (&m->dec_w_ih, w->dec_w_ih, 1, 3 * H, 2 * H);
   as_packed_init (&m->dec_w_hh, w->dec_w_hh, 3, H, H);
   as_packed_init (&m->out_w, w->out_w, 1, T, H);
   return TRUE;
@@ -276,11 +317,17 @@ decode_step (const GruModel *m,
   as_attention_energies (attention, s->keys, s->query, w->att_va, w->att_va_b[0], n, H);
   as_softmax (attention, n);
 
-  /* gru_in = [embedded; context], context (H) = attention (n) @ O (n, H) */
-  memcpy (s->gru_in, w->dec_embedding + (gsize) input * H, H * sizeof (float));
+  /* gru_in = [embedded; context], context (H) = attention (n) @ O (n, H);
+   * gi = W_ih gru_in + b_ih: with the table, its row of the input token
+   * plus the context's columns times the context */
   cblas_sgemv (CblasRowMajor, CblasTrans, n, H, 1.0f, s->enc_out, H, attention, 1, 0.0f, s->gru_in + H, 1);
-
-  as_matmul_packed (s->gi, s->gru_in, &m->dec_w_ih, w->dec_b_ih, 1);
+  if (m->dec_table != NULL)
+    as_matmul_packed (s->gi, s->gru_in + H, &m->dec_w_ih_context, m->dec_table + (gsize) input * 3 * H, 1);
+  else
+    {
+      memcpy (s->gru_in, w->dec_embedding + (gsize) input * H, H * sizeof (float));
+      as_matmul_packed (s->gi, s->gru_in, &m->dec_w_ih, w->dec_b_ih, 1);
+    }
   as_gru_step_packed (s->gh, hidden, s->gi, &m->dec_w_hh, w->dec_b_hh, H);
   memcpy (hidden, s->gh, H * sizeof (float));
 

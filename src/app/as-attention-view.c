@@ -275,14 +275,14 @@ readout_changed (AsAttentionView *self)
   if (text != NULL)
     {
       gtk_label_set_text (self->readout, text);
-      as_tooltip_set_text (GTK_WIDGET (self->readout), text);
+      as_tooltip_set_lazily (GTK_WIDGET (self->readout), text);
       gtk_widget_remove_css_class (GTK_WIDGET (self->readout), "dim-label");
     }
   else
     {
       gtk_label_set_text (self->readout,
                           _("Point at a cell, or focus the figure and use the arrow keys, to read its weight"));
-      as_tooltip_set_text (GTK_WIDGET (self->readout), NULL);
+      as_tooltip_set_lazily (GTK_WIDGET (self->readout), NULL);
       gtk_widget_add_css_class (GTK_WIDGET (self->readout), "dim-label");
     }
 }

@@ -142,7 +142,7 @@ readout_changed (AsComparePane *self)
   const char *text = as_heatmap_get_readout (self->heatmap);
 
   gtk_label_set_text (self->readout, text != NULL ? text : _("Point at a cell to read its weight"));
-  as_tooltip_set_text (GTK_WIDGET (self->readout), text);
+  as_tooltip_set_lazily (GTK_WIDGET (self->readout), text);
   if (text != NULL)
     gtk_widget_remove_css_class (GTK_WIDGET (self->readout), "dim-label");
   else

@@ -19,27 +19,36 @@
 /* 2^28 floats (1 GiB) for the encoder's buffers of one sentence */
 #define MAX_ENCODER_FLOATS (G_GUINT64_CONSTANT (1) << 28)
 
+/* Each target token's part of W_ih x + b_ih that depends on the token
+ * alone: b_ih + W_ih's columns of the embedding times its embedding (3H),
+ * made at the token's first step and kept while the model's budget lasts,
+ * so that a step multiplies only the context's columns (3H x H). Shared by
+ * the sessions of every thread: a row is written before it is published
+ * and never after. */
+typedef struct
+{
+  GMutex   lock;
+  gsize    left;    /* floats that more rows may take */
+  float  **rows;    /* (T) NULL: not made yet */
+} RowCache;
+
 typedef struct
 {
   AsGruConfig  config;
   AsGruWeights weights;
-  /* the weight matrices again, packed for as_matmul_packed () and
-   * as_gru_step_packed () (about 3 MB at hidden 160 and 2,027 target
-   * tokens); the row-major ones are the file's, as read */
+  /* the encoder's weight matrices again, packed for as_matmul_packed ()
+   * and as_gru_step_packed () (about 0.7 MB at hidden 160) */
   AsPacked     enc_w_ih;  /* (3H, H) */
   AsPacked     enc_w_hh;  /* (3H, H) as 3 groups: r, z, n */
   AsPacked     att_ua;    /* (H, H) */
-  AsPacked     att_wa;    /* (H, H) */
-  AsPacked     dec_w_ih;  /* (3H, 2H), where there is no table below */
-  AsPacked     dec_w_ih_context;  /* (3H, H): W_ih's columns of the context, beside the table */
-  /* W_ih's columns of the embedding times each target token's embedding,
-   * plus b_ih: (T, 3H), made once at load, so that a step multiplies only
-   * the context (3H x H) and reads the embedding's part as one row. NULL
-   * where it would be larger than AS_GRU_TABLE_MAX_FLOATS, or turned off
-   * (as_gru_set_embedding_table, for the tests) */
-  float       *dec_table;
-  AsPacked     dec_w_hh;  /* (3H, H) as 3 groups: r, z, n */
+  /* the decoder step's, packed where they fit in the model's budget
+   * (pack_decoder: data NULL where not, and the step multiplies the
+   * row-major matrix, the file's, with OpenBLAS) */
   AsPacked     out_w;     /* (T, H) */
+  AsPacked     dec_w_hh;  /* (3H, H) as 3 groups: r, z, n */
+  AsPacked     att_wa;    /* (H, H) */
+  AsPacked     dec_w_ih_context;  /* (3H, H): W_ih's columns of the context */
+  RowCache    *cache;     /* with dec_w_ih_context */
 } GruModel;
 
 /* Every activation buffer of one sentence, allocated once: a step allocates
@@ -52,6 +61,7 @@ typedef struct
   float *keys;      /* (n, H)  Ua o_i + b_Ua + b_Wa, computed once per sentence */
   float *gi;        /* (max (n, 1), 3H)  input projections (encoder: all positions at once) */
   float *gh;        /* (3H)    W_hh h + b_hh */
+  float *row;       /* (3H)    an input row not kept (RowCache) */
   float *query;     /* (H)     Wa h */
   float *gru_in;    /* (2H)    [embedded; context] */
   float *h0;        /* (H)     the encoder's final state, the decoder's first */
@@ -123,47 +133,99 @@ check_sides (gpointer       data,
   return TRUE;
 }
 
-/* The table of input projections is made by models loaded after this */
-static gboolean embedding_table = TRUE;
+/* The decoder's packed matrices and kept input rows may take this many
+ * floats: 30 % of the parameters (so that with a base64 file, whose 5.3
+ * bytes hold 4 of weights, a model stays within the loader's 1.25 times
+ * its file), and at least 2 M (8 MB) for a small model. -1: that rule;
+ * else the tests' own (as_gru_set_pack_budget). */
+#define PACK_FLOOR_FLOATS (2 * 1024 * 1024)
+static gint64 pack_budget = -1;
 
 void
-as_gru_set_embedding_table (gboolean enabled)
+as_gru_set_pack_budget (gint64 floats)
 {
-  embedding_table = enabled;
+  pack_budget = floats;
+}
+
+static void
+free_cache (GruModel *m)
+{
+  if (m->cache == NULL)
+    return;
+  for (int t = 0; t < m->config.tgt_vocab; t++)
+    g_free (m->cache->rows[t]);
+  g_free (m->cache->rows);
+  g_mutex_clear (&m->cache->lock);
+  g_clear_pointer (&m->cache, g_free);
 }
 
 static void
 clear_packed (GruModel *m)
 {
-  g_clear_pointer (&m->dec_table, g_aligned_free);
-  as_packed_clear (&m->dec_w_ih_context);
+  free_cache (m);
   as_packed_clear (&m->enc_w_ih);
   as_packed_clear (&m->enc_w_hh);
   as_packed_clear (&m->att_ua);
-  as_packed_clear (&m->att_wa);
-  as_packed_clear (&m->dec_w_ih);
-  as_packed_clear (&m->dec_w_hh);
   as_packed_clear (&m->out_w);
+  as_packed_clear (&m->dec_w_hh);
+  as_packed_clear (&m->att_wa);
+  as_packed_clear (&m->dec_w_ih_context);
 }
 
-/* dec_table and dec_w_ih_context, from W_ih (3H, 2H) = [W_e W_c] */
+/* Packs the decoder step's matrices, the ones that save the most first,
+ * while they fit in the budget; what is left goes to the input rows. */
 static void
-make_table (GruModel *m)
+pack_decoder (GruModel *m,
+              guint64   n_parameters)
 {
   const AsGruWeights *w = &m->weights;
   const int H = m->config.hidden, T = m->config.tgt_vocab;
-  g_autofree float *half = g_new (float, (gsize) 3 * H * H);
-  AsPacked embedding;
+  guint64 left = pack_budget >= 0 ? (guint64) pack_budget : MAX (PACK_FLOOR_FLOATS, n_parameters * 3 / 10);
 
-  for (int half_index = 0; half_index < 2; half_index++)
+#define FITS(groups, rows, cols) \
+  (as_packed_size ((groups), (rows), (cols)) <= left ? (left -= as_packed_size ((groups), (rows), (cols)), TRUE) : FALSE)
+  if (FITS (1, T, H))
+    as_packed_init (&m->out_w, w->out_w, 1, T, H);
+  if (FITS (3, H, H))
+    as_packed_init (&m->dec_w_hh, w->dec_w_hh, 3, H, H);
+  if (FITS (1, H, H))
+    as_packed_init (&m->att_wa, w->att_wa, 1, H, H);
+  if (FITS (1, 3 * H, H))
     {
-      for (gsize r = 0; r < (gsize) 3 * H; r++)
-        memcpy (half + r * H, w->dec_w_ih + r * 2 * H + half_index * H, H * sizeof (float));
-      as_packed_init (half_index == 0 ? &embedding : &m->dec_w_ih_context, half, 1, 3 * H, H);
+      as_packed_init_columns (&m->dec_w_ih_context, w->dec_w_ih + H, 2 * H, 1, 3 * H, H);
+      m->cache = g_new0 (RowCache, 1);
+      g_mutex_init (&m->cache->lock);
+      m->cache->rows = g_new0 (float *, T);
+      m->cache->left = left;
     }
-  m->dec_table = g_aligned_alloc ((gsize) T * 3 * H, sizeof (float), 64);
-  as_matmul_packed (m->dec_table, w->dec_embedding, &embedding, w->dec_b_ih, T);
-  as_packed_clear (&embedding);
+#undef FITS
+}
+
+/* b_ih + W_ih's columns of the embedding times @input's embedding: kept in
+ * the cache, or made in @s->row (and kept, where the budget lasts) */
+static const float *
+input_row (const GruModel *m,
+           GruEncoding    *s,
+           int             input)
+{
+  const AsGruWeights *w = &m->weights;
+  const int H = m->config.hidden;
+  RowCache *cache = m->cache;
+  float *row = g_atomic_pointer_get (&cache->rows[input]);
+
+  if (row != NULL)
+    return row;
+  memcpy (s->row, w->dec_b_ih, 3 * H * sizeof (float));
+  cblas_sgemv (CblasRowMajor, CblasNoTrans, 3 * H, H, 1.0f, w->dec_w_ih, 2 * H,
+               w->dec_embedding + (gsize) input * H, 1, 1.0f, s->row, 1);
+  g_mutex_lock (&cache->lock);
+  if (cache->rows[input] == NULL && cache->left >= (gsize) 3 * H)
+    {
+      cache->left -= 3 * H;
+      g_atomic_pointer_set (&cache->rows[input], g_memdup2 (s->row, 3 * H * sizeof (float)));
+    }
+  g_mutex_unlock (&cache->lock);
+  return s->row;
 }
 
 static gboolean
@@ -208,13 +270,7 @@ load_tensors (gpointer        data,
   as_packed_init (&m->enc_w_ih, w->enc_w_ih, 1, 3 * H, H);
   as_packed_init (&m->enc_w_hh, w->enc_w_hh, 3, H, H);
   as_packed_init (&m->att_ua, w->att_ua, 1, H, H);
-  as_packed_init (&m->att_wa, w->att_wa, 1, H, H);
-  if (embedding_table && (guint64) T * 3 * H <= AS_GRU_TABLE_MAX_FLOATS)
-    make_table (m);
-  else
-    as_packed_init (&m->dec_w_ih, w->dec_w_ih, 1, 3 * H, 2 * H);
-  as_packed_init (&m->dec_w_hh, w->dec_w_hh, 3, H, H);
-  as_packed_init (&m->out_w, w->out_w, 1, T, H);
+  pack_decoder (m, *n_parameters);
   return TRUE;
 }
 
@@ -313,25 +369,40 @@ decode_step (const GruModel *m,
   const int H = c->hidden, n = s->n_source;
 
   /* scores_i = Va . tanh (Wa h + Ua o_i + biases) + b_Va */
-  as_matmul_packed (s->query, hidden, &m->att_wa, NULL, 1);
+  if (m->att_wa.data != NULL)
+    as_matmul_packed (s->query, hidden, &m->att_wa, NULL, 1);
+  else
+    as_matvec (s->query, w->att_wa, hidden, NULL, H, H);
   as_attention_energies (attention, s->keys, s->query, w->att_va, w->att_va_b[0], n, H);
   as_softmax (attention, n);
 
   /* gru_in = [embedded; context], context (H) = attention (n) @ O (n, H);
-   * gi = W_ih gru_in + b_ih: with the table, its row of the input token
-   * plus the context's columns times the context */
+   * gi = W_ih gru_in + b_ih: the input's row (input_row) plus the context's
+   * columns times the context, where they are packed */
   cblas_sgemv (CblasRowMajor, CblasTrans, n, H, 1.0f, s->enc_out, H, attention, 1, 0.0f, s->gru_in + H, 1);
-  if (m->dec_table != NULL)
-    as_matmul_packed (s->gi, s->gru_in + H, &m->dec_w_ih_context, m->dec_table + (gsize) input * 3 * H, 1);
+  if (m->dec_w_ih_context.data != NULL)
+    as_matmul_packed (s->gi, s->gru_in + H, &m->dec_w_ih_context, input_row (m, s, input), 1);
   else
     {
       memcpy (s->gru_in, w->dec_embedding + (gsize) input * H, H * sizeof (float));
-      as_matmul_packed (s->gi, s->gru_in, &m->dec_w_ih, w->dec_b_ih, 1);
+      as_matvec (s->gi, w->dec_w_ih, s->gru_in, w->dec_b_ih, 3 * H, 2 * H);
     }
-  as_gru_step_packed (s->gh, hidden, s->gi, &m->dec_w_hh, w->dec_b_hh, H);
-  memcpy (hidden, s->gh, H * sizeof (float));
 
-  as_matmul_packed (logits, hidden, &m->out_w, w->out_b, 1);
+  if (m->dec_w_hh.data != NULL)
+    {
+      as_gru_step_packed (s->gh, hidden, s->gi, &m->dec_w_hh, w->dec_b_hh, H);
+      memcpy (hidden, s->gh, H * sizeof (float));
+    }
+  else
+    {
+      as_matvec (s->gh, w->dec_w_hh, hidden, w->dec_b_hh, 3 * H, H);
+      as_gru_gates (hidden, s->gi, s->gh, H);
+    }
+
+  if (m->out_w.data != NULL)
+    as_matmul_packed (logits, hidden, &m->out_w, w->out_b, 1);
+  else
+    as_matvec (logits, w->out_w, hidden, w->out_b, c->tgt_vocab, H);
 }
 
 /* The encoder */
@@ -347,6 +418,7 @@ free_encoding (gpointer data)
   g_free (s->keys);
   g_free (s->gi);
   g_free (s->gh);
+  g_free (s->row);
   g_free (s->query);
   g_free (s->gru_in);
   g_free (s->h0);
@@ -388,6 +460,7 @@ encode_sentence (const AsModel  *model,
   s->keys = g_new0 (float, n * H);
   s->gi = g_new0 (float, n * 3 * H);
   s->gh = g_new0 (float, 3 * H);
+  s->row = g_new0 (float, 3 * H);
   s->query = g_new0 (float, H);
   s->gru_in = g_new0 (float, 2 * H);
   s->h0 = g_new0 (float, H);

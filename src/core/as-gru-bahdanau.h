@@ -44,13 +44,11 @@ typedef struct
   float *out_b;          /* (T)      decoder.out.bias */
 } AsGruWeights;
 
-/* A model keeps a table of its decoder's input projections of each
- * target token (T x 3H floats) where it has at most this many */
-#define AS_GRU_TABLE_MAX_FLOATS (G_GUINT64_CONSTANT (1) << 24)
-
-/* For the tests: models loaded after this keep that table (TRUE, the
- * default) or multiply the embedding at each step as PyTorch does. */
-void as_gru_set_embedding_table (gboolean enabled);
+/* For the tests: the floats that the decoder's packed matrices and kept
+ * input rows of models loaded after this may take (-1: the default rule,
+ * 30 % of the parameters and at least 2 M; 0: none, every product of a
+ * step on OpenBLAS with the row-major matrices, as before they existed). */
+void as_gru_set_pack_budget (gint64 floats);
 
 /* The config and weights of a gru-bahdanau @model (for its tests). */
 const AsGruConfig  *as_gru_get_config  (const AsModel *model);

@@ -425,6 +425,17 @@ as_packed_init (AsPacked    *packed,
                 int          rows,
                 int          cols)
 {
+  as_packed_init_columns (packed, w, cols, groups, rows, cols);
+}
+
+void
+as_packed_init_columns (AsPacked    *packed,
+                        const float *w,
+                        gsize        ld,
+                        int          groups,
+                        int          rows,
+                        int          cols)
+{
   const int panels = (rows + 15) / 16;
 
   packed->groups = groups;
@@ -436,11 +447,19 @@ as_packed_init (AsPacked    *packed,
     for (int r = 0; r < rows; r++)
       {
         float *to = packed->data + ((gsize) (r / 16) * cols * groups + g) * 16 + r % 16;
-        const float *from = w + ((gsize) g * rows + r) * cols;
+        const float *from = w + ((gsize) g * rows + r) * ld;
 
         for (int k = 0; k < cols; k++)
           to[(gsize) k * groups * 16] = from[k];
       }
+}
+
+gsize
+as_packed_size (int groups,
+                int rows,
+                int cols)
+{
+  return (gsize) ((rows + 15) / 16) * cols * groups * 16;
 }
 
 void

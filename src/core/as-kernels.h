@@ -55,6 +55,18 @@ void  as_packed_init  (AsPacked    *packed,
                        int          groups,
                        int          rows,
                        int          cols);
+/* The same of the first @cols columns of W, whose rows are @ld floats apart
+ * (a block of columns: W + c0, ld the whole width) */
+void  as_packed_init_columns (AsPacked    *packed,
+                              const float *w,
+                              gsize        ld,
+                              int          groups,
+                              int          rows,
+                              int          cols);
+/* The floats that as_packed_init () of that shape takes */
+gsize as_packed_size  (int          groups,
+                       int          rows,
+                       int          cols);
 void  as_packed_clear (AsPacked    *packed);
 /* out (n, groups * rows) = X (n, cols) @ W^T [+ b (groups * rows), when b is
  * not NULL], b broadcast over the n rows. With n = 1 it is the decoder

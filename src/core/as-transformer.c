@@ -66,7 +66,8 @@ typedef struct
 } Weights;
 
 /* A decoder layer's matrices again, packed for as_matmul_packed () with one
- * row: a step's products (the row-major ones are the file's, as read) */
+ * row: a step's products (the row-major ones are the file's, as read), where
+ * they fit in the budget (pack_decoder; data NULL where not) */
 typedef struct
 {
   AsPacked self_in;    /* (3d, d) */
@@ -258,24 +259,63 @@ clear_packed (TfModel *m)
   as_packed_clear (&m->generator);
 }
 
+/* The decoder step's matrices packed, the generator first, then layer
+ * after layer, while they fit in the budget: 30 % of the parameters and at
+ * least 2 M floats (as the GRU's, as-gru-bahdanau.c: a base64 model stays
+ * within the loader's memory bound). A matrix not packed (data NULL) is
+ * multiplied by OpenBLAS on the file's row-major one. */
+#define PACK_FLOOR_FLOATS (2 * 1024 * 1024)
+static gint64 pack_budget = -1;
+
+void
+as_transformer_set_pack_budget (gint64 floats)
+{
+  pack_budget = floats;
+}
+
 static void
-pack_decoder (TfModel *m)
+pack_decoder (TfModel *m,
+              guint64  n_parameters)
 {
   const Weights *w = &m->weights;
   const int d = m->config.d_model, ff = m->config.d_ff;
+  guint64 left = pack_budget >= 0 ? (guint64) pack_budget : MAX (PACK_FLOOR_FLOATS, n_parameters * 3 / 10);
 
   clear_packed (m);
   m->packed = g_new0 (PackedLayer, m->config.n_decoder);
+#define PACK(packed, matrix, rows, cols) \
+  if (as_packed_size (1, (rows), (cols)) <= left) \
+    { \
+      left -= as_packed_size (1, (rows), (cols)); \
+      as_packed_init ((packed), (matrix), 1, (rows), (cols)); \
+    }
+  PACK (&m->generator, w->generator_w, m->config.tgt_vocab, d)
   for (int l = 0; l < m->config.n_decoder; l++)
     {
-      as_packed_init (&m->packed[l].self_in, w->dec_self.in_w[l], 1, 3 * d, d);
-      as_packed_init (&m->packed[l].self_out, w->dec_self.out_w[l], 1, d, d);
-      as_packed_init (&m->packed[l].cross_q, w->dec_cross.in_w[l], 1, d, d);
-      as_packed_init (&m->packed[l].cross_out, w->dec_cross.out_w[l], 1, d, d);
-      as_packed_init (&m->packed[l].l1, w->dec_l1_w[l], 1, ff, d);
-      as_packed_init (&m->packed[l].l2, w->dec_l2_w[l], 1, d, ff);
+      PACK (&m->packed[l].self_in, w->dec_self.in_w[l], 3 * d, d)
+      PACK (&m->packed[l].self_out, w->dec_self.out_w[l], d, d)
+      PACK (&m->packed[l].cross_q, w->dec_cross.in_w[l], d, d)
+      PACK (&m->packed[l].cross_out, w->dec_cross.out_w[l], d, d)
+      PACK (&m->packed[l].l1, w->dec_l1_w[l], ff, d)
+      PACK (&m->packed[l].l2, w->dec_l2_w[l], d, ff)
     }
-  as_packed_init (&m->generator, w->generator_w, 1, m->config.tgt_vocab, d);
+#undef PACK
+}
+
+/* out (rows) = W (rows, cols) @ x + b: on @packed where it was packed */
+static void
+product (float          *out,
+         const AsPacked *packed,
+         const float    *w,
+         const float    *x,
+         const float    *b,
+         int             rows,
+         int             cols)
+{
+  if (packed->data != NULL)
+    as_matmul_packed (out, x, packed, b, 1);
+  else
+    as_matvec (out, w, x, b, rows, cols);
 }
 
 static void
@@ -405,7 +445,7 @@ load_tensors (gpointer        data,
 
     if (!as_loader_read_tensors (ld, specs, G_N_ELEMENTS (specs), buffer, n_parameters))
       return FALSE;
-    pack_decoder (m);
+    pack_decoder (m, *n_parameters);
     return TRUE;
   }
 }
@@ -651,7 +691,7 @@ decode_step (const TfModel *m,
 
       /* masked self-attention over the positions 0..t */
       in = block_input (m, s, w->dec_n1_w[l], w->dec_n1_b[l]);
-      as_matmul_packed (s->qkv, in, &m->packed[l].self_in, w->dec_self.in_b[l], 1);
+      product (s->qkv, &m->packed[l].self_in, w->dec_self.in_w[l], in, w->dec_self.in_b[l], 3 * d, d);
       memcpy (k_cache + (gsize) t * d, s->qkv + d, d * sizeof (float));
       memcpy (v_cache + (gsize) t * d, s->qkv + 2 * d, d * sizeof (float));
       for (int h = 0; h < H; h++)
@@ -661,31 +701,31 @@ decode_step (const TfModel *m,
           if (self_rows != NULL)
             memcpy (self_rows + ((gsize) l * H + h) * self_columns, s->scores, (t + 1) * sizeof (float));
         }
-      as_matmul_packed (s->out, s->heads, &m->packed[l].self_out, w->dec_self.out_b[l], 1);
+      product (s->out, &m->packed[l].self_out, w->dec_self.out_w[l], s->heads, w->dec_self.out_b[l], d, d);
       add_residual (m, s->x, s->out, w->dec_n1_w[l], w->dec_n1_b[l]);
 
       /* cross-attention over the source */
       in = block_input (m, s, w->dec_n2_w[l], w->dec_n2_b[l]);
-      as_matmul_packed (s->qkv, in, &m->packed[l].cross_q, w->dec_cross.in_b[l], 1);  /* the query rows only */
+      product (s->qkv, &m->packed[l].cross_q, w->dec_cross.in_w[l], in, w->dec_cross.in_b[l], d, d);  /* the query rows only */
       for (int h = 0; h < H; h++)
         {
           attend (s->qkv + h * dh, k_cross + h * dh, v_cross + h * dh, n, dh, d, scale,
                   s->scores, s->heads + h * dh);
           memcpy (cross + ((gsize) l * H + h) * n, s->scores, n * sizeof (float));
         }
-      as_matmul_packed (s->out, s->heads, &m->packed[l].cross_out, w->dec_cross.out_b[l], 1);
+      product (s->out, &m->packed[l].cross_out, w->dec_cross.out_w[l], s->heads, w->dec_cross.out_b[l], d, d);
       add_residual (m, s->x, s->out, w->dec_n2_w[l], w->dec_n2_b[l]);
 
       /* feed-forward */
       in = block_input (m, s, w->dec_n3_w[l], w->dec_n3_b[l]);
-      as_matmul_packed (s->hidden, in, &m->packed[l].l1, w->dec_l1_b[l], 1);
+      product (s->hidden, &m->packed[l].l1, w->dec_l1_w[l], in, w->dec_l1_b[l], ff, d);
       activate (m, s->hidden, ff);
-      as_matmul_packed (s->out, s->hidden, &m->packed[l].l2, w->dec_l2_b[l], 1);
+      product (s->out, &m->packed[l].l2, w->dec_l2_w[l], s->hidden, w->dec_l2_b[l], d, ff);
       add_residual (m, s->x, s->out, w->dec_n3_w[l], w->dec_n3_b[l]);
     }
 
   as_layer_norm (s->x, w->dec_norm_w, w->dec_norm_b, d, c->eps);
-  as_matmul_packed (logits, s->x, &m->generator, w->generator_b, 1);
+  product (logits, &m->generator, w->generator_w, s->x, w->generator_b, c->tgt_vocab, d);
 }
 
 /* The encoder */

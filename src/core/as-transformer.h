@@ -29,4 +29,10 @@ typedef struct
   float    eps;           /* layer_norm_eps */
 } AsTransformerConfig;
 
+/* For the tests: the floats that the decoder's packed matrices of models
+ * loaded after this may take (-1: the default rule, 30 % of the
+ * parameters and at least 2 M; 0: none, every product of a step on
+ * OpenBLAS with the row-major matrices). */
+void as_transformer_set_pack_budget (gint64 floats);
+
 G_END_DECLS

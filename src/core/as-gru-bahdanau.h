@@ -46,7 +46,7 @@ typedef struct
 
 /* For the tests: the floats that the decoder's packed matrices and kept
  * input rows of models loaded after this may take (-1: the default rule,
- * 30 % of the parameters and at least 2 M; 0: none, every product of a
+ * 15 % of the parameters and at least 1 M; 0: none, every product of a
  * step on OpenBLAS with the row-major matrices, as before they existed). */
 void as_gru_set_pack_budget (gint64 floats);
 

@@ -260,11 +260,11 @@ clear_packed (TfModel *m)
 }
 
 /* The decoder step's matrices packed, the generator first, then layer
- * after layer, while they fit in the budget: 30 % of the parameters and at
- * least 2 M floats (as the GRU's, as-gru-bahdanau.c: a base64 model stays
+ * after layer, while they fit in the budget: 15 % of the parameters and at
+ * least 1 M floats (as the GRU's, as-gru-bahdanau.c: a base64 model stays
  * within the loader's memory bound). A matrix not packed (data NULL) is
  * multiplied by OpenBLAS on the file's row-major one. */
-#define PACK_FLOOR_FLOATS (2 * 1024 * 1024)
+#define PACK_FLOOR_FLOATS (1024 * 1024)
 static gint64 pack_budget = -1;
 
 void
@@ -279,7 +279,7 @@ pack_decoder (TfModel *m,
 {
   const Weights *w = &m->weights;
   const int d = m->config.d_model, ff = m->config.d_ff;
-  guint64 left = pack_budget >= 0 ? (guint64) pack_budget : MAX (PACK_FLOOR_FLOATS, n_parameters * 3 / 10);
+  guint64 left = pack_budget >= 0 ? (guint64) pack_budget : MAX (PACK_FLOOR_FLOATS, n_parameters * 15 / 100);
 
   clear_packed (m);
   m->packed = g_new0 (PackedLayer, m->config.n_decoder);

@@ -547,7 +547,7 @@ test_pack_budget (void)
       g_autoptr (AsModel) plain = NULL;
       gint64 budgets[4];
 
-      as_gru_set_pack_budget (0);
+      as_packed_set_budget (0);
       plain = as_model_new_from_file (path, &error);
       g_assert_no_error (error);
       {
@@ -564,9 +564,9 @@ test_pack_budget (void)
         {
           g_autoptr (AsModel) packed = NULL;
 
-          as_gru_set_pack_budget (budgets[b]);
+          as_packed_set_budget (budgets[b]);
           packed = as_model_new_from_file (path, &error);
-          as_gru_set_pack_budget (-1);
+          as_packed_set_budget (-1);
           g_assert_no_error (error);
 
           for (guint run = 0; run < 2; run++)
@@ -600,7 +600,7 @@ test_pack_budget (void)
               }
         }
     }
-  as_gru_set_pack_budget (-1);
+  as_packed_set_budget (-1);
 }
 
 /* as_top_k against a full sort, on arrays up to the size of en-zh-gru's

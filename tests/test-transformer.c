@@ -15,7 +15,7 @@
 
 #include "as-error.h"
 #include "as-session.h"
-#include "as-transformer.h"
+#include "as-kernels.h"
 
 static char *
 tiny_text (void)
@@ -315,16 +315,16 @@ test_pack_budget (void)
       g_autoptr (GError) error = NULL;
       g_autoptr (AsModel) plain = NULL;
 
-      as_transformer_set_pack_budget (0);
+      as_packed_set_budget (0);
       plain = as_model_new_from_file (path, &error);
       g_assert_no_error (error);
       for (guint b = 0; b < G_N_ELEMENTS (budgets); b++)
         {
           g_autoptr (AsModel) packed = NULL;
 
-          as_transformer_set_pack_budget (budgets[b]);
+          as_packed_set_budget (budgets[b]);
           packed = as_model_new_from_file (path, &error);
-          as_transformer_set_pack_budget (-1);
+          as_packed_set_budget (-1);
           g_assert_no_error (error);
           for (guint i = 0; i < G_N_ELEMENTS (sentences); i++)
             {
@@ -362,7 +362,7 @@ test_pack_budget (void)
             }
         }
     }
-  as_transformer_set_pack_budget (-1);
+  as_packed_set_budget (-1);
 }
 
 int

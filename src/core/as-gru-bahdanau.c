@@ -42,8 +42,8 @@ typedef struct
   AsPacked     enc_w_hh;  /* (3H, H) as 3 groups: r, z, n */
   AsPacked     att_ua;    /* (H, H) */
   /* the decoder step's, packed where they fit in the model's budget
-   * (pack_decoder: data NULL where not, and the step multiplies the
-   * row-major matrix, the file's, with OpenBLAS) */
+   * (pack_decoder, as_packed_budget: data NULL where not, and the step
+   * multiplies the row-major matrix, the file's, with OpenBLAS) */
   AsPacked     out_w;     /* (T, H) */
   AsPacked     dec_w_hh;  /* (3H, H) as 3 groups: r, z, n */
   AsPacked     att_wa;    /* (H, H) */
@@ -133,21 +133,6 @@ check_sides (gpointer       data,
   return TRUE;
 }
 
-/* The decoder's packed matrices and kept input rows may take this many
- * floats: 15 % of the parameters, and at least 1 M (4 MB) for a small
- * model. With a base64 file, whose 5.3 bytes hold 4 of weights, the 10 M
- * and 100 M parameter models of tests/bench/run-loader.sh then stay within
- * the loader's bound of 1.25 times their file. -1: that rule; else the
- * tests' own (as_gru_set_pack_budget). */
-#define PACK_FLOOR_FLOATS (1024 * 1024)
-static gint64 pack_budget = -1;
-
-void
-as_gru_set_pack_budget (gint64 floats)
-{
-  pack_budget = floats;
-}
-
 static void
 free_cache (GruModel *m)
 {
@@ -174,14 +159,15 @@ clear_packed (GruModel *m)
 }
 
 /* Packs the decoder step's matrices, the ones that save the most first,
- * while they fit in the budget; what is left goes to the input rows. */
+ * while they fit in the budget (as_packed_budget); what is left goes to
+ * the input rows. */
 static void
 pack_decoder (GruModel *m,
               guint64   n_parameters)
 {
   const AsGruWeights *w = &m->weights;
   const int H = m->config.hidden, T = m->config.tgt_vocab;
-  guint64 left = pack_budget >= 0 ? (guint64) pack_budget : MAX (PACK_FLOOR_FLOATS, n_parameters * 15 / 100);
+  guint64 left = as_packed_budget (n_parameters);
 
 #define FITS(groups, rows, cols) \
   (as_packed_size ((groups), (rows), (cols)) <= left ? (left -= as_packed_size ((groups), (rows), (cols)), TRUE) : FALSE)

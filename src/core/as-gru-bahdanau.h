@@ -44,12 +44,6 @@ typedef struct
   float *out_b;          /* (T)      decoder.out.bias */
 } AsGruWeights;
 
-/* For the tests: the floats that the decoder's packed matrices and kept
- * input rows of models loaded after this may take (-1: the default rule,
- * 15 % of the parameters and at least 1 M; 0: none, every product of a
- * step on OpenBLAS with the row-major matrices, as before they existed). */
-void as_gru_set_pack_budget (gint64 floats);
-
 /* The config and weights of a gru-bahdanau @model (for its tests). */
 const AsGruConfig  *as_gru_get_config  (const AsModel *model);
 const AsGruWeights *as_gru_get_weights (const AsModel *model);

@@ -454,6 +454,21 @@ as_packed_init_columns (AsPacked    *packed,
       }
 }
 
+#define PACK_FLOOR_FLOATS (1024 * 1024)
+static gint64 pack_budget = -1;
+
+void
+as_packed_set_budget (gint64 floats)
+{
+  pack_budget = floats;
+}
+
+guint64
+as_packed_budget (guint64 n_parameters)
+{
+  return pack_budget >= 0 ? (guint64) pack_budget : MAX (PACK_FLOOR_FLOATS, n_parameters * 15 / 100);
+}
+
 gsize
 as_packed_size (int groups,
                 int rows,

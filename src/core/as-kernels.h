@@ -63,6 +63,17 @@ void  as_packed_init_columns (AsPacked    *packed,
                               int          groups,
                               int          rows,
                               int          cols);
+/* The floats that a model's packed copies of its decoder step's matrices
+ * (and the GRU's kept input rows) may take: 15 % of its @n_parameters, and
+ * at least 1 M (4 MB) for a small model. With a base64 file, whose 5.3
+ * bytes hold 4 of weights, the 10 M and 100 M parameter models of
+ * tests/bench/run-loader.sh then stay within the loader's bound of 1.25
+ * times their file. What does not fit is multiplied by OpenBLAS on the
+ * file's row-major matrix. */
+guint64 as_packed_budget (guint64 n_parameters);
+/* For the tests: the budget of models loaded after this, whatever their
+ * size (0: nothing packed in their decoders); -1: the rule above. */
+void  as_packed_set_budget (gint64 floats);
 /* The floats that as_packed_init () of that shape takes */
 gsize as_packed_size  (int          groups,
                        int          rows,

@@ -260,26 +260,15 @@ clear_packed (TfModel *m)
 }
 
 /* The decoder step's matrices packed, the generator first, then layer
- * after layer, while they fit in the budget: 15 % of the parameters and at
- * least 1 M floats (as the GRU's, as-gru-bahdanau.c: a base64 model stays
- * within the loader's memory bound). A matrix not packed (data NULL) is
- * multiplied by OpenBLAS on the file's row-major one. */
-#define PACK_FLOOR_FLOATS (1024 * 1024)
-static gint64 pack_budget = -1;
-
-void
-as_transformer_set_pack_budget (gint64 floats)
-{
-  pack_budget = floats;
-}
-
+ * after layer, while they fit in the budget (as_packed_budget). A matrix
+ * not packed (data NULL) is multiplied by OpenBLAS on the file's one. */
 static void
 pack_decoder (TfModel *m,
               guint64  n_parameters)
 {
   const Weights *w = &m->weights;
   const int d = m->config.d_model, ff = m->config.d_ff;
-  guint64 left = pack_budget >= 0 ? (guint64) pack_budget : MAX (PACK_FLOOR_FLOATS, n_parameters * 15 / 100);
+  guint64 left = as_packed_budget (n_parameters);
 
   clear_packed (m);
   m->packed = g_new0 (PackedLayer, m->config.n_decoder);

@@ -29,10 +29,4 @@ typedef struct
   float    eps;           /* layer_norm_eps */
 } AsTransformerConfig;
 
-/* For the tests: the floats that the decoder's packed matrices of models
- * loaded after this may take (-1: the default rule, 15 % of the
- * parameters and at least 1 M; 0: none, every product of a step on
- * OpenBLAS with the row-major matrices). */
-void as_transformer_set_pack_budget (gint64 floats);
-
 G_END_DECLS

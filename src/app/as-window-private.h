@@ -75,6 +75,9 @@ struct _AsWindow
   GTask                *decode_task;       /* the decoding in flight */
   guint64               decode_generation; /* of the decoding in flight */
   guint                 tick_id;           /* the next frame waits for it a little */
+  gint64                decode_started;    /* when the decoding in flight started (monotonic, µs) */
+  gint64                last_decode_time;  /* how long the last finished decoding took (µs), -1: none yet */
+  guint                 frame_waits;       /* frames that waited for a decoding (for the tests) */
   gboolean              decode_queued;     /* a newer text waits for the one in flight to stop */
   int                   decode_step;       /* the step to show with the result, -1: the last */
   guint                 spinner_source;    /* shows the spinner once a decoding takes long */

@@ -779,7 +779,9 @@ forget_branch (AsWindow *self)
  * comes, the previous one stays on screen, and the spinner shows when it
  * takes longer than SPINNER_DELAY_MS. A short sentence is decoded in a few
  * milliseconds: the frame after the key waits for it (FRAME_WAIT_MS at
- * most, once), so that the key and its result reach the screen together. */
+ * most, once), so that the key and its result reach the screen together;
+ * not where the last decoding took longer than that (a long sentence),
+ * since the frame would then only come late. */
 
 typedef struct
 {
@@ -859,6 +861,8 @@ decoding_done (GObject      *source,
 
   g_clear_object (&self->decode_cancellable);
   g_clear_object (&self->decode_task);
+  if (result != NULL)
+    self->last_decode_time = g_get_monotonic_time () - self->decode_started;
   if (result != NULL && generation == self->generation)
     show_result (self, result);
 
@@ -881,11 +885,17 @@ frame_tick (GtkWidget     *widget,
   AsWindow *self = AS_WINDOW (widget);
 
   self->tick_id = 0;
-  if (self->decode_task != NULL && self->decode_generation == self->generation)
+  /* not where the last decoding took longer than the wait: the frame would
+   * wait in vain and come late (a long sentence) */
+  if (self->decode_task != NULL && self->decode_generation == self->generation &&
+      self->last_decode_time <= FRAME_WAIT_MS * 1000)
     {
-      g_autoptr (AsDecodeResult) result =
-        as_decode_wait (self->decode_task, g_get_monotonic_time () + FRAME_WAIT_MS * 1000);
+      g_autoptr (AsDecodeResult) result = NULL;
 
+      self->frame_waits++;
+      result = as_decode_wait (self->decode_task, g_get_monotonic_time () + FRAME_WAIT_MS * 1000);
+      if (result != NULL)
+        self->last_decode_time = g_get_monotonic_time () - self->decode_started;
       if (result != NULL && self->decode_generation == self->generation)
         show_result (self, result);
     }
@@ -902,6 +912,7 @@ start_decoding (AsWindow *self)
   self->decode_queued = FALSE;
   self->decode_cancellable = g_cancellable_new ();
   self->decode_generation = self->generation;
+  self->decode_started = g_get_monotonic_time ();
   g_weak_ref_init (&call->window, self);
   call->generation = self->generation;
   self->decode_task = as_decode_async_full (as_model_loader_get_model (self->loader),
@@ -1483,6 +1494,7 @@ as_window_init (AsWindow *self)
   self->note_kind = -1;
   self->decode_step = -1;
   self->spinner_delay_ms = SPINNER_DELAY_MS;
+  self->last_decode_time = -1;
   self->beam_width = 1;
 
   gtk_widget_init_template (GTK_WIDGET (self));

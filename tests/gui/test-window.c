@@ -500,7 +500,6 @@ test_tooltips_when_asked (Fixture       *fixture,
   g_assert_false (asks_tooltip (translation));
 }
 
-/* Picking a candidate: its row activated as by a click or Enter. */
 static void
 test_candidate (Fixture       *fixture,
                 gconstpointer  data)
@@ -2403,6 +2402,48 @@ test_long_input_does_not_block (Fixture       *fixture,
   g_assert_cmpuint (as_decode_get_n_running (), ==, 0);
 }
 
+/* The frame after a change waits for the decoding (so that a short
+ * sentence's result is drawn with the key) only where the last decoding
+ * took less than that wait: after 10,000 words (decoded in 0.2 s or more,
+ * far longer than a frame's wait), decoding them again makes no frame
+ * wait, and the result still comes; each finished decoding's time is kept
+ * for the next change, so a short sentence after it waits again. */
+static void
+test_frame_wait (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autofree char *long_text = long_sentence (10000);
+  AsWindow *window = fixture->window;
+  guint waits;
+
+  open_bundled (fixture, "en-zh-gru.json");
+  as_window_set_sentence (window, long_text);
+  as_window_flush (window);
+  test_settle ();
+  g_assert_cmpuint (as_session_get_n_source (as_window_get_session (window)), ==, 10001);
+  g_assert_cmpint (window->last_decode_time, >, 0);
+
+  waits = window->frame_waits;
+  gtk_spin_button_set_value (window->max_length_spin, 3);
+  while (as_window_is_decoding (window))
+    g_main_context_iteration (NULL, TRUE);
+  test_settle ();
+  g_assert_cmpuint (as_session_get_n_steps (as_window_get_session (window)), ==, 3);
+  g_assert_cmpuint (window->frame_waits, ==, waits);
+
+  /* a short sentence's decoding is kept as the last one's time */
+  {
+    gint64 long_time = window->last_decode_time;
+
+    as_window_set_sentence (window, "i am hungry .");
+    as_window_flush (window);
+    test_settle ();
+    g_assert_cmpuint (as_session_get_n_source (as_window_get_session (window)), ==, 5);
+    g_assert_cmpint (window->last_decode_time, >, 0);
+    g_assert_cmpint (window->last_decode_time, <, long_time);
+  }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -2421,6 +2462,7 @@ main (int   argc,
   ADD ("/window/heatmap-click", test_heatmap_click);
   ADD ("/window/candidate", test_candidate);
   ADD ("/window/tooltips-when-asked", test_tooltips_when_asked);
+  ADD ("/window/frame-wait", test_frame_wait);
   ADD ("/window/forced", test_forced);
   ADD ("/window/bad-model", test_bad_model);
   ADD ("/window/missing-model", test_missing_model);

@@ -11,7 +11,6 @@
 #include <json-glib/json-glib.h>
 
 #include "as-error.h"
-#include "as-gru-bahdanau.h"
 #include "as-kernels.h"
 #include "as-session.h"
 
@@ -517,90 +516,6 @@ best_first (const void *a,
   if (x->value != y->value)
     return x->value > y->value ? -1 : 1;
   return x->id - y->id;
-}
-
-/* The GRU's decoder step on packed matrices and kept input rows (b_ih +
- * W_ih's embedding columns times the token's embedding) gives what it
- * gives on OpenBLAS with the file's matrices, as PyTorch computes it: on
- * the bundled en-zh-gru and on tiny-hello, with the default budget, none,
- * room for the output layer only, and the output layer, W_hh and Wa but
- * no room for the rows (each input row made at each step), greedy
- * decodings of a few sentences take the same tokens, with every attention
- * weight and candidate's probability within the tolerances of the parity
- * checks against PyTorch. Run twice on one model, the second time from
- * the kept rows. */
-static void
-test_pack_budget (void)
-{
-  /* the tolerances of the parity checks against PyTorch (tests/parity) */
-  const struct { const char *file; double attention, prob; } models[] = {
-    { "en-zh-gru.json", 1.5e-5, 1e-4 },
-    { "tiny-hello.json", 1e-6, 1e-5 },
-  };
-  const char * const sentences[] = { "Where is the station?", "hello world", "I am hungry and you are tired .",
-                                     "Tom said he would come tomorrow, but he did not." };
-
-  for (guint f = 0; f < G_N_ELEMENTS (models); f++)
-    {
-      g_autofree char *path = g_build_filename (g_getenv ("ATTNSCOPE_MODELS_DIR"), models[f].file, NULL);
-      g_autoptr (GError) error = NULL;
-      g_autoptr (AsModel) plain = NULL;
-      gint64 budgets[4];
-
-      as_packed_set_budget (0);
-      plain = as_model_new_from_file (path, &error);
-      g_assert_no_error (error);
-      {
-        const gint64 H = as_gru_get_config (plain)->hidden, T = as_gru_get_config (plain)->tgt_vocab;
-        const gint64 out = (T + 15) / 16 * 16 * H, hh = (H + 15) / 16 * 16 * H * 3, wa = (H + 15) / 16 * 16 * H;
-
-        budgets[0] = -1;
-        budgets[1] = out;
-        budgets[2] = out + hh + wa;
-        budgets[3] = out + hh + wa + (3 * H + 15) / 16 * 16 * H;  /* the context's columns, no row kept */
-      }
-
-      for (guint b = 0; b < G_N_ELEMENTS (budgets); b++)
-        {
-          g_autoptr (AsModel) packed = NULL;
-
-          as_packed_set_budget (budgets[b]);
-          packed = as_model_new_from_file (path, &error);
-          as_packed_set_budget (-1);
-          g_assert_no_error (error);
-
-          for (guint run = 0; run < 2; run++)
-            for (guint i = 0; i < G_N_ELEMENTS (sentences); i++)
-              {
-                g_autoptr (AsSession) a = new_session (packed, sentences[i]);
-                g_autoptr (AsSession) c = new_session (plain, sentences[i]);
-                guint n_source;
-
-                g_assert_true (as_session_decode_greedy (a, &error));
-                g_assert_true (as_session_decode_greedy (c, &error));
-                g_assert_no_error (error);
-                g_assert_cmpuint (as_session_get_n_steps (a), ==, as_session_get_n_steps (c));
-                g_assert_cmpuint (as_session_get_n_steps (a), >, 0);
-                n_source = as_session_get_n_source (a);
-                for (guint t = 0; t < as_session_get_n_steps (a); t++)
-                  {
-                    const AsStep *x = as_session_get_step (a, t), *y = as_session_get_step (c, t);
-                    const float *ax = as_session_get_cross_attention (a, t), *ay = as_session_get_cross_attention (c, t);
-
-                    g_assert_cmpint (x->output, ==, y->output);
-                    g_assert_cmpuint (x->n_top, ==, y->n_top);
-                    for (guint k = 0; k < x->n_top; k++)
-                      {
-                        g_assert_cmpint (x->top_ids[k], ==, y->top_ids[k]);
-                        g_assert_cmpfloat_with_epsilon (x->top_probs[k], y->top_probs[k], models[f].prob);
-                      }
-                    for (guint j = 0; j < n_source; j++)
-                      g_assert_cmpfloat_with_epsilon (ax[j], ay[j], models[f].attention);
-                  }
-              }
-        }
-    }
-  as_packed_set_budget (-1);
 }
 
 /* as_top_k against a full sort, on arrays up to the size of en-zh-gru's
@@ -1599,7 +1514,6 @@ main (int    argc,
 
   g_test_add_func ("/session/greedy/hello-world", test_greedy);
   g_test_add_func ("/session/encode-cancellable", test_encode_cancellable);
-  g_test_add_func ("/session/pack-budget", test_pack_budget);
   g_test_add_func ("/session/greedy/other-sentences", test_greedy_other_sentences);
   g_test_add_func ("/session/forced/equals-greedy", test_forced_equals_greedy);
   g_test_add_func ("/session/forced/model-probability", test_forced_reports_the_model_probability);

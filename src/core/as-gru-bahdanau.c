@@ -169,23 +169,16 @@ pack_decoder (GruModel *m,
   const int H = m->config.hidden, T = m->config.tgt_vocab;
   guint64 left = as_packed_budget (n_parameters);
 
-#define FITS(groups, rows, cols) \
-  (as_packed_size ((groups), (rows), (cols)) <= left ? (left -= as_packed_size ((groups), (rows), (cols)), TRUE) : FALSE)
-  if (FITS (1, T, H))
-    as_packed_init (&m->out_w, w->out_w, 1, T, H);
-  if (FITS (3, H, H))
-    as_packed_init (&m->dec_w_hh, w->dec_w_hh, 3, H, H);
-  if (FITS (1, H, H))
-    as_packed_init (&m->att_wa, w->att_wa, 1, H, H);
-  if (FITS (1, 3 * H, H))
+  as_packed_init_within (&m->out_w, w->out_w, H, 1, T, H, &left);
+  as_packed_init_within (&m->dec_w_hh, w->dec_w_hh, H, 3, H, H, &left);
+  as_packed_init_within (&m->att_wa, w->att_wa, H, 1, H, H, &left);
+  if (as_packed_init_within (&m->dec_w_ih_context, w->dec_w_ih + H, 2 * H, 1, 3 * H, H, &left))
     {
-      as_packed_init_columns (&m->dec_w_ih_context, w->dec_w_ih + H, 2 * H, 1, 3 * H, H);
       m->cache = g_new0 (RowCache, 1);
       g_mutex_init (&m->cache->lock);
       m->cache->rows = g_new0 (float *, T);
       m->cache->left = left;
     }
-#undef FITS
 }
 
 /* b_ih + W_ih's columns of the embedding times @input's embedding: kept in
@@ -356,10 +349,7 @@ decode_step (const GruModel *m,
   const int H = c->hidden, n = s->n_source;
 
   /* scores_i = Va . tanh (Wa h + Ua o_i + biases) + b_Va */
-  if (m->att_wa.data != NULL)
-    as_matmul_packed (s->query, hidden, &m->att_wa, NULL, 1);
-  else
-    as_matvec (s->query, w->att_wa, hidden, NULL, H, H);
+  as_matvec_either (s->query, &m->att_wa, w->att_wa, hidden, NULL, H, H);
   as_attention_energies (attention, s->keys, s->query, w->att_va, w->att_va_b[0], n, H);
   as_softmax (attention, n);
 
@@ -386,10 +376,7 @@ decode_step (const GruModel *m,
       as_gru_gates (hidden, s->gi, s->gh, H);
     }
 
-  if (m->out_w.data != NULL)
-    as_matmul_packed (logits, hidden, &m->out_w, w->out_b, 1);
-  else
-    as_matvec (logits, w->out_w, hidden, w->out_b, c->tgt_vocab, H);
+  as_matvec_either (logits, &m->out_w, w->out_w, hidden, w->out_b, c->tgt_vocab, H);
 }
 
 /* The encoder */

@@ -469,6 +469,24 @@ as_packed_budget (guint64 n_parameters)
   return pack_budget >= 0 ? (guint64) pack_budget : MAX (PACK_FLOOR_FLOATS, n_parameters * 15 / 100);
 }
 
+gboolean
+as_packed_init_within (AsPacked    *packed,
+                       const float *w,
+                       gsize        ld,
+                       int          groups,
+                       int          rows,
+                       int          cols,
+                       guint64     *left)
+{
+  const gsize size = as_packed_size (groups, rows, cols);
+
+  if (size > *left)
+    return FALSE;
+  *left -= size;
+  as_packed_init_columns (packed, w, ld, groups, rows, cols);
+  return TRUE;
+}
+
 gsize
 as_packed_size (int groups,
                 int rows,

@@ -74,6 +74,16 @@ guint64 as_packed_budget (guint64 n_parameters);
 /* For the tests: the budget of models loaded after this, whatever their
  * size (0: nothing packed in their decoders); -1: the rule above. */
 void  as_packed_set_budget (gint64 floats);
+/* as_packed_init_columns () where the packed matrix fits in *@left floats
+ * (a model's budget), taking them from it: TRUE; else @packed stays empty
+ * (data NULL) and *@left as it was: FALSE */
+gboolean as_packed_init_within (AsPacked    *packed,
+                                const float *w,
+                                gsize        ld,
+                                int          groups,
+                                int          rows,
+                                int          cols,
+                                guint64     *left);
 /* The floats that as_packed_init () of that shape takes */
 gsize as_packed_size  (int          groups,
                        int          rows,
@@ -157,5 +167,23 @@ guint as_top_k        (const float *x,
                        guint        k,
                        int         *ids,
                        float       *values);
+
+/* out (rows) = W (rows, cols) @ x [+ b]: on @packed where it holds W
+ * (as_packed_init_within), else OpenBLAS on the row-major W. Inline, so
+ * that its products are the caller's own calls (bench-step wraps them). */
+static inline void
+as_matvec_either (float          *out,
+                  const AsPacked *packed,
+                  const float    *w,
+                  const float    *x,
+                  const float    *b,
+                  int             rows,
+                  int             cols)
+{
+  if (packed->data != NULL)
+    as_matmul_packed (out, x, packed, b, 1);
+  else
+    as_matvec (out, w, x, b, rows, cols);
+}
 
 G_END_DECLS

@@ -272,39 +272,16 @@ pack_decoder (TfModel *m,
 
   clear_packed (m);
   m->packed = g_new0 (PackedLayer, m->config.n_decoder);
-#define PACK(packed, matrix, rows, cols) \
-  if (as_packed_size (1, (rows), (cols)) <= left) \
-    { \
-      left -= as_packed_size (1, (rows), (cols)); \
-      as_packed_init ((packed), (matrix), 1, (rows), (cols)); \
-    }
-  PACK (&m->generator, w->generator_w, m->config.tgt_vocab, d)
+  as_packed_init_within (&m->generator, w->generator_w, d, 1, m->config.tgt_vocab, d, &left);
   for (int l = 0; l < m->config.n_decoder; l++)
     {
-      PACK (&m->packed[l].self_in, w->dec_self.in_w[l], 3 * d, d)
-      PACK (&m->packed[l].self_out, w->dec_self.out_w[l], d, d)
-      PACK (&m->packed[l].cross_q, w->dec_cross.in_w[l], d, d)
-      PACK (&m->packed[l].cross_out, w->dec_cross.out_w[l], d, d)
-      PACK (&m->packed[l].l1, w->dec_l1_w[l], ff, d)
-      PACK (&m->packed[l].l2, w->dec_l2_w[l], d, ff)
+      as_packed_init_within (&m->packed[l].self_in, w->dec_self.in_w[l], d, 1, 3 * d, d, &left);
+      as_packed_init_within (&m->packed[l].self_out, w->dec_self.out_w[l], d, 1, d, d, &left);
+      as_packed_init_within (&m->packed[l].cross_q, w->dec_cross.in_w[l], d, 1, d, d, &left);
+      as_packed_init_within (&m->packed[l].cross_out, w->dec_cross.out_w[l], d, 1, d, d, &left);
+      as_packed_init_within (&m->packed[l].l1, w->dec_l1_w[l], d, 1, ff, d, &left);
+      as_packed_init_within (&m->packed[l].l2, w->dec_l2_w[l], ff, 1, d, ff, &left);
     }
-#undef PACK
-}
-
-/* out (rows) = W (rows, cols) @ x + b: on @packed where it was packed */
-static void
-product (float          *out,
-         const AsPacked *packed,
-         const float    *w,
-         const float    *x,
-         const float    *b,
-         int             rows,
-         int             cols)
-{
-  if (packed->data != NULL)
-    as_matmul_packed (out, x, packed, b, 1);
-  else
-    as_matvec (out, w, x, b, rows, cols);
 }
 
 static void
@@ -680,7 +657,7 @@ decode_step (const TfModel *m,
 
       /* masked self-attention over the positions 0..t */
       in = block_input (m, s, w->dec_n1_w[l], w->dec_n1_b[l]);
-      product (s->qkv, &m->packed[l].self_in, w->dec_self.in_w[l], in, w->dec_self.in_b[l], 3 * d, d);
+      as_matvec_either (s->qkv, &m->packed[l].self_in, w->dec_self.in_w[l], in, w->dec_self.in_b[l], 3 * d, d);
       memcpy (k_cache + (gsize) t * d, s->qkv + d, d * sizeof (float));
       memcpy (v_cache + (gsize) t * d, s->qkv + 2 * d, d * sizeof (float));
       for (int h = 0; h < H; h++)
@@ -690,31 +667,31 @@ decode_step (const TfModel *m,
           if (self_rows != NULL)
             memcpy (self_rows + ((gsize) l * H + h) * self_columns, s->scores, (t + 1) * sizeof (float));
         }
-      product (s->out, &m->packed[l].self_out, w->dec_self.out_w[l], s->heads, w->dec_self.out_b[l], d, d);
+      as_matvec_either (s->out, &m->packed[l].self_out, w->dec_self.out_w[l], s->heads, w->dec_self.out_b[l], d, d);
       add_residual (m, s->x, s->out, w->dec_n1_w[l], w->dec_n1_b[l]);
 
       /* cross-attention over the source */
       in = block_input (m, s, w->dec_n2_w[l], w->dec_n2_b[l]);
-      product (s->qkv, &m->packed[l].cross_q, w->dec_cross.in_w[l], in, w->dec_cross.in_b[l], d, d);  /* the query rows only */
+      as_matvec_either (s->qkv, &m->packed[l].cross_q, w->dec_cross.in_w[l], in, w->dec_cross.in_b[l], d, d);  /* the query rows only */
       for (int h = 0; h < H; h++)
         {
           attend (s->qkv + h * dh, k_cross + h * dh, v_cross + h * dh, n, dh, d, scale,
                   s->scores, s->heads + h * dh);
           memcpy (cross + ((gsize) l * H + h) * n, s->scores, n * sizeof (float));
         }
-      product (s->out, &m->packed[l].cross_out, w->dec_cross.out_w[l], s->heads, w->dec_cross.out_b[l], d, d);
+      as_matvec_either (s->out, &m->packed[l].cross_out, w->dec_cross.out_w[l], s->heads, w->dec_cross.out_b[l], d, d);
       add_residual (m, s->x, s->out, w->dec_n2_w[l], w->dec_n2_b[l]);
 
       /* feed-forward */
       in = block_input (m, s, w->dec_n3_w[l], w->dec_n3_b[l]);
-      product (s->hidden, &m->packed[l].l1, w->dec_l1_w[l], in, w->dec_l1_b[l], ff, d);
+      as_matvec_either (s->hidden, &m->packed[l].l1, w->dec_l1_w[l], in, w->dec_l1_b[l], ff, d);
       activate (m, s->hidden, ff);
-      product (s->out, &m->packed[l].l2, w->dec_l2_w[l], s->hidden, w->dec_l2_b[l], d, ff);
+      as_matvec_either (s->out, &m->packed[l].l2, w->dec_l2_w[l], s->hidden, w->dec_l2_b[l], d, ff);
       add_residual (m, s->x, s->out, w->dec_n3_w[l], w->dec_n3_b[l]);
     }
 
   as_layer_norm (s->x, w->dec_norm_w, w->dec_norm_b, d, c->eps);
-  product (logits, &m->generator, w->generator_w, s->x, w->generator_b, c->tgt_vocab, d);
+  as_matvec_either (logits, &m->generator, w->generator_w, s->x, w->generator_b, c->tgt_vocab, d);
 }
 
 /* The encoder */

@@ -218,9 +218,7 @@ as_candidates_focus (GtkWidget        *widget,
 static void
 as_candidates_dispose (GObject *object)
 {
-  AsCandidates *self = AS_CANDIDATES (object);
-
-  g_clear_pointer (&self->language, pango_attr_list_unref);
+  g_clear_pointer (&AS_CANDIDATES (object)->language, pango_attr_list_unref);
   gtk_widget_dispose_template (GTK_WIDGET (object), AS_TYPE_CANDIDATES);
 
   G_OBJECT_CLASS (as_candidates_parent_class)->dispose (object);

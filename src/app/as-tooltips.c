@@ -14,17 +14,18 @@ as_tooltip_set_text (GtkWidget  *widget,
     gtk_widget_set_tooltip_text (widget, text);
 }
 
+/* Whichever way the tooltip was kept (as_tooltip_get_text) */
 static gboolean
-query_label_tooltip (GtkWidget  *widget,
-                     int         x,
-                     int         y,
-                     gboolean    keyboard,
-                     GtkTooltip *tooltip,
-                     gpointer    data)
+query_tooltip (GtkWidget  *widget,
+               int         x,
+               int         y,
+               gboolean    keyboard,
+               GtkTooltip *tooltip,
+               gpointer    data)
 {
-  const char *text = gtk_label_get_text (GTK_LABEL (widget));
+  const char *text = as_tooltip_get_text (widget);
 
-  if (text == NULL || *text == '\0')
+  if (text == NULL)
     return FALSE;
   gtk_tooltip_set_text (tooltip, text);
   return TRUE;
@@ -35,23 +36,7 @@ as_tooltip_from_label (GtkLabel *label)
 {
   g_object_set_data (G_OBJECT (label), "as-tooltip-from-label", GINT_TO_POINTER (TRUE));
   gtk_widget_set_has_tooltip (GTK_WIDGET (label), TRUE);
-  g_signal_connect (label, "query-tooltip", G_CALLBACK (query_label_tooltip), NULL);
-}
-
-static gboolean
-query_lazy_tooltip (GtkWidget  *widget,
-                    int         x,
-                    int         y,
-                    gboolean    keyboard,
-                    GtkTooltip *tooltip,
-                    gpointer    data)
-{
-  const char *text = g_object_get_data (G_OBJECT (widget), "as-tooltip-text");
-
-  if (text == NULL || *text == '\0')
-    return FALSE;
-  gtk_tooltip_set_text (tooltip, text);
-  return TRUE;
+  g_signal_connect (label, "query-tooltip", G_CALLBACK (query_tooltip), NULL);
 }
 
 void
@@ -62,7 +47,7 @@ as_tooltip_set_lazily (GtkWidget  *widget,
     {
       g_object_set_data (G_OBJECT (widget), "as-tooltip-lazy", GINT_TO_POINTER (TRUE));
       gtk_widget_set_has_tooltip (widget, TRUE);
-      g_signal_connect (widget, "query-tooltip", G_CALLBACK (query_lazy_tooltip), NULL);
+      g_signal_connect (widget, "query-tooltip", G_CALLBACK (query_tooltip), NULL);
     }
   g_object_set_data_full (G_OBJECT (widget), "as-tooltip-text", g_strdup (text), g_free);
 }

@@ -10,6 +10,7 @@
 #include "as-compare-pane.h"
 #include "as-heatmap.h"
 #include "as-model-loader.h"
+#include "as-sentence-entry.h"
 
 G_BEGIN_DECLS
 
@@ -29,7 +30,7 @@ struct _AsWindow
   GtkWidget            *message_box;
   GtkImage             *message_icon;
   GtkLabel             *message_label;
-  GtkEntry             *source_entry;
+  AsSentenceEntry      *source_entry;
   GtkEntry             *target_entry;
   GtkLabel             *translation_label;
   GtkWidget            *input_note_box;

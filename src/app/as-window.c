@@ -449,7 +449,7 @@ is_blank (const char *text)
  * the focus, the caret is at the end of the text or before white space, and
  * a word character is before it. NULL otherwise. */
 static char *
-word_being_typed (GtkEntry *entry)
+word_being_typed (AsSentenceEntry *entry)
 {
   const char *text = gtk_editable_get_text (GTK_EDITABLE (entry));
   int position = gtk_editable_get_position (GTK_EDITABLE (entry));
@@ -1271,7 +1271,7 @@ apply_languages (AsWindow *self)
   g_autoptr (PangoAttrList) source_attributes = language_attributes (source);
   g_autoptr (PangoAttrList) target_attributes = language_attributes (target);
 
-  gtk_entry_set_attributes (self->source_entry, source_attributes);
+  as_sentence_entry_set_attributes (self->source_entry, source_attributes);
   gtk_entry_set_attributes (self->target_entry, target_attributes);
   gtk_label_set_attributes (self->translation_label, target_attributes);
   as_candidates_set_language (self->candidates, target);
@@ -1428,6 +1428,7 @@ as_window_class_init (AsWindowClass *klass)
   object_class->dispose = as_window_dispose;
   object_class->finalize = as_window_finalize;
 
+  g_type_ensure (AS_TYPE_SENTENCE_ENTRY);
   g_type_ensure (AS_TYPE_ATTENTION_VIEW);
   g_type_ensure (AS_TYPE_CANDIDATES);
   g_type_ensure (AS_TYPE_NBEST);

@@ -43,7 +43,7 @@ static const char *allowed_words[] = {
   "AttnScope", "PyTorch", "SVG", "PNG", "PDF", "JSON", "dpi", "px",
   /* key names */
   "Ctrl", "Alt", "Shift", "Home", "End", "Left", "Right", "Up", "Down", "Space", "Enter",
-  "Tab", "Esc", "PgUp", "PgDn", "F1",
+  "Tab", "Esc", "PgUp", "PgDn", "F1", "Insert", "Delete",
   /* the colour maps' names (matplotlib's) */
   "viridis", "magma", "greys",
   NULL

@@ -1729,7 +1729,7 @@ test_target_language_hint (Fixture       *fixture,
   g_assert_nonnull (strstr (note, "This model translates English into Chinese"));
   g_assert_nonnull (strstr (note, "“Your translation”"));
 
-  g_assert_cmpstr (attributes_language (gtk_entry_get_attributes (fixture->window->source_entry)), ==, "en");
+  g_assert_cmpstr (attributes_language (as_sentence_entry_get_attributes (fixture->window->source_entry)), ==, "en");
   g_assert_cmpstr (attributes_language (gtk_entry_get_attributes (fixture->window->target_entry)), ==, "zh-cn");
   g_assert_cmpstr (attributes_language (gtk_label_get_attributes (fixture->window->translation_label)), ==, "zh-cn");
   {

@@ -966,15 +966,18 @@ append_highlight (AsHeatmap     *self,
 
 /* The base layer as an image at the screen's scale: painting it again
  * (under a new step layer or highlight) is a copy, however many cells,
- * labels and glyphs it has. */
+ * labels and glyphs it has. The image is painted through a cairo node,
+ * not a texture: GTK 4.8's cairo renderer converts a memory texture's
+ * pixels to floats and back at every frame that draws it, the whole
+ * image, where painting a cairo surface copies only what the frame
+ * redraws. */
 static GskRenderNode *
 draw_base (AsHeatmap *self,
            int        width,
            int        height)
 {
   int scale = gtk_widget_get_scale_factor (GTK_WIDGET (self));
-  g_autoptr (GdkTexture) texture = NULL;
-  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GtkSnapshot) snapshot = NULL;
   cairo_surface_t *surface;
   cairo_t *cr;
 
@@ -990,13 +993,13 @@ draw_base (AsHeatmap *self,
       return NULL;
     }
 
-  /* cairo's ARGB32 is GDK's default format; the texture owns the surface */
-  bytes = g_bytes_new_with_free_func (cairo_image_surface_get_data (surface),
-                                      (gsize) cairo_image_surface_get_stride (surface) * height * scale,
-                                      (GDestroyNotify) cairo_surface_destroy, surface);
-  texture = gdk_memory_texture_new (width * scale, height * scale, GDK_MEMORY_DEFAULT, bytes,
-                                    (gsize) cairo_image_surface_get_stride (surface));
-  return gsk_texture_node_new (texture, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  snapshot = gtk_snapshot_new ();
+  cr = gtk_snapshot_append_cairo (snapshot, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  cairo_set_source_surface (cr, surface, 0, 0);
+  cairo_paint (cr);
+  cairo_destroy (cr);
+  cairo_surface_destroy (surface);
+  return gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
 }
 
 static void

@@ -45,6 +45,7 @@ struct _AsLongEntry
   int            layout_end;
   int            laid_out;   /* characters in the last layout made */
   int            text_x;     /* where the text starts: after the icon */
+  int            allocated_width;
 
   PangoAttrList *attributes;
   GtkWidget     *icon;
@@ -932,9 +933,13 @@ as_long_entry_size_allocate (GtkWidget *widget,
                                 &(GtkAllocation) { 0, (height - icon_height) / 2, icon_width, icon_height }, -1);
       text_x = icon_width;
     }
-  self->text_x = text_x;
-  forget_layout (self);
-  show_caret (self);
+  if (text_x != self->text_x || width != self->allocated_width)
+    {
+      self->text_x = text_x;
+      self->allocated_width = width;
+      forget_layout (self);
+      show_caret (self);
+    }
   tell_input_method (self);
 }
 

@@ -780,7 +780,7 @@ forget_branch (AsWindow *self)
  * takes longer than SPINNER_DELAY_MS. A short sentence is decoded in a few
  * milliseconds: the frame after the key waits for it (FRAME_WAIT_MS at
  * most, once), so that the key and its result reach the screen together;
- * not where the last decoding took longer than that (a long sentence),
+ * not where the last decoding took more than half that (a long sentence),
  * since the frame would then only come late. */
 
 typedef struct
@@ -885,10 +885,11 @@ frame_tick (GtkWidget     *widget,
   AsWindow *self = AS_WINDOW (widget);
 
   self->tick_id = 0;
-  /* not where the last decoding took longer than the wait: the frame would
-   * wait in vain and come late (a long sentence) */
+  /* only where the last decoding took at most half the wait: else the
+   * frame may wait in vain and come late (a long sentence, whose decoding
+   * takes about as long as the wait or longer) */
   if (self->decode_task != NULL && self->decode_generation == self->generation &&
-      self->last_decode_time <= FRAME_WAIT_MS * 1000)
+      self->last_decode_time <= FRAME_WAIT_MS * 1000 / 2)
     {
       g_autoptr (AsDecodeResult) result = NULL;
 

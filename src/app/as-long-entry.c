@@ -394,9 +394,10 @@ remember (AsLongEntry *self,
   if (self->undoing || !self->enable_undo)
     return;
   g_ptr_array_set_size (self->redo, 0);
-  /* typing a word is one edit; a space ends it */
+  /* typing a word is one edit, the spaces after it another */
   if (insert && last != NULL && last->insert && n_chars == 1 && last->position + last->n_chars == position &&
-      !g_unichar_isspace (g_utf8_get_char (text)))
+      g_unichar_isspace (g_utf8_get_char (text)) ==
+      g_unichar_isspace (g_utf8_get_char (g_utf8_prev_char (last->text + strlen (last->text)))))
     {
       char *joined = g_strdup_printf ("%s%.*s", last->text, (int) length, text);
 

@@ -17,7 +17,7 @@ struct _AsSentenceEntry
   GtkWidget     *shown;        /* one of them */
   PangoAttrList *attributes;
   gboolean       switching;
-  guint          clear_id;     /* the hidden one's text goes, after its own change is done */
+  guint          check_id;     /* which one is to show, after a change */
 };
 
 enum
@@ -46,23 +46,8 @@ as_sentence_entry_editable_init (GtkEditableInterface *iface)
   iface->get_delegate = get_delegate;
 }
 
-static gboolean
-clear_hidden (gpointer data)
-{
-  AsSentenceEntry *self = data;
-  GtkWidget *hidden = self->shown == self->entry ? self->long_entry : self->entry;
-
-  self->clear_id = 0;
-  self->switching = TRUE;
-  gtk_editable_set_enable_undo (GTK_EDITABLE (hidden), FALSE);
-  gtk_editable_set_text (GTK_EDITABLE (hidden), "");
-  gtk_editable_set_enable_undo (GTK_EDITABLE (hidden), TRUE);
-  self->switching = FALSE;
-  return G_SOURCE_REMOVE;
-}
-
 /* @to shows the text, with the caret, the selection and the focus where
- * they were (its undo starts there) */
+ * they were (its undo starts there), and the other one gives its text up */
 static void
 switch_to (AsSentenceEntry *self,
            GtkWidget       *to)
@@ -86,24 +71,36 @@ switch_to (AsSentenceEntry *self,
     gtk_widget_grab_focus (to);
   gtk_editable_select_region (GTK_EDITABLE (to), bound, cursor);
   gtk_widget_set_visible (from, FALSE);
+  gtk_editable_set_enable_undo (GTK_EDITABLE (from), FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (from), "");
+  gtk_editable_set_enable_undo (GTK_EDITABLE (from), TRUE);
   self->switching = FALSE;
-  if (self->clear_id == 0)
-    self->clear_id = g_idle_add (clear_hidden, self);
+}
+
+/* After a change, once the entry that made it is done with it (GtkEntry
+ * moves its caret after saying "changed"), and before the next frame */
+static gboolean
+check_length (gpointer data)
+{
+  AsSentenceEntry *self = data;
+  size_t length = strlen (gtk_editable_get_text (GTK_EDITABLE (self->shown)));
+
+  self->check_id = 0;
+  if (self->shown == self->entry && length > AS_SENTENCE_ENTRY_LONG)
+    switch_to (self, self->long_entry);
+  else if (self->shown == self->long_entry && length < AS_SENTENCE_ENTRY_SHORT)
+    switch_to (self, self->entry);
+  return G_SOURCE_REMOVE;
 }
 
 static void
 child_changed (GtkEditable     *child,
                AsSentenceEntry *self)
 {
-  size_t length;
-
   if (self->switching || GTK_WIDGET (child) != self->shown)
     return;
-  length = strlen (gtk_editable_get_text (child));
-  if (self->shown == self->entry && length > AS_SENTENCE_ENTRY_LONG)
-    switch_to (self, self->long_entry);
-  else if (self->shown == self->long_entry && length < AS_SENTENCE_ENTRY_SHORT)
-    switch_to (self, self->entry);
+  if (self->check_id == 0)
+    self->check_id = g_idle_add_full (G_PRIORITY_HIGH_IDLE, check_length, self, NULL);
   g_signal_emit_by_name (self, "changed");
 }
 
@@ -171,7 +168,7 @@ as_sentence_entry_dispose (GObject *object)
 {
   AsSentenceEntry *self = AS_SENTENCE_ENTRY (object);
 
-  g_clear_handle_id (&self->clear_id, g_source_remove);
+  g_clear_handle_id (&self->check_id, g_source_remove);
   g_clear_pointer (&self->entry, gtk_widget_unparent);
   g_clear_pointer (&self->long_entry, gtk_widget_unparent);
   g_clear_pointer (&self->attributes, pango_attr_list_unref);

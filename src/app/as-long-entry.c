@@ -1266,7 +1266,6 @@ as_long_entry_init (AsLongEntry *self)
 
   gtk_widget_set_focusable (widget, TRUE);
   gtk_widget_set_cursor_from_name (widget, "text");
-  gtk_widget_set_overflow (widget, GTK_OVERFLOW_HIDDEN);
 
   self->im = gtk_im_multicontext_new ();
   g_signal_connect_swapped (self->im, "commit", G_CALLBACK (im_commit), self);

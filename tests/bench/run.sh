@@ -10,7 +10,9 @@
 # Markdown table (tests/bench/table.py): programs that print its JSON lines
 # into the same stream add rows to it: bench-keystroke does, each round,
 # with the viewer's keystroke-to-screen time in the real window under Xvfb
-# (real key presses, through XTest), beside a bare GtkEntry.
+# (real key presses, through XTest), beside a bare GtkEntry, at 10 and 30
+# words and, typing in long sentences, 1,000 and 10,000 (the GRU: the
+# bundled Transformer takes 64 positions).
 # Then the figure's benchmark. Not part of the tests.
 #
 #   bash tests/bench/run.sh          (ROUNDS=3 RUNS=20 STEPS=20 by default)
@@ -34,7 +36,7 @@ for ((r = 1; r <= rounds; r++)); do
   GSK_RENDERER=cairo GSETTINGS_BACKEND=memory GSETTINGS_SCHEMA_DIR="$PWD/build/data/settings" GDK_BACKEND=x11 \
     NO_AT_BRIDGE=1 ATTNSCOPE_MODELS_DIR="$PWD/data/models" \
     dbus-run-session -- xvfb-run -a -s "-screen 0 1280x1024x24 -nolisten tcp" \
-    ./build/tests/bench/bench-keystroke "$runs" 10 30 >>"$lines" 2>/dev/null
+    ./build/tests/bench/bench-keystroke "$runs" 10 30 1000 10000 >>"$lines" 2>/dev/null
 done
 echo "$(date -u +%Y-%m-%d), $(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), $(getconf _NPROCESSORS_ONLN) cores," \
      "load average $(cut -d' ' -f1-3 /proc/loadavg);" \

@@ -72,39 +72,10 @@ fixture_tear_down (Fixture       *fixture,
 }
 
 /* The clipboard's text, read as another program would. */
-typedef struct
-{
-  gboolean done;
-  char    *text;
-} ReadText;
-
-static void
-text_read (GObject      *source,
-           GAsyncResult *result,
-           gpointer      data)
-{
-  ReadText *read = data;
-  g_autoptr (GError) error = NULL;
-
-  read->text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, &error);
-  g_assert_no_error (error);
-  read->done = TRUE;
-}
-
-static gboolean
-read_done (gpointer data)
-{
-  return ((ReadText *) data)->done;
-}
-
 static char *
 clipboard_text (Fixture *fixture)
 {
-  ReadText read = { FALSE, NULL };
-
-  gdk_clipboard_read_text_async (gtk_widget_get_clipboard (GTK_WIDGET (fixture->window)), NULL, text_read, &read);
-  test_wait_for (read_done, &read);
-  return read.text;
+  return test_clipboard_text (gtk_widget_get_clipboard (GTK_WIDGET (fixture->window)));
 }
 
 /* The cross-attention of the session shown, checked as a table: a header

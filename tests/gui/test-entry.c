@@ -46,9 +46,6 @@ static void
 show_in_window (Fixture   *fixture,
                 GtkWidget *widget)
 {
-  GdkSurface *surface;
-  g_autofree char *xid = NULL;
-
   fixture->window = gtk_window_new ();
   fixture->widget = widget;
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), WIDTH, -1);
@@ -57,9 +54,7 @@ show_in_window (Fixture   *fixture,
   g_signal_connect_swapped (widget, "changed", G_CALLBACK (count_change), fixture);
   gtk_window_present (GTK_WINDOW (fixture->window));
   test_settle ();
-  surface = gtk_native_get_surface (GTK_NATIVE (fixture->window));
-  xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
-  test_xdotool ((const char *[]) { "windowfocus", "--sync", xid, NULL });
+  test_window_focus (fixture->window);
   gtk_widget_grab_focus (widget);
   test_settle ();
 }
@@ -261,39 +256,6 @@ test_long_undo (Fixture       *fixture,
   g_assert_cmpstr (gtk_editable_get_text (entry), ==, "");
 }
 
-typedef struct
-{
-  gboolean  done;
-  char     *text;
-} Read;
-
-static void
-text_read (GObject      *clipboard,
-           GAsyncResult *result,
-           gpointer      data)
-{
-  Read *read = data;
-
-  read->text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (clipboard), result, NULL);
-  read->done = TRUE;
-}
-
-static gboolean
-read_done (gpointer data)
-{
-  return ((Read *) data)->done;
-}
-
-static char *
-clipboard_text (GdkClipboard *clipboard)
-{
-  Read read = { FALSE, NULL };
-
-  gdk_clipboard_read_text_async (clipboard, NULL, text_read, &read);
-  test_wait_for (read_done, &read);
-  return read.text;
-}
-
 static gboolean
 text_is (gpointer data)
 {
@@ -324,14 +286,14 @@ test_long_clipboard (Fixture       *fixture,
 
   gtk_editable_set_text (entry, "i am hungry");
   keys ("End", "shift+ctrl+Left", "ctrl+c", NULL);
-  copied = clipboard_text (clipboard);
+  copied = test_clipboard_text (clipboard);
   g_assert_cmpstr (copied, ==, "hungry");
-  primary = clipboard_text (gtk_widget_get_primary_clipboard (fixture->widget));
+  primary = test_clipboard_text (gtk_widget_get_primary_clipboard (fixture->widget));
   g_assert_cmpstr (primary, ==, "hungry");
 
   keys ("Home", "shift+Right", "ctrl+x", NULL);
   g_assert_cmpstr (gtk_editable_get_text (entry), ==, " am hungry");
-  cut = clipboard_text (clipboard);
+  cut = test_clipboard_text (clipboard);
   g_assert_cmpstr (cut, ==, "i");
 
   gdk_clipboard_set_text (clipboard, "you\nare");

@@ -754,10 +754,7 @@ static void
 press_key (GtkWidget  *widget,
            const char *key)
 {
-  GdkSurface *surface = gtk_native_get_surface (gtk_widget_get_native (widget));
-  g_autofree char *window = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
-
-  test_xdotool ((const char *[]) { "windowfocus", "--sync", window, NULL });
+  test_window_focus (widget);
   test_xdotool ((const char *[]) { "key", "--clearmodifiers", key, NULL });
   test_settle ();
 }
@@ -771,10 +768,7 @@ has_focus (gpointer data)
 static void
 focus_heatmap (AsHeatmap *heatmap)
 {
-  GdkSurface *surface = gtk_native_get_surface (gtk_widget_get_native (GTK_WIDGET (heatmap)));
-  g_autofree char *window = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
-
-  test_xdotool ((const char *[]) { "windowfocus", "--sync", window, NULL });
+  test_window_focus (GTK_WIDGET (heatmap));
   test_settle ();
   gtk_widget_grab_focus (GTK_WIDGET (heatmap));
   test_wait_for (has_focus, heatmap);

@@ -583,11 +583,8 @@ test_figure_in_chinese (gconstpointer data)
 
   /* the readout, after a key moved the cell cursor: the cell's text */
   {
-    GdkSurface *surface = gtk_native_get_surface (gtk_widget_get_native (GTK_WIDGET (heatmap)));
-    g_autofree char *xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
-
     test_pointer_leave (GTK_WIDGET (heatmap));
-    test_xdotool ((const char *[]) { "windowfocus", "--sync", xid, NULL });
+    test_window_focus (GTK_WIDGET (heatmap));
     settle (100);
     gtk_widget_grab_focus (GTK_WIDGET (heatmap));
     settle (100);

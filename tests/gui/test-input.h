@@ -44,6 +44,52 @@ test_xdotool (const char * const *args)
     g_error ("xdotool %s failed: %s %s", args[0], error->message, err);
 }
 
+/* Gives @widget's window the X server's input focus (for real keys) */
+static inline void
+test_window_focus (GtkWidget *widget)
+{
+  GdkSurface *surface = gtk_native_get_surface (gtk_widget_get_native (widget));
+  g_autofree char *xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
+
+  test_xdotool ((const char *[]) { "windowfocus", "--sync", xid, NULL });
+}
+
+typedef struct
+{
+  gboolean  done;
+  char     *text;
+} TestReadText;
+
+static void
+test_text_read (GObject      *source,
+                GAsyncResult *result,
+                gpointer      data)
+{
+  TestReadText *read = data;
+  g_autoptr (GError) error = NULL;
+
+  read->text = gdk_clipboard_read_text_finish (GDK_CLIPBOARD (source), result, &error);
+  g_assert_no_error (error);
+  read->done = TRUE;
+}
+
+static gboolean
+test_read_done (gpointer data)
+{
+  return ((TestReadText *) data)->done;
+}
+
+/* The text @clipboard holds, read as any program would */
+static inline char *
+test_clipboard_text (GdkClipboard *clipboard)
+{
+  TestReadText read = { FALSE, NULL };
+
+  gdk_clipboard_read_text_async (clipboard, NULL, test_text_read, &read);
+  test_wait_for (test_read_done, &read);
+  return read.text;
+}
+
 /* Moves the real pointer to (@x, @y) in @widget's coordinates. */
 static inline void
 test_pointer_move (GtkWidget *widget,

@@ -2456,8 +2456,6 @@ test_long_sentence_entry (Fixture       *fixture,
   g_autofree char *long_text = long_sentence (10000);
   AsWindow *window = fixture->window;
   GtkWidget *entry;
-  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
-  g_autofree char *xid = g_strdup_printf ("%lu", (gulong) gdk_x11_surface_get_xid (surface));
   g_autofree char *typed = NULL;
 
   open_bundled (fixture, "en-zh-gru.json");
@@ -2468,7 +2466,7 @@ test_long_sentence_entry (Fixture       *fixture,
   g_assert_true (AS_IS_LONG_ENTRY (entry));
   g_assert_cmpint (as_long_entry_get_laid_out (AS_LONG_ENTRY (entry)), <=, 2 * gtk_widget_get_width (entry) + 16);
 
-  test_xdotool ((const char *[]) { "windowfocus", "--sync", xid, NULL });
+  test_window_focus (GTK_WIDGET (window));
   gtk_widget_grab_focus (GTK_WIDGET (window->source_entry));
   gtk_editable_set_position (GTK_EDITABLE (window->source_entry), -1);
   test_settle ();

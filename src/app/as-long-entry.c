@@ -210,42 +210,38 @@ first_showing (AsLongEntry *self,
   return MIN (end, first + (int) g_utf8_pointer_to_offset (text, text + index) + 1);
 }
 
-/* Scrolls so that the caret is shown, and no room is left empty at the
- * end while text is hidden at the start */
 static void
-show_caret (AsLongEntry *self)
+set_scroll (AsLongEntry *self,
+            int          scroll)
 {
-  int width = text_width (self);
-  int scroll = self->scroll;
-
-  if (width <= CARET_ROOM)
-    return;
-  scroll = MIN (scroll, self->n_chars);
-  if (self->cursor < scroll)
-    scroll = first_showing (self, self->cursor, width / 3);
-  else if (scroll != self->scroll || caret_x (self) > width - CARET_ROOM)
-    {
-      self->scroll = scroll;
-      forget_layout (self);
-      if (caret_x (self) > width - CARET_ROOM)
-        scroll = first_showing (self, self->cursor, width - CARET_ROOM);
-    }
   if (scroll != self->scroll)
     {
       self->scroll = scroll;
       forget_layout (self);
     }
-  if (self->scroll > 0)
-    {
-      int shown;
+}
 
-      pango_layout_get_pixel_size (shown_layout (self), &shown, NULL);
-      if (self->layout_end == self->n_chars && shown < width - CARET_ROOM)
-        {
-          self->scroll = first_showing (self, self->n_chars, width - CARET_ROOM);
-          forget_layout (self);
-        }
-    }
+/* Scrolls so that the caret is shown (a third of the width from the left
+ * edge when it went out on that side, at the right edge on the other), and
+ * no room is left empty at the end while text is hidden at the start */
+static void
+show_caret (AsLongEntry *self)
+{
+  int width = text_width (self);
+  int shown;
+
+  if (width <= CARET_ROOM)
+    return;
+  set_scroll (self, MIN (self->scroll, self->n_chars));
+  if (self->cursor < self->scroll)
+    set_scroll (self, first_showing (self, self->cursor, width / 3));
+  else if (caret_x (self) > width - CARET_ROOM)
+    set_scroll (self, first_showing (self, self->cursor, width - CARET_ROOM));
+  if (self->scroll == 0)
+    return;
+  pango_layout_get_pixel_size (shown_layout (self), &shown, NULL);
+  if (self->layout_end == self->n_chars && shown < width - CARET_ROOM)
+    set_scroll (self, first_showing (self, self->n_chars, width - CARET_ROOM));
 }
 
 /* The character nearest to @x (the widget's) */

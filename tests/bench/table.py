@@ -15,6 +15,8 @@ Lines it reads:
       adds rows by printing such lines into the same stream (run.sh); lines
       of one label are merged (the least of each time), so that AttnScope's
       time and the reference's may come from two programs
+  {"row": "label", "count": n, "of": m [, "order": n]}  a count of m, printed
+      as "label: n of m" (lines of one label: the largest count)
 Lines with other keys are ignored.
 
     ... | /usr/bin/python3 tests/bench/table.py [--steps N]
@@ -87,6 +89,8 @@ def main():
             for key, value in d.items():
                 if key in ("seconds", "reference") and value is not None and row.get(key) is not None:
                     row[key] = min(row[key], value)
+                elif key == "count" and row.get(key) is not None:
+                    row[key] = max(row[key], value)
                 elif value is not None:
                     row[key] = value
             continue
@@ -119,6 +123,8 @@ def main():
         r = rows[label]
         ref = r.get("reference")
         name = " (%s)" % r["reference_name"] if r.get("reference_name") else ""
+        if "count" in r:
+            name += ": %d of %d" % (r["count"], r["of"])
         print("| | | %s%s | %s | %s | %s | | |" % (label, name, fmt(r.get("seconds")), fmt(ref),
                                                   ratio(ref, r.get("seconds"))))
 

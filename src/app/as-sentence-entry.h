@@ -1,9 +1,9 @@
 #pragma once
 
-/* The sentence's entry: a GtkEntry, whose text screen readers can read,
- * for every sentence that it takes within a frame, and an AsLongEntry,
- * which lays out only what it shows, for the sentences too long for that
- * (more than AS_SENTENCE_ENTRY_LONG bytes). It moves the text, the caret,
+/* The sentence's entry (and one's own translation's): a GtkEntry, whose
+ * text screen readers can read, for every text that it takes within a
+ * frame, and an AsLongEntry, which lays out only what it shows, for the
+ * texts too long for that (more than AS_SENTENCE_ENTRY_LONG bytes). It moves the text, the caret,
  * the selection and the focus from one to the other as the text grows or
  * shrinks past that, and is a GtkEditable that is always the one shown:
  * "changed", gtk_editable_get_text () and the rest as of an entry. */

@@ -31,7 +31,7 @@ struct _AsWindow
   GtkImage             *message_icon;
   GtkLabel             *message_label;
   AsSentenceEntry      *source_entry;
-  GtkEntry             *target_entry;
+  AsSentenceEntry      *target_entry;
   GtkLabel             *translation_label;
   GtkWidget            *input_note_box;
   GtkImage             *input_note_icon;

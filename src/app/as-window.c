@@ -1273,7 +1273,7 @@ apply_languages (AsWindow *self)
   g_autoptr (PangoAttrList) target_attributes = language_attributes (target);
 
   as_sentence_entry_set_attributes (self->source_entry, source_attributes);
-  gtk_entry_set_attributes (self->target_entry, target_attributes);
+  as_sentence_entry_set_attributes (self->target_entry, target_attributes);
   gtk_label_set_attributes (self->translation_label, target_attributes);
   as_candidates_set_language (self->candidates, target);
 }

@@ -1731,7 +1731,7 @@ test_target_language_hint (Fixture       *fixture,
   g_assert_nonnull (strstr (note, "“Your translation”"));
 
   g_assert_cmpstr (attributes_language (as_sentence_entry_get_attributes (fixture->window->source_entry)), ==, "en");
-  g_assert_cmpstr (attributes_language (gtk_entry_get_attributes (fixture->window->target_entry)), ==, "zh-cn");
+  g_assert_cmpstr (attributes_language (as_sentence_entry_get_attributes (fixture->window->target_entry)), ==, "zh-cn");
   g_assert_cmpstr (attributes_language (gtk_label_get_attributes (fixture->window->translation_label)), ==, "zh-cn");
   {
     GtkListBox *list = GTK_LIST_BOX (find_child (GTK_WIDGET (as_window_get_candidates (fixture->window)),

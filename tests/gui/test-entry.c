@@ -46,6 +46,8 @@ static void
 show_in_window (Fixture   *fixture,
                 GtkWidget *widget)
 {
+  /* a caret that stays, so that what is drawn depends on the text only */
+  g_object_set (gtk_settings_get_default (), "gtk-cursor-blink", FALSE, NULL);
   fixture->window = gtk_window_new ();
   fixture->widget = widget;
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), WIDTH, -1);
@@ -229,6 +231,56 @@ test_long_keys (Fixture       *fixture,
   assert_selection (fixture, 0, 7);
   keys ("Delete", NULL);
   g_assert_cmpstr (gtk_editable_get_text (entry), ==, "");
+}
+
+/* @widget as it draws now, as pixels */
+static GBytes *
+widget_pixels (GtkWidget *widget)
+{
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
+  g_autoptr (GskRenderNode) node = NULL;
+  g_autoptr (GdkTexture) texture = NULL;
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  guchar *data = g_malloc ((gsize) width * height * 4);
+
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  gdk_texture_download (texture, data, (gsize) width * 4);
+  return g_bytes_new_take (data, (gsize) width * height * 4);
+}
+
+/* The input method: GTK's own (GtkIMContextSimple, as where no other is
+ * running) composes a character from its code, Ctrl+Shift+U then hex
+ * digits, showing them as a preedit at the caret until they are
+ * committed; the preedit is not the entry's text */
+static void
+test_long_input_method (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  GtkEditable *entry = GTK_EDITABLE (fixture->widget);
+
+  g_autoptr (GBytes) before = NULL;
+  g_autoptr (GBytes) composing = NULL;
+
+  gtk_editable_set_text (entry, "我饿 and");
+  gtk_editable_set_position (entry, 2);
+  test_settle ();
+  before = widget_pixels (fixture->widget);
+  fixture->changes = 0;
+  keys ("ctrl+shift+u", NULL);
+  type ("4e86");
+  g_assert_cmpstr (gtk_editable_get_text (entry), ==, "我饿 and");
+  g_assert_cmpuint (fixture->changes, ==, 0);
+  composing = widget_pixels (fixture->widget);   /* the preedit is drawn */
+  g_assert_false (g_bytes_equal (before, composing));
+  keys ("space", NULL);
+  g_assert_cmpstr (gtk_editable_get_text (entry), ==, "我饿了 and");
+  g_assert_cmpint (position (fixture), ==, 3);
+  g_assert_cmpuint (fixture->changes, ==, 1);
 }
 
 static void
@@ -467,6 +519,7 @@ main (int   argc,
   g_test_add ("/long-entry/lays-out-what-it-shows", Fixture, NULL, long_setup, test_long_lays_out_what_it_shows,
               fixture_tear_down);
   g_test_add ("/long-entry/keys", Fixture, NULL, long_setup, test_long_keys, fixture_tear_down);
+  g_test_add ("/long-entry/input-method", Fixture, NULL, long_setup, test_long_input_method, fixture_tear_down);
   g_test_add ("/long-entry/undo", Fixture, NULL, long_setup, test_long_undo, fixture_tear_down);
   g_test_add ("/long-entry/clipboard", Fixture, NULL, long_setup, test_long_clipboard, fixture_tear_down);
   g_test_add ("/long-entry/mouse", Fixture, NULL, long_setup, test_long_mouse, fixture_tear_down);

@@ -345,8 +345,6 @@ set_positions (AsLongEntry *self,
                int          cursor,
                int          bound)
 {
-  gboolean had_selection = self->cursor != self->bound;
-
   cursor = CLAMP (cursor, 0, self->n_chars);
   bound = CLAMP (bound, 0, self->n_chars);
   g_object_freeze_notify (G_OBJECT (self));
@@ -372,8 +370,7 @@ set_positions (AsLongEntry *self,
 
       gdk_clipboard_set_text (gtk_widget_get_primary_clipboard (GTK_WIDGET (self)), text);
     }
-  if (had_selection || self->cursor != self->bound || cursor == self->cursor)
-    gtk_widget_queue_draw (GTK_WIDGET (self));
+  gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
 static void
@@ -780,8 +777,11 @@ im_delete_surrounding (AsLongEntry *self,
                        int          offset,
                        int          n_chars)
 {
-  if (self->editable)
-    gtk_editable_delete_text (GTK_EDITABLE (self), self->cursor + offset, self->cursor + offset + n_chars);
+  int start = CLAMP (self->cursor + offset, 0, self->n_chars);
+  int end = CLAMP (start + n_chars, start, self->n_chars);
+
+  if (self->editable && start < end)   /* (an end below 0 would mean "to the end") */
+    gtk_editable_delete_text (GTK_EDITABLE (self), start, end);
   return TRUE;
 }
 

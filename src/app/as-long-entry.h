@@ -29,7 +29,8 @@ void       as_long_entry_set_icon_name  (AsLongEntry   *self,
 void       as_long_entry_get_shown      (AsLongEntry   *self,
                                          int           *first,
                                          int           *end);
-/* Characters laid out at the last frame (tests: bounded by the width) */
+/* Characters in the last layout it made, to show or to measure (tests:
+ * bounded by the width, not by the text) */
 int        as_long_entry_get_laid_out   (AsLongEntry   *self);
 
 G_END_DECLS

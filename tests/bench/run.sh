@@ -13,9 +13,12 @@
 # (real key presses, through XTest), beside a bare GtkEntry, at 10 and 30
 # words and, typing in long sentences, 1,000 and 10,000 (the GRU: the
 # bundled Transformer takes 64 positions).
-# Then the figure's benchmark. Not part of the tests.
+# Then the figure's benchmark, and the loader's (run-loader.sh: the bundled
+# models and synthetic ones of 10M and 100M parameters, several minutes, and
+# about 3 GB written once into /tmp/attnscope-bench; LOADER=0 leaves it out).
+# Not part of the tests.
 #
-#   bash tests/bench/run.sh          (ROUNDS=3 RUNS=20 STEPS=20 by default)
+#   bash tests/bench/run.sh          (ROUNDS=3 RUNS=20 STEPS=20 LOADER=1 by default)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 rounds=${ROUNDS:-3}
@@ -45,3 +48,7 @@ echo
 /usr/bin/python3 tests/bench/table.py --steps "$steps" <"$lines"
 echo
 ./build/tests/bench/bench-figure
+if [ "${LOADER:-1}" != 0 ]; then
+  echo
+  bash tests/bench/run-loader.sh
+fi

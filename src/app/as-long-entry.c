@@ -1051,7 +1051,7 @@ as_long_entry_set_property (GObject      *object,
       self->max_width_chars = g_value_get_int (value);
       gtk_widget_queue_resize (GTK_WIDGET (self));
       break;
-    case GTK_EDITABLE_PROP_XALIGN:
+    case GTK_EDITABLE_PROP_XALIGN:   /* kept for the property; the text is drawn from the start */
       self->xalign = g_value_get_float (value);
       break;
     case GTK_EDITABLE_PROP_ENABLE_UNDO:

@@ -15,7 +15,6 @@ struct _AsSentenceEntry
   GtkWidget     *entry;        /* GtkEntry */
   GtkWidget     *long_entry;   /* AsLongEntry */
   GtkWidget     *shown;        /* one of them */
-  PangoAttrList *attributes;
   gboolean       switching;
   guint          check_id;     /* which one is to show, after a change */
 };
@@ -171,7 +170,6 @@ as_sentence_entry_dispose (GObject *object)
   g_clear_handle_id (&self->check_id, g_source_remove);
   g_clear_pointer (&self->entry, gtk_widget_unparent);
   g_clear_pointer (&self->long_entry, gtk_widget_unparent);
-  g_clear_pointer (&self->attributes, pango_attr_list_unref);
   G_OBJECT_CLASS (as_sentence_entry_parent_class)->dispose (object);
 }
 

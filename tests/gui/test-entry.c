@@ -355,7 +355,8 @@ test_long_clipboard (Fixture       *fixture,
 }
 
 /* A click puts the caret, a double click selects a word, a drag selects,
- * the secondary button opens the menu, whose items are the actions */
+ * the secondary button (or Shift+F10) opens the menu, whose items are the
+ * actions, and Escape closes it */
 static void
 test_long_mouse (Fixture       *fixture,
                  gconstpointer  data)
@@ -392,6 +393,13 @@ test_long_mouse (Fixture       *fixture,
     if (GTK_IS_POPOVER_MENU (child))
       menu = child;
   g_assert_nonnull (menu);
+  g_assert_true (gtk_widget_get_visible (menu));
+  keys ("Escape", NULL);
+  g_assert_false (gtk_widget_get_visible (menu));
+  g_assert_true (gtk_widget_has_focus (fixture->widget));
+
+  /* and from the keyboard */
+  keys ("shift+F10", NULL);
   g_assert_true (gtk_widget_get_visible (menu));
   gtk_popover_popdown (GTK_POPOVER (menu));
   g_assert_true (gtk_widget_activate_action (fixture->widget, "selection.delete", NULL));

@@ -19,15 +19,17 @@
 #define MIN_TEXT_WIDTH 150   /* pixels, GtkText's minimum without width-chars */
 #define CARET_ROOM     2     /* pixels kept for the caret at the right end */
 #define CONTEXT        256   /* characters around the caret looked at for words and the input method */
-#define UNDO_LIMIT     200   /* edits kept for undo */
+#define UNDO_LIMIT     200   /* edits kept for undo, */
+#define UNDO_BYTES     (16 << 20)   /* and their text at most (but the last one) */
 #define FIRST_PROP     1     /* the editable's properties, from GTK_EDITABLE_PROP_TEXT on */
 
 typedef struct
 {
   gboolean  insert;          /* else: a deletion */
+  gboolean  typed;           /* made of single characters, one at a time */
   int       position;        /* characters */
   int       n_chars;
-  char     *text;
+  GString  *text;
 } Edit;
 
 struct _AsLongEntry
@@ -58,6 +60,7 @@ struct _AsLongEntry
 
   GPtrArray     *undo;       /* of Edit, the last at the end */
   GPtrArray     *redo;
+  gsize          edit_bytes; /* the text of both */
   gboolean       undoing;
 
   gboolean       editable;
@@ -81,7 +84,7 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (AsLongEntry, as_long_entry, GTK_TYPE_WIDGET,
 static void
 edit_free (Edit *edit)
 {
-  g_free (edit->text);
+  g_string_free (edit->text, TRUE);
   g_free (edit);
 }
 
@@ -373,6 +376,17 @@ set_positions (AsLongEntry *self,
   gtk_widget_queue_draw (GTK_WIDGET (self));
 }
 
+/* Forgets the first @n edits of @edits */
+static void
+forget_edits (AsLongEntry *self,
+              GPtrArray   *edits,
+              guint        n)
+{
+  for (guint i = 0; i < n; i++)
+    self->edit_bytes -= ((Edit *) g_ptr_array_index (edits, i))->text->len;
+  g_ptr_array_remove_range (edits, 0, n);
+}
+
 static void
 remember (AsLongEntry *self,
           gboolean     insert,
@@ -386,27 +400,27 @@ remember (AsLongEntry *self,
 
   if (self->undoing || !self->enable_undo)
     return;
-  g_ptr_array_set_size (self->redo, 0);
+  forget_edits (self, self->redo, self->redo->len);
+  self->edit_bytes += length;
   /* typing a word is one edit, the spaces after it another */
-  if (insert && last != NULL && last->insert && n_chars == 1 && last->position + last->n_chars == position &&
+  if (insert && n_chars == 1 && last != NULL && last->insert && last->typed &&
+      last->position + last->n_chars == position &&
       g_unichar_isspace (g_utf8_get_char (text)) ==
-      g_unichar_isspace (g_utf8_get_char (g_utf8_prev_char (last->text + strlen (last->text)))))
+      g_unichar_isspace (g_utf8_get_char (g_utf8_prev_char (last->text->str + last->text->len))))
     {
-      char *joined = g_strdup_printf ("%s%.*s", last->text, (int) length, text);
-
-      g_free (last->text);
-      last->text = joined;
+      g_string_append_len (last->text, text, (gssize) length);
       last->n_chars++;
       return;
     }
   edit = g_new0 (Edit, 1);
   edit->insert = insert;
+  edit->typed = insert && n_chars == 1;
   edit->position = position;
   edit->n_chars = n_chars;
-  edit->text = g_strndup (text, length);
-  if (self->undo->len >= UNDO_LIMIT)
-    g_ptr_array_remove_index (self->undo, 0);
+  edit->text = g_string_new_len (text, (gssize) length);
   g_ptr_array_add (self->undo, edit);
+  while (self->undo->len > 1 && (self->undo->len > UNDO_LIMIT || self->edit_bytes > UNDO_BYTES))
+    forget_edits (self, self->undo, 1);
 }
 
 static void
@@ -700,7 +714,7 @@ undo_or_redo (AsLongEntry *self,
   self->undoing = TRUE;
   position = edit->position;
   if (insert)
-    gtk_editable_insert_text (GTK_EDITABLE (self), edit->text, -1, &position);
+    gtk_editable_insert_text (GTK_EDITABLE (self), edit->text->str, (int) edit->text->len, &position);
   else
     gtk_editable_delete_text (GTK_EDITABLE (self), edit->position, edit->position + edit->n_chars);
   self->undoing = FALSE;
@@ -1058,8 +1072,8 @@ as_long_entry_set_property (GObject      *object,
       self->enable_undo = g_value_get_boolean (value);
       if (!self->enable_undo)
         {
-          g_ptr_array_set_size (self->undo, 0);
-          g_ptr_array_set_size (self->redo, 0);
+          forget_edits (self, self->undo, self->undo->len);
+          forget_edits (self, self->redo, self->redo->len);
         }
       break;
     default:

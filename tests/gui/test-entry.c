@@ -308,6 +308,36 @@ test_long_undo (Fixture       *fixture,
   g_assert_cmpstr (gtk_editable_get_text (entry), ==, "");
 }
 
+/* Undo keeps at most 16 MiB of text (and the last edit): six texts of
+ * 4 MiB set one after the other (each a deletion and an insertion) leave
+ * a few steps to undo, not twelve */
+static void
+test_long_undo_bounded (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  GtkEditable *entry = GTK_EDITABLE (fixture->widget);
+  g_autofree char *big = g_strnfill (4 << 20, 'a');
+  guint undone = 0;
+
+  for (char c = 'a'; c < 'a' + 6; c++)
+    {
+      big[0] = c;
+      gtk_editable_set_text (entry, big);
+    }
+  for (guint i = 0; i < 20; i++)
+    {
+      g_autofree char *before = g_strdup (gtk_editable_get_text (entry));
+
+      gtk_widget_activate_action (fixture->widget, "text.undo", NULL);
+      if (strcmp (before, gtk_editable_get_text (entry)) == 0)
+        break;
+      undone++;
+    }
+  g_assert_cmpuint (undone, >=, 2);   /* the last text out, the one before in */
+  g_assert_cmpuint (undone, <=, 4);
+  g_assert_cmpint (gtk_editable_get_text (entry)[0], >=, 'd');
+}
+
 static gboolean
 text_is (gpointer data)
 {
@@ -529,6 +559,7 @@ main (int   argc,
   g_test_add ("/long-entry/keys", Fixture, NULL, long_setup, test_long_keys, fixture_tear_down);
   g_test_add ("/long-entry/input-method", Fixture, NULL, long_setup, test_long_input_method, fixture_tear_down);
   g_test_add ("/long-entry/undo", Fixture, NULL, long_setup, test_long_undo, fixture_tear_down);
+  g_test_add ("/long-entry/undo-bounded", Fixture, NULL, long_setup, test_long_undo_bounded, fixture_tear_down);
   g_test_add ("/long-entry/clipboard", Fixture, NULL, long_setup, test_long_clipboard, fixture_tear_down);
   g_test_add ("/long-entry/mouse", Fixture, NULL, long_setup, test_long_mouse, fixture_tear_down);
   g_test_add ("/sentence-entry/switches", Fixture, NULL, sentence_setup, test_sentence_switches, fixture_tear_down);

@@ -355,7 +355,8 @@ set_positions (AsLongEntry *self,
     {
       self->cursor = cursor;
       g_object_notify (G_OBJECT (self), "cursor-position");
-      forget_layout (self);   /* the preedit follows the caret */
+      if (self->preedit != NULL)   /* the preedit follows the caret; else the text laid out is the same */
+        forget_layout (self);
     }
   if (bound != self->bound)
     {
@@ -1350,17 +1351,8 @@ as_long_entry_get_shown (AsLongEntry *self,
 {
   g_return_if_fail (AS_IS_LONG_ENTRY (self));
 
-  shown_layout (self);
+  *end = char_at (self, self->text_x + text_width (self));
   *first = self->layout_start;
-  *end = self->layout_start;
-  if (self->layout != NULL)
-    {
-      const char *text = pango_layout_get_text (self->layout);
-      int index, trailing;
-
-      pango_layout_xy_to_index (self->layout, text_width (self) * PANGO_SCALE, 0, &index, &trailing);
-      *end = MIN (self->layout_end, self->layout_start + (int) g_utf8_pointer_to_offset (text, text + index) + trailing);
-    }
 }
 
 int
